@@ -1,0 +1,136 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Nuages.Conf;
+
+/// <summary>
+/// The settings of a Nuages site: the part of Django's <c>global_settings</c> that applies.
+/// Set them in code in <see cref="NuagesApp.Create(string[], Action{Settings})"/>; the
+/// <c>Nuages</c> section of <c>appsettings.json</c> and <c>NUAGES__…</c> environment variables
+/// override what the code set.
+/// </summary>
+public sealed class Settings
+{
+    /// <summary>Debug mode: technical error pages, adaptation logs, relaxed host checks.</summary>
+    public bool Debug { get; set; }
+
+    /// <summary>
+    /// Host names this site may serve. A leading dot matches the domain and its subdomains,
+    /// <c>*</c> matches anything. When empty and <see cref="Debug"/> is on, <c>.localhost</c>,
+    /// <c>127.0.0.1</c> and <c>[::1]</c> are allowed, as in Django.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>The secret used for signing; required when <see cref="Debug"/> is off.</summary>
+    public string SecretKey { get; set; } = "";
+
+    /// <summary>Charset of text responses when none is given.</summary>
+    public string DefaultCharset { get; set; } = "utf-8";
+
+    /// <summary>Content type of <see cref="Http.HttpResponse"/> when none is given (without the charset).</summary>
+    public string DefaultContentType { get; set; } = "text/html";
+
+    /// <summary>Redirect a URL without a trailing slash to the one with it (applied by CommonMiddleware).</summary>
+    public bool AppendSlash { get; set; } = true;
+
+    /// <summary>Middleware, outermost first, by type name or alias.</summary>
+    public List<string> Middleware { get; set; } = [];
+
+    /// <summary>Largest request body (excluding file uploads) kept in memory; larger ones are refused (413). Null disables the check.</summary>
+    public long? DataUploadMaxMemorySize { get; set; } = 2_621_440;
+
+    /// <summary>Most GET/POST fields a request may carry; more is a 400 (TooManyFieldsSent). Null disables the check.</summary>
+    public int? DataUploadMaxNumberFields { get; set; } = 1000;
+
+    /// <summary>Most files a multipart request may carry; more is a 400 (TooManyFilesSent). Null disables the check.</summary>
+    public int? DataUploadMaxNumberFiles { get; set; } = 100;
+
+    /// <summary>Uploads up to this size stay in memory; larger ones are spooled to a temporary file.</summary>
+    public long FileUploadMaxMemorySize { get; set; } = 2_621_440;
+
+    /// <summary>Overrides the script name (URL prefix) the site is mounted under, as Django's <c>FORCE_SCRIPT_NAME</c>.</summary>
+    public string? ForceScriptName { get; set; }
+
+    /// <summary>Bounded number of dedicated threads that run sync views and sync code.</summary>
+    public int SyncWorkers { get; set; } = 32;
+
+    /// <summary>Write one access-log line per request on the <c>Nuages.Server</c> logger.</summary>
+    public bool AccessLog { get; set; } = true;
+
+    /// <summary>
+    /// Reads the <c>Nuages</c> section of <paramref name="configuration"/> over the values already set.
+    /// A list given there replaces the list set in code rather than extending it.
+    /// </summary>
+    internal void Apply(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Nuages");
+        if (!section.Exists()) return;
+        Debug = ReadBool(section, nameof(Debug), Debug);
+        SecretKey = section[nameof(SecretKey)] ?? SecretKey;
+        DefaultCharset = section[nameof(DefaultCharset)] ?? DefaultCharset;
+        DefaultContentType = section[nameof(DefaultContentType)] ?? DefaultContentType;
+        AppendSlash = ReadBool(section, nameof(AppendSlash), AppendSlash);
+        AccessLog = ReadBool(section, nameof(AccessLog), AccessLog);
+        ForceScriptName = section[nameof(ForceScriptName)] ?? ForceScriptName;
+        AllowedHosts = ReadList(section, nameof(AllowedHosts)) ?? AllowedHosts;
+        Middleware = ReadList(section, nameof(Middleware)) ?? Middleware;
+        DataUploadMaxMemorySize = ReadNullableLong(section, nameof(DataUploadMaxMemorySize), DataUploadMaxMemorySize);
+        DataUploadMaxNumberFields = (int?)ReadNullableLong(section, nameof(DataUploadMaxNumberFields), DataUploadMaxNumberFields);
+        DataUploadMaxNumberFiles = (int?)ReadNullableLong(section, nameof(DataUploadMaxNumberFiles), DataUploadMaxNumberFiles);
+        FileUploadMaxMemorySize = ReadNullableLong(section, nameof(FileUploadMaxMemorySize), FileUploadMaxMemorySize) ?? FileUploadMaxMemorySize;
+        SyncWorkers = (int)(ReadNullableLong(section, nameof(SyncWorkers), SyncWorkers) ?? SyncWorkers);
+    }
+
+    /// <summary>Checks the settings a site cannot start without; throws naming the setting to fix.</summary>
+    internal void Validate()
+    {
+        if (!Debug && string.IsNullOrEmpty(SecretKey))
+            throw new ImproperlyConfiguredException(
+                "The SecretKey setting must not be empty when Debug is false. Set it in code, " +
+                "in appsettings.json (\"Nuages\": { \"SecretKey\": \"…\" }) or with the NUAGES__SecretKey environment variable.");
+        if (SyncWorkers < 1)
+            throw new ImproperlyConfiguredException($"The SyncWorkers setting must be at least 1, not {SyncWorkers}.");
+        if (string.IsNullOrWhiteSpace(DefaultCharset))
+            throw new ImproperlyConfiguredException("The DefaultCharset setting must not be empty.");
+        try { System.Text.Encoding.GetEncoding(DefaultCharset); }
+        catch (ArgumentException)
+        {
+            throw new ImproperlyConfiguredException($"The DefaultCharset setting names an unknown encoding: '{DefaultCharset}'.");
+        }
+    }
+
+    /// <summary>The hosts checked by <see cref="Http.HttpRequest.GetHost"/>, with Django's Debug fallback.</summary>
+    internal IReadOnlyList<string> EffectiveAllowedHosts =>
+        Debug && AllowedHosts.Count == 0 ? DebugHosts : AllowedHosts;
+
+    private static readonly string[] DebugHosts = [".localhost", "127.0.0.1", "[::1]"];
+
+    private static bool ReadBool(IConfigurationSection section, string key, bool current)
+    {
+        var raw = section[key];
+        if (raw is null) return current;
+        return bool.TryParse(raw, out var value)
+            ? value
+            : throw new ImproperlyConfiguredException($"The {key} setting must be true or false, not '{raw}'.");
+    }
+
+    private static long? ReadNullableLong(IConfigurationSection section, string key, long? current)
+    {
+        var raw = section[key];
+        if (raw is null) return current;
+        if (raw.Length == 0 || raw.Equals("null", StringComparison.OrdinalIgnoreCase)) return null;
+        return long.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ImproperlyConfiguredException($"The {key} setting must be a whole number or null, not '{raw}'.");
+    }
+
+    private static List<string>? ReadList(IConfigurationSection section, string key)
+    {
+        var child = section.GetSection(key);
+        if (!child.Exists()) return null;
+        // A plain value ("a,b") is accepted too, so an environment variable can set a whole list.
+        if (child.Value is { } flat)
+            return flat.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return child.GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
+            .Select(c => c.Value ?? "").Where(v => v.Length > 0).ToList();
+    }
+}

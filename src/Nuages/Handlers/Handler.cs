@@ -1,0 +1,224 @@
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
+using Nuages.Async;
+using Nuages.Conf;
+using Nuages.Http;
+using Nuages.Urls;
+
+namespace Nuages.Handlers;
+
+/// <summary>
+/// Turns a request into a response, Django's <c>BaseHandler</c>: checks the host, resolves the URL,
+/// calls the view in the handler's mode and converts every exception into a response (spec H-27).
+/// Two entry points share everything but the call: <see cref="GetResponseAsync"/> (async mode, the
+/// async gateway and <c>AsyncClient</c>: sync views run on a sync worker) and <see cref="GetResponse"/>
+/// (sync mode, the sync test <c>Client</c>: sync views run on the calling thread).
+/// </summary>
+internal sealed partial class Handler : IDisposable
+{
+    private readonly Settings _settings;
+    private readonly UrlResolver _resolver;
+    private readonly ErrorViews _errorViews;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _requestLogger;
+    private readonly SyncWorkerPool _syncWorkers;
+    // The last Host header that passed validation: most requests repeat it, so the check is a string compare.
+    private volatile string? _lastValidHost;
+
+    public Handler(Settings settings, UrlResolver resolver, ErrorViews errorViews, ILoggerFactory loggerFactory)
+    {
+        _settings = settings;
+        _resolver = resolver;
+        _errorViews = errorViews;
+        _loggerFactory = loggerFactory;
+        _requestLogger = loggerFactory.CreateLogger("Nuages.Request");
+        _syncWorkers = new SyncWorkerPool(settings.SyncWorkers);
+    }
+
+    public Settings Settings => _settings;
+
+    public UrlResolver Resolver => _resolver;
+
+    public ILoggerFactory LoggerFactory => _loggerFactory;
+
+    /// <summary>Async mode: never blocks the calling thread.</summary>
+    public async ValueTask<HttpResponse> GetResponseAsync(HttpRequest request)
+    {
+        Prepare(request);
+        HttpResponse response;
+        try
+        {
+            var match = Resolve(request);
+            var view = match.View;
+            object? result;
+            if (view.Async is { } invokeAsync)
+            {
+                var pending = invokeAsync(request, match.Values);
+                result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            }
+            else
+            {
+                var invoke = view.Sync!;
+                result = await _syncWorkers.RunAsync(() => invoke(request, match.Values)).ConfigureAwait(false);
+            }
+            response = CheckResponse(result, view.Descriptor.Name);
+        }
+        catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
+        {
+            throw; // The client is gone: nobody to answer (the gateway ends the request quietly).
+        }
+        catch (Exception exception)
+        {
+            response = ResponseForException(request, exception);
+        }
+        Finish(request, response);
+        return response;
+    }
+
+    /// <summary>Sync mode: sync views run on the calling thread; async views are awaited by blocking it.</summary>
+    public HttpResponse GetResponse(HttpRequest request)
+    {
+        Prepare(request);
+        HttpResponse response;
+        try
+        {
+            var match = Resolve(request);
+            var view = match.View;
+            var result = view.Sync is { } invoke
+                ? invoke(request, match.Values)
+                : Task.Run(() => view.Async!(request, match.Values).AsTask()).GetAwaiter().GetResult();
+            response = CheckResponse(result, view.Descriptor.Name);
+        }
+        catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            response = ResponseForException(request, exception);
+        }
+        Finish(request, response);
+        return response;
+    }
+
+    private void Prepare(HttpRequest request)
+    {
+        request.RequestLogger = _requestLogger;
+        if (request.ScriptName.Length > 0) ScriptPrefix.Set(request.ScriptName); // spec A-17
+    }
+
+    private ResolverMatch Resolve(HttpRequest request)
+    {
+        var host = request.Headers.Get("Host");
+        if (host is null || !ReferenceEquals(host, _lastValidHost) && host != _lastValidHost)
+        {
+            request.GetHost();
+            if (host is not null) _lastValidHost = host;
+        }
+        var match = _resolver.Resolve(request.PathInfo) ?? throw new Resolver404(request.PathInfo);
+        request.ResolverMatch = match;
+        return match;
+    }
+
+    /// <summary>spec H-31, H-32: a view must give a response; name it when it does not.</summary>
+    internal static HttpResponse CheckResponse(object? result, string viewName) => result switch
+    {
+        HttpResponse response => response,
+        null => throw new InvalidOperationException($"The view {viewName} didn't return an HttpResponse object. It returned None instead."),
+        Task or ValueTask => throw new InvalidOperationException(
+            $"The view {viewName} didn't return an HttpResponse object. It returned an unawaited coroutine instead. You may need to add an 'await' into your view."),
+        _ when result.GetType().IsGenericType && result.GetType().GetGenericTypeDefinition() == typeof(ValueTask<>) => throw new InvalidOperationException(
+            $"The view {viewName} didn't return an HttpResponse object. It returned an unawaited coroutine instead. You may need to add an 'await' into your view."),
+        _ => throw new InvalidOperationException($"The view {viewName} didn't return an HttpResponse object. It returned an instance of {result.GetType().FullName} instead."),
+    };
+
+    /// <summary>spec H-27: Http404 → 404, PermissionDenied → 403, bad requests → 400, anything else → 500.</summary>
+    internal HttpResponse ResponseForException(HttpRequest request, Exception exception)
+    {
+        try
+        {
+            return ConvertException(request, exception);
+        }
+        catch (Exception handlerFailure)
+        {
+            // An error view that fails falls back to the uncaught-exception path.
+            request.UnhandledException ??= ExceptionDispatchInfo.Capture(handlerFailure);
+            Log.ServerError(_requestLogger, request.Path, handlerFailure);
+            var response = _settings.Debug ? ErrorPages.Technical500(request, handlerFailure, 500) : ErrorPages.PlainServerError();
+            response.HasBeenLogged = true;
+            return response;
+        }
+    }
+
+    private HttpResponse ConvertException(HttpRequest request, Exception exception)
+    {
+        HttpResponse response;
+        switch (exception)
+        {
+            case Http404:
+                response = _settings.Debug ? ErrorPages.Technical404(request, exception, _resolver) : _errorViews.NotFound(request, exception);
+                break;
+            case PermissionDenied:
+                response = _errorViews.PermissionDenied(request, exception);
+                Log.Forbidden(_requestLogger, request.Path);
+                response.HasBeenLogged = true;
+                break;
+            case MultiPartParserError:
+                response = _errorViews.BadRequest(request, exception);
+                Log.UnparsableBody(_requestLogger, request.Path);
+                response.HasBeenLogged = true;
+                break;
+            case BadRequest:
+                response = _settings.Debug ? ErrorPages.Technical500(request, exception, 400) : _errorViews.BadRequest(request, exception);
+                Log.BadRequest(_requestLogger, exception.Message, request.Path);
+                response.HasBeenLogged = true;
+                break;
+            case SuspiciousOperation:
+                _loggerFactory.CreateLogger("Nuages.Security." + exception.GetType().Name).LogError(exception, "{Message}", exception.Message);
+                response = _settings.Debug ? ErrorPages.Technical500(request, exception, 400) : _errorViews.BadRequest(request, exception);
+                break;
+            default:
+                request.UnhandledException = ExceptionDispatchInfo.Capture(exception);
+                response = _settings.Debug ? ErrorPages.Technical500(request, exception, 500) : _errorViews.ServerError(request);
+                Log.ServerError(_requestLogger, request.Path, exception);
+                response.HasBeenLogged = true;
+                break;
+        }
+        return response;
+    }
+
+    /// <summary>spec H-39: every response ≥ 400 is logged once, 5xx as errors and 4xx as warnings.</summary>
+    private void Finish(HttpRequest request, HttpResponse response)
+    {
+        if (response.StatusCode < 400 || response.HasBeenLogged) return;
+        response.HasBeenLogged = true;
+        if (response.StatusCode >= 500) Log.ResponseError(_requestLogger, response.ReasonPhrase, request.Path);
+        else Log.ResponseWarning(_requestLogger, response.ReasonPhrase, request.Path);
+    }
+
+    /// <summary>Runs blocking work on the handler's sync workers (streaming over a sync iterator, for one).</summary>
+    public Task<T> RunSync<T>(Func<T> work) => _syncWorkers.RunAsync(work);
+
+    public void Dispose() => _syncWorkers.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}: {Path}")]
+        public static partial void ResponseWarning(ILogger logger, string reason, string path);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}: {Path}")]
+        public static partial void ResponseError(ILogger logger, string reason, string path);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Forbidden (Permission denied): {Path}")]
+        public static partial void Forbidden(ILogger logger, string path);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Bad request (Unable to parse request body): {Path}")]
+        public static partial void UnparsableBody(ILogger logger, string path);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}: {Path}")]
+        public static partial void BadRequest(ILogger logger, string message, string path);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Internal Server Error: {Path}")]
+        public static partial void ServerError(ILogger logger, string path, Exception exception);
+    }
+}

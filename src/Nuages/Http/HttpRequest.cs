@@ -1,0 +1,315 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Nuages.Conf;
+using Nuages.Urls;
+
+namespace Nuages.Http;
+
+/// <summary>
+/// An HTTP request as a view sees it, Django's <c>HttpRequest</c>. The body has been read in full
+/// before the view runs; the query string, form, files and cookies are parsed on first access.
+/// </summary>
+public sealed partial class HttpRequest
+{
+    private readonly Settings _settings;
+    private QueryDict? _query;
+    private QueryDict? _form;
+    private UploadedFileDict? _files;
+    private Dictionary<string, string>? _cookies;
+    private RequestHeaders? _headers;
+    private RequestMeta? _meta;
+    private Dictionary<string, object?>? _items;
+    private (string Type, IReadOnlyDictionary<string, string> Params)? _contentType;
+    private Encoding? _encoding;
+
+    internal HttpRequest(
+        Settings settings, string method, string path, string scriptName, string queryString,
+        IHeaderDictionary headers, byte[] body, string scheme, RequestSource source, CancellationToken aborted)
+    {
+        _settings = settings;
+        Method = method;
+        Path = path;
+        ScriptName = scriptName;
+        // spec A-11: the script name is removed from the path as a plain string prefix.
+        PathInfo = scriptName.Length > 0 && path.StartsWith(scriptName, StringComparison.Ordinal) ? path[scriptName.Length..] : path;
+        if (PathInfo.Length == 0) PathInfo = "/";
+        QueryString = queryString;
+        RawHeaders = headers;
+        Body = body;
+        Scheme = string.IsNullOrEmpty(scheme) ? "http" : scheme; // spec A-16
+        Source = source;
+        Aborted = aborted;
+    }
+
+    /// <summary>The method, upper-cased (spec A-12).</summary>
+    public string Method { get; }
+
+    /// <summary>The full path, script name included, decoded (<c>/blog/2024/</c>).</summary>
+    public string Path { get; }
+
+    /// <summary>The path below <see cref="ScriptName"/>: what URL patterns are matched against.</summary>
+    public string PathInfo { get; }
+
+    /// <summary>The prefix the site is mounted under (<c>ForceScriptName</c>, else the server's path base), or empty.</summary>
+    public string ScriptName { get; }
+
+    /// <summary>The raw query string, without the <c>?</c>.</summary>
+    public string QueryString { get; }
+
+    /// <summary><c>http</c> or <c>https</c>.</summary>
+    public string Scheme { get; }
+
+    /// <summary>Whether the request came over HTTPS.</summary>
+    public bool IsSecure => Scheme == "https";
+
+    /// <summary>The request body, read in full before the view runs.</summary>
+    public byte[] Body { get; }
+
+    /// <summary>Fires when the client goes away; pass it to long awaits, or rely on the framework's own awaits doing so.</summary>
+    public CancellationToken Aborted { get; }
+
+    /// <summary>The URL pattern that matched, with its arguments; set once resolution has run.</summary>
+    public ResolverMatch? ResolverMatch { get; internal set; }
+
+    internal IHeaderDictionary RawHeaders { get; }
+    internal RequestSource Source { get; }
+
+    /// <summary>The exception a view raised that became a 500; the test clients re-raise it, as Django's do.</summary>
+    internal System.Runtime.ExceptionServices.ExceptionDispatchInfo? UnhandledException { get; set; }
+    internal Settings Settings => _settings;
+
+    /// <summary>The <c>Nuages.Request</c> logger of the site serving this request.</summary>
+    internal Microsoft.Extensions.Logging.ILogger RequestLogger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>The request headers, case-insensitive.</summary>
+    public RequestHeaders Headers => _headers ??= new RequestHeaders(RawHeaders);
+
+    /// <summary>CGI-style request metadata, computed on access (Django's <c>META</c>).</summary>
+    public RequestMeta Meta => _meta ??= new RequestMeta(this);
+
+    /// <summary>Per-request attributes set by middleware and views (the user, the session…).</summary>
+    public IDictionary<string, object?> Items => _items ??= new(StringComparer.Ordinal);
+
+    /// <summary>The query-string fields (Django's <c>GET</c>), parsed on first access.</summary>
+    public QueryDict Query => _query ??= QueryDict.ParseImmutable(QueryString, Encoding, _settings.DataUploadMaxNumberFields);
+
+    /// <summary>
+    /// The fields of a POST body sent as <c>application/x-www-form-urlencoded</c> or
+    /// <c>multipart/form-data</c> (Django's <c>POST</c>); empty for other methods and content types.
+    /// </summary>
+    public QueryDict Form
+    {
+        get
+        {
+            if (_form is null) LoadFormAndFiles();
+            return _form!;
+        }
+    }
+
+    /// <summary>The files of a <c>multipart/form-data</c> POST, by field name.</summary>
+    public UploadedFileDict Files
+    {
+        get
+        {
+            if (_files is null) LoadFormAndFiles();
+            return _files!;
+        }
+    }
+
+    /// <summary>The request cookies by name, parsed on first access as Django's <c>parse_cookie</c>.</summary>
+    public IReadOnlyDictionary<string, string> Cookies => _cookies ??= CookieParser.Parse(Headers.Get("Cookie"));
+
+    /// <summary>The media type of the body, lower-cased, without parameters (<c>application/json</c>); empty when none was sent.</summary>
+    public string ContentType => ParsedContentType.Type;
+
+    /// <summary>The parameters of the Content-Type header (<c>charset</c>, <c>boundary</c>…).</summary>
+    public IReadOnlyDictionary<string, string> ContentParams => ParsedContentType.Params;
+
+    /// <summary>The encoding of form data and query strings: the body's <c>charset</c>, else the default charset.</summary>
+    public Encoding Encoding
+    {
+        get => _encoding ??= ContentParams.TryGetValue("charset", out var cs) && TryGetEncoding(cs, out var enc) ? enc : GetEncoding(_settings.DefaultCharset);
+        set
+        {
+            _encoding = value;
+            _query = null;
+            _form = null;
+        }
+    }
+
+    private (string Type, IReadOnlyDictionary<string, string> Params) ParsedContentType =>
+        _contentType ??= HeaderParameters.Parse(Headers.Get("Content-Type") ?? "");
+
+    /// <summary>
+    /// The host the client asked for, validated against <see cref="Settings.AllowedHosts"/>;
+    /// throws <see cref="DisallowedHost"/> (answered 400) when it is not allowed.
+    /// </summary>
+    public string GetHost()
+    {
+        var host = RawHost();
+        var (domain, _) = SplitDomainPort(host);
+        if (domain.Length > 0 && (ValidateHost(domain, _settings.EffectiveAllowedHosts) || domain == "testserver" && Source.AllowsTestServer)) return host;
+        var message = $"Invalid HTTP_HOST header: {PyRepr(host)}.";
+        message += domain.Length > 0
+            ? $" You may need to add {PyRepr(domain)} to ALLOWED_HOSTS."
+            : " The domain name provided is not valid according to RFC 1034/1035.";
+        throw new DisallowedHost(message);
+    }
+
+    /// <summary>The port the client asked for (from the Host header, else the server's).</summary>
+    public string GetPort()
+    {
+        var (_, port) = SplitDomainPort(RawHost());
+        return port.Length > 0 ? port : Source.ServerPort ?? (IsSecure ? "443" : "80");
+    }
+
+    /// <summary>The path and query string, URI-escaped (<c>/search/?q=caf%C3%A9</c>).</summary>
+    public string GetFullPath(bool forceAppendSlash = false)
+    {
+        var path = EscapeUriPath(Path);
+        if (forceAppendSlash && !path.EndsWith('/')) path += "/";
+        return QueryString.Length > 0 ? path + "?" + QueryString : path;
+    }
+
+    /// <summary>
+    /// An absolute URI for <paramref name="location"/> (relative or absolute), or for this request
+    /// when it is null, built from the scheme and the validated host.
+    /// </summary>
+    public string BuildAbsoluteUri(string? location = null)
+    {
+        var schemeHost = $"{Scheme}://{GetHost()}";
+        if (location is null) return schemeHost + GetFullPath();
+        if (Uri.TryCreate(location, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" or "ftp" && !location.StartsWith('/'))
+            return location;
+        if (location.StartsWith("//", StringComparison.Ordinal)) return Scheme + ":" + location;
+        if (location.StartsWith('/') && !location.Contains("/./") && !location.Contains("/../")) return schemeHost + location;
+        return new Uri(new Uri(schemeHost + EscapeUriPath(Path)), location).ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"<HttpRequest: {Method} {PyRepr(GetFullPath())}>";
+
+    private string RawHost()
+    {
+        var host = Headers.Get("Host");
+        if (!string.IsNullOrEmpty(host)) return host;
+        var server = Source.ServerName ?? "";
+        var port = Source.ServerPort;
+        return port is null || port == (IsSecure ? "443" : "80") ? server : server + ":" + port;
+    }
+
+    private void LoadFormAndFiles()
+    {
+        if (Method != "POST")
+        {
+            _form = QueryDict.Empty;
+            _files = UploadedFileDict.Empty;
+            return;
+        }
+        switch (ContentType)
+        {
+            case "multipart/form-data":
+                var (form, files) = MultipartParser.Parse(this, _settings);
+                _form = form;
+                _files = files;
+                break;
+            case "application/x-www-form-urlencoded":
+                if (_settings.DataUploadMaxMemorySize is { } max && Body.Length > max)
+                    throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
+                _form = QueryDict.ParseImmutable(Encoding.Latin1.GetString(Body), Encoding, _settings.DataUploadMaxNumberFields);
+                _files = UploadedFileDict.Empty;
+                break;
+            default:
+                _form = QueryDict.Empty;
+                _files = UploadedFileDict.Empty;
+                break;
+        }
+    }
+
+    internal static bool TryGetEncoding(string name, out Encoding encoding)
+    {
+        try
+        {
+            encoding = GetEncoding(name);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            encoding = Encoding.UTF8;
+            return false;
+        }
+    }
+
+    internal static Encoding GetEncoding(string name) =>
+        name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase)
+            ? Utf8NoBom
+            : Encoding.GetEncoding(name);
+
+    internal static readonly Encoding Utf8NoBom = new UTF8Encoding(false);
+
+    [GeneratedRegex(@"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(:[0-9]+)?$")]
+    private static partial Regex HostPattern();
+
+    /// <summary>Django's <c>split_domain_port</c>: lower-cased domain without a trailing dot, and the port.</summary>
+    internal static (string Domain, string Port) SplitDomainPort(string host)
+    {
+        host = host.ToLowerInvariant();
+        var match = HostPattern().Match(host);
+        if (!match.Success) return ("", "");
+        var domain = match.Groups[1].Value;
+        var port = match.Groups[2].Success ? match.Groups[2].Value[1..] : "";
+        return (domain.EndsWith('.') ? domain[..^1] : domain, port);
+    }
+
+    /// <summary>Django's <c>validate_host</c>: <c>*</c>, an exact name, or <c>.example.com</c> for it and its subdomains.</summary>
+    internal static bool ValidateHost(string domain, IReadOnlyList<string> allowed)
+    {
+        foreach (var raw in allowed)
+        {
+            var pattern = raw.ToLowerInvariant();
+            if (pattern == "*") return true;
+            if (pattern.StartsWith('.') ? domain.EndsWith(pattern, StringComparison.Ordinal) || domain == pattern[1..] : domain == pattern)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Python's repr of a string, used where Django's messages quote user input.</summary>
+    internal static string PyRepr(string s) =>
+        s.Contains('\'') && !s.Contains('"') ? "\"" + s + "\"" : "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+
+    /// <summary>Django's <c>escape_uri_path</c>: percent-encodes all but the characters a path may carry as they are.</summary>
+    internal static string EscapeUriPath(string path)
+    {
+        const string safe = "/:@&+$,-_.!~*'()";
+        var clean = true;
+        foreach (var c in path)
+            if (!(char.IsAsciiLetterOrDigit(c) || safe.Contains(c))) { clean = false; break; }
+        if (clean) return path;
+        var sb = new StringBuilder(path.Length + 16);
+        foreach (var b in Utf8NoBom.GetBytes(path))
+        {
+            var c = (char)b;
+            if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || safe.Contains(c) || c == '%')) sb.Append(c);
+            else sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+}
+
+public sealed partial class HttpRequest
+{
+    /// <summary>The absolute URI for error pages: never throws, even when the host is not allowed.</summary>
+    internal string BuildAbsoluteUriSafe()
+    {
+        try
+        {
+            return BuildAbsoluteUri();
+        }
+        catch (DisallowedHost)
+        {
+            return $"{Scheme}://{RawHost()}{GetFullPath()}";
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using Nuages.Conf;
+
+namespace Nuages.Http;
+
+/// <summary>
+/// Parses a buffered <c>multipart/form-data</c> body into fields and files. Malformed input is a
+/// <see cref="MultiPartParserError"/> (answered 400), never a 500; limits are Django's
+/// (field count, file count, in-memory size of the non-file fields).
+/// </summary>
+internal static class MultipartParser
+{
+    public static (QueryDict Form, UploadedFileDict Files) Parse(HttpRequest request, Settings settings)
+    {
+        if (!request.ContentParams.TryGetValue("boundary", out var boundaryText) || boundaryText.Length == 0)
+            throw new MultiPartParserError("Invalid boundary in multipart: None");
+        if (boundaryText.Length > 70 || boundaryText.Any(c => c > 0x7E || c < 0x20))
+            throw new MultiPartParserError($"Invalid boundary in multipart: {boundaryText}");
+
+        var body = request.Body.AsSpan();
+        var delimiter = Encoding.ASCII.GetBytes("--" + boundaryText);
+        var form = new QueryDict();
+        var files = new UploadedFileDict();
+        long fieldBytes = 0;
+        var fieldCount = 0;
+
+        var pos = body.IndexOf(delimiter);
+        if (pos < 0) throw new MultiPartParserError("The multipart body has no opening boundary.");
+        pos += delimiter.Length;
+        while (true)
+        {
+            if (body[pos..].StartsWith("--"u8)) break; // closing delimiter
+            pos = SkipLineEnd(body, pos);
+            var next = body[pos..].IndexOf(delimiter);
+            if (next < 0) throw new MultiPartParserError("The multipart body ends without a closing boundary.");
+            var part = body.Slice(pos, next);
+            // The CRLF before a delimiter belongs to the delimiter.
+            if (part.EndsWith("\r\n"u8)) part = part[..^2];
+            else if (part.EndsWith("\n"u8)) part = part[..^1];
+            ReadPart(part, request.Encoding, settings, form, files, ref fieldBytes, ref fieldCount);
+            pos += next + delimiter.Length;
+        }
+        return (form.Freeze(), files);
+    }
+
+    private static int SkipLineEnd(ReadOnlySpan<byte> body, int pos)
+    {
+        if (body[pos..].StartsWith("\r\n"u8)) return pos + 2;
+        if (body[pos..].StartsWith("\n"u8)) return pos + 1;
+        throw new MultiPartParserError("A multipart boundary is not followed by a line end.");
+    }
+
+    private static void ReadPart(ReadOnlySpan<byte> part, Encoding encoding, Settings settings, QueryDict form, UploadedFileDict files, ref long fieldBytes, ref int fieldCount)
+    {
+        var headerEnd = part.IndexOf("\r\n\r\n"u8);
+        var separator = 4;
+        if (headerEnd < 0)
+        {
+            headerEnd = part.IndexOf("\n\n"u8);
+            separator = 2;
+        }
+        if (headerEnd < 0) throw new MultiPartParserError("A multipart part has no header block.");
+        var headerText = Encoding.UTF8.GetString(part[..headerEnd]);
+        var content = part[(headerEnd + separator)..];
+
+        string? disposition = null, contentType = null;
+        foreach (var line in headerText.Split('\n'))
+        {
+            var colon = line.IndexOf(':');
+            if (colon <= 0) continue;
+            var name = line[..colon].Trim();
+            var value = line[(colon + 1)..].Trim();
+            if (name.Equals("Content-Disposition", StringComparison.OrdinalIgnoreCase)) disposition = value;
+            else if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) contentType = value;
+        }
+        if (disposition is null) return; // Django skips parts without a disposition.
+        var (kind, parameters) = HeaderParameters.Parse(disposition);
+        if (kind != "form-data" || !parameters.TryGetValue("name", out var fieldName)) return;
+
+        fieldCount++;
+        if (settings.DataUploadMaxNumberFields is { } maxFields && fieldCount > maxFields)
+            throw new TooManyFieldsSent("The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
+
+        if (parameters.TryGetValue("filename", out var fileName))
+        {
+            fileName = System.IO.Path.GetFileName(fileName.Replace('\\', '/'));
+            if (fileName.Length == 0) return; // an empty file input sends no file
+            if (settings.DataUploadMaxNumberFiles is { } maxFiles && files.Count + 1 > maxFiles)
+                throw new TooManyFilesSent("The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES.");
+            var (type, typeParams) = HeaderParameters.Parse(contentType ?? "application/octet-stream");
+            files.Add(fieldName, new UploadedFile(fieldName, fileName, type, typeParams.GetValueOrDefault("charset"), content.ToArray()));
+            return;
+        }
+
+        fieldBytes += content.Length;
+        if (settings.DataUploadMaxMemorySize is { } maxBytes && fieldBytes > maxBytes)
+            throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
+        form.AppendInternal(fieldName, encoding.GetString(content));
+    }
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Nuages.Conf;
+using Nuages.Gateways;
+using Nuages.Handlers;
+using Nuages.Http;
+using Nuages.Management;
+using Nuages.Urls;
+
+namespace Nuages;
+
+/// <summary>
+/// A Nuages site: its settings, URL patterns and error views, and the command line that serves it
+/// (<c>runserver</c>, <c>check</c>, <c>routes</c>). Created by <see cref="Create(string[], Action{Settings})"/>; the handler is built
+/// once, on first use, and the site's configuration is fixed from then on.
+/// </summary>
+public sealed class NuagesApp : IDisposable
+{
+    private readonly string[] _args;
+    private readonly Lock _buildLock = new();
+    private IReadOnlyList<UrlPattern> _patterns = [];
+    private Handler? _handler;
+    private ILoggerFactory? _loggerFactory;
+
+    private NuagesApp(string[] args, Settings settings, IConfiguration configuration)
+    {
+        _args = args;
+        Settings = settings;
+        Configuration = configuration;
+    }
+
+    /// <summary>
+    /// Creates a site: <paramref name="configure"/> sets the settings in code, then the <c>Nuages</c>
+    /// section of <c>appsettings.json</c> and <c>NUAGES__*</c> environment variables override them.
+    /// Invalid settings fail here, with a message naming the setting.
+    /// </summary>
+    public static NuagesApp Create(string[] args, Action<Settings>? configure = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(Directory.GetCurrentDirectory())
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        return Create(args, configuration, configure);
+    }
+
+    /// <summary>Creates a site from an explicit configuration (tests, hosts that build their own).</summary>
+    public static NuagesApp Create(string[] args, IConfiguration configuration, Action<Settings>? configure = null)
+    {
+        var settings = new Settings();
+        configure?.Invoke(settings);
+        settings.Apply(configuration);
+        settings.Validate();
+        ResponseDefaults.Charset = settings.DefaultCharset;
+        ResponseDefaults.ContentType = settings.DefaultContentType;
+        return new NuagesApp(args, settings, configuration);
+    }
+
+    /// <summary>The settings in effect.</summary>
+    public Settings Settings { get; }
+
+    /// <summary>The configuration the settings were read from (appsettings.json, environment).</summary>
+    public IConfiguration Configuration { get; }
+
+    /// <summary>The views that answer 400, 403, 404 and 500.</summary>
+    public ErrorViews ErrorViews { get; } = new();
+
+    /// <summary>Where logs go: the console by default (<c>Logging</c> section of appsettings.json applies).</summary>
+    public ILoggerFactory LoggerFactory
+    {
+        get => _loggerFactory ??= CreateLoggerFactory();
+        set
+        {
+            ThrowIfBuilt();
+            _loggerFactory = value;
+        }
+    }
+
+    /// <summary>Sets the site's URL patterns (Django's <c>urlpatterns</c>); they are compiled, and their views bound, right away.</summary>
+    public NuagesApp UrlPatterns(params UrlPattern[] patterns)
+    {
+        ThrowIfBuilt();
+        var resolver = new UrlResolver(patterns);
+        _patterns = patterns;
+        UrlResolver.Active = resolver;
+        _resolver = resolver;
+        return this;
+    }
+
+    private UrlResolver? _resolver;
+
+    internal Handler Handler
+    {
+        get
+        {
+            if (_handler is not null) return _handler;
+            lock (_buildLock)
+            {
+                return _handler ??= new Handler(Settings, _resolver ?? new UrlResolver(_patterns), ErrorViews, LoggerFactory);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the command named by the arguments: <c>runserver [addr:port]</c> (the default), <c>check
+    /// [--deploy]</c>, <c>routes</c>. Returns the process exit code.
+    /// </summary>
+    public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
+        new CommandLine(this, Console.Out, Console.Error).RunAsync(_args, cancellationToken);
+
+    /// <summary>
+    /// Starts serving on <paramref name="address"/> (<c>127.0.0.1:8000</c>; port 0 picks a free one)
+    /// with HTTP/1.1 and HTTP/2 (h2c), and returns once listening. Dispose the server to stop it.
+    /// </summary>
+    public async Task<NuagesServer> StartAsync(string address = "127.0.0.1:8000", CancellationToken cancellationToken = default)
+    {
+        var endpoint = ParseAddress(address);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(LoggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(endpoint, listen => Http2Enabled = CleartextHttp2.Enable(listen));
+            // Uploads are bounded by the Nuages settings, checked as the body is read.
+            kestrel.Limits.MaxRequestBodySize = null;
+            // h2c requests carry :scheme http on a connection Kestrel was told is TLS (see CleartextHttp2).
+            kestrel.AllowAlternateSchemes = true;
+        });
+        var web = builder.Build();
+        var gateway = new AsyncGateway(Handler);
+        web.Run(gateway.InvokeAsync);
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        var bound = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // The endpoint is marked TLS to keep HTTP/2 (see CleartextHttp2); it is plain HTTP all the same.
+        var uri = new UriBuilder(bound) { Scheme = "http" }.Uri;
+        return new NuagesServer(web, uri);
+    }
+
+    /// <summary>Whether the last server started serves h2c next to HTTP/1.1.</summary>
+    internal bool Http2Enabled { get; private set; }
+
+    internal static IPEndPoint ParseAddress(string address)
+    {
+        var text = address.Trim();
+        string host = "127.0.0.1", port = text;
+        var colon = text.LastIndexOf(':');
+        if (colon >= 0)
+        {
+            host = text[..colon].Trim('[', ']');
+            port = text[(colon + 1)..];
+        }
+        if (host.Length == 0) host = "127.0.0.1";
+        if (host == "localhost") host = "127.0.0.1";
+        if (!IPAddress.TryParse(host, out var ip))
+            throw new ArgumentException($"'{address}' is not a valid address: give an IP address and a port, like 127.0.0.1:8000.", nameof(address));
+        if (!int.TryParse(port, out var number) || number is < 0 or > 65535)
+            throw new ArgumentException($"'{address}' is not a valid address: '{port}' is not a port number.", nameof(address));
+        return new IPEndPoint(ip, number);
+    }
+
+    private ILoggerFactory CreateLoggerFactory() => Microsoft.Extensions.Logging.LoggerFactory.Create(logging =>
+    {
+        logging.AddConfiguration(Configuration.GetSection("Logging"));
+        logging.SetMinimumLevel(Settings.Debug ? LogLevel.Debug : LogLevel.Information);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "[dd/MMM/yyyy HH:mm:ss] ";
+        });
+    });
+
+    private void ThrowIfBuilt()
+    {
+        if (_handler is not null)
+            throw new InvalidOperationException("The site is already serving requests; set URL patterns and logging before the first request.");
+    }
+
+    /// <summary>Stops the sync workers.</summary>
+    public void Dispose() => _handler?.Dispose();
+}
+
+/// <summary>A running Kestrel server for a site; dispose it to stop serving.</summary>
+public sealed class NuagesServer : IAsyncDisposable
+{
+    private readonly WebApplication _web;
+
+    internal NuagesServer(WebApplication web, Uri address)
+    {
+        _web = web;
+        Address = address;
+    }
+
+    /// <summary>The address the server listens on (<c>http://127.0.0.1:PORT</c>).</summary>
+    public Uri Address { get; }
+
+    /// <summary>Completes when the server has stopped (Ctrl-C, SIGTERM, or <see cref="DisposeAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _web.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops accepting connections and lets in-flight requests finish.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _web.StopAsync().ConfigureAwait(false);
+        await _web.DisposeAsync().ConfigureAwait(false);
+    }
+}

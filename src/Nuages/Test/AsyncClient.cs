@@ -1,0 +1,72 @@
+using Nuages.Http;
+
+namespace Nuages.Test;
+
+/// <summary>
+/// Django's <c>AsyncClient</c>: runs whole requests through the site in-process in async mode, as the
+/// async gateway does — async views run inline, sync views on a sync worker. Cookies, redirects and
+/// re-raised exceptions as <see cref="Client"/>.
+/// </summary>
+public sealed class AsyncClient(NuagesApp app, bool raiseRequestException = true, IDictionary<string, string>? headers = null)
+{
+    private readonly ClientSession _session = new(app, headers);
+
+    /// <summary>The cookies the client sends, by name.</summary>
+    public Dictionary<string, string> Cookies => _session.Cookies;
+
+    /// <summary>GET <paramref name="path"/>; <paramref name="data"/> becomes the query string.</summary>
+    public Task<TestResponse> GetAsync(string path, object? data = null, bool follow = false, IDictionary<string, string>? headers = null, bool secure = false) =>
+        RequestAsync("GET", path, data, null, follow, headers, secure);
+
+    /// <summary>POST <paramref name="data"/> encoded as <paramref name="contentType"/> (multipart by default).</summary>
+    public Task<TestResponse> PostAsync(string path, object? data = null, string contentType = RequestFactory.MultipartContent, bool follow = false, IDictionary<string, string>? headers = null, bool secure = false) =>
+        RequestAsync("POST", path, data, contentType, follow, headers, secure);
+
+    /// <summary>PUT a raw or JSON body.</summary>
+    public Task<TestResponse> PutAsync(string path, object? data = null, string contentType = "application/octet-stream", bool follow = false, IDictionary<string, string>? headers = null, bool secure = false) =>
+        RequestAsync("PUT", path, data, contentType, follow, headers, secure);
+
+    /// <summary>PATCH a raw or JSON body.</summary>
+    public Task<TestResponse> PatchAsync(string path, object? data = null, string contentType = "application/octet-stream", bool follow = false, IDictionary<string, string>? headers = null, bool secure = false) =>
+        RequestAsync("PATCH", path, data, contentType, follow, headers, secure);
+
+    /// <summary>DELETE, with an optional body.</summary>
+    public Task<TestResponse> DeleteAsync(string path, object? data = null, string contentType = "application/octet-stream", bool follow = false, IDictionary<string, string>? headers = null, bool secure = false) =>
+        RequestAsync("DELETE", path, data, contentType, follow, headers, secure);
+
+    /// <summary>HEAD <paramref name="path"/>.</summary>
+    public Task<TestResponse> HeadAsync(string path, object? data = null, bool follow = false, IDictionary<string, string>? headers = null, bool secure = false) =>
+        RequestAsync("HEAD", path, data, null, follow, headers, secure);
+
+    /// <summary>OPTIONS <paramref name="path"/>.</summary>
+    public Task<TestResponse> OptionsAsync(string path, bool follow = false, IDictionary<string, string>? headers = null, bool secure = false) =>
+        RequestAsync("OPTIONS", path, null, null, follow, headers, secure);
+
+    /// <summary>Any method.</summary>
+    public async Task<TestResponse> RequestAsync(string method, string path, object? data = null, string? contentType = null, bool follow = false, IDictionary<string, string>? headers = null, bool secure = false)
+    {
+        var chain = new List<(string Url, int StatusCode)>();
+        while (true)
+        {
+            var request = _session.Build(method, path, data, contentType, headers, secure);
+            var response = await app.Handler.GetResponseAsync(request).ConfigureAwait(false);
+            ClientSession.ThrowIfUnhandled(request, raiseRequestException);
+            _session.Store(response);
+            if (follow && ClientSession.NextHop(response, request, chain) is { } hop)
+            {
+                (method, path) = (hop.Method, hop.Path);
+                if (!hop.KeepBody) (data, contentType) = (null, null);
+                continue;
+            }
+            return new TestResponse(response, request, ClientSession.Received(request, response, await ReadContentAsync(response).ConfigureAwait(false)), chain);
+        }
+    }
+
+    private static async Task<byte[]> ReadContentAsync(HttpResponse response)
+    {
+        if (response is not StreamingHttpResponse streaming) return response.Content;
+        using var buffer = new MemoryStream();
+        await foreach (var part in streaming.EnumeratePartsAsync(CancellationToken.None).ConfigureAwait(false)) buffer.Write(part);
+        return buffer.ToArray();
+    }
+}

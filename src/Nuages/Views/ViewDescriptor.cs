@@ -1,0 +1,182 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Nuages.Conf;
+using Nuages.Http;
+
+namespace Nuages.Views;
+
+/// <summary>
+/// What Nuages knows of a view delegate, read once when URL patterns are compiled: its name for
+/// error messages, whether it is async (from its return type, spec H-01) and its parameters.
+/// </summary>
+internal sealed class ViewDescriptor
+{
+    private ViewDescriptor(Delegate view, string name, bool isAsync, Type resultType, ParameterInfo[] parameters, bool isClassView)
+    {
+        Delegate = view;
+        Name = name;
+        IsAsync = isAsync;
+        ResultType = resultType;
+        Parameters = parameters;
+        IsClassView = isClassView;
+    }
+
+    public Delegate Delegate { get; }
+
+    /// <summary><c>Namespace.Type.Method</c>, or <c>Namespace.ViewClass.view</c> for a class-based view (spec H-33).</summary>
+    public string Name { get; }
+
+    public bool IsAsync { get; }
+
+    /// <summary>The response type: the declared return type, or the T of <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>.</summary>
+    public Type ResultType { get; }
+
+    public ParameterInfo[] Parameters { get; }
+
+    /// <summary>Class-based views read route values from the request, so any route fits them.</summary>
+    public bool IsClassView { get; }
+
+    public static ViewDescriptor For(Delegate view)
+    {
+        var method = view.Method;
+        var isClassView = view.Target is IClassViewInvoker;
+        var name = view.Target is IClassViewInvoker cv
+            ? $"{cv.ViewType.FullName}.view"
+            : $"{method.DeclaringType?.FullName}.{method.Name}";
+        var returnType = method.ReturnType;
+        bool isAsync;
+        Type resultType;
+        if (returnType.IsGenericType && (returnType.GetGenericTypeDefinition() == typeof(Task<>) || returnType.GetGenericTypeDefinition() == typeof(ValueTask<>)))
+        {
+            isAsync = true;
+            resultType = returnType.GetGenericArguments()[0];
+        }
+        else
+        {
+            isAsync = false;
+            resultType = returnType;
+        }
+        // A view declared to return object is checked per call (spec H-31, H-32); anything else must be a response.
+        if (!(typeof(HttpResponse).IsAssignableFrom(resultType) || resultType == typeof(object)))
+            throw new ImproperlyConfiguredException(
+                $"The view {name} returns {Describe(returnType)}; a view must return HttpResponse (sync) or Task<HttpResponse> / ValueTask<HttpResponse> (async).");
+        var parameters = method.GetParameters();
+        if (parameters.Length == 0 || parameters[0].ParameterType != typeof(Http.HttpRequest))
+            throw new ImproperlyConfiguredException($"The view {name} must take the HttpRequest as its first parameter.");
+        return new ViewDescriptor(view, name, isAsync, resultType, parameters, isClassView);
+    }
+
+    internal static string Describe(Type type) =>
+        type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(Describe))}>" : type.Name;
+
+    /// <summary>
+    /// Compiles the call for a route whose captures are <paramref name="captureNames"/> (empty names are
+    /// positional) with values of <paramref name="captureTypes"/>: each view parameter reads its capture
+    /// by name (or position), converted to its type. Every mismatch is an error naming route and view.
+    /// </summary>
+    public BoundView Bind(string route, IReadOnlyList<string> captureNames, IReadOnlyList<Type> captureTypes)
+    {
+        var request = Expression.Parameter(typeof(Http.HttpRequest), "request");
+        var values = Expression.Parameter(typeof(object?[]), "values");
+        var arguments = new Expression[Parameters.Length];
+        arguments[0] = request;
+        var used = new bool[captureNames.Count];
+        var nextPositional = 0;
+        var positional = captureNames.Count > 0 && captureNames.All(n => n.Length == 0);
+        for (var p = 1; p < Parameters.Length; p++)
+        {
+            var parameter = Parameters[p];
+            if (parameter.ParameterType == typeof(CancellationToken))
+            {
+                arguments[p] = Expression.Property(request, nameof(Http.HttpRequest.Aborted));
+                continue;
+            }
+            var index = positional
+                ? (nextPositional < captureNames.Count ? nextPositional++ : -1)
+                : IndexOf(captureNames, parameter.Name!);
+            if (index < 0 || IsClassView)
+            {
+                if (parameter.HasDefaultValue)
+                {
+                    arguments[p] = Expression.Constant(parameter.DefaultValue, parameter.ParameterType);
+                    continue;
+                }
+                throw new ImproperlyConfiguredException(
+                    $"The view {Name} takes a parameter '{parameter.Name}' that the URL route '{route}' does not capture " +
+                    $"(it captures: {(captureNames.Count == 0 ? "nothing" : string.Join(", ", captureNames.Select((n, i) => n.Length > 0 ? n : $"#{i + 1}")))}).");
+            }
+            used[index] = true;
+            arguments[p] = ConvertCapture(Expression.ArrayIndex(values, Expression.Constant(index)), captureTypes[index], parameter, route);
+        }
+        if (!IsClassView)
+        {
+            var unused = captureNames.Where((_, i) => !used[i]).Select((n, i) => n.Length > 0 ? n : $"#{i + 1}").ToList();
+            if (unused.Count > 0)
+                throw new ImproperlyConfiguredException(
+                    $"The URL route '{route}' captures {string.Join(", ", unused.Select(n => $"'{n}'"))} but the view {Name} has no parameter of that name " +
+                    $"(its parameters: {string.Join(", ", Parameters.Skip(1).Select(p => $"{Describe(p.ParameterType)} {p.Name}"))}).");
+        }
+        var call = Expression.Invoke(Expression.Constant(Delegate), arguments);
+        if (IsAsync)
+        {
+            var adapt = typeof(ViewDescriptor).GetMethod(Delegate.Method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>) ? nameof(FromTask) : nameof(FromValueTask), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(ResultType);
+            var lambda = Expression.Lambda<Func<Http.HttpRequest, object?[], ValueTask<object?>>>(Expression.Call(adapt, call), request, values);
+            return new BoundView(this, null, lambda.Compile());
+        }
+        var syncLambda = Expression.Lambda<Func<Http.HttpRequest, object?[], object?>>(Expression.Convert(call, typeof(object)), request, values);
+        return new BoundView(this, syncLambda.Compile(), null);
+    }
+
+    private Expression ConvertCapture(Expression boxed, Type valueType, ParameterInfo parameter, string route)
+    {
+        var target = parameter.ParameterType;
+        if (target == typeof(object)) return boxed;
+        try
+        {
+            Expression typed = valueType.IsValueType ? Expression.Unbox(boxed, valueType) : Expression.Convert(boxed, valueType);
+            return valueType == target ? typed : Expression.Convert(typed, target);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ImproperlyConfiguredException(
+                $"The URL route '{route}' captures '{parameter.Name}' as {Describe(valueType)}, which cannot be passed to the parameter " +
+                $"{Describe(target)} {parameter.Name} of the view {Name}.");
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+            if (names[i] == name) return i;
+        return -1;
+    }
+
+    private static ValueTask<object?> FromTask<T>(Task<T> task) =>
+        task.IsCompletedSuccessfully ? new ValueTask<object?>(task.Result) : AwaitTask(task);
+
+    private static async ValueTask<object?> AwaitTask<T>(Task<T> task) => await task.ConfigureAwait(false);
+
+    private static ValueTask<object?> FromValueTask<T>(ValueTask<T> task) =>
+        task.IsCompletedSuccessfully ? new ValueTask<object?>(task.Result) : AwaitValueTask(task);
+
+    private static async ValueTask<object?> AwaitValueTask<T>(ValueTask<T> task) => await task.ConfigureAwait(false);
+}
+
+/// <summary>A view compiled for one route: call it with the request and the route's captured values.</summary>
+internal sealed class BoundView(ViewDescriptor descriptor, Func<Http.HttpRequest, object?[], object?>? sync, Func<Http.HttpRequest, object?[], ValueTask<object?>>? async)
+{
+    public ViewDescriptor Descriptor { get; } = descriptor;
+
+    /// <summary>Set for sync views.</summary>
+    public Func<Http.HttpRequest, object?[], object?>? Sync { get; } = sync;
+
+    /// <summary>Set for async views.</summary>
+    public Func<Http.HttpRequest, object?[], ValueTask<object?>>? Async { get; } = async;
+}
+
+/// <summary>Marks the delegate target that <see cref="View.AsView{TView}"/> builds, so the view is named after its class.</summary>
+internal interface IClassViewInvoker
+{
+    Type ViewType { get; }
+}
