@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -56,14 +55,6 @@ internal sealed partial class AsyncGateway
             await WriteAsync(context, new HttpResponse("413 Payload too large", "text/plain; charset=utf-8", 413), aborted).ConfigureAwait(false);
             return;
         }
-        catch (RequestDecodeException)
-        {
-            // spec A-08
-            Log.UndecodableRequest(_requestLogger);
-            var bad = new HttpResponse("", null, 400);
-            await WriteAsync(context, bad, aborted).ConfigureAwait(false);
-            return;
-        }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
         {
             // Kestrel refused the body itself (malformed chunking, over its own size limit).
@@ -95,41 +86,21 @@ internal sealed partial class AsyncGateway
     private HttpRequest BuildRequest(HttpContext context, byte[] body)
     {
         var kestrel = context.Request;
+        // Kestrel itself answers 400 to a request target with raw non-ASCII bytes (spec A-08), so the query is ASCII here.
         var query = kestrel.QueryString.HasValue ? kestrel.QueryString.Value!.Substring(1) : "";
-        // Kestrel hands the query over as it came; bytes that are not UTF-8 reach us as Latin-1 characters.
-        foreach (var c in query)
-        {
-            if (c >= 0x80)
-            {
-                query = DecodeQuery(query);
-                break;
-            }
-        }
         var pathBase = kestrel.PathBase.HasValue ? kestrel.PathBase.Value! : "";
         var path = pathBase + (kestrel.Path.HasValue ? kestrel.Path.Value : "/");
         var scriptName = !string.IsNullOrEmpty(_settings.ForceScriptName) ? _settings.ForceScriptName : pathBase;
-        return new HttpRequest(_settings, kestrel.Method, path, scriptName, query, kestrel.Headers, body, kestrel.Scheme,
+        return new HttpRequest(_settings, UpperMethod(kestrel.Method), path, scriptName, query, kestrel.Headers, body, kestrel.Scheme,
             new KestrelRequestSource(context), context.RequestAborted);
     }
 
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
-
-    private static string DecodeQuery(string query)
+    /// <summary>spec A-12: methods are upper-cased; Kestrel's interned names for the standard ones already are.</summary>
+    private static string UpperMethod(string method)
     {
-        var bytes = new byte[query.Length];
-        for (var i = 0; i < query.Length; i++)
-        {
-            if (query[i] > 0xFF) return query; // already decoded text
-            bytes[i] = (byte)query[i];
-        }
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new RequestDecodeException("The query string is not valid UTF-8.");
-        }
+        foreach (var c in method)
+            if (char.IsAsciiLetterLower(c)) return method.ToUpperInvariant();
+        return method;
     }
 
     private async ValueTask<byte[]> ReadBodyAsync(HttpContext context, CancellationToken aborted)
@@ -223,9 +194,6 @@ internal sealed partial class AsyncGateway
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "\"{Method} {Path} {Protocol}\" {Status}")]
         public static partial void Access(ILogger logger, string method, string path, string protocol, int status);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Bad Request (UnicodeDecodeError)")]
-        public static partial void UndecodableRequest(ILogger logger);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Client disconnected before the response to {Path} was sent.")]
         public static partial void Disconnected(ILogger logger, string path);

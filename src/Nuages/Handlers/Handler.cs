@@ -104,6 +104,7 @@ internal sealed partial class Handler : IDisposable
     private void Prepare(HttpRequest request)
     {
         request.RequestLogger = _requestLogger;
+        _resolver.EnterRequest();
         if (request.ScriptName.Length > 0) ScriptPrefix.Set(request.ScriptName); // spec A-17
     }
 

@@ -36,8 +36,3 @@ public sealed class MultiPartParserError(string message) : Exception(message);
 /// <summary>A header value that would split the response (it contains a newline).</summary>
 public sealed class BadHeaderError(string message) : ArgumentException(message);
 
-/// <summary>
-/// The raw request could not be decoded (a query string that is not UTF-8); the gateway answers
-/// 400 with an empty body before any view runs (spec A-08).
-/// </summary>
-internal sealed class RequestDecodeException(string message) : Exception(message);

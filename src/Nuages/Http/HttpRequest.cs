@@ -184,7 +184,7 @@ public sealed partial class HttpRequest
             return location;
         if (location.StartsWith("//", StringComparison.Ordinal)) return Scheme + ":" + location;
         if (location.StartsWith('/') && !location.Contains("/./") && !location.Contains("/../")) return schemeHost + location;
-        return new Uri(new Uri(schemeHost + EscapeUriPath(Path)), location).ToString();
+        return new Uri(new Uri(schemeHost + EscapeUriPath(Path)), location).AbsoluteUri;
     }
 
     /// <inheritdoc />

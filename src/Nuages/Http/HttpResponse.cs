@@ -101,20 +101,18 @@ public class HttpResponse
     /// date becomes a Max-Age, as Django does. <paramref name="sameSite"/> is Lax, Strict or None.
     /// </summary>
     public void SetCookie(string key, string value = "", long? maxAge = null, DateTimeOffset? expires = null, string? path = "/",
-        string? domain = null, bool secure = false, bool httpOnly = false, string? sameSite = null) =>
-        SetCookie(key, value, maxAge, expires is { } e ? ExpiresToMaxAge(e, ref maxAge) : null, path, domain, secure, httpOnly, sameSite);
-
-    private static string? ExpiresToMaxAge(DateTimeOffset expires, ref long? maxAge)
+        string? domain = null, bool secure = false, bool httpOnly = false, string? sameSite = null)
     {
-        if (maxAge is not null) throw new ArgumentException("'expires' and 'max_age' can't be used together.");
-        var delta = expires - DateTimeOffset.UtcNow;
-        // Django adds a second so a cookie expiring "now" is not expired before it is sent.
-        delta += TimeSpan.FromSeconds(1);
-        maxAge = Math.Max(0, (long)delta.TotalSeconds);
-        return null;
+        if (expires is { } date)
+        {
+            if (maxAge is not null) throw new ArgumentException("'expires' and 'max_age' can't be used together.");
+            // Django adds a second so a cookie expiring "now" is not expired before it is sent.
+            maxAge = Math.Max(0, (long)(date - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1)).TotalSeconds);
+        }
+        Store(key, value, maxAge, null, path, domain, secure, httpOnly, sameSite);
     }
 
-    private void SetCookie(string key, string value, long? maxAge, string? expires, string? path, string? domain, bool secure, bool httpOnly, string? sameSite)
+    private void Store(string key, string value, long? maxAge, string? expires, string? path, string? domain, bool secure, bool httpOnly, string? sameSite)
     {
         var cookies = (Dictionary<string, ResponseCookie>)Cookies;
         var cookie = new ResponseCookie(key, value);
@@ -143,7 +141,7 @@ public class HttpResponse
         // Browsers refuse to overwrite __Secure-/__Host- and SameSite=None cookies without Secure.
         var secure = key.StartsWith("__Secure-", StringComparison.Ordinal) || key.StartsWith("__Host-", StringComparison.Ordinal)
                      || string.Equals(sameSite, "none", StringComparison.OrdinalIgnoreCase);
-        SetCookie(key, "", 0, "Thu, 01 Jan 1970 00:00:00 GMT", path, domain, secure, false, sameSite);
+        Store(key, "", 0, "Thu, 01 Jan 1970 00:00:00 GMT", path, domain, secure, false, sameSite);
     }
 
     /// <summary>Whether the status was already logged (Django logs each response ≥ 400 once).</summary>

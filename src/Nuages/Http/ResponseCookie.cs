@@ -59,7 +59,8 @@ public sealed class ResponseCookie
     /// <summary>Python's <c>http.cookies._quote</c>: plain when every character is legal, else quoted with octal escapes.</summary>
     internal static string Quote(string value)
     {
-        var legal = true;
+        // An empty value is not a legal token either: Python quotes it as "".
+        var legal = value.Length > 0;
         foreach (var c in value)
             if (!(char.IsAsciiLetterOrDigit(c) || LegalChars.Contains(c))) { legal = false; break; }
         if (legal) return value;

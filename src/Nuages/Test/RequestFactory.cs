@@ -160,9 +160,9 @@ public class RequestFactory
         IEnumerable<(string, object?)> top = data switch
         {
             null => [],
-            IDictionary dict => dict.Cast<DictionaryEntry>().Select(e => (e.Key.ToString()!, e.Value)),
             IEnumerable<KeyValuePair<string, string>> pairs => pairs.Select(p => (p.Key, (object?)p.Value)),
             IEnumerable<KeyValuePair<string, object?>> pairs => pairs.Select(p => (p.Key, p.Value)),
+            IDictionary dict => Entries(dict),
             _ => data.GetType().GetProperties().Select(p => (p.Name, p.GetValue(data))),
         };
         foreach (var (key, value) in top)
@@ -171,6 +171,11 @@ public class RequestFactory
                 foreach (var item in items) yield return (key, item);
             else yield return (key, value);
         }
+    }
+
+    private static IEnumerable<(string, object?)> Entries(IDictionary dict)
+    {
+        foreach (DictionaryEntry entry in dict) yield return (entry.Key.ToString()!, entry.Value);
     }
 
     private static string Format(object? value) => value switch

@@ -38,6 +38,6 @@ public static class Routes
     /// filled in; throws <see cref="NoReverseMatchException"/> listing what was tried.
     /// </summary>
     public static string Reverse(string viewName, object? kwargs = null, IEnumerable<object?>? args = null, string? currentApp = null) =>
-        (UrlResolver.Active ?? throw new InvalidOperationException("No URL patterns are set: call app.UrlPatterns(...) before Reverse."))
+        (UrlResolver.Current ?? throw new InvalidOperationException("No URL patterns are set: call app.UrlPatterns(...) before Reverse."))
         .Reverse(viewName, kwargs, args, currentApp);
 }

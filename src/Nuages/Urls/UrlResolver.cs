@@ -15,6 +15,8 @@ namespace Nuages.Urls;
 internal sealed class UrlResolver
 {
     private static volatile UrlResolver? _active;
+    private static int _built;
+    private static readonly AsyncLocal<UrlResolver?> RequestResolver = new();
     private readonly Node[] _root;
     private readonly Namespace _namespaces = new("");
 
@@ -22,6 +24,19 @@ internal sealed class UrlResolver
     {
         Patterns = patterns;
         _root = Compile(patterns, [], [], [], [], "", _namespaces, [], []);
+        Interlocked.Increment(ref _built);
+    }
+
+    /// <summary>
+    /// The resolver <see cref="Routes.Reverse"/> uses: the one of the request being served when a
+    /// process hosts several sites (tests do), else the site's. One site pays nothing per request.
+    /// </summary>
+    public static UrlResolver? Current => RequestResolver.Value ?? _active;
+
+    /// <summary>Called as a request starts, so reversing inside it uses its own site.</summary>
+    public void EnterRequest()
+    {
+        if (Volatile.Read(ref _built) > 1 && RequestResolver.Value != this) RequestResolver.Value = this;
     }
 
     /// <summary>The resolver of the site built last: what the static <see cref="Routes.Reverse"/> uses, as Django's ROOT_URLCONF.</summary>
