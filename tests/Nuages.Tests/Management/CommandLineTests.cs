@@ -1,0 +1,103 @@
+using Nuages.Http;
+using Nuages.Management;
+using Nuages.Tests.Support;
+using static Nuages.Urls.Routes;
+
+namespace Nuages.Tests.Management;
+
+public class CommandLineTests
+{
+    public static HttpResponse Index(HttpRequest request) => new("");
+    public static Task<HttpResponse> Detail(HttpRequest request, int id) => Task.FromResult(new HttpResponse(""));
+
+    private static async Task<(int Code, string Output, string Error)> Run(NuagesApp app, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new CommandLine(app, output, error).RunAsync(args, CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Routes_prints_the_url_table()
+    {
+        var app = TestSite.Create(s => s.Debug = true, Path("", Index, name: "index"), Path("api/", Include([Path("items/<int:id>/", Detail, name: "detail")], ns: "api")));
+        var (code, output, _) = await Run(app, "routes");
+        Assert.Equal(0, code);
+        var lines = output.TrimEnd().Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^/\s+index\s+sync\s+Nuages\.Tests\.Management\.CommandLineTests\.Index$", lines[1]);
+        Assert.Matches(@"^/api/items/<int:id>/\s+api:detail\s+async\s+Nuages\.Tests\.Management\.CommandLineTests\.Detail$", lines[2]);
+    }
+
+    [Fact]
+    public async Task Check_reports_no_issues_for_a_clean_site()
+    {
+        var (code, output, _) = await Run(TestSite.Create(s => s.Debug = true, Path("", Index)), "check");
+        Assert.Equal(0, code);
+        Assert.Equal("System check identified no issues (0 silenced).\n", output);
+    }
+
+    [Fact]
+    public async Task Check_warns_about_url_patterns_and_deployment_settings()
+    {
+        var app = TestSite.Create(s => s.Debug = true,
+            Path("/leading/", Index),
+            Path("a/", Include([Path("x/", Index)], ns: "dup")),
+            Path("b/", Include([Path("y/", Index)], ns: "dup")));
+        var (code, output, _) = await Run(app, "check", "--deploy");
+        Assert.Equal(0, code);
+        Assert.Contains("?: (urls.W002) Your URL pattern '/leading/' has a route beginning with a '/'.", output);
+        Assert.Contains("?: (urls.W005) URL namespace 'dup' isn't unique.", output);
+        Assert.Contains("?: (security.W018) You should not have Debug set to true in deployment.", output);
+        Assert.Contains("?: (security.W020) AllowedHosts must not be empty in deployment.", output);
+        Assert.Contains("?: (security.W009)", output);
+    }
+
+    [Fact]
+    public async Task Unknown_commands_and_bad_addresses_are_usage_errors()
+    {
+        var app = TestSite.Create(s => s.Debug = true, Path("", Index));
+        var (code, _, error) = await Run(app, "frobnicate");
+        Assert.Equal(2, code);
+        Assert.StartsWith("Unknown command: 'frobnicate'.", error);
+        var (badCode, _, badError) = await Run(app, "runserver", "nowhere:port");
+        Assert.Equal(2, badCode);
+        Assert.Contains("'nowhere:port' is not a valid address", badError);
+    }
+
+    [Fact]
+    public async Task Runserver_serves_until_cancelled()
+    {
+        var app = TestSite.Create(s =>
+        {
+            s.Debug = true;
+            s.AccessLog = false;
+        }, Path("", Index));
+        using var stop = new CancellationTokenSource();
+        var output = new StringWriter();
+        var port = FreePort();
+        var run = new CommandLine(app, output, output).RunAsync(["runserver", $"127.0.0.1:{port}"], stop.Token);
+        using var http = new HttpClient();
+        HttpResponseMessage? response = null;
+        for (var attempt = 0; attempt < 100 && response is null; attempt++)
+        {
+            try { response = await http.GetAsync($"http://127.0.0.1:{port}/"); }
+            catch (HttpRequestException) { await Task.Delay(50); }
+        }
+        Assert.NotNull(response);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        stop.Cancel();
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"serving at http://127.0.0.1:{port}/ (HTTP/1.1 and HTTP/2)", output.ToString());
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
