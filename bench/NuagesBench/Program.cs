@@ -1,0 +1,32 @@
+using Nuages;
+using Nuages.Http;
+using static Nuages.Urls.Routes;
+
+// TechEmpower's /plaintext and /json on Nuages. Async views are what a site that cares about
+// throughput writes; the -sync twins measure the hop of a sync view onto a sync worker.
+var app = NuagesApp.Create(args, s =>
+{
+    s.SecretKey = "benchmark-only-secret-key-not-for-production-use-0123456789";
+    s.AllowedHosts = ["*"];
+    s.AccessLog = false;
+});
+app.LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+app.UrlPatterns(
+    Path("plaintext", Bench.Plaintext),
+    Path("json", Bench.Json),
+    Path("plaintext-sync", Bench.PlaintextSync),
+    Path("json-sync", Bench.JsonSync));
+return await app.RunAsync();
+
+internal static class Bench
+{
+    private static readonly byte[] Hello = "Hello, World!"u8.ToArray();
+
+    public static ValueTask<HttpResponse> Plaintext(HttpRequest request) => new(new HttpResponse(Hello, "text/plain"));
+
+    public static ValueTask<HttpResponse> Json(HttpRequest request) => new(new JsonResponse(new { message = "Hello, World!" }));
+
+    public static HttpResponse PlaintextSync(HttpRequest request) => new(Hello, "text/plain");
+
+    public static HttpResponse JsonSync(HttpRequest request) => new JsonResponse(new { message = "Hello, World!" });
+}
