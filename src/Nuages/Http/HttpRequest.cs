@@ -280,22 +280,7 @@ public sealed partial class HttpRequest
         s.Contains('\'') && !s.Contains('"') ? "\"" + s + "\"" : "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 
     /// <summary>Django's <c>escape_uri_path</c>: percent-encodes all but the characters a path may carry as they are.</summary>
-    internal static string EscapeUriPath(string path)
-    {
-        const string safe = "/:@&+$,-_.!~*'()";
-        var clean = true;
-        foreach (var c in path)
-            if (!(char.IsAsciiLetterOrDigit(c) || safe.Contains(c))) { clean = false; break; }
-        if (clean) return path;
-        var sb = new StringBuilder(path.Length + 16);
-        foreach (var b in Utf8NoBom.GetBytes(path))
-        {
-            var c = (char)b;
-            if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || safe.Contains(c) || c == '%')) sb.Append(c);
-            else sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
-    }
+    internal static string EscapeUriPath(string path) => UriEncoding.Quote(path, "/:@&+$,-_.!~*'()");
 }
 
 public sealed partial class HttpRequest

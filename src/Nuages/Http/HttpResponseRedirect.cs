@@ -24,22 +24,7 @@ public class HttpResponseRedirect : HttpResponse
     public string Url => Headers["Location"] ?? "";
 
     /// <summary>Django's <c>iri_to_uri</c>: percent-encodes what a URI may not carry, keeping reserved characters and existing escapes.</summary>
-    internal static string IriToUri(string iri)
-    {
-        const string safe = "/#%[]=:;$&()+,!?*@'~-_.";
-        var plain = true;
-        foreach (var c in iri)
-            if (!(char.IsAsciiLetterOrDigit(c) || safe.Contains(c))) { plain = false; break; }
-        if (plain) return iri;
-        var sb = new System.Text.StringBuilder(iri.Length + 16);
-        foreach (var b in HttpRequest.Utf8NoBom.GetBytes(iri))
-        {
-            var c = (char)b;
-            if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || safe.Contains(c))) sb.Append(c);
-            else sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
-    }
+    internal static string IriToUri(string iri) => UriEncoding.Quote(iri, "/#%[]=:;$&()+,!?*@'~-_.");
 }
 
 /// <summary>A 301 permanent redirect.</summary>

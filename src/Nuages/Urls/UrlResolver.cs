@@ -298,18 +298,8 @@ internal sealed class UrlResolver
         return url.StartsWith("//", StringComparison.Ordinal) ? "/%2F" + url[2..] : url;
     }
 
-    private static string Quote(string url)
-    {
-        const string safe = "/~:@!$&'()*+,;=-._";
-        var sb = new StringBuilder(url.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(url))
-        {
-            var c = (char)b;
-            if (b < 0x80 && (char.IsAsciiLetterOrDigit(c) || safe.Contains(c) || c == '%')) sb.Append(c);
-            else sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-        }
-        return sb.ToString();
-    }
+    // Django quotes reversed URLs keeping RFC 3986 sub-delimiters, '/', '~', ':' and '@' (and existing escapes).
+    private static string Quote(string url) => Http.UriEncoding.Quote(url, "/~:@!$&'()*+,;=-._");
 
     private static string Repr(object? value) => value switch
     {
