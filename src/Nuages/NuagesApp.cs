@@ -22,7 +22,7 @@ namespace Nuages;
 /// (<c>runserver</c>, <c>check</c>, <c>routes</c>). Created by <see cref="Create(string[], Action{Settings})"/>; the handler is built
 /// once, on first use, and the site's configuration is fixed from then on.
 /// </summary>
-public sealed class NuagesApp : IDisposable
+public sealed class NuagesApp
 {
     private readonly string[] _args;
     private readonly Lock _buildLock = new();
@@ -61,6 +61,7 @@ public sealed class NuagesApp : IDisposable
         settings.Validate();
         ResponseDefaults.Charset = settings.DefaultCharset;
         ResponseDefaults.ContentType = settings.DefaultContentType;
+        Async.SyncWorkerPool.Shared.Max = settings.SyncWorkers;
         return new NuagesApp(args, settings, configuration);
     }
 
@@ -184,8 +185,6 @@ public sealed class NuagesApp : IDisposable
             throw new InvalidOperationException("The site is already serving requests; set URL patterns and logging before the first request.");
     }
 
-    /// <summary>Stops the sync workers.</summary>
-    public void Dispose() => _handler?.Dispose();
 }
 
 /// <summary>A running Kestrel server for a site; dispose it to stop serving.</summary>

@@ -1,114 +1,67 @@
 namespace Nuages.Async;
 
 /// <summary>
-/// Dedicated threads that run sync code (sync views, sync middleware) for the async side, so a
-/// blocking view never occupies a .NET thread-pool thread (ARCHITECTURE rule 1). Threads start on
-/// demand up to a bound; beyond it work queues. The caller's <see cref="ExecutionContext"/> flows
-/// into the work, so <see cref="AsyncLocal{T}"/> values set before the call are seen inside.
+/// The bounded set of sync workers (setting <c>SyncWorkers</c>, default 32). A request's thread-sensitive
+/// context holds one worker from its first sync call to its end; a non-thread-sensitive call holds one
+/// for the call. When every worker is taken, callers wait in order (asynchronously: the async side never
+/// blocks). Workers are started on demand and live for the process.
 /// </summary>
-internal sealed class SyncWorkerPool : IDisposable
+internal sealed class SyncWorkerPool
 {
-    private readonly Queue<WorkItem> _queue = new();
-    private readonly object _lock = new();
-    private readonly int _maxThreads;
-    private readonly string _name;
-    private int _threads;
-    private int _idle;
-    private bool _disposed;
+    private readonly Lock _lock = new();
+    private readonly Stack<SyncWorker> _idle = new();
+    private readonly Queue<TaskCompletionSource<SyncWorker>> _waiting = new();
+    private int _started;
+    private int _max;
 
-    public SyncWorkerPool(int maxThreads, string name = "nuages-sync")
+    public SyncWorkerPool(int max) => _max = max;
+
+    /// <summary>The process-wide pool; its size follows the <c>SyncWorkers</c> setting of the site created last.</summary>
+    public static SyncWorkerPool Shared { get; } = new(32);
+
+    public int Max
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
-        _maxThreads = maxThreads;
-        _name = name;
+        get => Volatile.Read(ref _max);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            lock (_lock) _max = value;
+        }
     }
 
-    /// <summary>Threads started so far (they stay for the pool's lifetime).</summary>
-    public int ThreadCount => Volatile.Read(ref _threads);
+    public int Started => Volatile.Read(ref _started);
 
-    /// <summary>Runs <paramref name="work"/> on a sync worker; the task completes (on the pool, never inline) with its result or exception.</summary>
-    public Task<T> RunAsync<T>(Func<T> work)
-    {
-        var item = new WorkItem<T>(work, ExecutionContext.Capture());
-        Enqueue(item);
-        return item.Completion.Task;
-    }
-
-    private void Enqueue(WorkItem item)
+    /// <summary>A worker for exclusive use; completes synchronously unless every worker is taken.</summary>
+    public ValueTask<SyncWorker> AcquireAsync()
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _queue.Enqueue(item);
-            if (_queue.Count > _idle && _threads < _maxThreads) StartThread();
-            else Monitor.Pulse(_lock);
-        }
-    }
-
-    private void StartThread()
-    {
-        var number = ++_threads;
-        var thread = new Thread(Work) { IsBackground = true, Name = $"{_name}-{number}" };
-        thread.Start();
-    }
-
-    private void Work()
-    {
-        while (true)
-        {
-            WorkItem item;
-            lock (_lock)
+            if (_idle.TryPop(out var idle)) return new ValueTask<SyncWorker>(idle);
+            if (_started < _max)
             {
-                while (_queue.Count == 0)
-                {
-                    if (_disposed) return;
-                    _idle++;
-                    Monitor.Wait(_lock);
-                    _idle--;
-                }
-                item = _queue.Dequeue();
+                _started++;
+                return new ValueTask<SyncWorker>(new SyncWorker($"nuages-sync-{_started}"));
             }
-            item.Execute();
+            var waiter = new TaskCompletionSource<SyncWorker>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting.Enqueue(waiter);
+            return new ValueTask<SyncWorker>(waiter.Task);
         }
     }
 
-    /// <summary>Lets the workers finish what is queued, then stop.</summary>
-    public void Dispose()
+    /// <summary>Gives the worker back once the work already queued on it is done (never blocks the caller).</summary>
+    public void Release(SyncWorker worker) => worker.Post(new ActionItem(() => ReturnNow(worker)));
+
+    private void ReturnNow(SyncWorker worker)
     {
+        TaskCompletionSource<SyncWorker>? waiter;
         lock (_lock)
         {
-            _disposed = true;
-            Monitor.PulseAll(_lock);
-        }
-    }
-
-    private abstract class WorkItem
-    {
-        public abstract void Execute();
-    }
-
-    private sealed class WorkItem<T>(Func<T> work, ExecutionContext? context) : WorkItem
-    {
-        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override void Execute()
-        {
-            if (context is null) Run(this);
-            else ExecutionContext.Run(context, static state => Run((WorkItem<T>)state!), this);
-        }
-
-        private static void Run(WorkItem<T> item)
-        {
-            try
+            if (!_waiting.TryDequeue(out waiter))
             {
-                item.Completion.SetResult(item.Invoke());
-            }
-            catch (Exception e)
-            {
-                item.Completion.SetException(e);
+                _idle.Push(worker);
+                return;
             }
         }
-
-        private T Invoke() => work();
+        waiter.SetResult(worker);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Nuages.Async;
 using Nuages.Conf;
 using Nuages.Handlers;
 using Nuages.Http;
@@ -167,7 +168,7 @@ internal sealed partial class AsyncGateway
         {
             // spec A-31: a sync iterator is drained on a sync worker before anything is sent.
             Log.SyncStreaming(_requestLogger, SyncStreamingWarning);
-            var parts = await _handler.RunSync(() => streaming.EnumerateParts().ToList()).ConfigureAwait(false);
+            var parts = await SyncToAsync.Run(() => streaming.EnumerateParts().ToList(), threadSensitive: false, aborted);
             foreach (var part in parts) await kestrel.Body.WriteAsync(part, aborted).ConfigureAwait(false);
             return;
         }

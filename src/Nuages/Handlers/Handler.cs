@@ -14,14 +14,15 @@ namespace Nuages.Handlers;
 /// async gateway and <c>AsyncClient</c>: sync views run on a sync worker) and <see cref="GetResponse"/>
 /// (sync mode, the sync test <c>Client</c>: sync views run on the calling thread).
 /// </summary>
-internal sealed partial class Handler : IDisposable
+internal sealed partial class Handler
 {
     private readonly Settings _settings;
     private readonly UrlResolver _resolver;
     private readonly ErrorViews _errorViews;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _requestLogger;
-    private readonly SyncWorkerPool _syncWorkers;
+    private readonly Lazy<Chain> _asyncChain;
+    private readonly Lazy<Chain> _syncChain;
     // The last Host header that passed validation: most requests repeat it, so the check is a string compare.
     private volatile string? _lastValidHost;
 
@@ -32,7 +33,8 @@ internal sealed partial class Handler : IDisposable
         _errorViews = errorViews;
         _loggerFactory = loggerFactory;
         _requestLogger = loggerFactory.CreateLogger("Nuages.Request");
-        _syncWorkers = new SyncWorkerPool(settings.SyncWorkers);
+        _asyncChain = new(() => BuildChain(isAsync: true));
+        _syncChain = new(() => BuildChain(isAsync: false));
     }
 
     public Settings Settings => _settings;
@@ -41,62 +43,32 @@ internal sealed partial class Handler : IDisposable
 
     public ILoggerFactory LoggerFactory => _loggerFactory;
 
-    /// <summary>Async mode: never blocks the calling thread.</summary>
+    /// <summary>Builds both chains now, so configuration errors show at startup rather than on the first request.</summary>
+    public void BuildChains()
+    {
+        _ = _asyncChain.Value;
+        _ = _syncChain.Value;
+    }
+
+    /// <summary>Async mode (the async gateway, <c>AsyncClient</c>): never blocks the calling thread.</summary>
     public async ValueTask<HttpResponse> GetResponseAsync(HttpRequest request)
     {
         Prepare(request);
-        HttpResponse response;
-        try
-        {
-            var match = Resolve(request);
-            var view = match.View;
-            object? result;
-            if (view.Async is { } invokeAsync)
-            {
-                var pending = invokeAsync(request, match.Values);
-                result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
-            }
-            else
-            {
-                var invoke = view.Sync!;
-                result = await _syncWorkers.RunAsync(() => invoke(request, match.Values)).ConfigureAwait(false);
-            }
-            response = CheckResponse(result, view.Descriptor.Name);
-        }
-        catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
-        {
-            throw; // The client is gone: nobody to answer (the gateway ends the request quietly).
-        }
-        catch (Exception exception)
-        {
-            response = ResponseForException(request, exception);
-        }
+        using var context = ThreadSensitiveContext.EnterAsyncRequest(request.Aborted);
+        request.Scope = Flow.Current.Request;
+        var pending = _asyncChain.Value.Async!(request);
+        var response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
         Finish(request, response);
         return response;
     }
 
-    /// <summary>Sync mode: sync views run on the calling thread; async views are awaited by blocking it.</summary>
+    /// <summary>Sync mode (the sync gateway, <c>Client</c>): sync code runs on the calling thread.</summary>
     public HttpResponse GetResponse(HttpRequest request)
     {
         Prepare(request);
-        HttpResponse response;
-        try
-        {
-            var match = Resolve(request);
-            var view = match.View;
-            var result = view.Sync is { } invoke
-                ? invoke(request, match.Values)
-                : Task.Run(() => view.Async!(request, match.Values).AsTask()).GetAwaiter().GetResult();
-            response = CheckResponse(result, view.Descriptor.Name);
-        }
-        catch (OperationCanceledException) when (request.Aborted.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception exception)
-        {
-            response = ResponseForException(request, exception);
-        }
+        using var context = ThreadSensitiveContext.EnterSyncRequest(request.Aborted);
+        request.Scope = Flow.Current.Request;
+        var response = _syncChain.Value.Sync!(request);
         Finish(request, response);
         return response;
     }
@@ -196,11 +168,6 @@ internal sealed partial class Handler : IDisposable
         if (response.StatusCode >= 500) Log.ResponseError(_requestLogger, response.ReasonPhrase, request.Path);
         else Log.ResponseWarning(_requestLogger, response.ReasonPhrase, request.Path);
     }
-
-    /// <summary>Runs blocking work on the handler's sync workers (streaming over a sync iterator, for one).</summary>
-    public Task<T> RunSync<T>(Func<T> work) => _syncWorkers.RunAsync(work);
-
-    public void Dispose() => _syncWorkers.Dispose();
 
     private static partial class Log
     {

@@ -75,6 +75,12 @@ public sealed partial class HttpRequest
     internal IHeaderDictionary RawHeaders { get; }
     internal RequestSource Source { get; }
 
+    /// <summary>The request's share of the async machinery (its sync thread, its switch count).</summary>
+    internal Async.RequestScope? Scope { get; set; }
+
+    /// <summary>How many times serving this request crossed between sync and async code (ARCHITECTURE rule 2).</summary>
+    public int AdapterSwitches => Scope?.Switches ?? 0;
+
     /// <summary>The exception a view raised that became a 500; the test clients re-raise it, as Django's do.</summary>
     internal System.Runtime.ExceptionServices.ExceptionDispatchInfo? UnhandledException { get; set; }
     internal Settings Settings => _settings;

@@ -69,7 +69,6 @@ public sealed class KestrelSite : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Server.DisposeAsync();
-        App.Dispose();
     }
 
     /// <summary>Sends raw bytes on a fresh connection and reads until the server closes it.</summary>

@@ -1,0 +1,62 @@
+namespace Nuages.Async;
+
+/// <summary>
+/// What the current logical flow knows about sync/async execution, in one <see cref="AsyncLocal{T}"/>
+/// so that a request costs one context write and a switch one more: whether the flow is on the async
+/// side, the request it belongs to, the pumping thread of the innermost <see cref="AsyncToSync"/>
+/// above it, and the sync thread (and work item) it is executing on.
+/// </summary>
+internal sealed class FlowState(RequestScope? request, bool isAsync, PumpExecutor? executor, ISyncExecutor? runningOn, SyncCall? runningItem)
+{
+    public RequestScope? Request { get; } = request;
+
+    /// <summary>On the async side: sync-only operations must refuse to run (ARCHITECTURE rule 6).</summary>
+    public bool IsAsync { get; } = isAsync;
+
+    /// <summary>The thread blocked in the innermost AsyncToSync above this flow, pumping its queue.</summary>
+    public PumpExecutor? Executor { get; } = executor;
+
+    /// <summary>The sync thread this flow is executing on, for the deadlock guard of spec S-10.</summary>
+    public ISyncExecutor? RunningOn { get; } = runningOn;
+
+    /// <summary>The SyncToAsync call this flow is executing, so an AsyncToSync inside can tell it (spec S-15).</summary>
+    public SyncCall? RunningItem { get; } = runningItem;
+
+    public static FlowState Default { get; } = new(null, false, null, null, null);
+}
+
+/// <summary>The ambient flow state.</summary>
+internal static class Flow
+{
+    private static readonly AsyncLocal<FlowState?> State = new();
+
+    public static FlowState Current
+    {
+        get => State.Value ?? FlowState.Default;
+        set => State.Value = value;
+    }
+
+    /// <summary>The raw value, to put back exactly what was there.</summary>
+    public static FlowState? Raw
+    {
+        get => State.Value;
+        set => State.Value = value;
+    }
+}
+
+/// <summary>
+/// One request's share of the async machinery: its thread-sensitive context, its cancellation token
+/// and the count of sync/async switches made for it.
+/// </summary>
+internal sealed class RequestScope(ThreadSensitiveContext context, CancellationToken aborted)
+{
+    private int _switches;
+
+    public ThreadSensitiveContext Context { get; } = context;
+
+    public CancellationToken Aborted { get; } = aborted;
+
+    public int Switches => Volatile.Read(ref _switches);
+
+    public void CountSwitch() => Interlocked.Increment(ref _switches);
+}

@@ -1,0 +1,144 @@
+namespace Nuages.Async;
+
+/// <summary>
+/// asgiref's <c>sync_to_async</c>: runs sync (blocking) code from async code on a sync thread, never on
+/// the .NET thread pool. Thread-sensitive calls (the default, spec S-05) go, in this order, to the thread
+/// blocked in the innermost <see cref="AsyncToSync"/> above (spec S-06), to the current request's thread
+/// (spec S-07), or to one process-wide sync thread (spec S-09); <c>threadSensitive: false</c> takes any
+/// free sync worker (spec S-11). <see cref="AsyncLocal{T}"/> values flow in, and the changes the function
+/// makes flow back to the awaiting method (spec S-12).
+/// </summary>
+public static class SyncToAsync
+{
+    private static readonly Lazy<SyncWorker> SharedThread = new(() => new SyncWorker("nuages-sync-shared"));
+
+    /// <summary>
+    /// Runs <paramref name="function"/> on a sync thread. When <paramref name="cancellationToken"/> (by default,
+    /// inside a request, the request's <c>Aborted</c>) fires, the await ends with an
+    /// <see cref="OperationCanceledException"/> while the function runs to completion on its thread (spec S-14),
+    /// unless the function is inside an <see cref="AsyncToSync"/> whose async code decides (spec S-15).
+    /// </summary>
+    public static AdaptedTask<T> Run<T>(Func<T> function, bool threadSensitive = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var caller = Flow.Raw;
+        var state = caller ?? FlowState.Default;
+        AdapterMetrics.CountSwitch(state);
+        if (!cancellationToken.CanBeCanceled && state.Request is { } scope) cancellationToken = scope.Aborted;
+        var context = ExecutionContext.Capture();
+        Task<T> task;
+        SyncCall<T> call;
+        if (!threadSensitive)
+        {
+            var acquiring = SyncWorkerPool.Shared.AcquireAsync();
+            if (acquiring.IsCompletedSuccessfully)
+            {
+                var worker = acquiring.Result;
+                call = new SyncCall<T>(function, context, state.Request, worker);
+                worker.Post(call);
+                SyncWorkerPool.Shared.Release(worker);
+            }
+            else
+            {
+                call = new SyncCall<T>(function, context, state.Request, null!);
+                PostWhenAcquired(acquiring.AsTask(), call, release: true);
+            }
+            task = call.Completion.Task;
+        }
+        else if (state.Executor is { } pump)
+        {
+            call = new SyncCall<T>(function, context, state.Request, pump);
+            pump.Post(call);
+            task = call.Completion.Task;
+        }
+        else if (state.Request?.Context is { } threadContext)
+        {
+            var acquiring = threadContext.GetWorkerAsync();
+            if (acquiring.IsCompletedSuccessfully)
+            {
+                var worker = acquiring.Result;
+                ThrowIfWouldDeadlock(state, worker);
+                call = new SyncCall<T>(function, context, state.Request, worker);
+                worker.Post(call);
+            }
+            else
+            {
+                call = new SyncCall<T>(function, context, state.Request, null!);
+                PostWhenAcquired(acquiring, call, release: false);
+            }
+            task = call.Completion.Task;
+        }
+        else
+        {
+            var shared = SharedThread.Value;
+            ThrowIfWouldDeadlock(state, shared);
+            call = new SyncCall<T>(function, context, state.Request, shared);
+            shared.Post(call);
+            task = call.Completion.Task;
+        }
+        if (cancellationToken.CanBeCanceled) task = Cancellable(call, cancellationToken);
+        return new AdaptedTask<T>(task, call, caller);
+    }
+
+    /// <summary>Runs <paramref name="action"/> on a sync thread, as <see cref="Run{T}(Func{T}, bool, CancellationToken)"/>.</summary>
+    public static AdaptedTask<bool> Run(Action action, bool threadSensitive = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return Run(() =>
+        {
+            action();
+            return true;
+        }, threadSensitive, cancellationToken);
+    }
+
+    /// <summary>Wraps <paramref name="function"/> so that each call runs it through <see cref="Run{T}(Func{T}, bool, CancellationToken)"/>.</summary>
+    public static Func<AdaptedTask<T>> Wrap<T>(Func<T> function, bool threadSensitive = true)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return () => Run(function, threadSensitive);
+    }
+
+    /// <summary>Wraps a one-argument function.</summary>
+    public static Func<TArg, AdaptedTask<T>> Wrap<TArg, T>(Func<TArg, T> function, bool threadSensitive = true)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return arg => Run(() => function(arg), threadSensitive);
+    }
+
+    // spec S-10: the flow is executing on the very thread it would queue to, without pumping it: it would wait forever.
+    private static void ThrowIfWouldDeadlock(FlowState state, ISyncExecutor target)
+    {
+        if (ReferenceEquals(state.RunningOn, target))
+            throw new InvalidOperationException("Single thread executor already being used, would deadlock");
+    }
+
+    private static void PostWhenAcquired<T>(Task<SyncWorker> acquiring, SyncCall<T> call, bool release)
+    {
+        acquiring.ContinueWith(t =>
+        {
+            var worker = t.Result;
+            call.Retarget(worker);
+            worker.Post(call);
+            if (release) SyncWorkerPool.Shared.Release(worker);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private static Task<T> Cancellable<T>(SyncCall<T> call, CancellationToken token)
+    {
+        var work = call.Completion.Task;
+        if (work.IsCompleted) return work;
+        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var registration = token.Register(() =>
+        {
+            if (!call.InAsyncToSync) result.TrySetCanceled(token);
+        });
+        work.ContinueWith(t =>
+        {
+            registration.Dispose();
+            if (t.IsCompletedSuccessfully) result.TrySetResult(t.Result);
+            else if (t.IsCanceled) result.TrySetCanceled();
+            else result.TrySetException(t.Exception!.InnerExceptions);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return result.Task;
+    }
+}

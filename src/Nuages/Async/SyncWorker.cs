@@ -1,0 +1,78 @@
+namespace Nuages.Async;
+
+/// <summary>Somewhere sync work can be queued: a dedicated sync thread, or a thread pumping in AsyncToSync.</summary>
+internal interface ISyncExecutor
+{
+    void Post(IWorkItem item);
+}
+
+/// <summary>A unit of sync work queued to a sync thread.</summary>
+internal interface IWorkItem
+{
+    void Execute();
+}
+
+/// <summary>
+/// A dedicated thread owned by Nuages that runs queued sync work, one item at a time, in order.
+/// Never a thread-pool thread, so blocking here never starves the async side.
+/// </summary>
+internal sealed class SyncWorker : ISyncExecutor
+{
+    private readonly Queue<IWorkItem> _queue = new();
+    private readonly object _lock = new();
+    private readonly Thread _thread;
+    private bool _stopping;
+
+    public SyncWorker(string name)
+    {
+        _thread = new Thread(Loop) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    public string Name => _thread.Name!;
+
+    public Thread Thread => _thread;
+
+    public void Post(IWorkItem item)
+    {
+        lock (_lock)
+        {
+            _queue.Enqueue(item);
+            if (_queue.Count == 1) Monitor.Pulse(_lock);
+        }
+    }
+
+    /// <summary>Ends the thread once the queued work is done.</summary>
+    public void Stop()
+    {
+        lock (_lock)
+        {
+            _stopping = true;
+            Monitor.Pulse(_lock);
+        }
+    }
+
+    private void Loop()
+    {
+        while (true)
+        {
+            IWorkItem item;
+            lock (_lock)
+            {
+                while (_queue.Count == 0)
+                {
+                    if (_stopping) return;
+                    Monitor.Wait(_lock);
+                }
+                item = _queue.Dequeue();
+            }
+            item.Execute();
+        }
+    }
+}
+
+/// <summary>Runs an action on a sync thread: how a worker is handed back to its pool after the work queued before it.</summary>
+internal sealed class ActionItem(Action action) : IWorkItem
+{
+    public void Execute() => action();
+}

@@ -1,0 +1,77 @@
+namespace Nuages.Async;
+
+/// <summary>
+/// asgiref's <c>ThreadSensitiveContext</c>: inside it, every thread-sensitive sync call runs on one sync
+/// worker, taken from the pool on first use and given back when the context ends (spec S-07). The async
+/// gateway opens one per request, so the sync middleware and the sync view of a request share a thread
+/// and its <c>[ThreadStatic]</c> state, while concurrent requests use different threads (spec A-03).
+/// Re-entrant: inside another context, <see cref="Enter"/> changes nothing (spec S-26).
+/// </summary>
+public sealed class ThreadSensitiveContext : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly FlowState? _previous;
+    private readonly bool _owner;
+    private Task<SyncWorker>? _worker;
+
+    private ThreadSensitiveContext(FlowState? previous, bool owner)
+    {
+        _previous = previous;
+        _owner = owner;
+    }
+
+    /// <summary>Opens a context for the current flow; dispose it to end it (never blocks).</summary>
+    public static ThreadSensitiveContext Enter()
+    {
+        var previous = Flow.Raw;
+        if (previous?.Request is not null) return new ThreadSensitiveContext(previous, owner: false);
+        var context = new ThreadSensitiveContext(previous, owner: true);
+        var state = previous ?? FlowState.Default;
+        Flow.Raw = new FlowState(new RequestScope(context, CancellationToken.None), state.IsAsync, state.Executor, state.RunningOn, state.RunningItem);
+        return context;
+    }
+
+    /// <summary>Opens a context for a request served by the async side: marks the flow async (ARCHITECTURE rule 6).</summary>
+    internal static ThreadSensitiveContext EnterAsyncRequest(CancellationToken aborted)
+    {
+        var previous = Flow.Raw;
+        var context = new ThreadSensitiveContext(previous, owner: true);
+        Flow.Raw = new FlowState(new RequestScope(context, aborted), isAsync: true, executor: null, runningOn: null, runningItem: null);
+        return context;
+    }
+
+    /// <summary>Opens a context for a request served on the calling sync thread (sync gateway, sync test client).</summary>
+    internal static ThreadSensitiveContext EnterSyncRequest(CancellationToken aborted)
+    {
+        var previous = Flow.Raw;
+        var context = new ThreadSensitiveContext(previous, owner: true);
+        var state = previous ?? FlowState.Default;
+        Flow.Raw = new FlowState(new RequestScope(context, aborted), isAsync: false, state.Executor, state.RunningOn, state.RunningItem);
+        return context;
+    }
+
+    /// <summary>The context's worker, taken from the pool on first use; concurrent first uses get the same one.</summary>
+    internal Task<SyncWorker> GetWorkerAsync()
+    {
+        if (_worker is { } existing) return existing;
+        lock (_lock)
+        {
+            return _worker ??= SyncWorkerPool.Shared.AcquireAsync().AsTask();
+        }
+    }
+
+    /// <summary>Whether a worker was taken (some sync code ran in this context).</summary>
+    internal bool HasWorker => _worker is not null;
+
+    /// <summary>Ends the context: its worker goes back to the pool once the work queued on it is done (spec S-27).</summary>
+    public void Dispose()
+    {
+        if (!_owner) return;
+        Flow.Raw = _previous;
+        Task<SyncWorker>? worker;
+        lock (_lock) worker = _worker;
+        if (worker is null) return;
+        if (worker.IsCompletedSuccessfully) SyncWorkerPool.Shared.Release(worker.Result);
+        else worker.ContinueWith(static t => SyncWorkerPool.Shared.Release(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,165 @@
+using Nuages.Async;
+using Nuages.Http;
+using MiddlewareBase = Nuages.Middleware.Middleware;
+using HookKind = Nuages.Middleware.Middleware.HookKind;
+
+namespace Nuages.Handlers;
+
+/// <summary>
+/// The innermost layer (Django's <c>_get_response</c> / <c>_get_response_async</c>): resolve the URL, run
+/// the view hooks, call the view, offer its exception to the exception hooks, then run the template hooks
+/// and render. It exists in both modes, each calling same-mode code directly and adapting the other.
+/// </summary>
+internal sealed partial class Handler
+{
+    private HttpResponse CoreSync(Chain chain, HttpRequest request)
+    {
+        var match = Resolve(request);
+        HttpResponse? response = null;
+        foreach (var middleware in chain.ViewHooks)
+        {
+            response = middleware.HookKinds.View.HasFlag(HookKind.Sync)
+                ? middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)
+                : AsyncToSync.Run(() => middleware.ProcessViewAsync(request, match.Func, match.Args, match.Kwargs));
+            if (response is not null) break; // spec H-18
+        }
+        if (response is null)
+        {
+            var view = match.View;
+            try
+            {
+                var result = view.Sync is { } invoke ? invoke(request, match.Values) : AsyncToSync.Run(() => view.Async!(request, match.Values));
+                response = CheckResponse(result, view.Descriptor.Name);
+            }
+            catch (Exception exception) when (!IsDisconnect(request, exception))
+            {
+                response = ExceptionHooks(chain, request, exception);
+                if (response is null) throw;
+            }
+        }
+        if (response is RenderableResponse { IsRendered: false })
+        {
+            foreach (var middleware in chain.TemplateHooks)
+            {
+                var current = response;
+                response = CheckTemplateHook(middleware, middleware.HookKinds.TemplateResponse.HasFlag(HookKind.Sync)
+                    ? middleware.ProcessTemplateResponse(request, current)
+                    : AsyncToSync.Run(() => middleware.ProcessTemplateResponseAsync(request, current)));
+            }
+            if (response is RenderableResponse { IsRendered: false } deferred)
+            {
+                try
+                {
+                    if (deferred.RendersAsync) AsyncToSync.Run(() => deferred.RenderAsync().AsTask());
+                    else deferred.Render();
+                }
+                catch (Exception exception) when (!IsDisconnect(request, exception))
+                {
+                    response = ExceptionHooks(chain, request, exception); // spec H-29
+                    if (response is null) throw;
+                }
+            }
+        }
+        return response;
+    }
+
+    private async ValueTask<HttpResponse> CoreAsync(Chain chain, HttpRequest request)
+    {
+        var match = Resolve(request);
+        HttpResponse? response = null;
+        foreach (var middleware in chain.ViewHooks)
+        {
+            var kinds = middleware.HookKinds;
+            response = kinds.View.HasFlag(HookKind.Async)
+                ? await middleware.ProcessViewAsync(request, match.Func, match.Args, match.Kwargs).ConfigureAwait(false)
+                : kinds.NonBlocking
+                    ? middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)
+                    : await SyncToAsync.Run(() => middleware.ProcessView(request, match.Func, match.Args, match.Kwargs), true, CancellationToken.None); // spec H-17
+            if (response is not null) break;
+        }
+        if (response is null)
+        {
+            var view = match.View;
+            try
+            {
+                object? result;
+                if (view.Async is { } invokeAsync)
+                {
+                    var pending = invokeAsync(request, match.Values);
+                    result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+                }
+                else
+                {
+                    var invoke = view.Sync!;
+                    result = await SyncToAsync.Run(() => invoke(request, match.Values), true, request.Aborted);
+                }
+                response = CheckResponse(result, view.Descriptor.Name);
+            }
+            catch (Exception exception) when (!IsDisconnect(request, exception))
+            {
+                response = await ExceptionHooksAsync(chain, request, exception).ConfigureAwait(false);
+                if (response is null) throw;
+            }
+        }
+        if (response is RenderableResponse { IsRendered: false })
+        {
+            foreach (var middleware in chain.TemplateHooks)
+            {
+                var current = response;
+                var kinds = middleware.HookKinds;
+                response = CheckTemplateHook(middleware, kinds.TemplateResponse.HasFlag(HookKind.Async)
+                    ? await middleware.ProcessTemplateResponseAsync(request, current).ConfigureAwait(false)
+                    : kinds.NonBlocking
+                        ? middleware.ProcessTemplateResponse(request, current)
+                        : await SyncToAsync.Run(() => middleware.ProcessTemplateResponse(request, current), true, CancellationToken.None));
+            }
+            if (response is RenderableResponse { IsRendered: false } deferred)
+            {
+                try
+                {
+                    // spec H-35: an async render is awaited, a sync one runs on the request's sync thread.
+                    if (deferred.RendersAsync) await deferred.RenderAsync().ConfigureAwait(false);
+                    else await SyncToAsync.Run(deferred.Render, true, CancellationToken.None);
+                }
+                catch (Exception exception) when (!IsDisconnect(request, exception))
+                {
+                    response = await ExceptionHooksAsync(chain, request, exception).ConfigureAwait(false); // spec H-29
+                    if (response is null) throw;
+                }
+            }
+        }
+        return response;
+    }
+
+    /// <summary>spec H-28: the exception hooks, innermost middleware first; the first response wins, else the exception goes on.</summary>
+    private static HttpResponse? ExceptionHooks(Chain chain, HttpRequest request, Exception exception)
+    {
+        foreach (var middleware in chain.ExceptionHooks)
+        {
+            var response = middleware.HookKinds.Exception.HasFlag(HookKind.Sync)
+                ? middleware.ProcessException(request, exception)
+                : AsyncToSync.Run(() => middleware.ProcessExceptionAsync(request, exception));
+            if (response is not null) return response;
+        }
+        return null;
+    }
+
+    private static async ValueTask<HttpResponse?> ExceptionHooksAsync(Chain chain, HttpRequest request, Exception exception)
+    {
+        foreach (var middleware in chain.ExceptionHooks)
+        {
+            var kinds = middleware.HookKinds;
+            var response = kinds.Exception.HasFlag(HookKind.Async)
+                ? await middleware.ProcessExceptionAsync(request, exception).ConfigureAwait(false) // spec H-30
+                : kinds.NonBlocking
+                    ? middleware.ProcessException(request, exception)
+                    : await SyncToAsync.Run(() => middleware.ProcessException(request, exception), true, CancellationToken.None);
+            if (response is not null) return response;
+        }
+        return null;
+    }
+
+    /// <summary>spec H-34: a template hook must give a response.</summary>
+    private static HttpResponse CheckTemplateHook(MiddlewareBase middleware, HttpResponse? response) => response
+        ?? throw new InvalidOperationException($"{middleware.GetType().Name}.ProcessTemplateResponse didn't return an HttpResponse object. It returned None instead.");
+}

@@ -1,0 +1,49 @@
+namespace Nuages.Http;
+
+/// <summary>
+/// A response whose content is produced after the view returns (Django's <c>SimpleTemplateResponse</c>):
+/// middleware <c>ProcessTemplateResponse</c> hooks see it first, then the handler renders it (spec H-35).
+/// Override <see cref="Render"/>, or <see cref="RenderAsync"/> for rendering that awaits.
+/// </summary>
+public abstract class RenderableResponse : HttpResponse
+{
+    /// <summary>A response to render, with the given content type and status.</summary>
+    protected RenderableResponse(string? contentType = null, int status = 200) : base(contentType, status, null, null)
+    {
+    }
+
+    /// <summary>Whether the content has been produced.</summary>
+    public bool IsRendered { get; private set; }
+
+    /// <summary>Produces the content (sync form).</summary>
+    protected virtual string RenderContent() => throw new InvalidOperationException($"{GetType().Name} must override RenderContent or RenderContentAsync.");
+
+    /// <summary>Produces the content (async form).</summary>
+    protected virtual ValueTask<string> RenderContentAsync() => new(RenderContent());
+
+    /// <summary>Whether <see cref="RenderContentAsync"/> is the form to call.</summary>
+    internal bool RendersAsync => GetType().GetMethod(nameof(RenderContentAsync), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType != typeof(RenderableResponse);
+
+    /// <summary>Renders now (once).</summary>
+    public void Render()
+    {
+        if (IsRendered) return;
+        Content = Encode(RenderContent());
+        IsRendered = true;
+    }
+
+    /// <summary>Renders now (once), awaiting the async form.</summary>
+    public async ValueTask RenderAsync()
+    {
+        if (IsRendered) return;
+        Content = Encode(await RenderContentAsync().ConfigureAwait(false));
+        IsRendered = true;
+    }
+
+    /// <summary>The content; reading it before rendering is an error, as in Django.</summary>
+    public override byte[] Content
+    {
+        get => IsRendered ? base.Content : throw new InvalidOperationException("The response content must be rendered before it can be accessed.");
+        set => base.Content = value;
+    }
+}
