@@ -21,6 +21,7 @@ public static class SyncToAsync
     public static AdaptedTask<T> Run<T>(Func<T> function, bool threadSensitive = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(function);
+        if (Awaitable<T>.Is) throw new ArgumentException("SyncToAsync can only be applied to sync functions.", nameof(function)); // spec S-02
         var caller = Flow.Raw;
         var state = caller ?? FlowState.Default;
         AdapterMetrics.CountSwitch(state);
@@ -103,6 +104,15 @@ public static class SyncToAsync
     {
         ArgumentNullException.ThrowIfNull(function);
         return arg => Run(() => function(arg), threadSensitive);
+    }
+
+    /// <summary>Whether <typeparamref name="T"/> is a task: a function returning one is async, whatever its delegate type says.</summary>
+    private static class Awaitable<T>
+    {
+        public static readonly bool Is = typeof(Task).IsAssignableFrom(typeof(T)) || typeof(T) == typeof(ValueTask)
+            || typeof(T).IsGenericType && (typeof(T).GetGenericTypeDefinition() == typeof(ValueTask<>)
+                || typeof(T).GetGenericTypeDefinition() == typeof(AdaptedTask<>) || typeof(T).GetGenericTypeDefinition() == typeof(ContextTask<>))
+            || typeof(T) == typeof(ContextTask);
     }
 
     // spec S-10: the flow is executing on the very thread it would queue to, without pumping it: it would wait forever.

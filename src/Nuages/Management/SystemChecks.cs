@@ -26,6 +26,9 @@ internal static class SystemChecks
         CheckNamespaces(app.Handler.Resolver.Patterns, "", problems);
         if (deploy)
         {
+            if (Async.AsyncSafety.UnsafeAllowed) // spec S-42
+                problems.Add(new("async.E001",
+                    $"You should not set the {Async.AsyncSafety.AllowUnsafeVariable} environment variable in deployment. This disables async safety protection.", null, true));
             if (settings.Debug)
                 problems.Add(new("security.W018", "You should not have Debug set to true in deployment.", null, false));
             if (settings.AllowedHosts.Count == 0)

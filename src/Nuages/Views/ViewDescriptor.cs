@@ -46,7 +46,7 @@ internal sealed class ViewDescriptor
         var returnType = method.ReturnType;
         bool isAsync;
         Type resultType;
-        if (returnType.IsGenericType && (returnType.GetGenericTypeDefinition() == typeof(Task<>) || returnType.GetGenericTypeDefinition() == typeof(ValueTask<>)))
+        if (returnType.IsGenericType && AsyncResultTypes.Contains(returnType.GetGenericTypeDefinition()))
         {
             isAsync = true;
             resultType = returnType.GetGenericArguments()[0];
@@ -65,6 +65,9 @@ internal sealed class ViewDescriptor
             throw new ImproperlyConfiguredException($"The view {name} must take the HttpRequest as its first parameter.");
         return new ViewDescriptor(view, name, isAsync, resultType, parameters, isClassView);
     }
+
+    /// <summary>The awaitable return types that make a view async: tasks, and the adapters' own (spec S-01).</summary>
+    private static readonly Type[] AsyncResultTypes = [typeof(Task<>), typeof(ValueTask<>), typeof(Async.AdaptedTask<>), typeof(Async.ContextTask<>)];
 
     internal static string Describe(Type type) =>
         type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`')]}<{string.Join(", ", type.GetGenericArguments().Select(Describe))}>" : type.Name;
@@ -119,8 +122,12 @@ internal sealed class ViewDescriptor
         var call = Expression.Invoke(Expression.Constant(Delegate), arguments);
         if (IsAsync)
         {
-            var adapt = typeof(ViewDescriptor).GetMethod(Delegate.Method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>) ? nameof(FromTask) : nameof(FromValueTask), BindingFlags.NonPublic | BindingFlags.Static)!
-                .MakeGenericMethod(ResultType);
+            var definition = Delegate.Method.ReturnType.GetGenericTypeDefinition();
+            var adapterName = definition == typeof(Task<>) ? nameof(FromTask)
+                : definition == typeof(ValueTask<>) ? nameof(FromValueTask)
+                : definition == typeof(Async.AdaptedTask<>) ? nameof(FromAdaptedTask)
+                : nameof(FromContextTask);
+            var adapt = typeof(ViewDescriptor).GetMethod(adapterName, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(ResultType);
             var lambda = Expression.Lambda<Func<Http.HttpRequest, object?[], ValueTask<object?>>>(Expression.Call(adapt, call), request, values);
             return new BoundView(this, null, lambda.Compile());
         }
@@ -161,6 +168,10 @@ internal sealed class ViewDescriptor
         task.IsCompletedSuccessfully ? new ValueTask<object?>(task.Result) : AwaitValueTask(task);
 
     private static async ValueTask<object?> AwaitValueTask<T>(ValueTask<T> task) => await task.ConfigureAwait(false);
+
+    private static async ValueTask<object?> FromAdaptedTask<T>(Async.AdaptedTask<T> task) => await task;
+
+    private static ValueTask<object?> FromContextTask<T>(Async.ContextTask<T> task) => FromTask(task.AsTask());
 }
 
 /// <summary>A view compiled for one route: call it with the request and the route's captured values.</summary>
