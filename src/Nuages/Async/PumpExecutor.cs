@@ -46,6 +46,7 @@ internal sealed class PumpExecutor(PumpExecutor? outer) : ISyncExecutor
         });
         while (true)
         {
+            IdleSpin.Until(() => _queue.Count > 0 || task.IsCompleted);
             IWorkItem item;
             lock (_lock)
             {

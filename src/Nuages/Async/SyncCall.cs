@@ -26,6 +26,9 @@ internal sealed class SyncCall<T>(Func<T> function, ExecutionContext? context, R
 {
     private ISyncExecutor _target = target;
 
+    /// <summary>Runs on the sync thread after the function and before the caller resumes (a worker gives itself back here).</summary>
+    public Action? Then { get; set; }
+
     /// <summary>Sets the thread once a worker is acquired (it was not known when the call was made).</summary>
     public void Retarget(ISyncExecutor worker) => _target = worker;
 
@@ -48,10 +51,12 @@ internal sealed class SyncCall<T>(Func<T> function, ExecutionContext? context, R
         catch (Exception e)
         {
             Final = ExecutionContext.Capture();
+            Then?.Invoke();
             Completion.SetException(e);
             return;
         }
         Final = ExecutionContext.Capture();
+        Then?.Invoke();
         Completion.SetResult(result);
     }
 }

@@ -35,9 +35,8 @@ public static class SyncToAsync
             if (acquiring.IsCompletedSuccessfully)
             {
                 var worker = acquiring.Result;
-                call = new SyncCall<T>(function, context, state.Request, worker);
+                call = new SyncCall<T>(function, context, state.Request, worker) { Then = () => SyncWorkerPool.Shared.ReturnNow(worker) };
                 worker.Post(call);
-                SyncWorkerPool.Shared.Release(worker);
             }
             else
             {
@@ -128,8 +127,8 @@ public static class SyncToAsync
         {
             var worker = t.Result;
             call.Retarget(worker);
+            if (release) call.Then = () => SyncWorkerPool.Shared.ReturnNow(worker);
             worker.Post(call);
-            if (release) SyncWorkerPool.Shared.Release(worker);
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 

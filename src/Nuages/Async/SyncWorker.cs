@@ -22,6 +22,7 @@ internal sealed class SyncWorker : ISyncExecutor
     private readonly object _lock = new();
     private readonly Thread _thread;
     private bool _stopping;
+    private bool _sleeping;
 
     public SyncWorker(string name)
     {
@@ -38,7 +39,7 @@ internal sealed class SyncWorker : ISyncExecutor
         lock (_lock)
         {
             _queue.Enqueue(item);
-            if (_queue.Count == 1) Monitor.Pulse(_lock);
+            if (_sleeping) Monitor.Pulse(_lock);
         }
     }
 
@@ -56,17 +57,38 @@ internal sealed class SyncWorker : ISyncExecutor
     {
         while (true)
         {
+            // Work often follows work within microseconds (a request's middleware, then its view):
+            // spinning briefly saves a sleep and a wake-up, which cost more than the work itself.
+            IdleSpin.Until(() => _queue.Count > 0);
             IWorkItem item;
             lock (_lock)
             {
                 while (_queue.Count == 0)
                 {
                     if (_stopping) return;
+                    _sleeping = true;
                     Monitor.Wait(_lock);
+                    _sleeping = false;
                 }
                 item = _queue.Dequeue();
             }
             item.Execute();
+        }
+    }
+}
+
+/// <summary>A short, bounded spin before a thread goes to sleep waiting for work.</summary>
+internal static class IdleSpin
+{
+    // About 20–50 µs on current hardware: less than a sleep/wake pair, small enough to waste little when idle.
+    private const int Iterations = 100;
+
+    public static void Until(Func<bool> ready)
+    {
+        for (var i = 0; i < Iterations; i++)
+        {
+            if (ready()) return;
+            Thread.SpinWait(15);
         }
     }
 }

@@ -51,7 +51,8 @@ internal sealed class SyncWorkerPool
     /// <summary>Gives the worker back once the work already queued on it is done (never blocks the caller).</summary>
     public void Release(SyncWorker worker) => worker.Post(new ActionItem(() => ReturnNow(worker)));
 
-    private void ReturnNow(SyncWorker worker)
+    /// <summary>Gives the worker back now: called on the worker itself, once its work is done.</summary>
+    public void ReturnNow(SyncWorker worker)
     {
         TaskCompletionSource<SyncWorker>? waiter;
         lock (_lock)
