@@ -15,7 +15,9 @@ app.UrlPatterns(
     Path("plaintext", Bench.Plaintext),
     Path("json", Bench.Json),
     Path("plaintext-sync", Bench.PlaintextSync),
-    Path("json-sync", Bench.JsonSync));
+    Path("json-sync", Bench.JsonSync),
+    Path("sleep", Bench.Sleep),
+    Path("ping", Bench.Ping));
 return await app.RunAsync();
 
 internal static class Bench
@@ -29,4 +31,13 @@ internal static class Bench
     public static HttpResponse PlaintextSync(HttpRequest request) => new(Hello, "text/plain");
 
     public static HttpResponse JsonSync(HttpRequest request) => new JsonResponse(new { message = "Hello, World!" });
+
+    /// <summary>A sync view that blocks its thread: what a slow legacy call looks like.</summary>
+    public static HttpResponse Sleep(HttpRequest request)
+    {
+        Thread.Sleep(int.TryParse(request.Query.Get("ms"), out var ms) ? ms : 100);
+        return new HttpResponse("slept");
+    }
+
+    public static ValueTask<HttpResponse> Ping(HttpRequest request) => new(new HttpResponse("pong"));
 }

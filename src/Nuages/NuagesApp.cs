@@ -204,10 +204,11 @@ public sealed class NuagesServer : IAsyncDisposable
     /// <summary>Completes when the server has stopped (Ctrl-C, SIGTERM, or <see cref="DisposeAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _web.WaitForShutdownAsync(cancellationToken);
 
-    /// <summary>Stops accepting connections and lets in-flight requests finish.</summary>
+    /// <summary>Stops accepting connections, lets in-flight requests finish, then stops the idle sync workers.</summary>
     public async ValueTask DisposeAsync()
     {
         await _web.StopAsync().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
+        Async.SyncWorkerPool.Shared.StopIdle();
     }
 }

@@ -23,6 +23,7 @@ internal sealed class SyncWorker : ISyncExecutor
     private readonly Thread _thread;
     private bool _stopping;
     private bool _sleeping;
+    private int _pending;
 
     public SyncWorker(string name)
     {
@@ -36,6 +37,7 @@ internal sealed class SyncWorker : ISyncExecutor
 
     public void Post(IWorkItem item)
     {
+        Interlocked.Increment(ref _pending);
         lock (_lock)
         {
             _queue.Enqueue(item);
@@ -73,8 +75,12 @@ internal sealed class SyncWorker : ISyncExecutor
                 item = _queue.Dequeue();
             }
             item.Execute();
+            Interlocked.Decrement(ref _pending);
         }
     }
+
+    /// <summary>Whether work is queued or running (a worker with none can be handed back at once).</summary>
+    public bool IsBusy => Volatile.Read(ref _pending) > 0;
 }
 
 /// <summary>A short, bounded spin before a thread goes to sleep waiting for work.</summary>
@@ -83,12 +89,28 @@ internal static class IdleSpin
     // About 20–50 µs on current hardware: less than a sleep/wake pair, small enough to waste little when idle.
     private const int Iterations = 100;
 
+    // Only a few threads may spin at once, or idle workers would take the cores the busy ones need.
+    private static readonly int MaxSpinners = Math.Max(1, Environment.ProcessorCount / 2);
+    private static int _spinners;
+
     public static void Until(Func<bool> ready)
     {
-        for (var i = 0; i < Iterations; i++)
+        if (Interlocked.Increment(ref _spinners) > MaxSpinners)
         {
-            if (ready()) return;
-            Thread.SpinWait(15);
+            Interlocked.Decrement(ref _spinners);
+            return;
+        }
+        try
+        {
+            for (var i = 0; i < Iterations; i++)
+            {
+                if (ready()) return;
+                Thread.SpinWait(15);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _spinners);
         }
     }
 }

@@ -49,7 +49,28 @@ internal sealed class SyncWorkerPool
     }
 
     /// <summary>Gives the worker back once the work already queued on it is done (never blocks the caller).</summary>
-    public void Release(SyncWorker worker) => worker.Post(new ActionItem(() => ReturnNow(worker)));
+    public void Release(SyncWorker worker)
+    {
+        // Only its own context posts to a worker, and that context is ending: an idle worker stays idle.
+        if (!worker.IsBusy) ReturnNow(worker);
+        else worker.Post(new ActionItem(() => ReturnNow(worker)));
+    }
+
+    /// <summary>
+    /// Stops the idle workers once their queued work is done (graceful shutdown); workers still held by a
+    /// request stop serving only when given back. Later calls start new workers as needed.
+    /// </summary>
+    public void StopIdle()
+    {
+        lock (_lock)
+        {
+            while (_idle.TryPop(out var worker))
+            {
+                worker.Stop();
+                _started--;
+            }
+        }
+    }
 
     /// <summary>Gives the worker back now: called on the worker itself, once its work is done.</summary>
     public void ReturnNow(SyncWorker worker)

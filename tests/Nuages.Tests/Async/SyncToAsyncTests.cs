@@ -159,6 +159,28 @@ public class SyncToAsyncTests
     }
 
     [Fact]
+    public async Task A_waiter_that_is_not_thread_sensitive_does_not_block_the_thread_it_waits_on() // spec S-38
+    {
+        using var signal = new ManualResetEventSlim();
+        var waiter = SyncToAsync.Run(() => signal.Wait(TimeSpan.FromSeconds(10)), threadSensitive: false).AsTask();
+        await SyncToAsync.Run(signal.Set);
+        Assert.True(await waiter);
+    }
+
+    [Fact]
+    public async Task Stopping_idle_workers_leaves_the_pool_usable()
+    {
+        var pool = new SyncWorkerPool(2);
+        var worker = await pool.AcquireAsync();
+        pool.ReturnNow(worker);
+        Assert.Equal(1, pool.Started);
+        pool.StopIdle();
+        Assert.Equal(0, pool.Started);
+        await pool.AcquireAsync();
+        Assert.Equal(1, pool.Started);
+    }
+
+    [Fact]
     public async Task Every_call_counts_as_a_switch()
     {
         var switches = new List<long>();
