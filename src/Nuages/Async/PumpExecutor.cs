@@ -13,8 +13,6 @@ internal sealed class PumpExecutor(PumpExecutor? outer) : ISyncExecutor
     private readonly Thread _thread = Thread.CurrentThread;
     private bool _done;
 
-    public Thread Thread => _thread;
-
     /// <summary>Queues work for the pumping thread; work for an executor that has finished goes to the nearest live outer one (spec S-31).</summary>
     public void Post(IWorkItem item)
     {

@@ -20,20 +20,14 @@ internal sealed class SyncWorker : ISyncExecutor
 {
     private readonly Queue<IWorkItem> _queue = new();
     private readonly object _lock = new();
-    private readonly Thread _thread;
     private bool _stopping;
     private bool _sleeping;
     private int _pending;
 
     public SyncWorker(string name)
     {
-        _thread = new Thread(Loop) { IsBackground = true, Name = name };
-        _thread.Start();
+        new Thread(Loop) { IsBackground = true, Name = name }.Start();
     }
-
-    public string Name => _thread.Name!;
-
-    public Thread Thread => _thread;
 
     public void Post(IWorkItem item)
     {

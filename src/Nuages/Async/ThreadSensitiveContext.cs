@@ -60,9 +60,6 @@ public sealed class ThreadSensitiveContext : IDisposable
         }
     }
 
-    /// <summary>Whether a worker was taken (some sync code ran in this context).</summary>
-    internal bool HasWorker => _worker is not null;
-
     /// <summary>Ends the context: its worker goes back to the pool once the work queued on it is done (spec S-27).</summary>
     public void Dispose()
     {
