@@ -20,7 +20,7 @@ public class AsyncToSyncTests
     }
 
     [Fact]
-    public void Thread_sensitive_sync_code_called_by_the_async_code_runs_back_on_the_caller() // spec S-06, S-22
+    public void Thread_sensitive_sync_code_called_by_the_async_code_runs_back_on_the_caller() // spec S-06, S-08, S-22
     {
         var caller = Environment.CurrentManagedThreadId;
         var inner = AsyncToSync.Run(async () =>
@@ -30,6 +30,38 @@ public class AsyncToSyncTests
             return (direct, fromTask);
         });
         Assert.Equal((caller, caller), inner);
+    }
+
+    [Fact]
+    public async Task From_a_sync_worker_the_async_code_runs_on_the_async_side_and_calls_back_to_the_worker() // spec S-19
+    {
+        var (worker, asyncSide, back) = await SyncToAsync.Run(() =>
+        {
+            var workerThread = Environment.CurrentManagedThreadId;
+            var (pooled, inner) = AsyncToSync.Run(async () =>
+            {
+                await Task.Yield();
+                return (Thread.CurrentThread.IsThreadPoolThread, await SyncToAsync.Run(() => Environment.CurrentManagedThreadId));
+            });
+            return (workerThread, pooled, inner);
+        });
+        Assert.True(asyncSide);
+        Assert.Equal(worker, back);
+    }
+
+    [Fact]
+    public void Threads_started_elsewhere_do_not_see_the_flows_values_and_their_writes_stay_theirs() // spec S-34
+    {
+        Foo.Value = "mine";
+        string? seenByUnrelated = "unset";
+        var unrelated = new Thread(() => seenByUnrelated = Foo.Value);
+        unrelated.UnsafeStart(); // a thread that does not inherit this flow's context
+        unrelated.Join();
+        Assert.Null(seenByUnrelated);
+        var child = new Thread(() => Foo.Value = "theirs");
+        child.Start();
+        child.Join();
+        Assert.Equal("mine", Foo.Value);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task All_sync_stack_and_sync_view_under_the_async_side_run_on_one_thread_with_one_adaptation() // spec H-19, H-05, H-10
+    public async Task All_sync_stack_and_sync_view_under_the_async_side_run_on_one_thread_with_one_adaptation() // spec H-19, H-05, H-07, H-10
     {
         var app = Site(out var logs, true, Name<SyncOnlyA>(), Name<SyncOnlyB>());
         var response = await new AsyncClient(app).GetAsync("/sync/");
