@@ -121,8 +121,16 @@ public sealed class NuagesApp
     /// Starts serving on <paramref name="address"/> (<c>127.0.0.1:8000</c>; port 0 picks a free one)
     /// with HTTP/1.1 and HTTP/2 (h2c), and returns once listening. Dispose the server to stop it.
     /// </summary>
-    public async Task<NuagesServer> StartAsync(string address = "127.0.0.1:8000", CancellationToken cancellationToken = default)
+    public Task<NuagesServer> StartAsync(string address = "127.0.0.1:8000", CancellationToken cancellationToken = default) =>
+        StartAsync(address, ServerGateway.Async, Settings.SyncWorkers, cancellationToken);
+
+    /// <summary>
+    /// Starts serving with the chosen gateway: <see cref="ServerGateway.Async"/> (Django's ASGI) or
+    /// <see cref="ServerGateway.Sync"/> (Django's WSGI: <paramref name="threads"/> blocking gateway threads).
+    /// </summary>
+    public async Task<NuagesServer> StartAsync(string address, ServerGateway gateway, int threads, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var endpoint = ParseAddress(address);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Logging.ClearProviders();
@@ -136,8 +144,9 @@ public sealed class NuagesApp
             kestrel.AllowAlternateSchemes = true;
         });
         var web = builder.Build();
-        var gateway = new AsyncGateway(Handler);
-        web.Run(gateway.InvokeAsync);
+        Handler.Prebuild(isAsync: gateway == ServerGateway.Async);
+        if (gateway == ServerGateway.Sync) web.Run(new SyncGateway(Handler, threads).InvokeAsync);
+        else web.Run(new AsyncGateway(Handler).InvokeAsync);
         await web.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         // The endpoint is marked TLS to keep HTTP/2 (see CleartextHttp2); it is plain HTTP all the same.
@@ -185,6 +194,16 @@ public sealed class NuagesApp
             throw new InvalidOperationException("The site is already serving requests; set URL patterns and logging before the first request.");
     }
 
+}
+
+/// <summary>Which gateway serves the site.</summary>
+public enum ServerGateway
+{
+    /// <summary>The async gateway (Django's ASGI): async code inline, sync code on sync workers.</summary>
+    Async,
+
+    /// <summary>The sync gateway (Django's WSGI): each request on one of N blocking threads.</summary>
+    Sync,
 }
 
 /// <summary>A running Kestrel server for a site; dispose it to stop serving.</summary>

@@ -14,7 +14,13 @@ internal sealed class SyncWorkerPool
     private int _started;
     private int _max;
 
-    public SyncWorkerPool(int max) => _max = max;
+    private readonly string _name;
+
+    public SyncWorkerPool(int max, string name = "nuages-sync")
+    {
+        _max = max;
+        _name = name;
+    }
 
     /// <summary>The process-wide pool; its size follows the <c>SyncWorkers</c> setting of the site created last.</summary>
     public static SyncWorkerPool Shared { get; } = new(32);
@@ -40,7 +46,7 @@ internal sealed class SyncWorkerPool
             if (_started < _max)
             {
                 _started++;
-                return new ValueTask<SyncWorker>(new SyncWorker($"nuages-sync-{_started}"));
+                return new ValueTask<SyncWorker>(new SyncWorker($"{_name}-{_started}"));
             }
             var waiter = new TaskCompletionSource<SyncWorker>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.Enqueue(waiter);

@@ -18,7 +18,7 @@ namespace Nuages.Gateways;
 /// handler in async mode and writes the response — buffered with Content-Length, or streamed and
 /// flushed part by part.
 /// </summary>
-internal sealed partial class AsyncGateway
+internal sealed class AsyncGateway
 {
     private const string SyncStreamingWarning =
         "StreamingHttpResponse must consume synchronous iterators in order to serve them asynchronously. Use an asynchronous iterator instead.";
@@ -44,7 +44,7 @@ internal sealed partial class AsyncGateway
         try
         {
             var body = await ReadBodyAsync(context, aborted).ConfigureAwait(false);
-            request = BuildRequest(context, body);
+            request = KestrelExchange.BuildRequest(_settings, context, body);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -69,7 +69,7 @@ internal sealed partial class AsyncGateway
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            Log.Disconnected(_requestLogger, request.Path);
+            GatewayLog.Disconnected(_requestLogger, request.Path);
             return;
         }
         try
@@ -78,30 +78,10 @@ internal sealed partial class AsyncGateway
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            Log.Disconnected(_requestLogger, request.Path);
+            GatewayLog.Disconnected(_requestLogger, request.Path);
             return;
         }
-        if (_settings.AccessLog) Log.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
-    }
-
-    private HttpRequest BuildRequest(HttpContext context, byte[] body)
-    {
-        var kestrel = context.Request;
-        // Kestrel itself answers 400 to a request target with raw non-ASCII bytes (spec A-08), so the query is ASCII here.
-        var query = kestrel.QueryString.HasValue ? kestrel.QueryString.Value!.Substring(1) : "";
-        var pathBase = kestrel.PathBase.HasValue ? kestrel.PathBase.Value! : "";
-        var path = pathBase + (kestrel.Path.HasValue ? kestrel.Path.Value : "/");
-        var scriptName = !string.IsNullOrEmpty(_settings.ForceScriptName) ? _settings.ForceScriptName : pathBase;
-        return new HttpRequest(_settings, UpperMethod(kestrel.Method), path, scriptName, query, kestrel.Headers, body, kestrel.Scheme,
-            new KestrelRequestSource(context), context.RequestAborted);
-    }
-
-    /// <summary>spec A-12: methods are upper-cased; Kestrel's interned names for the standard ones already are.</summary>
-    private static string UpperMethod(string method)
-    {
-        foreach (var c in method)
-            if (char.IsAsciiLetterLower(c)) return method.ToUpperInvariant();
-        return method;
+        if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
     }
 
     private async ValueTask<byte[]> ReadBodyAsync(HttpContext context, CancellationToken aborted)
@@ -111,7 +91,7 @@ internal sealed partial class AsyncGateway
         if (length == 0) return [];
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }) return [];
         // Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count files: multipart bodies are checked field by field.
-        var limit = IsMultipart(kestrel.ContentType) ? null : _settings.DataUploadMaxMemorySize;
+        var limit = KestrelExchange.IsMultipart(kestrel.ContentType) ? null : _settings.DataUploadMaxMemorySize;
         if (length is { } declared && limit is { } max && declared > max)
             throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
         if (length is { } known)
@@ -138,22 +118,10 @@ internal sealed partial class AsyncGateway
         }
     }
 
-    private static bool IsMultipart(string? contentType) =>
-        contentType is not null && contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase);
-
     private async ValueTask WriteAsync(HttpContext context, HttpResponse response, CancellationToken aborted)
     {
         var kestrel = context.Response;
-        kestrel.StatusCode = response.StatusCode;
-        if (response.HasCustomReasonPhrase)
-            context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = response.ReasonPhrase;
-        var headers = kestrel.Headers;
-        foreach (var (name, value) in response.Headers) headers[name] = value;
-        if (response.Cookies.Count > 0)
-        {
-            foreach (var cookie in response.Cookies.Values) headers.Append("Set-Cookie", cookie.ToString());
-        }
-        var bodyless = response.StatusCode is < 200 or 204 or 304;
+        var bodyless = KestrelExchange.WriteHead(context, response);
         if (!response.Streaming)
         {
             if (bodyless) return;
@@ -167,7 +135,7 @@ internal sealed partial class AsyncGateway
         if (!streaming.IsAsync)
         {
             // spec A-31: a sync iterator is drained on a sync worker before anything is sent.
-            Log.SyncStreaming(_requestLogger, SyncStreamingWarning);
+            GatewayLog.StreamingWarning(_requestLogger, SyncStreamingWarning);
             var parts = await SyncToAsync.Run(() => streaming.EnumerateParts().ToList(), threadSensitive: false, aborted);
             foreach (var part in parts) await kestrel.Body.WriteAsync(part, aborted).ConfigureAwait(false);
             return;
@@ -179,27 +147,5 @@ internal sealed partial class AsyncGateway
             await kestrel.Body.WriteAsync(part, aborted).ConfigureAwait(false);
             await kestrel.Body.FlushAsync(aborted).ConfigureAwait(false); // spec A-32
         }
-    }
-
-    /// <summary>Connection facts read from Kestrel only when asked.</summary>
-    private sealed class KestrelRequestSource(HttpContext context) : RequestSource
-    {
-        public override string? RemoteAddress => context.Connection.RemoteIpAddress?.ToString();
-        public override string? RemotePort => context.Connection.RemoteIpAddress is null ? null : context.Connection.RemotePort.ToString(CultureInfo.InvariantCulture);
-        public override string? ServerName => context.Connection.LocalIpAddress?.ToString();
-        public override string? ServerPort => context.Connection.LocalIpAddress is null ? null : context.Connection.LocalPort.ToString(CultureInfo.InvariantCulture);
-        public override string Protocol => context.Request.Protocol;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Information, Message = "\"{Method} {Path} {Protocol}\" {Status}")]
-        public static partial void Access(ILogger logger, string method, string path, string protocol, int status);
-
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Client disconnected before the response to {Path} was sent.")]
-        public static partial void Disconnected(ILogger logger, string path);
-
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
-        public static partial void SyncStreaming(ILogger logger, string warning);
     }
 }

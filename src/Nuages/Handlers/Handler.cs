@@ -43,12 +43,8 @@ internal sealed partial class Handler
 
     public ILoggerFactory LoggerFactory => _loggerFactory;
 
-    /// <summary>Builds both chains now, so configuration errors show at startup rather than on the first request.</summary>
-    public void BuildChains()
-    {
-        _ = _asyncChain.Value;
-        _ = _syncChain.Value;
-    }
+    /// <summary>Builds the chain of a mode now, so configuration errors show at startup rather than on the first request.</summary>
+    public void Prebuild(bool isAsync) => _ = isAsync ? _asyncChain.Value : _syncChain.Value;
 
     /// <summary>Async mode (the async gateway, <c>AsyncClient</c>): never blocks the calling thread.</summary>
     public async ValueTask<HttpResponse> GetResponseAsync(HttpRequest request)

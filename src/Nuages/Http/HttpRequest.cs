@@ -36,7 +36,7 @@ public sealed partial class HttpRequest
         if (PathInfo.Length == 0) PathInfo = "/";
         QueryString = queryString;
         RawHeaders = headers;
-        Body = body;
+        _body = body;
         Scheme = string.IsNullOrEmpty(scheme) ? "http" : scheme; // spec A-16
         Source = source;
         Aborted = aborted;
@@ -64,7 +64,15 @@ public sealed partial class HttpRequest
     public bool IsSecure => Scheme == "https";
 
     /// <summary>The request body, read in full before the view runs.</summary>
-    public byte[] Body { get; }
+    public byte[] Body => BodyError is { } error ? throw error : _body;
+
+    private readonly byte[] _body;
+
+    /// <summary>
+    /// Set by the sync gateway when the body was over <c>DataUploadMaxMemorySize</c>: reading it (or the
+    /// form) raises this, which answers 400, as Django's WSGI handler does (spec W-12).
+    /// </summary>
+    internal RequestDataTooBig? BodyError { get; set; }
 
     /// <summary>Fires when the client goes away; pass it to long awaits, or rely on the framework's own awaits doing so.</summary>
     public CancellationToken Aborted { get; }
@@ -216,6 +224,7 @@ public sealed partial class HttpRequest
         switch (ContentType)
         {
             case "multipart/form-data":
+                if (BodyError is { } tooBig) throw tooBig;
                 var (form, files) = MultipartParser.Parse(this, _settings);
                 _form = form;
                 _files = files;

@@ -8,7 +8,9 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
     private const string Usage =
         "Usage: <site> [command] [options]\n\n" +
         "Commands:\n" +
-        "  runserver [addr:port]   Serve the site (default 127.0.0.1:8000) over HTTP/1.1 and HTTP/2 (h2c).\n" +
+        "  runserver [addr:port] [--gateway async|sync] [--threads N]\n" +
+        "                          Serve the site (default 127.0.0.1:8000) over HTTP/1.1 and HTTP/2 (h2c),\n" +
+        "                          with the async gateway (default) or the sync one on N threads (default SyncWorkers).\n" +
         "  check [--deploy]        Report configuration problems; exit code 1 if there are errors.\n" +
         "  routes                  Print the URL patterns, their names and views.\n" +
         "  help                    Show this text.\n";
@@ -36,7 +38,29 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
 
     private async Task<int> RunServerAsync(string[] args, CancellationToken cancellationToken)
     {
-        var address = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "127.0.0.1:8000";
+        string? address = null;
+        var gateway = ServerGateway.Async;
+        var threads = app.Settings.SyncWorkers;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--gateway" when i + 1 < args.Length && args[i + 1] is "async" or "sync":
+                    gateway = args[++i] == "sync" ? ServerGateway.Sync : ServerGateway.Async;
+                    break;
+                case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
+                    threads = n;
+                    i++;
+                    break;
+                case var option when option.StartsWith('-'):
+                    await error.WriteAsync($"Unknown or incomplete option: '{option}'.\n\n{Usage}").ConfigureAwait(false);
+                    return 2;
+                default:
+                    address ??= args[i];
+                    break;
+            }
+        }
+        address ??= "127.0.0.1:8000";
         var problems = SystemChecks.Run(app, deploy: false);
         if (problems.Any(p => p.IsError))
         {
@@ -52,8 +76,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return 2;
         }
-        await using var server = await app.StartAsync(address, cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync($"Nuages {typeof(NuagesApp).Assembly.GetName().Version?.ToString(3)} serving at {server.Address.ToString().TrimEnd('/')}/ ({(app.Http2Enabled ? "HTTP/1.1 and HTTP/2" : "HTTP/1.1")}). Quit with CONTROL-C.").ConfigureAwait(false);
+        await using var server = await app.StartAsync(address, gateway, threads, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"Nuages {typeof(NuagesApp).Assembly.GetName().Version?.ToString(3)} serving at {server.Address.ToString().TrimEnd('/')}/ ({(app.Http2Enabled ? "HTTP/1.1 and HTTP/2" : "HTTP/1.1")}, {(gateway == ServerGateway.Sync ? $"sync gateway, {threads} threads" : "async gateway")}). Quit with CONTROL-C.").ConfigureAwait(false);
         if (problems.Count > 0) await output.WriteAsync(SystemChecks.Format(problems)).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

@@ -89,7 +89,7 @@ public class CommandLineTests
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         stop.Cancel();
         Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains($"serving at http://127.0.0.1:{port}/ (HTTP/1.1 and HTTP/2)", output.ToString());
+        Assert.Contains($"serving at http://127.0.0.1:{port}/ (HTTP/1.1 and HTTP/2, async gateway)", output.ToString());
     }
 
     private static int FreePort()

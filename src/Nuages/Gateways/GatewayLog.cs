@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Nuages.Gateways;
+
+/// <summary>The log lines both gateways write.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "\"{Method} {Path} {Protocol}\" {Status}")]
+    public static partial void Access(ILogger logger, string method, string path, string protocol, int status);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Client disconnected before the response to {Path} was sent.")]
+    public static partial void Disconnected(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void StreamingWarning(ILogger logger, string warning);
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Nuages.Conf;
+using Nuages.Http;
+using HttpRequest = Nuages.Http.HttpRequest;
+using HttpResponse = Nuages.Http.HttpResponse;
+
+namespace Nuages.Gateways;
+
+/// <summary>What both gateways do alike with Kestrel: build the request over its data, write the response head.</summary>
+internal static class KestrelExchange
+{
+    public static HttpRequest BuildRequest(Settings settings, HttpContext context, byte[] body)
+    {
+        var kestrel = context.Request;
+        // Kestrel itself answers 400 to a request target with raw non-ASCII bytes (spec A-08), so the query is ASCII here.
+        var query = kestrel.QueryString.HasValue ? kestrel.QueryString.Value!.Substring(1) : "";
+        var pathBase = kestrel.PathBase.HasValue ? kestrel.PathBase.Value! : "";
+        var path = pathBase + (kestrel.Path.HasValue ? kestrel.Path.Value : "/");
+        var scriptName = !string.IsNullOrEmpty(settings.ForceScriptName) ? settings.ForceScriptName : pathBase;
+        return new HttpRequest(settings, UpperMethod(kestrel.Method), path, scriptName, query, kestrel.Headers, body, kestrel.Scheme,
+            new KestrelRequestSource(context), context.RequestAborted);
+    }
+
+    /// <summary>spec A-12: methods are upper-cased; Kestrel's interned names for the standard ones already are.</summary>
+    private static string UpperMethod(string method)
+    {
+        foreach (var c in method)
+            if (char.IsAsciiLetterLower(c)) return method.ToUpperInvariant();
+        return method;
+    }
+
+    public static bool IsMultipart(string? contentType) =>
+        contentType is not null && contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Status, reason, headers and one Set-Cookie per cookie; returns whether the status forbids a body.</summary>
+    public static bool WriteHead(HttpContext context, HttpResponse response)
+    {
+        var kestrel = context.Response;
+        kestrel.StatusCode = response.StatusCode;
+        if (response.HasCustomReasonPhrase)
+            context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = response.ReasonPhrase;
+        var headers = kestrel.Headers;
+        foreach (var (name, value) in response.Headers) headers[name] = value;
+        if (response.Cookies.Count > 0)
+        {
+            foreach (var cookie in response.Cookies.Values) headers.Append("Set-Cookie", cookie.ToString());
+        }
+        return response.StatusCode is < 200 or 204 or 304;
+    }
+
+    /// <summary>Connection facts read from Kestrel only when asked.</summary>
+    private sealed class KestrelRequestSource(HttpContext context) : RequestSource
+    {
+        public override string? RemoteAddress => context.Connection.RemoteIpAddress?.ToString();
+        public override string? RemotePort => context.Connection.RemoteIpAddress is null ? null : context.Connection.RemotePort.ToString(CultureInfo.InvariantCulture);
+        public override string? ServerName => context.Connection.LocalIpAddress?.ToString();
+        public override string? ServerPort => context.Connection.LocalIpAddress is null ? null : context.Connection.LocalPort.ToString(CultureInfo.InvariantCulture);
+        public override string Protocol => context.Request.Protocol;
+    }
+
+}
