@@ -39,8 +39,7 @@ internal sealed class AsyncGateway
     public async Task InvokeAsync(HttpContext context)
     {
         var aborted = context.RequestAborted;
-        HttpResponse response;
-        HttpRequest? request = null;
+        HttpRequest request;
         try
         {
             var body = await ReadBodyAsync(context, aborted).ConfigureAwait(false);
@@ -54,6 +53,7 @@ internal sealed class AsyncGateway
         {
             // spec A-09
             await WriteAsync(context, new HttpResponse("413 Payload too large", "text/plain; charset=utf-8", 413), aborted).ConfigureAwait(false);
+            await Handler.FinishUnbuiltAsync().ConfigureAwait(false); // spec A-10
             return;
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
@@ -65,23 +65,14 @@ internal sealed class AsyncGateway
 
         try
         {
-            response = await _handler.GetResponseAsync(request).ConfigureAwait(false);
+            var response = await _handler.ServeAsync(request, (_, r) => WriteAsync(context, r, aborted)).ConfigureAwait(false);
+            if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (Exception e) when (aborted.IsCancellationRequested && e is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
         {
+            // spec: the client is gone; nothing more is sent, and request_finished has fired.
             GatewayLog.Disconnected(_requestLogger, request.Path);
-            return;
         }
-        try
-        {
-            await WriteAsync(context, response, aborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            GatewayLog.Disconnected(_requestLogger, request.Path);
-            return;
-        }
-        if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
     }
 
     private async ValueTask<byte[]> ReadBodyAsync(HttpContext context, CancellationToken aborted)

@@ -68,8 +68,7 @@ internal sealed class SyncGateway
             var (body, tooBig) = ReadBody(context);
             var request = KestrelExchange.BuildRequest(_settings, context, body);
             if (tooBig) request.BodyError = new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
-            var response = _handler.GetResponse(request);
-            Write(context, response);
+            var response = _handler.Serve(request, (_, r) => Write(context, r));
             if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
         }
         catch (Exception e) when (aborted.IsCancellationRequested && e is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)

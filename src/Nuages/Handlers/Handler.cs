@@ -47,27 +47,62 @@ internal sealed partial class Handler
     public void Prebuild(bool isAsync) => _ = isAsync ? _asyncChain.Value : _syncChain.Value;
 
     /// <summary>Async mode (the async gateway, <c>AsyncClient</c>): never blocks the calling thread.</summary>
-    public async ValueTask<HttpResponse> GetResponseAsync(HttpRequest request)
+    public ValueTask<HttpResponse> GetResponseAsync(HttpRequest request) => ServeAsync(request, static (_, _) => default);
+
+    /// <summary>
+    /// Serves a request in async mode inside its own thread-sensitive context: request_started, the chain,
+    /// then <paramref name="send"/> (the gateway writing the response), then request_finished — exactly once,
+    /// whether the response was sent, failed, or abandoned by a disconnect (spec A-24).
+    /// </summary>
+    public async ValueTask<HttpResponse> ServeAsync(HttpRequest request, Func<HttpRequest, HttpResponse, ValueTask> send)
     {
         Prepare(request);
         using var context = ThreadSensitiveContext.EnterAsyncRequest(request.Aborted);
         request.Scope = Flow.Current.Request;
-        var pending = _asyncChain.Value.Async!(request);
-        var response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
-        Finish(request, response);
-        return response;
+        var signal = new RequestSignal(request, ServerGateway.Async);
+        try
+        {
+            if (Signals.RequestStarted.HasReceivers) await Signals.RequestStarted.SendAsync(signal).ConfigureAwait(false);
+            var pending = _asyncChain.Value.Async!(request);
+            var response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            Finish(request, response);
+            await send(request, response).ConfigureAwait(false);
+            return response;
+        }
+        finally
+        {
+            // Shielded from the request's cancellation: cleanup runs even when the client is gone.
+            if (Signals.RequestFinished.HasReceivers) await Signals.RequestFinished.SendAsync(signal).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>Sync mode (the sync gateway, <c>Client</c>): sync code runs on the calling thread.</summary>
-    public HttpResponse GetResponse(HttpRequest request)
+    /// <summary>Sync mode (<c>Client</c>): sync code runs on the calling thread.</summary>
+    public HttpResponse GetResponse(HttpRequest request) => Serve(request, static (_, _) => { });
+
+    /// <summary>Serves a request in sync mode on the calling thread, with the request signals around it (the sync gateway).</summary>
+    public HttpResponse Serve(HttpRequest request, Action<HttpRequest, HttpResponse> send)
     {
         Prepare(request);
         using var context = ThreadSensitiveContext.EnterSyncRequest(request.Aborted);
         request.Scope = Flow.Current.Request;
-        var response = _syncChain.Value.Sync!(request);
-        Finish(request, response);
-        return response;
+        var signal = new RequestSignal(request, ServerGateway.Sync);
+        try
+        {
+            if (Signals.RequestStarted.HasReceivers) Signals.RequestStarted.Send(signal);
+            var response = _syncChain.Value.Sync!(request);
+            Finish(request, response);
+            send(request, response);
+            return response;
+        }
+        finally
+        {
+            if (Signals.RequestFinished.HasReceivers) Signals.RequestFinished.Send(signal);
+        }
     }
+
+    /// <summary>request_finished for a request that could not be built (spec A-10): sent once, off the thread pool.</summary>
+    public static ValueTask FinishUnbuiltAsync() =>
+        Signals.RequestFinished.HasReceivers ? Signals.RequestFinished.SendAsync(new RequestSignal(null, ServerGateway.Async)) : default;
 
     private void Prepare(HttpRequest request)
     {
