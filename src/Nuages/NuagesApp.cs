@@ -71,6 +71,9 @@ public sealed class NuagesApp
     /// <summary>The configuration the settings were read from (appsettings.json, environment).</summary>
     public IConfiguration Configuration { get; }
 
+    /// <summary>The request signals: connect receivers to <c>RequestStarted</c> and <c>RequestFinished</c>.</summary>
+    public RequestSignals Signals { get; } = new();
+
     /// <summary>The views that answer 400, 403, 404 and 500.</summary>
     public ErrorViews ErrorViews { get; } = new();
 
@@ -105,7 +108,7 @@ public sealed class NuagesApp
             if (_handler is not null) return _handler;
             lock (_buildLock)
             {
-                return _handler ??= new Handler(Settings, _resolver ?? new UrlResolver(_patterns), ErrorViews, LoggerFactory);
+                return _handler ??= new Handler(Settings, _resolver ?? new UrlResolver(_patterns), ErrorViews, Signals, LoggerFactory);
             }
         }
     }

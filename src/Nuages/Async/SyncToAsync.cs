@@ -18,14 +18,29 @@ public static class SyncToAsync
     /// <see cref="OperationCanceledException"/> while the function runs to completion on its thread (spec S-14),
     /// unless the function is inside an <see cref="AsyncToSync"/> whose async code decides (spec S-15).
     /// </summary>
-    public static AdaptedTask<T> Run<T>(Func<T> function, bool threadSensitive = true, CancellationToken cancellationToken = default)
+    public static AdaptedTask<T> Run<T>(Func<T> function, bool threadSensitive = true, CancellationToken cancellationToken = default) =>
+        Run(function, threadSensitive, cancellationToken, ambient: true);
+
+    /// <summary>
+    /// A thread-sensitive call the framework must see through even if the client leaves (middleware
+    /// layers and hooks, request_finished): no cancellation, not even the request's.
+    /// </summary>
+    internal static AdaptedTask<T> RunShielded<T>(Func<T> function) => Run(function, true, CancellationToken.None, ambient: false);
+
+    internal static AdaptedTask<bool> RunShielded(Action action) => RunShielded(() =>
+    {
+        action();
+        return true;
+    });
+
+    private static AdaptedTask<T> Run<T>(Func<T> function, bool threadSensitive, CancellationToken cancellationToken, bool ambient)
     {
         ArgumentNullException.ThrowIfNull(function);
         if (Awaitable<T>.Is) throw new ArgumentException("SyncToAsync can only be applied to sync functions.", nameof(function)); // spec S-02
         var caller = Flow.Raw;
         var state = caller ?? FlowState.Default;
         AdapterMetrics.CountSwitch(state);
-        if (!cancellationToken.CanBeCanceled && state.Request is { } scope) cancellationToken = scope.Aborted;
+        if (ambient && !cancellationToken.CanBeCanceled && state.Request is { } scope) cancellationToken = scope.Aborted;
         var context = ExecutionContext.Capture();
         Task<T> task;
         SyncCall<T> call;

@@ -53,7 +53,7 @@ internal sealed class AsyncGateway
         {
             // spec A-09
             await WriteAsync(context, new HttpResponse("413 Payload too large", "text/plain; charset=utf-8", 413), aborted).ConfigureAwait(false);
-            await Handler.FinishUnbuiltAsync().ConfigureAwait(false); // spec A-10
+            await _handler.FinishUnbuiltAsync().ConfigureAwait(false); // spec A-10
             return;
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)

@@ -111,7 +111,7 @@ internal sealed partial class Handler
     {
         if (layer.IsCore || layer.IsAsync) return layer.Async!;
         var inner = layer.Sync!;
-        return request => new ValueTask<HttpResponse>(SyncToAsync.Run(() => inner(request), true, CancellationToken.None).AsTask());
+        return request => new ValueTask<HttpResponse>(SyncToAsync.RunShielded(() => inner(request)).AsTask());
     }
 
     /// <summary>spec H-26: no exception leaves a layer; the next outer middleware always gets a response.</summary>

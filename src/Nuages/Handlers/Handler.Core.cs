@@ -74,7 +74,7 @@ internal sealed partial class Handler
                 ? await middleware.ProcessViewAsync(request, match.Func, match.Args, match.Kwargs).ConfigureAwait(false)
                 : kinds.NonBlocking
                     ? middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)
-                    : await SyncToAsync.Run(() => middleware.ProcessView(request, match.Func, match.Args, match.Kwargs), true, CancellationToken.None); // spec H-17
+                    : await SyncToAsync.RunShielded(() => middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)); // spec H-17
             if (response is not null) break;
         }
         if (response is null)
@@ -111,7 +111,7 @@ internal sealed partial class Handler
                     ? await middleware.ProcessTemplateResponseAsync(request, current).ConfigureAwait(false)
                     : kinds.NonBlocking
                         ? middleware.ProcessTemplateResponse(request, current)
-                        : await SyncToAsync.Run(() => middleware.ProcessTemplateResponse(request, current), true, CancellationToken.None));
+                        : await SyncToAsync.RunShielded(() => middleware.ProcessTemplateResponse(request, current)));
             }
             if (response is RenderableResponse { IsRendered: false } deferred)
             {
@@ -119,7 +119,7 @@ internal sealed partial class Handler
                 {
                     // spec H-35: an async render is awaited, a sync one runs on the request's sync thread.
                     if (deferred.RendersAsync) await deferred.RenderAsync().ConfigureAwait(false);
-                    else await SyncToAsync.Run(deferred.Render, true, CancellationToken.None);
+                    else await SyncToAsync.RunShielded(deferred.Render);
                 }
                 catch (Exception exception) when (!IsDisconnect(request, exception))
                 {
@@ -153,7 +153,7 @@ internal sealed partial class Handler
                 ? await middleware.ProcessExceptionAsync(request, exception).ConfigureAwait(false) // spec H-30
                 : kinds.NonBlocking
                     ? middleware.ProcessException(request, exception)
-                    : await SyncToAsync.Run(() => middleware.ProcessException(request, exception), true, CancellationToken.None);
+                    : await SyncToAsync.RunShielded(() => middleware.ProcessException(request, exception));
             if (response is not null) return response;
         }
         return null;

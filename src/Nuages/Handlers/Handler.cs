@@ -26,8 +26,9 @@ internal sealed partial class Handler
     // The last Host header that passed validation: most requests repeat it, so the check is a string compare.
     private volatile string? _lastValidHost;
 
-    public Handler(Settings settings, UrlResolver resolver, ErrorViews errorViews, ILoggerFactory loggerFactory)
+    public Handler(Settings settings, UrlResolver resolver, ErrorViews errorViews, RequestSignals signals, ILoggerFactory loggerFactory)
     {
+        Signals = signals;
         _settings = settings;
         _resolver = resolver;
         _errorViews = errorViews;
@@ -38,6 +39,8 @@ internal sealed partial class Handler
     }
 
     public Settings Settings => _settings;
+
+    public RequestSignals Signals { get; }
 
     public UrlResolver Resolver => _resolver;
 
@@ -101,7 +104,7 @@ internal sealed partial class Handler
     }
 
     /// <summary>request_finished for a request that could not be built (spec A-10): sent once, off the thread pool.</summary>
-    public static ValueTask FinishUnbuiltAsync() =>
+    public ValueTask FinishUnbuiltAsync() =>
         Signals.RequestFinished.HasReceivers ? Signals.RequestFinished.SendAsync(new RequestSignal(null, ServerGateway.Async)) : default;
 
     private void Prepare(HttpRequest request)

@@ -49,7 +49,7 @@ public sealed class Signal
     {
         var sync = _sync;
         var async = _async;
-        if (sync.Length > 0) await SyncToAsync.Run(() => RunSync(sync, signal), true, CancellationToken.None);
+        if (sync.Length > 0) await SyncToAsync.RunShielded(() => RunSync(sync, signal));
         if (async.Length == 1) await async[0](signal).ConfigureAwait(false);
         else if (async.Length > 1) await Task.WhenAll(async.Select(receiver => receiver(signal))).ConfigureAwait(false);
     }
@@ -69,12 +69,15 @@ public sealed class Signal
     }
 }
 
-/// <summary>The request signals, Django's <c>request_started</c> and <c>request_finished</c>.</summary>
-public static class Signals
+/// <summary>
+/// A site's request signals, Django's <c>request_started</c> and <c>request_finished</c> (<c>app.Signals</c>).
+/// They belong to the site rather than the process, so two sites in one process do not hear each other.
+/// </summary>
+public sealed class RequestSignals
 {
     /// <summary>Sent once the request body has been read, before the middleware and the view.</summary>
-    public static Signal RequestStarted { get; } = new();
+    public Signal RequestStarted { get; } = new();
 
     /// <summary>Sent exactly once per request that got past body reading, when its response is done (sent, or abandoned by a disconnect).</summary>
-    public static Signal RequestFinished { get; } = new();
+    public Signal RequestFinished { get; } = new();
 }

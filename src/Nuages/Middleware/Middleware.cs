@@ -84,7 +84,7 @@ public abstract class Middleware : ISyncMiddleware, IAsyncMiddleware
         {
             response = _hooks.Request.HasFlag(HookKind.Async) ? await ProcessRequestAsync(request).ConfigureAwait(false)
                 : _hooks.NonBlocking ? ProcessRequest(request)
-                : await SyncToAsync.Run(() => ProcessRequest(request), true, CancellationToken.None);
+                : await SyncToAsync.RunShielded(() => ProcessRequest(request));
         }
         response ??= await Next.InvokeAsync(request).ConfigureAwait(false);
         if (_hooks.Response != HookKind.None)
@@ -92,7 +92,7 @@ public abstract class Middleware : ISyncMiddleware, IAsyncMiddleware
             var current = response;
             response = _hooks.Response.HasFlag(HookKind.Async) ? await ProcessResponseAsync(request, current).ConfigureAwait(false)
                 : _hooks.NonBlocking ? ProcessResponse(request, current)
-                : await SyncToAsync.Run(() => ProcessResponse(request, current), true, CancellationToken.None);
+                : await SyncToAsync.RunShielded(() => ProcessResponse(request, current));
         }
         return response;
     }
