@@ -15,9 +15,25 @@ internal abstract class SyncCall : IWorkItem
     /// <summary>Whether the function is blocked in an AsyncToSync right now (its async code decides about cancellation, spec S-15).</summary>
     public bool InAsyncToSync => Volatile.Read(ref _innerAsync) > 0;
 
+    private volatile bool _absorbed;
+
+    /// <summary>The token the caller stops waiting on, if any.</summary>
+    public CancellationToken Watched { get; set; }
+
+    /// <summary>
+    /// Whether the cancellation reached the async code the function was waiting on, which finished anyway:
+    /// the function goes on and its result counts (spec S-15).
+    /// </summary>
+    public bool LeavesCancellationToInnerCode => InAsyncToSync || _absorbed;
+
     public void EnterAsyncToSync() => Interlocked.Increment(ref _innerAsync);
 
-    public void ExitAsyncToSync() => Interlocked.Decrement(ref _innerAsync);
+    public void ExitAsyncToSync()
+    {
+        // Recorded before leaving, so a cancellation callback that sees us gone also sees this.
+        if (Watched.IsCancellationRequested) _absorbed = true;
+        Interlocked.Decrement(ref _innerAsync);
+    }
 
     public abstract void Execute();
 }

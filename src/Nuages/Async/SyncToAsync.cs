@@ -152,9 +152,10 @@ public static class SyncToAsync
         var work = call.Completion.Task;
         if (work.IsCompleted) return work;
         var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        call.Watched = token;
         var registration = token.Register(() =>
         {
-            if (!call.InAsyncToSync) result.TrySetCanceled(token);
+            if (!call.LeavesCancellationToInnerCode) result.TrySetCanceled(token);
         });
         work.ContinueWith(t =>
         {
