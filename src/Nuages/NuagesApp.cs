@@ -138,6 +138,8 @@ public sealed class NuagesApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(LoggerFactory);
+        // Graceful shutdown: stop accepting, let in-flight requests finish, then abort them (their Aborted tokens fire).
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = Settings.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(endpoint, listen => Http2Enabled = CleartextHttp2.Enable(listen));

@@ -53,6 +53,9 @@ public sealed class Settings
     /// <summary>Bounded number of dedicated threads that run sync views and sync code.</summary>
     public int SyncWorkers { get; set; } = 32;
 
+    /// <summary>On shutdown (SIGTERM, Ctrl-C), how long in-flight requests may take to finish before their <c>Aborted</c> tokens fire.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Write one access-log line per request on the <c>Nuages.Server</c> logger.</summary>
     public bool AccessLog { get; set; } = true;
 
@@ -78,6 +81,10 @@ public sealed class Settings
         DataUploadMaxNumberFiles = (int?)ReadNullableLong(section, nameof(DataUploadMaxNumberFiles), DataUploadMaxNumberFiles);
         FileUploadMaxMemorySize = ReadNullableLong(section, nameof(FileUploadMaxMemorySize), FileUploadMaxMemorySize) ?? FileUploadMaxMemorySize;
         SyncWorkers = (int)(ReadNullableLong(section, nameof(SyncWorkers), SyncWorkers) ?? SyncWorkers);
+        if (section[nameof(ShutdownTimeout)] is { } shutdown)
+            ShutdownTimeout = TimeSpan.TryParse(shutdown, System.Globalization.CultureInfo.InvariantCulture, out var timeout) ? timeout
+                : double.TryParse(shutdown, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds)
+                : throw new ImproperlyConfiguredException($"The ShutdownTimeout setting must be a time span (00:00:30) or a number of seconds, not '{shutdown}'.");
     }
 
     /// <summary>Checks the settings a site cannot start without; throws naming the setting to fix.</summary>
