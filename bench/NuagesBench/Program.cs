@@ -17,7 +17,8 @@ app.UrlPatterns(
     Path("plaintext-sync", Bench.PlaintextSync),
     Path("json-sync", Bench.JsonSync),
     Path("sleep", Bench.Sleep),
-    Path("ping", Bench.Ping));
+    Path("ping", Bench.Ping),
+    Path("asleep", Bench.AsyncSleep));
 return await app.RunAsync();
 
 internal static class Bench
@@ -40,4 +41,11 @@ internal static class Bench
     }
 
     public static ValueTask<HttpResponse> Ping(HttpRequest request) => new(new HttpResponse("pong"));
+
+    /// <summary>A long-poll: an async view that waits without holding a thread.</summary>
+    public static async Task<HttpResponse> AsyncSleep(HttpRequest request)
+    {
+        await Task.Delay(int.TryParse(request.Query.Get("ms"), out var ms) ? ms : 1000, request.Aborted);
+        return new HttpResponse("slept");
+    }
 }

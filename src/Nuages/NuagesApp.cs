@@ -140,6 +140,8 @@ public sealed class NuagesApp
         builder.Services.AddSingleton(LoggerFactory);
         // Graceful shutdown: stop accepting, let in-flight requests finish, then abort them (their Aborted tokens fire).
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = Settings.ShutdownTimeout);
+        // Long-polling sites open thousands of connections at once: a deep accept queue keeps them from being refused.
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = 8192);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(endpoint, listen => Http2Enabled = CleartextHttp2.Enable(listen));
