@@ -42,8 +42,9 @@ internal sealed class AsyncGateway
         HttpRequest request;
         try
         {
-            var body = await ReadBodyAsync(context, aborted).ConfigureAwait(false);
+            var (body, spool) = await ReadBodyAsync(context, aborted).ConfigureAwait(false);
             request = KestrelExchange.BuildRequest(_settings, context, body);
+            request.Spool = spool;
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -73,19 +74,23 @@ internal sealed class AsyncGateway
             // spec: the client is gone; nothing more is sent, and request_finished has fired.
             GatewayLog.Disconnected(_requestLogger, request.Path);
         }
+        finally
+        {
+            request.Close(); // spec A-35
+        }
     }
 
-    private async ValueTask<byte[]> ReadBodyAsync(HttpContext context, CancellationToken aborted)
+    private async ValueTask<(byte[] Body, SpooledBody? Spool)> ReadBodyAsync(HttpContext context, CancellationToken aborted)
     {
         var kestrel = context.Request;
         var length = kestrel.ContentLength;
-        if (length == 0) return [];
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }) return [];
+        if (length == 0) return ([], null);
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }) return ([], null);
         // Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count files: multipart bodies are checked field by field.
         var limit = KestrelExchange.IsMultipart(kestrel.ContentType) ? null : _settings.DataUploadMaxMemorySize;
         if (length is { } declared && limit is { } max && declared > max)
             throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
-        if (length is { } known)
+        if (length is { } known && known <= _settings.FileUploadMaxMemorySize)
         {
             var buffer = new byte[known];
             var read = 0;
@@ -95,17 +100,25 @@ internal sealed class AsyncGateway
                 if (n == 0) throw new OperationCanceledException(aborted);
                 read += n;
             }
-            return buffer;
+            return (buffer, null);
         }
-        var writer = new ArrayBufferWriter<byte>(4096);
-        while (true)
+        using var body = new BodyBuffer(_settings.FileUploadMaxMemorySize, limit);
+        var chunk = ArrayPool<byte>.Shared.Rent(65_536);
+        try
         {
-            var memory = writer.GetMemory(8192);
-            var n = await kestrel.Body.ReadAsync(memory, aborted).ConfigureAwait(false);
-            if (n == 0) return writer.WrittenSpan.ToArray();
-            writer.Advance(n);
-            if (limit is { } max2 && writer.WrittenCount > max2)
-                throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
+            int n;
+            while ((n = await kestrel.Body.ReadAsync(chunk, aborted).ConfigureAwait(false)) > 0) body.Append(chunk.AsSpan(0, n));
+            var (bytes, spool) = body.Finish();
+            if (length is { } expected && (spool?.Length ?? bytes.Length) < expected)
+            {
+                spool?.Dispose();
+                throw new OperationCanceledException(aborted); // the client stopped sending
+            }
+            return (bytes, spool);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 

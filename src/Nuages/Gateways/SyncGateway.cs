@@ -65,11 +65,19 @@ internal sealed class SyncGateway
         var aborted = context.RequestAborted;
         try
         {
-            var (body, tooBig) = ReadBody(context);
+            var (body, spool, tooBig) = ReadBody(context);
             var request = KestrelExchange.BuildRequest(_settings, context, body);
+            request.Spool = spool;
             if (tooBig) request.BodyError = new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
-            var response = _handler.Serve(request, (_, r) => Write(context, r));
-            if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
+            try
+            {
+                var response = _handler.Serve(request, (_, r) => Write(context, r));
+                if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
+            }
+            finally
+            {
+                request.Close();
+            }
         }
         catch (Exception e) when (aborted.IsCancellationRequested && e is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
         {
@@ -77,28 +85,29 @@ internal sealed class SyncGateway
         }
     }
 
-    /// <summary>Reads the whole body; one over the limit is kept out of reach and flagged (spec W-12).</summary>
-    private (byte[] Body, bool TooBig) ReadBody(HttpContext context)
+    /// <summary>Reads the whole body (spooling a large one); one over the limit is kept out of reach and flagged (spec W-12).</summary>
+    private (byte[] Body, SpooledBody? Spool, bool TooBig) ReadBody(HttpContext context)
     {
         var kestrel = context.Request;
-        if (kestrel.ContentLength == 0 || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }) return ([], false);
+        if (kestrel.ContentLength == 0 || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }) return ([], null, false);
         var limit = KestrelExchange.IsMultipart(kestrel.ContentType) ? null : _settings.DataUploadMaxMemorySize;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16_384];
+        using var body = new BodyBuffer(_settings.FileUploadMaxMemorySize, limit);
+        var chunk = new byte[65_536];
         int read;
-        while ((read = kestrel.Body.Read(chunk, 0, chunk.Length)) > 0)
+        try
         {
-            if (limit is { } max && buffer.Length + read > max)
-            {
-                while (kestrel.Body.Read(chunk, 0, chunk.Length) > 0)
-                {
-                    // Drain, so the connection can carry the 400 and the next request.
-                }
-                return ([], true);
-            }
-            buffer.Write(chunk, 0, read);
+            while ((read = kestrel.Body.Read(chunk, 0, chunk.Length)) > 0) body.Append(chunk.AsSpan(0, read));
         }
-        return (buffer.ToArray(), false);
+        catch (RequestDataTooBig)
+        {
+            while (kestrel.Body.Read(chunk, 0, chunk.Length) > 0)
+            {
+                // Drain, so the connection can carry the 400 and the next request.
+            }
+            return ([], null, true);
+        }
+        var (bytes, spool) = body.Finish();
+        return (bytes, spool, false);
     }
 
     private void Write(HttpContext context, HttpResponse response)

@@ -64,9 +64,29 @@ public sealed partial class HttpRequest
     public bool IsSecure => Scheme == "https";
 
     /// <summary>The request body, read in full before the view runs.</summary>
-    public byte[] Body => BodyError is { } error ? throw error : _body;
+    public byte[] Body => BodyError is { } error ? throw error : Spool is { } spool ? _spooledCopy ??= spool.Span.ToArray() : _body;
 
     private readonly byte[] _body;
+    private byte[]? _spooledCopy;
+    private List<IDisposable>? _resources;
+
+    /// <summary>The body when it was spooled to a temporary file rather than kept in memory.</summary>
+    internal SpooledBody? Spool { get; set; }
+
+    /// <summary>The body without copying it (a spooled body stays in its file).</summary>
+    internal ReadOnlySpan<byte> BodySpan => BodyError is { } error ? throw error : Spool is { } spool ? spool.Span : _body;
+
+    /// <summary>Temporary files to delete when the request ends.</summary>
+    internal void RegisterResource(IDisposable resource) => (_resources ??= []).Add(resource);
+
+    /// <summary>Django's <c>request.close()</c>: the spooled body and uploaded temporary files go (spec A-35).</summary>
+    internal void Close()
+    {
+        Spool?.Dispose();
+        if (_resources is null) return;
+        foreach (var resource in _resources) resource.Dispose();
+        _resources = null;
+    }
 
     /// <summary>
     /// Set by the sync gateway when the body was over <c>DataUploadMaxMemorySize</c>: reading it (or the
@@ -230,7 +250,7 @@ public sealed partial class HttpRequest
                 _files = files;
                 break;
             case "application/x-www-form-urlencoded":
-                if (_settings.DataUploadMaxMemorySize is { } max && Body.Length > max)
+                if (_settings.DataUploadMaxMemorySize is { } max && BodySpan.Length > max)
                     throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
                 _form = QueryDict.ParseImmutable(Encoding.Latin1.GetString(Body), Encoding, _settings.DataUploadMaxNumberFields);
                 _files = UploadedFileDict.Empty;

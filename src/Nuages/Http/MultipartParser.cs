@@ -17,7 +17,7 @@ internal static class MultipartParser
         if (boundaryText.Length > 70 || boundaryText.Any(c => c > 0x7E || c < 0x20))
             throw new MultiPartParserError($"Invalid boundary in multipart: {boundaryText}");
 
-        var body = request.Body.AsSpan();
+        var body = request.BodySpan;
         var delimiter = Encoding.ASCII.GetBytes("--" + boundaryText);
         var form = new QueryDict();
         var files = new UploadedFileDict();
@@ -37,7 +37,7 @@ internal static class MultipartParser
             // The CRLF before a delimiter belongs to the delimiter.
             if (part.EndsWith("\r\n"u8)) part = part[..^2];
             else if (part.EndsWith("\n"u8)) part = part[..^1];
-            ReadPart(part, request.Encoding, settings, form, files, ref fieldBytes, ref fieldCount);
+            ReadPart(part, request, settings, form, files, ref fieldBytes, ref fieldCount);
             pos += next + delimiter.Length;
         }
         return (form.Freeze(), files);
@@ -50,8 +50,9 @@ internal static class MultipartParser
         throw new MultiPartParserError("A multipart boundary is not followed by a line end.");
     }
 
-    private static void ReadPart(ReadOnlySpan<byte> part, Encoding encoding, Settings settings, QueryDict form, UploadedFileDict files, ref long fieldBytes, ref int fieldCount)
+    private static void ReadPart(ReadOnlySpan<byte> part, HttpRequest request, Settings settings, QueryDict form, UploadedFileDict files, ref long fieldBytes, ref int fieldCount)
     {
+        var encoding = request.Encoding;
         var headerEnd = part.IndexOf("\r\n\r\n"u8);
         var separator = 4;
         if (headerEnd < 0)
@@ -88,7 +89,13 @@ internal static class MultipartParser
             if (settings.DataUploadMaxNumberFiles is { } maxFiles && files.Count + 1 > maxFiles)
                 throw new TooManyFilesSent("The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES.");
             var (type, typeParams) = HeaderParameters.Parse(contentType ?? "application/octet-stream");
-            files.Add(fieldName, new UploadedFile(fieldName, fileName, type, typeParams.GetValueOrDefault("charset"), content.ToArray()));
+            var charset = typeParams.GetValueOrDefault("charset");
+            // Django's TemporaryUploadedFile: a file over FileUploadMaxMemorySize goes to disk, deleted when the request ends.
+            var file = content.Length > settings.FileUploadMaxMemorySize
+                ? UploadedFile.OnDisk(fieldName, fileName, type, charset, content)
+                : new UploadedFile(fieldName, fileName, type, charset, content.ToArray());
+            if (file.TemporaryFilePath is not null) request.RegisterResource(file);
+            files.Add(fieldName, file);
             return;
         }
 

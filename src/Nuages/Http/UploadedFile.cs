@@ -1,11 +1,16 @@
 using System.Collections;
+using System.Runtime.InteropServices;
 
 namespace Nuages.Http;
 
-/// <summary>A file sent in a <c>multipart/form-data</c> request, as Django's <c>UploadedFile</c>.</summary>
-public sealed class UploadedFile
+/// <summary>
+/// A file sent in a <c>multipart/form-data</c> request, as Django's <c>UploadedFile</c>: in memory, or, over
+/// <c>FileUploadMaxMemorySize</c>, in a temporary file (<see cref="TemporaryFilePath"/>) deleted when the request ends.
+/// </summary>
+public sealed class UploadedFile : IDisposable
 {
-    private readonly ReadOnlyMemory<byte> _content;
+    private ReadOnlyMemory<byte>? _content;
+    private readonly long _size;
 
     internal UploadedFile(string fieldName, string name, string contentType, string? charset, ReadOnlyMemory<byte> content)
     {
@@ -14,7 +19,28 @@ public sealed class UploadedFile
         ContentType = contentType;
         Charset = charset;
         _content = content;
+        _size = content.Length;
     }
+
+    private UploadedFile(string fieldName, string name, string contentType, string? charset, string path, long size)
+    {
+        FieldName = fieldName;
+        Name = name;
+        ContentType = contentType;
+        Charset = charset;
+        TemporaryFilePath = path;
+        _size = size;
+    }
+
+    internal static UploadedFile OnDisk(string fieldName, string name, string contentType, string? charset, ReadOnlySpan<byte> content)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-upload-{Guid.NewGuid():N}.tmp");
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write)) file.Write(content);
+        return new UploadedFile(fieldName, name, contentType, charset, path, content.Length);
+    }
+
+    /// <summary>Where the file is on disk, when it was too large to keep in memory (Django's <c>temporary_file_path()</c>).</summary>
+    public string? TemporaryFilePath { get; }
 
     /// <summary>The form field the file was sent under.</summary>
     public string FieldName { get; }
@@ -29,13 +55,21 @@ public sealed class UploadedFile
     public string? Charset { get; }
 
     /// <summary>Size in bytes.</summary>
-    public long Size => _content.Length;
+    public long Size => _size;
 
-    /// <summary>The whole content.</summary>
-    public ReadOnlyMemory<byte> Content => _content;
+    /// <summary>The whole content (read from disk, once, for a file kept there).</summary>
+    public ReadOnlyMemory<byte> Content => _content ??= File.ReadAllBytes(TemporaryFilePath!);
 
-    /// <summary>A read-only stream over the content.</summary>
-    public Stream OpenRead() => new MemoryStream(_content.ToArray(), writable: false);
+    /// <summary>A read-only stream over the content, without loading a file kept on disk.</summary>
+    public Stream OpenRead() => TemporaryFilePath is { } path && _content is null
+        ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
+        : MemoryMarshal.TryGetArray(Content, out var segment) ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false) : new MemoryStream(Content.ToArray(), writable: false);
+
+    /// <summary>Deletes the temporary file, if any (the request does it when it ends).</summary>
+    public void Dispose()
+    {
+        if (TemporaryFilePath is { } path) File.Delete(path);
+    }
 }
 
 /// <summary>The uploaded files of a request by field name; a field may carry several files.</summary>

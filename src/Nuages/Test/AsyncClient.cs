@@ -58,7 +58,9 @@ public sealed class AsyncClient(NuagesApp app, bool raiseRequestException = true
                 if (!hop.KeepBody) (data, contentType) = (null, null);
                 continue;
             }
-            return new TestResponse(response, request, ClientSession.Received(request, response, await ReadContentAsync(response).ConfigureAwait(false)), chain);
+            var content = await ReadContentAsync(response).ConfigureAwait(false);
+            request.Close();
+            return new TestResponse(response, request, ClientSession.Received(request, response, content), chain);
         }
     }
 

@@ -58,7 +58,9 @@ public sealed class Client(NuagesApp app, bool raiseRequestException = true, IDi
                 if (!hop.KeepBody) (data, contentType) = (null, null);
                 continue;
             }
-            return new TestResponse(response, request, ClientSession.Received(request, response, ReadContent(response)), chain);
+            var content = ReadContent(response);
+            request.Close();
+            return new TestResponse(response, request, ClientSession.Received(request, response, content), chain);
         }
     }
 
