@@ -16,7 +16,7 @@ public class ShutdownTests
         var app = TestSite.Create(s =>
         {
             s.AllowedHosts = ["127.0.0.1"];
-            s.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
+            s.ShutdownTimeout = TimeSpan.FromSeconds(3);
         },
             Path("poll/", async (HttpRequest request) =>
             {
@@ -35,7 +35,7 @@ public class ShutdownTests
             Path("short/", async (HttpRequest _) =>
             {
                 shortStarted.SetResult();
-                await Task.Delay(200);
+                await Task.Delay(100);
                 return new HttpResponse("finished during shutdown");
             }));
         var server = await app.StartAsync("127.0.0.1:0");
