@@ -29,7 +29,7 @@ public class StreamingHttpResponseTests
     }
 
     [Fact]
-    public async Task File_response_streams_blocks_and_sets_headers()
+    public async Task File_response_streams_blocks_and_sets_headers() // spec A-33 (64 KiB blocks, read asynchronously)
     {
         var path = Path.Combine(Path.GetTempPath(), $"nuages-{Guid.NewGuid():N}.py");
         var data = new byte[150_000];

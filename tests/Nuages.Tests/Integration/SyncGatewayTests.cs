@@ -39,6 +39,23 @@ public sealed class SyncGatewaySite : IAsyncLifetime
 
     public static HttpResponse SyncStream(HttpRequest request) => new StreamingHttpResponse(new[] { "one ", "two" });
 
+    public static readonly System.Collections.Concurrent.ConcurrentQueue<string> Order = new();
+
+    public static HttpResponse TrackedStream(HttpRequest request) => new StreamingHttpResponse(Tracked());
+
+    private static IEnumerable<string> Tracked()
+    {
+        try
+        {
+            yield return "a";
+            yield return "b";
+        }
+        finally
+        {
+            Order.Enqueue("iterated");
+        }
+    }
+
     public async Task InitializeAsync()
     {
         App = TestSite.Create(s =>
@@ -49,7 +66,16 @@ public sealed class SyncGatewaySite : IAsyncLifetime
             s.DataUploadMaxNumberFields = 3;
             s.Middleware = [typeof(AsyncOnly).FullName!];
         }, out var logs,
-            Path("where/", Where), Path("async-where/", AsyncWhere), Path("form/", Form), Path("async-stream/", AsyncStream), Path("sync-stream/", SyncStream));
+            Path("where/", Where), Path("async-where/", AsyncWhere), Path("form/", Form), Path("async-stream/", AsyncStream), Path("sync-stream/", SyncStream),
+            Path("tracked/", TrackedStream));
+        App.Signals.RequestStarted.Connect(signal =>
+        {
+            if (signal.Request?.Path == "/tracked/") Order.Enqueue($"started {signal.Gateway}");
+        });
+        App.Signals.RequestFinished.Connect(signal =>
+        {
+            if (signal.Request?.Path == "/tracked/") Order.Enqueue("finished");
+        });
         Logs = logs;
         Server = await App.StartAsync("127.0.0.1:0", ServerGateway.Sync, threads: 3);
     }
@@ -115,6 +141,16 @@ public class SyncGatewayTests(SyncGatewaySite site) : IClassFixture<SyncGatewayS
     {
         using var http = Http();
         Assert.Equal("one two", await http.GetStringAsync("/sync-stream/"));
+    }
+
+    [Fact]
+    public async Task Request_finished_comes_after_the_streamed_body_was_iterated() // spec W-02, W-11
+    {
+        using var http = Http();
+        Assert.Equal("ab", await http.GetStringAsync("/tracked/"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (SyncGatewaySite.Order.Count < 3 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Equal(["started Sync", "iterated", "finished"], SyncGatewaySite.Order.ToArray());
     }
 
     [Fact]
