@@ -20,6 +20,7 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 dotnet build NuagesBench -c Release -o out/nuages -v quiet -nologo >/dev/null
+dotnet build AspNetPeer -c Release -o out/peer -v quiet -nologo >/dev/null
 
 run() {
     local label=$1; shift
@@ -39,3 +40,13 @@ run() {
 
 run "async gateway"
 run "sync gateway, 32 threads" --gateway sync --threads 32
+
+# The platform's own figure under the same load, for comparison: plain ASP.NET Core minimal API.
+out/peer/AspNetPeer "127.0.0.1:$PORT" >/dev/null 2>&1 &
+peer=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/plaintext" >/dev/null && break; sleep 0.1; done
+echo "== plain ASP.NET Core: $CONNECTIONS connections, ${DURATION}s, GET /asleep?ms=1000"
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency "http://127.0.0.1:$PORT/asleep?ms=1000" \
+    | grep -E "Requests/sec|Socket errors|Non-2xx|99%|50%|requests in"
+echo "peak RSS: $(awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' /proc/$peer/status)"
+kill $peer; wait $peer 2>/dev/null || true

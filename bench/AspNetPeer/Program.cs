@@ -10,6 +10,11 @@ var app = builder.Build();
 var hello = "Hello, World!"u8.ToArray();
 app.MapGet("/plaintext", () => Results.Bytes(hello, "text/plain"));
 app.MapGet("/json", () => Results.Json(new Message("Hello, World!")));
+app.MapGet("/asleep", async (int? ms, CancellationToken aborted) =>
+{
+    await Task.Delay(ms ?? 1000, aborted);
+    return Results.Text("slept");
+});
 app.Run();
 
 internal sealed record Message(string message);
