@@ -147,6 +147,15 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
+    public async Task Buffered_bodies_carry_content_length_and_head_answers_without_a_body() // spec A-34 (deliberately differs: Content-Length is sent)
+    {
+        var (status, head, body) = await site.RawAsync(KestrelSite.Request("HEAD /meta/ HTTP/1.1\nHost: 127.0.0.1\nConnection: close\n\n"));
+        Assert.Equal(200, status);
+        Assert.Contains("Content-Length:", head);
+        Assert.Empty(body);
+    }
+
+    [Fact]
     public async Task A_disallowed_host_is_a_400()
     {
         var (status, _, _) = await site.RawAsync(KestrelSite.Request("GET /meta/ HTTP/1.1\nHost: evil.example\nConnection: close\n\n"));

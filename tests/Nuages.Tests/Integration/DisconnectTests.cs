@@ -110,7 +110,7 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
     private static Task<string> Wait(string name) => DisconnectSite.Event(name).Task.WaitAsync(Bounded);
 
     [Fact]
-    public async Task An_async_view_is_cancelled_and_request_finished_fires_once_off_the_pool() // spec
+    public async Task An_async_view_is_cancelled_and_request_finished_fires_once_off_the_pool() // spec
     {
         var id = Guid.NewGuid().ToString("N");
         using (var client = await site.SendAsync($"/dc/forever/?id={id}"))
@@ -145,7 +145,7 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
     }
 
     [Fact]
-    public async Task A_disconnect_mid_stream_closes_the_iterator_and_writes_nothing_more() // spec A-22
+    public async Task A_disconnect_mid_stream_closes_the_iterator_and_writes_nothing_more() // spec
     {
         var id = Guid.NewGuid().ToString("N");
         using (var client = await site.SendAsync($"/dc/stream/?id={id}"))

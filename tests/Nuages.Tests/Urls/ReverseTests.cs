@@ -73,6 +73,14 @@ public class ReverseTests
     }
 
     [Fact]
+    public void Creating_a_site_sets_no_script_prefix() // spec A-36, W-18
+    {
+        Site();
+        Assert.Equal("/", ScriptPrefix.Value);
+        Assert.Equal("/", Reverse("index"));
+    }
+
+    [Fact]
     public void Script_prefix_comes_from_the_request() // spec A-17
     {
         var app = TestSite.Create(s =>
