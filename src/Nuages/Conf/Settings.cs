@@ -50,6 +50,9 @@ public sealed class Settings
     /// <summary>Overrides the script name (URL prefix) the site is mounted under, as Django's <c>FORCE_SCRIPT_NAME</c>.</summary>
     public string? ForceScriptName { get; set; }
 
+    /// <summary>The <c>X-Frame-Options</c> value XFrameOptionsMiddleware sets (Django's <c>X_FRAME_OPTIONS</c>).</summary>
+    public string XFrameOptions { get; set; } = "DENY";
+
     /// <summary>Bounded number of dedicated threads that run sync views and sync code.</summary>
     public int SyncWorkers { get; set; } = 32;
 
@@ -71,6 +74,7 @@ public sealed class Settings
         SecretKey = section[nameof(SecretKey)] ?? SecretKey;
         DefaultCharset = section[nameof(DefaultCharset)] ?? DefaultCharset;
         DefaultContentType = section[nameof(DefaultContentType)] ?? DefaultContentType;
+        XFrameOptions = section[nameof(XFrameOptions)] ?? XFrameOptions;
         AppendSlash = ReadBool(section, nameof(AppendSlash), AppendSlash);
         AccessLog = ReadBool(section, nameof(AccessLog), AccessLog);
         ForceScriptName = section[nameof(ForceScriptName)] ?? ForceScriptName;

@@ -144,6 +144,9 @@ public class HttpResponse
         Store(key, "", 0, "Thu, 01 Jan 1970 00:00:00 GMT", path, domain, secure, false, sameSite);
     }
 
+    /// <summary>Set by the XFrameOptionsExempt decorator: XFrameOptionsMiddleware then adds no header.</summary>
+    public bool XFrameOptionsExempt { get; set; }
+
     /// <summary>Whether the status was already logged (Django logs each response ≥ 400 once).</summary>
     internal bool HasBeenLogged { get; set; }
 

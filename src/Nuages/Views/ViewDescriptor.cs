@@ -11,8 +11,9 @@ namespace Nuages.Views;
 /// </summary>
 internal sealed class ViewDescriptor
 {
-    private ViewDescriptor(Delegate view, string name, bool isAsync, Type resultType, ParameterInfo[] parameters, bool isClassView)
+    private ViewDescriptor(Delegate view, string name, bool isAsync, Type resultType, ParameterInfo[] parameters, bool isClassView, IReadOnlyList<Decorators.ViewDecoratorAttribute> decorators)
     {
+        Decorators = decorators;
         Delegate = view;
         Name = name;
         IsAsync = isAsync;
@@ -22,6 +23,9 @@ internal sealed class ViewDescriptor
     }
 
     public Delegate Delegate { get; }
+
+    /// <summary>The view's decorators, outermost first: those wrapped around the delegate, then its method's attributes.</summary>
+    public IReadOnlyList<Decorators.ViewDecoratorAttribute> Decorators { get; }
 
     /// <summary><c>Namespace.Type.Method</c>, or <c>Namespace.ViewClass.view</c> for a class-based view (spec H-33).</summary>
     public string Name { get; }
@@ -38,6 +42,13 @@ internal sealed class ViewDescriptor
 
     public static ViewDescriptor For(Delegate view)
     {
+        var decorators = new List<Decorators.ViewDecoratorAttribute>();
+        while (view.Target is Decorators.DecoratedView decorated)
+        {
+            decorators.Add(decorated.Decorator);
+            view = decorated.Inner;
+        }
+        decorators.AddRange(view.Method.GetCustomAttributes<Decorators.ViewDecoratorAttribute>(inherit: true));
         var method = view.Method;
         var isClassView = view.Target is IClassViewInvoker;
         var name = view.Target is IClassViewInvoker cv
@@ -63,7 +74,7 @@ internal sealed class ViewDescriptor
         var parameters = method.GetParameters();
         if (parameters.Length == 0 || parameters[0].ParameterType != typeof(Http.HttpRequest))
             throw new ImproperlyConfiguredException($"The view {name} must take the HttpRequest as its first parameter.");
-        return new ViewDescriptor(view, name, isAsync, resultType, parameters, isClassView);
+        return new ViewDescriptor(view, name, isAsync, resultType, parameters, isClassView, decorators);
     }
 
     /// <summary>The awaitable return types that make a view async: tasks, and the adapters' own (spec S-01).</summary>
@@ -129,11 +140,38 @@ internal sealed class ViewDescriptor
                 : nameof(FromContextTask);
             var adapt = typeof(ViewDescriptor).GetMethod(adapterName, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(ResultType);
             var lambda = Expression.Lambda<Func<Http.HttpRequest, object?[], ValueTask<object?>>>(Expression.Call(adapt, call), request, values);
-            return new BoundView(this, null, lambda.Compile());
+            var invokeAsync = lambda.Compile();
+            for (var i = Decorators.Count - 1; i >= 0; i--) invokeAsync = Around(Decorators[i], invokeAsync);
+            return new BoundView(this, null, invokeAsync);
         }
         var syncLambda = Expression.Lambda<Func<Http.HttpRequest, object?[], object?>>(Expression.Convert(call, typeof(object)), request, values);
-        return new BoundView(this, syncLambda.Compile(), null);
+        var invoke = syncLambda.Compile();
+        for (var i = Decorators.Count - 1; i >= 0; i--) invoke = Around(Decorators[i], invoke);
+        return new BoundView(this, invoke, null);
     }
+
+    /// <summary>A sync view inside a decorator: the view keeps its mode (spec D-01).</summary>
+    private static Func<Http.HttpRequest, object?[], object?> Around(Decorators.ViewDecoratorAttribute decorator, Func<Http.HttpRequest, object?[], object?> view) =>
+        (request, values) =>
+        {
+            var result = decorator.Before(request) ?? view(request, values);
+            return result is Http.HttpResponse response ? decorator.After(request, response) : result;
+        };
+
+    /// <summary>An async view inside a decorator: awaited, then its response patched (spec C3).</summary>
+    private static Func<Http.HttpRequest, object?[], ValueTask<object?>> Around(Decorators.ViewDecoratorAttribute decorator, Func<Http.HttpRequest, object?[], ValueTask<object?>> view) =>
+        (request, values) =>
+        {
+            if (decorator.Before(request) is { } early) return new ValueTask<object?>(decorator.After(request, early));
+            var pending = view(request, values);
+            return pending.IsCompletedSuccessfully ? new ValueTask<object?>(After(decorator, request, pending.Result)) : AfterAsync(decorator, request, pending);
+        };
+
+    private static object? After(Decorators.ViewDecoratorAttribute decorator, Http.HttpRequest request, object? result) =>
+        result is Http.HttpResponse response ? decorator.After(request, response) : result;
+
+    private static async ValueTask<object?> AfterAsync(Decorators.ViewDecoratorAttribute decorator, Http.HttpRequest request, ValueTask<object?> pending) =>
+        After(decorator, request, await pending.ConfigureAwait(false));
 
     private Expression ConvertCapture(Expression boxed, Type valueType, ParameterInfo parameter, string route)
     {

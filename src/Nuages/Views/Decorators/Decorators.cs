@@ -1,0 +1,51 @@
+namespace Nuages.Views.Decorators;
+
+/// <summary>
+/// The decorators as functions over view delegates, for views that are not methods you can put an
+/// attribute on: <c>Path("x/", Decorators.NeverCache(view))</c>. The first applied is the innermost, as
+/// in Python: <c>NeverCache(RequireGet(view))</c> is <c>@never_cache @require_GET def view</c>.
+/// </summary>
+public static class Decorators
+{
+    /// <summary>Wraps <paramref name="view"/> with any decorator.</summary>
+    public static Delegate Decorate(Delegate view, ViewDecoratorAttribute decorator)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(decorator);
+        return new Func<Http.HttpRequest, Http.HttpResponse>(new DecoratedView(view, decorator).Invoke);
+    }
+
+    /// <summary><c>cache_control</c> with directives in the order given: <c>("max_age", 3600), ("public", true)</c>.</summary>
+    public static Delegate CacheControl(Delegate view, params (string Name, object Value)[] directives) =>
+        Decorate(view, new CacheControlAttribute(directives.Select(d => (d.Name.Replace('_', '-'), d.Value))));
+
+    /// <summary><c>never_cache</c>.</summary>
+    public static Delegate NeverCache(Delegate view) => Decorate(view, new NeverCacheAttribute());
+
+    /// <summary><c>vary_on_headers</c>.</summary>
+    public static Delegate VaryOnHeaders(Delegate view, params string[] headers) => Decorate(view, new VaryOnHeadersAttribute(headers));
+
+    /// <summary><c>vary_on_cookie</c>.</summary>
+    public static Delegate VaryOnCookie(Delegate view) => Decorate(view, new VaryOnCookieAttribute());
+
+    /// <summary><c>require_http_methods</c>.</summary>
+    public static Delegate RequireHttpMethods(Delegate view, params string[] methods) => Decorate(view, new RequireHttpMethodsAttribute(methods));
+
+    /// <summary><c>require_GET</c>.</summary>
+    public static Delegate RequireGet(Delegate view) => Decorate(view, new RequireGetAttribute());
+
+    /// <summary><c>require_POST</c>.</summary>
+    public static Delegate RequirePost(Delegate view) => Decorate(view, new RequirePostAttribute());
+
+    /// <summary><c>require_safe</c>.</summary>
+    public static Delegate RequireSafe(Delegate view) => Decorate(view, new RequireSafeAttribute());
+
+    /// <summary><c>xframe_options_deny</c>.</summary>
+    public static Delegate XFrameOptionsDeny(Delegate view) => Decorate(view, new XFrameOptionsDenyAttribute());
+
+    /// <summary><c>xframe_options_sameorigin</c>.</summary>
+    public static Delegate XFrameOptionsSameOrigin(Delegate view) => Decorate(view, new XFrameOptionsSameOriginAttribute());
+
+    /// <summary><c>xframe_options_exempt</c>.</summary>
+    public static Delegate XFrameOptionsExempt(Delegate view) => Decorate(view, new XFrameOptionsExemptAttribute());
+}

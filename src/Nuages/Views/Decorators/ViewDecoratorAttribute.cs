@@ -1,0 +1,32 @@
+using Nuages.Http;
+
+namespace Nuages.Views.Decorators;
+
+/// <summary>
+/// A view decorator: put it on a view method as an attribute (<c>[NeverCache]</c>) or wrap a view
+/// delegate with <see cref="Decorators"/> (<c>Decorators.NeverCache(view)</c>). Either way the view keeps
+/// its mode — a sync view stays sync and an async view stays async (spec D-01) — because decorators
+/// run around the view's own call rather than replacing it. <see cref="Before"/> may answer instead of
+/// the view (spec C4); <see cref="After"/> changes the view's response in place (spec C3).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = true)]
+public abstract class ViewDecoratorAttribute : Attribute
+{
+    /// <summary>Runs before the view: return a response to answer without calling it.</summary>
+    public virtual HttpResponse? Before(HttpRequest request) => null;
+
+    /// <summary>Runs after the view (and after a response from <see cref="Before"/>): return the response.</summary>
+    public virtual HttpResponse After(HttpRequest request, HttpResponse response) => response;
+}
+
+/// <summary>A view delegate wrapped by a decorator: what <see cref="Decorators"/> returns, unwrapped when routes are compiled.</summary>
+internal sealed class DecoratedView(Delegate inner, ViewDecoratorAttribute decorator)
+{
+    public Delegate Inner { get; } = inner;
+
+    public ViewDecoratorAttribute Decorator { get; } = decorator;
+
+    /// <summary>Never called: the compiled route calls the inner view with the decorators around it.</summary>
+    public HttpResponse Invoke(HttpRequest request) =>
+        throw new InvalidOperationException("A decorated view is called through its URL pattern, which unwraps it.");
+}
