@@ -162,10 +162,19 @@ internal sealed class ViewDescriptor
     private static Func<Http.HttpRequest, object?[], ValueTask<object?>> Around(Decorators.ViewDecoratorAttribute decorator, Func<Http.HttpRequest, object?[], ValueTask<object?>> view) =>
         (request, values) =>
         {
-            if (decorator.Before(request) is { } early) return new ValueTask<object?>(decorator.After(request, early));
+            var before = decorator.BeforeAsync(request);
+            if (!before.IsCompletedSuccessfully) return AroundAsync(decorator, view, request, values, before);
+            if (before.Result is { } early) return new ValueTask<object?>(decorator.After(request, early));
             var pending = view(request, values);
             return pending.IsCompletedSuccessfully ? new ValueTask<object?>(After(decorator, request, pending.Result)) : AfterAsync(decorator, request, pending);
         };
+
+    private static async ValueTask<object?> AroundAsync(Decorators.ViewDecoratorAttribute decorator, Func<Http.HttpRequest, object?[], ValueTask<object?>> view,
+        Http.HttpRequest request, object?[] values, ValueTask<Http.HttpResponse?> before)
+    {
+        if (await before.ConfigureAwait(false) is { } early) return decorator.After(request, early);
+        return After(decorator, request, await view(request, values).ConfigureAwait(false));
+    }
 
     private static object? After(Decorators.ViewDecoratorAttribute decorator, Http.HttpRequest request, object? result) =>
         result is Http.HttpResponse response ? decorator.After(request, response) : result;

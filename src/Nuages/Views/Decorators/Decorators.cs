@@ -19,6 +19,24 @@ public static class Decorators
     public static Delegate CacheControl(Delegate view, params (string Name, object Value)[] directives) =>
         Decorate(view, new CacheControlAttribute(directives.Select(d => (d.Name.Replace('_', '-'), d.Value))));
 
+    /// <summary><c>condition</c> with sync functions; a <see cref="DateTime"/> without a kind is UTC.</summary>
+    public static Delegate Condition(Delegate view, Func<Http.HttpRequest, string?>? etag = null, Func<Http.HttpRequest, DateTime?>? lastModified = null) =>
+        Decorate(view, new ConditionDecorator(
+            etag is null ? null : r => new ValueTask<string?>(etag(r)),
+            lastModified is null ? null : r => new ValueTask<DateTimeOffset?>(ConditionDecorator.AsUtc(lastModified(r)))));
+
+    /// <summary><c>condition</c> with async functions.</summary>
+    public static Delegate Condition(Delegate view, Func<Http.HttpRequest, Task<string?>>? etag, Func<Http.HttpRequest, Task<DateTime?>>? lastModified) =>
+        Decorate(view, new ConditionDecorator(
+            etag is null ? null : async r => await etag(r).ConfigureAwait(false),
+            lastModified is null ? null : async r => ConditionDecorator.AsUtc(await lastModified(r).ConfigureAwait(false))));
+
+    /// <summary><c>etag</c>: <c>condition</c> with only an ETag function (spec D-36).</summary>
+    public static Delegate ETag(Delegate view, Func<Http.HttpRequest, string?> etag) => Condition(view, etag: etag);
+
+    /// <summary><c>last_modified</c>: <c>condition</c> with only a Last-Modified function (spec D-36).</summary>
+    public static Delegate LastModified(Delegate view, Func<Http.HttpRequest, DateTime?> lastModified) => Condition(view, lastModified: lastModified);
+
     /// <summary><c>never_cache</c>.</summary>
     public static Delegate NeverCache(Delegate view) => Decorate(view, new NeverCacheAttribute());
 

@@ -12,8 +12,11 @@ namespace Nuages.Views.Decorators;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = true)]
 public abstract class ViewDecoratorAttribute : Attribute
 {
-    /// <summary>Runs before the view: return a response to answer without calling it.</summary>
+    /// <summary>Runs before a sync view: return a response to answer without calling it.</summary>
     public virtual HttpResponse? Before(HttpRequest request) => null;
+
+    /// <summary>Runs before an async view; by default the same as <see cref="Before"/>.</summary>
+    public virtual ValueTask<HttpResponse?> BeforeAsync(HttpRequest request) => new(Before(request));
 
     /// <summary>Runs after the view (and after a response from <see cref="Before"/>): return the response.</summary>
     public virtual HttpResponse After(HttpRequest request, HttpResponse response) => response;
