@@ -135,6 +135,12 @@ public class HttpResponse
         cookies[key] = cookie;
     }
 
+    internal void CopyCookiesFrom(HttpResponse other)
+    {
+        var cookies = (Dictionary<string, ResponseCookie>)Cookies;
+        foreach (var (name, cookie) in other.Cookies) cookies[name] = cookie;
+    }
+
     /// <summary>Expires a cookie in the browser: empty value, Max-Age 0, expires in 1970.</summary>
     public void DeleteCookie(string key, string path = "/", string? domain = null, string? sameSite = null)
     {

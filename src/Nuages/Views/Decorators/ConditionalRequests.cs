@@ -47,8 +47,15 @@ internal static partial class ConditionalRequests
     }
 
     /// <summary>The 304 or 412 the preconditions call for, or null to go on.</summary>
-    public static HttpResponse? Evaluate(HttpRequest request, string? etag, long? lastModified)
+    public static HttpResponse? Evaluate(HttpRequest request, string? etag, long? lastModified) => Evaluate(request, etag, lastModified, null);
+
+    /// <summary>
+    /// The same for a response already made (ConditionalGetMiddleware): a non-2xx response is left alone
+    /// (spec D-39), and a 304 keeps the response's caching headers and cookies (spec D-40).
+    /// </summary>
+    public static HttpResponse? Evaluate(HttpRequest request, string? etag, long? lastModified, HttpResponse? response)
     {
+        if (response is not null && response.StatusCode is < 200 or >= 300) return null;
         var ifMatch = ParseETags(request.Headers.Get("If-Match"));
         var ifUnmodifiedSince = ParseHttpDate(request.Headers.Get("If-Unmodified-Since"));
         var ifNoneMatch = ParseETags(request.Headers.Get("If-None-Match"));
@@ -57,9 +64,21 @@ internal static partial class ConditionalRequests
 
         if (ifMatch.Count > 0 && !IfMatchPasses(etag, ifMatch)) return PreconditionFailed(request);
         if (ifMatch.Count == 0 && ifUnmodifiedSince is { } ius && !(lastModified is { } lm1 && lm1 <= ius)) return PreconditionFailed(request);
-        if (ifNoneMatch.Count > 0 && !IfNoneMatchPasses(etag, ifNoneMatch)) return safe ? new HttpResponseNotModified() : PreconditionFailed(request);
-        if (ifNoneMatch.Count == 0 && ifModifiedSince is { } ims && lastModified is { } lm2 && lm2 <= ims && safe) return new HttpResponseNotModified();
+        if (ifNoneMatch.Count > 0 && !IfNoneMatchPasses(etag, ifNoneMatch)) return safe ? NotModified(response) : PreconditionFailed(request);
+        if (ifNoneMatch.Count == 0 && ifModifiedSince is { } ims && lastModified is { } lm2 && lm2 <= ims && safe) return NotModified(response);
         return null;
+    }
+
+    private static readonly string[] KeptBy304 = ["Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Last-Modified", "Vary"];
+
+    private static HttpResponseNotModified NotModified(HttpResponse? from)
+    {
+        var response = new HttpResponseNotModified();
+        if (from is null) return response;
+        foreach (var header in KeptBy304)
+            if (from[header] is { } value) response[header] = value;
+        response.CopyCookiesFrom(from);
+        return response;
     }
 
     // spec D-28, D-29: strong comparison; "*" needs an ETag.

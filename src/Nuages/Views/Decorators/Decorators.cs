@@ -37,6 +37,9 @@ public static class Decorators
     /// <summary><c>last_modified</c>: <c>condition</c> with only a Last-Modified function (spec D-36).</summary>
     public static Delegate LastModified(Delegate view, Func<Http.HttpRequest, DateTime?> lastModified) => Condition(view, lastModified: lastModified);
 
+    /// <summary><c>conditional_page</c>.</summary>
+    public static Delegate ConditionalPage(Delegate view) => Decorate(view, new ConditionalPageAttribute());
+
     /// <summary><c>never_cache</c>.</summary>
     public static Delegate NeverCache(Delegate view) => Decorate(view, new NeverCacheAttribute());
 
