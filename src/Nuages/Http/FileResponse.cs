@@ -37,7 +37,7 @@ public sealed class FileResponse : StreamingHttpResponse
     /// <inheritdoc />
     public override bool IsAsync => true;
 
-    internal override IEnumerable<byte[]> EnumerateParts()
+    internal override IEnumerable<byte[]> RawParts()
     {
         using (_stream)
         {
@@ -47,7 +47,7 @@ public sealed class FileResponse : StreamingHttpResponse
         }
     }
 
-    internal override async IAsyncEnumerable<byte[]> EnumeratePartsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    internal override async IAsyncEnumerable<byte[]> RawPartsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using (_stream.ConfigureAwait(false))
         {

@@ -46,8 +46,27 @@ public class StreamingHttpResponse : HttpResponse
         set => throw new InvalidOperationException($"This {GetType().Name} instance has no `Content`; its body is streamed.");
     }
 
-    /// <summary>The parts of a sync response, as bytes. A streaming body can be consumed once.</summary>
-    internal virtual IEnumerable<byte[]> EnumerateParts()
+    /// <summary>Set by middleware that rewrites the body as it streams (GZip).</summary>
+    internal Func<IEnumerable<byte[]>, IEnumerable<byte[]>>? SyncTransform { get; set; }
+
+    internal Func<IAsyncEnumerable<byte[]>, IAsyncEnumerable<byte[]>>? AsyncTransform { get; set; }
+
+    /// <summary>The parts of a sync response, as bytes, transformed. A streaming body can be consumed once.</summary>
+    internal IEnumerable<byte[]> EnumerateParts() => SyncTransform is { } transform ? transform(RawParts()) : RawParts();
+
+    /// <summary>The parts as bytes, asynchronously, transformed; a sync body is read inline (callers move it off the pool first).</summary>
+    internal IAsyncEnumerable<byte[]> EnumeratePartsAsync(CancellationToken cancellationToken) => IsAsync
+        ? AsyncTransform is { } transform ? transform(RawPartsAsync(cancellationToken)) : RawPartsAsync(cancellationToken)
+        : Enumerate(EnumerateParts());
+
+    private static async IAsyncEnumerable<byte[]> Enumerate(IEnumerable<byte[]> parts)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        foreach (var part in parts) yield return part;
+    }
+
+    /// <summary>The parts of a sync response, as bytes.</summary>
+    internal virtual IEnumerable<byte[]> RawParts()
     {
         MarkConsumed();
         if (_sync is null) throw new InvalidOperationException("This response streams an async sequence; enumerate it asynchronously.");
@@ -55,13 +74,9 @@ public class StreamingHttpResponse : HttpResponse
     }
 
     /// <summary>The parts as bytes, asynchronously; a sync sequence is read inline (callers move it off the pool first).</summary>
-    internal virtual async IAsyncEnumerable<byte[]> EnumeratePartsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    internal virtual async IAsyncEnumerable<byte[]> RawPartsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (_async is null)
-        {
-            foreach (var part in EnumerateParts()) yield return part;
-            yield break;
-        }
+        if (_async is null) throw new InvalidOperationException("This response streams a sync sequence; enumerate it synchronously.");
         MarkConsumed();
         await foreach (var part in _async.WithCancellation(cancellationToken).ConfigureAwait(false)) yield return ToBytes(part);
     }

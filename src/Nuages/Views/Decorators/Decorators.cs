@@ -40,6 +40,9 @@ public static class Decorators
     /// <summary><c>conditional_page</c>.</summary>
     public static Delegate ConditionalPage(Delegate view) => Decorate(view, new ConditionalPageAttribute());
 
+    /// <summary><c>gzip_page</c>.</summary>
+    public static Delegate GzipPage(Delegate view) => Decorate(view, new GzipPageAttribute());
+
     /// <summary><c>never_cache</c>.</summary>
     public static Delegate NeverCache(Delegate view) => Decorate(view, new NeverCacheAttribute());
 

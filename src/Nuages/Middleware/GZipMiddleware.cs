@@ -1,0 +1,15 @@
+using Nuages.Http;
+using Nuages.Views.Decorators;
+
+namespace Nuages.Middleware;
+
+/// <summary>
+/// Django's GZipMiddleware: compresses responses for clients that accept gzip, with BREACH padding;
+/// streaming bodies are compressed as they stream. It runs inline in both modes.
+/// </summary>
+[NonBlocking]
+public sealed class GZipMiddleware(Next next) : Middleware(next)
+{
+    /// <inheritdoc />
+    protected override HttpResponse ProcessResponse(HttpRequest request, HttpResponse response) => GzipResponses.Process(request, response);
+}

@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using Nuages.Http;
+
+namespace Nuages.Views.Decorators;
+
+/// <summary>Django's GZipMiddleware logic, shared by the middleware and <c>gzip_page</c>.</summary>
+internal static partial class GzipResponses
+{
+    [GeneratedRegex(@"\bgzip\b")]
+    private static partial Regex AcceptsGzip();
+
+    public static HttpResponse Process(HttpRequest request, HttpResponse response, int maxRandomBytes = Gzip.MaxRandomBytes)
+    {
+        if (!response.Streaming && response.Content.Length < 200) return response; // spec D-41
+        if (response["Content-Encoding"] is not null) return response; // spec D-42
+        HttpHeaders.PatchVary(response, ["Accept-Encoding"]); // spec D-43: before the accept check
+        if (!AcceptsGzip().IsMatch(request.Headers.Get("Accept-Encoding") ?? "")) return response; // spec D-44
+        if (response is StreamingHttpResponse streaming)
+        {
+            // spec D-47: a sync body stays sync, an async body async; the length is unknown now.
+            if (streaming.IsAsync) streaming.AsyncTransform = parts => Gzip.CompressSequenceAsync(parts, maxRandomBytes);
+            else streaming.SyncTransform = parts => Gzip.CompressSequence(parts, maxRandomBytes);
+            response.Headers.Remove("Content-Length");
+        }
+        else
+        {
+            var compressed = Gzip.Compress(response.Content, maxRandomBytes);
+            if (compressed.Length >= response.Content.Length) return response; // spec D-45
+            response.Content = compressed;
+            response["Content-Length"] = compressed.Length.ToString(System.Globalization.CultureInfo.InvariantCulture); // spec D-46
+        }
+        if (response["ETag"] is { } etag && etag.StartsWith('"')) response["ETag"] = "W/" + etag; // spec D-48
+        response["Content-Encoding"] = "gzip";
+        return response;
+    }
+}
+
+/// <summary>Django's <c>gzip_page</c>: GZipMiddleware around one view.</summary>
+public sealed class GzipPageAttribute : ViewDecoratorAttribute
+{
+    /// <inheritdoc />
+    public override HttpResponse After(HttpRequest request, HttpResponse response) => GzipResponses.Process(request, response);
+}
