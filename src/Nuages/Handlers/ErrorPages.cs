@@ -79,7 +79,10 @@ internal static class ErrorPages
         sb.Append("    </table>\n  </div>\n  <div id=\"traceback\">\n    <h2>Traceback</h2>\n    <pre>").Append(E(exception.ToString())).Append("</pre>\n  </div>\n")
           .Append("  <div id=\"requestinfo\">\n    <h2>Request information</h2>\n");
         AppendTable(sb, "GET", SafeQuery(request));
-        AppendTable(sb, "POST", SafeForm(request));
+        var filter = new Views.ExceptionReporterFilter(request.Settings);
+        AppendTable(sb, "POST", SafeForm(request, filter));
+        if (request.ResolverMatch is { } view)
+            AppendTable(sb, "View arguments", filter.CleanseVariables(view.Func, view.Kwargs).Select(v => (v.Key, Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "None")));
         AppendTable(sb, "COOKIES", request.Cookies.Select(c => (c.Key, c.Value)));
         AppendTable(sb, "META", request.Meta.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => (m.Key, m.Value)));
         sb.Append("  </div>\n  <div id=\"explanation\">\n    <p>You’re seeing this error because you have <code>Debug = true</code> in your Nuages settings. ")
@@ -94,9 +97,9 @@ internal static class ErrorPages
         catch (Exception e) when (e is SuspiciousOperation or MultiPartParserError) { return [("(unreadable)", e.Message)]; }
     }
 
-    private static IEnumerable<(string, string)> SafeForm(HttpRequest request)
+    internal static IEnumerable<(string, string)> SafeForm(HttpRequest request, Views.ExceptionReporterFilter filter)
     {
-        try { return request.Form.Select(p => (p.Key, p.Value)).ToList(); }
+        try { return filter.GetPostParameters(request).Select(p => (p.Key, p.Value)).ToList(); }
         catch (Exception e) when (e is SuspiciousOperation or MultiPartParserError) { return [("(unreadable)", e.Message)]; }
     }
 

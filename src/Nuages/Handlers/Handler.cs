@@ -188,10 +188,26 @@ internal sealed partial class Handler
                 request.UnhandledException = ExceptionDispatchInfo.Capture(exception);
                 response = _settings.Debug ? ErrorPages.Technical500(request, exception, 500) : _errorViews.ServerError(request);
                 Log.ServerError(_requestLogger, request.Path, exception);
+                if (!_settings.Debug) LogErrorReport(request, exception);
                 response.HasBeenLogged = true;
                 break;
         }
         return response;
+    }
+
+    /// <summary>
+    /// The error report of a 500 with Debug off, on <c>Nuages.Request.ErrorReport</c>: the request's POST
+    /// fields and the view's arguments as the <see cref="Views.ExceptionReporterFilter"/> lets them show.
+    /// </summary>
+    private void LogErrorReport(HttpRequest request, Exception exception)
+    {
+        var filter = new Views.ExceptionReporterFilter(_settings);
+        var post = string.Join(", ", ErrorPages.SafeForm(request, filter).Select(p => $"{p.Item1}={p.Item2}"));
+        var arguments = request.ResolverMatch is { } match
+            ? string.Join(", ", filter.CleanseVariables(match.Func, match.Kwargs).Select(v => $"{v.Key}={v.Value}"))
+            : "";
+        _loggerFactory.CreateLogger("Nuages.Request.ErrorReport").LogError(exception,
+            "{Method} {Path}; POST: {Post}; view arguments: {Arguments}", request.Method, request.Path, post, arguments);
     }
 
     /// <summary>spec H-39: every response ≥ 400 is logged once, 5xx as errors and 4xx as warnings.</summary>

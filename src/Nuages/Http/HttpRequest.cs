@@ -103,6 +103,9 @@ public sealed partial class HttpRequest
     internal IHeaderDictionary RawHeaders { get; }
     internal RequestSource Source { get; }
 
+    /// <summary>The POST fields error reports must hide (set by <c>SensitivePostParameters</c>); <c>["__ALL__"]</c> for all.</summary>
+    public IReadOnlyList<string>? SensitivePostParameters { get; set; }
+
     /// <summary>The request's share of the async machinery (its sync thread, its switch count).</summary>
     internal Async.RequestScope? Scope { get; set; }
 

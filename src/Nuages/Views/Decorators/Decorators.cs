@@ -43,6 +43,12 @@ public static class Decorators
     /// <summary><c>gzip_page</c>.</summary>
     public static Delegate GzipPage(Delegate view) => Decorate(view, new GzipPageAttribute());
 
+    /// <summary><c>sensitive_post_parameters</c>; no names hides every value.</summary>
+    public static Delegate SensitivePostParameters(Delegate view, params string[] names) => Decorate(view, new SensitivePostParametersAttribute(names));
+
+    /// <summary><c>sensitive_variables</c>; no names hides every variable.</summary>
+    public static Delegate SensitiveVariables(Delegate view, params string[] names) => Decorate(view, new SensitiveVariablesAttribute(names));
+
     /// <summary><c>never_cache</c>.</summary>
     public static Delegate NeverCache(Delegate view) => Decorate(view, new NeverCacheAttribute());
 
