@@ -32,6 +32,12 @@ public sealed class Settings
     /// <summary>Redirect a URL without a trailing slash to the one with it (applied by CommonMiddleware).</summary>
     public bool AppendSlash { get; set; } = true;
 
+    /// <summary>Redirect a host without <c>www.</c> to the one with it (applied by CommonMiddleware).</summary>
+    public bool PrependWww { get; set; }
+
+    /// <summary>Regular expressions of User-Agent values CommonMiddleware refuses with 403.</summary>
+    public List<string> DisallowedUserAgents { get; set; } = [];
+
     /// <summary>Middleware, outermost first, by type name or alias.</summary>
     public List<string> Middleware { get; set; } = [];
 
@@ -76,6 +82,8 @@ public sealed class Settings
         DefaultContentType = section[nameof(DefaultContentType)] ?? DefaultContentType;
         XFrameOptions = section[nameof(XFrameOptions)] ?? XFrameOptions;
         AppendSlash = ReadBool(section, nameof(AppendSlash), AppendSlash);
+        PrependWww = ReadBool(section, nameof(PrependWww), PrependWww);
+        DisallowedUserAgents = ReadList(section, nameof(DisallowedUserAgents)) ?? DisallowedUserAgents;
         AccessLog = ReadBool(section, nameof(AccessLog), AccessLog);
         ForceScriptName = section[nameof(ForceScriptName)] ?? ForceScriptName;
         AllowedHosts = ReadList(section, nameof(AllowedHosts)) ?? AllowedHosts;

@@ -49,6 +49,9 @@ public static class Decorators
     /// <summary><c>sensitive_variables</c>; no names hides every variable.</summary>
     public static Delegate SensitiveVariables(Delegate view, params string[] names) => Decorate(view, new SensitiveVariablesAttribute(names));
 
+    /// <summary><c>no_append_slash</c>.</summary>
+    public static Delegate NoAppendSlash(Delegate view) => Decorate(view, new NoAppendSlashAttribute());
+
     /// <summary><c>never_cache</c>.</summary>
     public static Delegate NeverCache(Delegate view) => Decorate(view, new NeverCacheAttribute());
 
