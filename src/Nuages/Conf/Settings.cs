@@ -38,6 +38,33 @@ public sealed class Settings
     /// <summary>Regular expressions of User-Agent values CommonMiddleware refuses with 403.</summary>
     public List<string> DisallowedUserAgents { get; set; } = [];
 
+    /// <summary>Strict-Transport-Security max-age that SecurityMiddleware sends on HTTPS responses; 0 sends none.</summary>
+    public int SecureHstsSeconds { get; set; }
+
+    /// <summary>Adds <c>includeSubDomains</c> to Strict-Transport-Security.</summary>
+    public bool SecureHstsIncludeSubdomains { get; set; }
+
+    /// <summary>Adds <c>preload</c> to Strict-Transport-Security.</summary>
+    public bool SecureHstsPreload { get; set; }
+
+    /// <summary>Sends <c>X-Content-Type-Options: nosniff</c>.</summary>
+    public bool SecureContentTypeNosniff { get; set; } = true;
+
+    /// <summary>Redirects plain-HTTP requests to HTTPS (301).</summary>
+    public bool SecureSslRedirect { get; set; }
+
+    /// <summary>The host HTTPS redirects go to; the request's host when null.</summary>
+    public string? SecureSslHost { get; set; }
+
+    /// <summary>Regular expressions of paths (without the leading slash) never redirected to HTTPS.</summary>
+    public List<string> SecureRedirectExempt { get; set; } = [];
+
+    /// <summary>The Referrer-Policy value (comma-separated fallbacks allowed); null sends none.</summary>
+    public string? SecureReferrerPolicy { get; set; } = "same-origin";
+
+    /// <summary>The Cross-Origin-Opener-Policy value; null sends none.</summary>
+    public string? SecureCrossOriginOpenerPolicy { get; set; } = "same-origin";
+
     /// <summary>Middleware, outermost first, by type name or alias.</summary>
     public List<string> Middleware { get; set; } = [];
 
