@@ -65,6 +65,33 @@ public sealed class Settings
     /// <summary>The Cross-Origin-Opener-Policy value; null sends none.</summary>
     public string? SecureCrossOriginOpenerPolicy { get; set; } = "same-origin";
 
+    /// <summary>Name of the CSRF cookie.</summary>
+    public string CsrfCookieName { get; set; } = "csrftoken";
+
+    /// <summary>Max-Age of the CSRF cookie in seconds (52 weeks); null makes it a session cookie.</summary>
+    public int? CsrfCookieAge { get; set; } = 31_449_600;
+
+    /// <summary>Domain of the CSRF cookie; null for the host only.</summary>
+    public string? CsrfCookieDomain { get; set; }
+
+    /// <summary>Path of the CSRF cookie.</summary>
+    public string CsrfCookiePath { get; set; } = "/";
+
+    /// <summary>Whether the CSRF cookie is Secure.</summary>
+    public bool CsrfCookieSecure { get; set; }
+
+    /// <summary>Whether the CSRF cookie is HttpOnly.</summary>
+    public bool CsrfCookieHttpOnly { get; set; }
+
+    /// <summary>SameSite of the CSRF cookie.</summary>
+    public string? CsrfCookieSameSite { get; set; } = "Lax";
+
+    /// <summary>The request header carrying the CSRF token, in META form.</summary>
+    public string CsrfHeaderName { get; set; } = "HTTP_X_CSRFTOKEN";
+
+    /// <summary>Origins trusted for unsafe requests (<c>https://*.example.com</c> for subdomains).</summary>
+    public List<string> CsrfTrustedOrigins { get; set; } = [];
+
     /// <summary>Middleware, outermost first, by type name or alias.</summary>
     public List<string> Middleware { get; set; } = [];
 
@@ -108,6 +135,7 @@ public sealed class Settings
         DefaultCharset = section[nameof(DefaultCharset)] ?? DefaultCharset;
         DefaultContentType = section[nameof(DefaultContentType)] ?? DefaultContentType;
         XFrameOptions = section[nameof(XFrameOptions)] ?? XFrameOptions;
+        CsrfTrustedOrigins = ReadList(section, nameof(CsrfTrustedOrigins)) ?? CsrfTrustedOrigins;
         AppendSlash = ReadBool(section, nameof(AppendSlash), AppendSlash);
         PrependWww = ReadBool(section, nameof(PrependWww), PrependWww);
         DisallowedUserAgents = ReadList(section, nameof(DisallowedUserAgents)) ?? DisallowedUserAgents;

@@ -12,6 +12,17 @@ internal static class ErrorPages
     public static string Page(string title, string details) =>
         $"\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>{title}</title>\n</head>\n<body>\n  <h1>{title}</h1><p>{details}</p>\n</body>\n</html>\n";
 
+    /// <summary>Django's CSRF failure page: 403, "CSRF verification failed. Request aborted.", the reason in Debug.</summary>
+    public static HttpResponse CsrfFailure(HttpRequest request, string reason)
+    {
+        var more = request.Settings.Debug ? $"\n  <p>Reason given for failure:</p>\n  <pre>\n    {E(reason)}\n  </pre>" : "";
+        return new HttpResponseForbidden(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta http-equiv=\"content-type\" content=\"text/html; charset=utf-8\">\n" +
+            "  <meta name=\"robots\" content=\"NONE,NOARCHIVE\">\n  <title>403 Forbidden</title>\n</head>\n<body>\n" +
+            "<div id=\"summary\">\n  <h1>Forbidden <span>(403)</span></h1>\n  <p>CSRF verification failed. Request aborted.</p>" + more + "\n</div>\n</body>\n</html>\n",
+            "text/html; charset=utf-8");
+    }
+
     public static HttpResponse PlainServerError() => new HttpResponseServerError(Page("Server Error (500)", ""));
 
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");

@@ -18,6 +18,9 @@ public sealed class ErrorViews
     public Func<HttpRequest, Exception, HttpResponse> NotFound { get; set; } =
         (_, _) => new HttpResponseNotFound(ErrorPages.Page("Not Found", "The requested resource was not found on this server."));
 
+    /// <summary>Answers a request the CSRF check refused, with the reason (Django's <c>CSRF_FAILURE_VIEW</c>).</summary>
+    public Func<HttpRequest, string, HttpResponse> CsrfFailure { get; set; } = ErrorPages.CsrfFailure;
+
     /// <summary>Answers any other exception a view raises.</summary>
     public Func<HttpRequest, HttpResponse> ServerError { get; set; } = _ => ErrorPages.PlainServerError();
 }

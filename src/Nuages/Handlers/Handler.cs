@@ -110,6 +110,8 @@ internal sealed partial class Handler
     private void Prepare(HttpRequest request)
     {
         request.RequestLogger = _requestLogger;
+        request.LoggerFactory = _loggerFactory;
+        request.ErrorViews = _errorViews;
         _resolver.EnterRequest();
         if (request.ScriptName.Length > 0) ScriptPrefix.Set(request.ScriptName); // spec A-17
     }

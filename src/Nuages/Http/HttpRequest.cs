@@ -103,6 +103,23 @@ public sealed partial class HttpRequest
     internal IHeaderDictionary RawHeaders { get; }
     internal RequestSource Source { get; }
 
+    /// <summary>Set once the CSRF check has passed for this request (Django's <c>csrf_processing_done</c>).</summary>
+    public bool CsrfProcessingDone { get; set; }
+
+    /// <summary>The test clients' way of letting requests through the CSRF check, as Django's test client does.</summary>
+    internal bool DontEnforceCsrfChecks { get; set; }
+
+    /// <summary>The CSRF secret in use for this request, and whether the response must (re)send it.</summary>
+    internal string? CsrfSecret { get; set; }
+
+    internal bool CsrfCookieNeedsUpdate { get; set; }
+
+    /// <summary>The error views of the site serving this request.</summary>
+    internal Handlers.ErrorViews? ErrorViews { get; set; }
+
+    /// <summary>The logger factory of the site serving this request.</summary>
+    internal Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+
     /// <summary>The POST fields error reports must hide (set by <c>SensitivePostParameters</c>); <c>["__ALL__"]</c> for all.</summary>
     public IReadOnlyList<string>? SensitivePostParameters { get; set; }
 

@@ -7,9 +7,9 @@ namespace Nuages.Test;
 /// async gateway does — async views run inline, sync views on a sync worker. Cookies, redirects and
 /// re-raised exceptions as <see cref="Client"/>.
 /// </summary>
-public sealed class AsyncClient(NuagesApp app, bool raiseRequestException = true, IDictionary<string, string>? headers = null)
+public sealed class AsyncClient(NuagesApp app, bool raiseRequestException = true, IDictionary<string, string>? headers = null, bool enforceCsrfChecks = false)
 {
-    private readonly ClientSession _session = new(app, headers);
+    private readonly ClientSession _session = new(app, headers, enforceCsrfChecks);
 
     /// <summary>The cookies the client sends, by name.</summary>
     public Dictionary<string, string> Cookies => _session.Cookies;

@@ -7,9 +7,9 @@ namespace Nuages.Test;
 /// mode — sync views run on the calling thread. Keeps cookies between requests, follows redirects on
 /// request, and re-raises the exception of a view that failed with a 500 unless told not to.
 /// </summary>
-public sealed class Client(NuagesApp app, bool raiseRequestException = true, IDictionary<string, string>? headers = null)
+public sealed class Client(NuagesApp app, bool raiseRequestException = true, IDictionary<string, string>? headers = null, bool enforceCsrfChecks = false)
 {
-    private readonly ClientSession _session = new(app, headers);
+    private readonly ClientSession _session = new(app, headers, enforceCsrfChecks);
 
     /// <summary>The cookies the client sends, by name.</summary>
     public Dictionary<string, string> Cookies => _session.Cookies;

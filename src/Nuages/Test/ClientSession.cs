@@ -6,7 +6,7 @@ namespace Nuages.Test;
 /// What <see cref="Client"/> and <see cref="AsyncClient"/> share: the cookie jar, building requests
 /// through a <see cref="RequestFactory"/>, and deciding where a redirect leads.
 /// </summary>
-internal sealed class ClientSession(NuagesApp app, IDictionary<string, string>? defaultHeaders)
+internal sealed class ClientSession(NuagesApp app, IDictionary<string, string>? defaultHeaders, bool enforceCsrfChecks)
 {
     private const int MaxRedirects = 20;
 
@@ -28,7 +28,7 @@ internal sealed class ClientSession(NuagesApp app, IDictionary<string, string>? 
         if (Cookies.Count > 0) all["Cookie"] = string.Join("; ", Cookies.Select(c => $"{c.Key}={ResponseCookie.Quote(c.Value)}"));
         if (headers is not null)
             foreach (var (name, value) in headers) all[name] = value;
-        return method switch
+        var request = method switch
         {
             "GET" => Factory.Get(path, data, all, secure),
             "HEAD" => Factory.Head(path, data, all, secure),
@@ -40,6 +40,9 @@ internal sealed class ClientSession(NuagesApp app, IDictionary<string, string>? 
             "TRACE" => Factory.Trace(path, all, secure),
             _ => Factory.Generic(method, path, data as byte[] ?? [], contentType, all, secure),
         };
+        // As Django's test client: CSRF checks are off unless asked for.
+        request.DontEnforceCsrfChecks = !enforceCsrfChecks;
+        return request;
     }
 
     /// <summary>Keeps the cookies a response sets; an expired one (Max-Age 0) is forgotten.</summary>

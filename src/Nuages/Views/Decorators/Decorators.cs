@@ -52,6 +52,18 @@ public static class Decorators
     /// <summary><c>no_append_slash</c>.</summary>
     public static Delegate NoAppendSlash(Delegate view) => Decorate(view, new NoAppendSlashAttribute());
 
+    /// <summary><c>csrf_exempt</c>.</summary>
+    public static Delegate CsrfExempt(Delegate view) => Decorate(view, new CsrfExemptAttribute());
+
+    /// <summary><c>csrf_protect</c>.</summary>
+    public static Delegate CsrfProtect(Delegate view) => Decorate(view, new CsrfProtectAttribute());
+
+    /// <summary><c>requires_csrf_token</c>.</summary>
+    public static Delegate RequiresCsrfToken(Delegate view) => Decorate(view, new RequiresCsrfTokenAttribute());
+
+    /// <summary><c>ensure_csrf_cookie</c>.</summary>
+    public static Delegate EnsureCsrfCookie(Delegate view) => Decorate(view, new EnsureCsrfCookieAttribute());
+
     /// <summary><c>never_cache</c>.</summary>
     public static Delegate NeverCache(Delegate view) => Decorate(view, new NeverCacheAttribute());
 
