@@ -64,6 +64,9 @@ public static class Decorators
     /// <summary><c>ensure_csrf_cookie</c>.</summary>
     public static Delegate EnsureCsrfCookie(Delegate view) => Decorate(view, new EnsureCsrfCookieAttribute());
 
+    /// <summary><c>cache_page(seconds)</c> with the local-memory cache.</summary>
+    public static Delegate CachePage(Delegate view, int seconds) => Decorate(view, new CachePageAttribute(seconds));
+
     /// <summary><c>never_cache</c>.</summary>
     public static Delegate NeverCache(Delegate view) => Decorate(view, new NeverCacheAttribute());
 
