@@ -19,8 +19,8 @@ public sealed class ResolverMatch
 
     internal object?[] Values => _values;
 
-    /// <summary>The view delegate.</summary>
-    public Delegate Func => _endpoint.View.Descriptor.Delegate;
+    /// <summary>The view delegate as routed, decorators included.</summary>
+    public Delegate Func => _endpoint.View.Descriptor.Original;
 
     /// <summary>The named values the route captured, converted.</summary>
     public IReadOnlyDictionary<string, object?> Kwargs => _kwargs ??= BuildKwargs();

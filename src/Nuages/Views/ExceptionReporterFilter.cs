@@ -16,6 +16,9 @@ public sealed class ExceptionReporterFilter(Settings settings)
 
     internal static readonly IReadOnlyList<string> All = ["__ALL__"];
 
+    /// <summary>The filter of the site serving <paramref name="request"/>.</summary>
+    public static ExceptionReporterFilter For(HttpRequest request) => new(request.Settings);
+
     /// <summary>Whether redaction applies (Debug off).</summary>
     public bool IsActive => !settings.Debug;
 

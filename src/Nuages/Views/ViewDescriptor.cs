@@ -24,6 +24,9 @@ internal sealed class ViewDescriptor
 
     public Delegate Delegate { get; }
 
+    /// <summary>The delegate as routed, decorators included (what <c>ResolverMatch.Func</c> gives, as Django's <c>match.func</c>).</summary>
+    public Delegate Original { get; private init; } = null!;
+
     /// <summary>The view's decorators, outermost first: those wrapped around the delegate, then its method's attributes.</summary>
     public IReadOnlyList<Decorators.ViewDecoratorAttribute> Decorators { get; }
 
@@ -42,6 +45,7 @@ internal sealed class ViewDescriptor
 
     public static ViewDescriptor For(Delegate view)
     {
+        var original = view;
         var decorators = new List<Decorators.ViewDecoratorAttribute>();
         while (view.Target is Decorators.DecoratedView decorated)
         {
@@ -74,7 +78,7 @@ internal sealed class ViewDescriptor
         var parameters = method.GetParameters();
         if (parameters.Length == 0 || parameters[0].ParameterType != typeof(Http.HttpRequest))
             throw new ImproperlyConfiguredException($"The view {name} must take the HttpRequest as its first parameter.");
-        return new ViewDescriptor(view, name, isAsync, resultType, parameters, isClassView, decorators);
+        return new ViewDescriptor(view, name, isAsync, resultType, parameters, isClassView, decorators) { Original = original };
     }
 
     /// <summary>The awaitable return types that make a view async: tasks, and the adapters' own (spec S-01).</summary>
