@@ -1,0 +1,54 @@
+using Conformance;
+using Nuages.Middleware;
+using Nuages.Test;
+using Nuages.Tests.Support;
+
+namespace Nuages.Tests.Samples;
+
+/// <summary>The conformance site's table answers as described, for sync and async views, in both modes.</summary>
+public class ConformanceSiteTests
+{
+    private static NuagesApp Site() => TestSite.Create(s =>
+    {
+        s.Debug = false;
+        s.AllowedHosts = ["*"];
+        s.Middleware = [typeof(SecurityMiddleware).FullName!, typeof(CommonMiddleware).FullName!, typeof(CsrfViewMiddleware).FullName!, typeof(XFrameOptionsMiddleware).FullName!];
+    }, [.. DecoratorTable.UrlPatterns()]);
+
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("async")]
+    public async Task Every_entry_answers_with_its_name_mode_and_method(string mode)
+    {
+        var app = Site();
+        var client = new AsyncClient(app);
+        foreach (var name in new[] { "none", "cache_control", "never_cache", "csrf_exempt", "ensure_csrf_cookie", "gzip_page", "condition", "conditional_page", "etag", "last_modified", "require_GET", "require_safe", "vary_on_cookie", "xframe_options_exempt", "cache_page" })
+        {
+            var json = (await client.GetAsync($"/deco/{name}/{mode}")).Json();
+            Assert.Equal(name, json.GetProperty("decorator").GetString());
+            Assert.Equal(mode, json.GetProperty("mode").GetString());
+            Assert.Equal("GET", json.GetProperty("method").GetString());
+        }
+        var expectedAsync = mode == "async";
+        Assert.All(app.Handler.Resolver.Describe().Where(r => r.Route.EndsWith("/" + mode)), r => Assert.Equal(expectedAsync, r.IsAsync));
+    }
+
+    [Fact]
+    public async Task Extras_and_headers()
+    {
+        var client = new AsyncClient(Site());
+        var frame = (await client.GetAsync("/deco/sensitive_variables/async")).Json().GetProperty("frame_vars");
+        Assert.Equal("alice", frame.GetProperty("user").GetString());
+        Assert.Equal("********************", frame.GetProperty("password").GetString());
+        var post = (await client.PostAsync("/deco/sensitive_post_parameters/sync", new { password = "x", b = "2", a = "1" })).Json().GetProperty("post");
+        Assert.Equal(["a", "b", "password"], post.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("********************", post.GetProperty("password").GetString());
+        Assert.True((await client.GetAsync("/deco/requires_csrf_token/sync")).Json().GetProperty("csrf_input").GetBoolean());
+        var none = await client.GetAsync("/deco/none/async");
+        Assert.Equal("DENY", none["X-Frame-Options"]);
+        Assert.Equal("nosniff", none["X-Content-Type-Options"]);
+        Assert.Equal(301, (await client.GetAsync("/deco/append_slash_control/sync/dir")).StatusCode);
+        Assert.Equal(404, (await client.GetAsync("/deco/no_append_slash/async/dir")).StatusCode);
+        Assert.Equal(0, none.Request.AdapterSwitches); // all four middleware and an async view: no switch
+    }
+}
