@@ -180,7 +180,9 @@ public abstract class View
             {
                 var lambda = System.Linq.Expressions.Expression.Lambda<Func<View, HttpRequest, HttpResponse>>(
                     System.Linq.Expressions.Expression.Convert(call, typeof(HttpResponse)), view, request);
-                return new Handler { Sync = lambda.Compile() };
+                var invoke = lambda.Compile();
+                foreach (var decorator in Decorators(method)) invoke = Around(decorator, invoke);
+                return new Handler { Sync = invoke };
             }
             if (returnType.IsGenericType && typeof(HttpResponse).IsAssignableFrom(returnType.GetGenericArguments()[0])
                 && (returnType.GetGenericTypeDefinition() == typeof(Task<>) || returnType.GetGenericTypeDefinition() == typeof(ValueTask<>)))
@@ -189,11 +191,23 @@ public abstract class View
                     BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(returnType.GetGenericArguments()[0]);
                 var lambda = System.Linq.Expressions.Expression.Lambda<Func<View, HttpRequest, ValueTask<HttpResponse>>>(
                     System.Linq.Expressions.Expression.Call(adapt, call), view, request);
-                return new Handler { IsAsync = true, Async = lambda.Compile() };
+                var invokeAsync = lambda.Compile();
+                foreach (var decorator in Decorators(method)) invokeAsync = Around(decorator, invokeAsync);
+                return new Handler { IsAsync = true, Async = invokeAsync };
             }
             throw new ImproperlyConfiguredException(
                 $"The handler {where} returns {ViewDescriptor.Describe(returnType)}; it must return HttpResponse or Task<HttpResponse> / ValueTask<HttpResponse>.");
         }
+
+        /// <summary>The decorator attributes of a handler method, innermost first (so wrapping in this order leaves the first declared outermost).</summary>
+        private static IEnumerable<Decorators.ViewDecoratorAttribute> Decorators(MethodInfo method) =>
+            method.GetCustomAttributes<Decorators.ViewDecoratorAttribute>(inherit: true).Reverse();
+
+        private static Func<View, HttpRequest, HttpResponse> Around(Decorators.ViewDecoratorAttribute decorator, Func<View, HttpRequest, HttpResponse> handler) =>
+            (view, request) => decorator.After(request, decorator.Before(request) ?? handler(view, request));
+
+        private static Func<View, HttpRequest, ValueTask<HttpResponse>> Around(Decorators.ViewDecoratorAttribute decorator, Func<View, HttpRequest, ValueTask<HttpResponse>> handler) =>
+            async (view, request) => decorator.After(request, await decorator.BeforeAsync(request).ConfigureAwait(false) ?? await handler(view, request).ConfigureAwait(false));
 
         private static ValueTask<HttpResponse> FromTask<T>(Task<T> task) where T : HttpResponse =>
             task.IsCompletedSuccessfully ? new ValueTask<HttpResponse>(task.Result) : AwaitTask(task);

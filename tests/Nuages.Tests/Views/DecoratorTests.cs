@@ -188,3 +188,45 @@ public class DecoratorTests
         Assert.Equal(200, attribute.Get("/safe/").StatusCode);
     }
 }
+
+public class ClassBasedViewDecoratorTests
+{
+    public sealed class Decorated : Nuages.Views.View
+    {
+        [NeverCache]
+        [VaryOnCookie]
+        public HttpResponse Get(HttpRequest request) => new("get");
+
+        [RequireHttpMethods("PUT")]
+        public HttpResponse Post(HttpRequest request) => new("never");
+    }
+
+    public sealed class DecoratedAsync : Nuages.Views.View
+    {
+        [CacheControl(MaxAge = 60)]
+        public async Task<HttpResponse> Get(HttpRequest request)
+        {
+            await Task.Yield();
+            return new HttpResponse("get");
+        }
+    }
+
+    [Fact]
+    public async Task Decorators_on_handlers_apply_to_that_method_only_and_keep_the_mode() // spec D-01
+    {
+        var app = TestSite.Create(s => s.Debug = true,
+            Path("sync/", Nuages.Views.View.AsView<Decorated>()), Path("async/", Nuages.Views.View.AsView<DecoratedAsync>()));
+        var client = new AsyncClient(app);
+        var get = await client.GetAsync("/sync/");
+        Assert.Equal("max-age=0, no-cache, no-store, must-revalidate, private", get["Cache-Control"]);
+        Assert.Equal("Cookie", get["Vary"]);
+        var post = await client.PostAsync("/sync/", "x", "text/plain");
+        Assert.Equal(405, post.StatusCode);
+        Assert.Equal("PUT", post["Allow"]);
+        Assert.Null(post["Vary"]);
+        Assert.Equal("max-age=60", (await client.GetAsync("/async/"))["Cache-Control"]);
+        var modes = app.Handler.Resolver.Describe().ToDictionary(r => r.Route, r => r.IsAsync);
+        Assert.False(modes["sync/"]);
+        Assert.True(modes["async/"]);
+    }
+}
