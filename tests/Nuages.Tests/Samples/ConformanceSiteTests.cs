@@ -52,3 +52,51 @@ public class ConformanceSiteTests
         Assert.Equal(0, none.Request.AdapterSwitches); // all four middleware and an async view: no switch
     }
 }
+
+/// <summary>A representative subset of the decorator table over a real Kestrel, on both gateways.</summary>
+public class ConformanceOverKestrelTests
+{
+    [Theory]
+    [InlineData(ServerGateway.Async)]
+    [InlineData(ServerGateway.Sync)]
+    public async Task Headers_and_statuses_match_through_each_gateway(ServerGateway gateway)
+    {
+        var app = TestSite.Create(s =>
+        {
+            s.AllowedHosts = ["*"];
+            s.Middleware = [typeof(SecurityMiddleware).FullName!, typeof(CommonMiddleware).FullName!, typeof(CsrfViewMiddleware).FullName!, typeof(XFrameOptionsMiddleware).FullName!];
+        }, [.. DecoratorTable.UrlPatterns()]);
+        await using var server = await app.StartAsync("127.0.0.1:0", gateway, threads: 4);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = server.Address };
+        foreach (var mode in new[] { "sync", "async" })
+        {
+            var cached = await http.GetAsync($"/deco/cache_control/{mode}");
+            Assert.Equal("max-age=3600, public", cached.Headers.NonValidated["Cache-Control"].ToString());
+            Assert.Equal("DENY", cached.Headers.GetValues("X-Frame-Options").Single());
+
+            var gzipRequest = new HttpRequestMessage(HttpMethod.Get, $"/deco/gzip_page/{mode}");
+            gzipRequest.Headers.Add("Accept-Encoding", "gzip");
+            var gzip = await http.SendAsync(gzipRequest);
+            Assert.Equal("gzip", gzip.Content.Headers.ContentEncoding.Single());
+            Assert.Equal("Accept-Encoding", gzip.Headers.Vary.Single());
+
+            var conditional = new HttpRequestMessage(HttpMethod.Get, $"/deco/condition/{mode}");
+            conditional.Headers.TryAddWithoutValidation("If-None-Match", "\"cond-v1\"");
+            Assert.Equal(System.Net.HttpStatusCode.NotModified, (await http.SendAsync(conditional)).StatusCode);
+
+            var notAllowed = await http.GetAsync($"/deco/require_POST/{mode}");
+            Assert.Equal(System.Net.HttpStatusCode.MethodNotAllowed, notAllowed.StatusCode);
+            Assert.Equal("POST", string.Join(", ", notAllowed.Content.Headers.Allow));
+
+            var forbidden = await http.PostAsync($"/deco/csrf_protect/{mode}", new FormUrlEncodedContent([new("a", "1")]));
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, forbidden.StatusCode);
+
+            var redirect = await http.GetAsync($"/deco/append_slash_control/{mode}/dir?x=1");
+            Assert.Equal(System.Net.HttpStatusCode.MovedPermanently, redirect.StatusCode);
+            Assert.Equal($"/deco/append_slash_control/{mode}/dir/?x=1", redirect.Headers.Location?.OriginalString);
+
+            var ensure = await http.GetAsync($"/deco/ensure_csrf_cookie/{mode}");
+            Assert.Matches("^csrftoken=[A-Za-z0-9]{32}; expires=.+; Max-Age=31449600; Path=/; SameSite=Lax$", ensure.Headers.GetValues("Set-Cookie").Single());
+        }
+    }
+}
