@@ -92,6 +92,12 @@ public sealed class Settings
     /// <summary>Origins trusted for unsafe requests (<c>https://*.example.com</c> for subdomains).</summary>
     public List<string> CsrfTrustedOrigins { get; set; } = [];
 
+    /// <summary>The Content-Security-Policy ContentSecurityPolicyMiddleware sends (Django 6.0's <c>SECURE_CSP</c>); empty sends none.</summary>
+    public Dictionary<string, object?> SecureCsp { get; set; } = [];
+
+    /// <summary>The report-only policy (<c>SECURE_CSP_REPORT_ONLY</c>); empty sends none.</summary>
+    public Dictionary<string, object?> SecureCspReportOnly { get; set; } = [];
+
     /// <summary>Middleware, outermost first, by type name or alias.</summary>
     public List<string> Middleware { get; set; } = [];
 

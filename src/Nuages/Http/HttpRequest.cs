@@ -103,6 +103,9 @@ public sealed partial class HttpRequest
     internal IHeaderDictionary RawHeaders { get; }
     internal RequestSource Source { get; }
 
+    /// <summary>The CSP nonce of this request, once <c>Csp.GetNonce</c> has made it.</summary>
+    public string? CspNonce { get; internal set; }
+
     /// <summary>Set once the CSRF check has passed for this request (Django's <c>csrf_processing_done</c>).</summary>
     public bool CsrfProcessingDone { get; set; }
 

@@ -150,6 +150,12 @@ public class HttpResponse
         Store(key, "", 0, "Thu, 01 Jan 1970 00:00:00 GMT", path, domain, secure, false, sameSite);
     }
 
+    /// <summary>A view's own Content-Security-Policy, set by <c>CspOverride</c>; an empty policy sends none.</summary>
+    public IReadOnlyDictionary<string, object?>? CspConfig { get; set; }
+
+    /// <summary>A view's own report-only policy, set by <c>CspReportOnlyOverride</c>.</summary>
+    public IReadOnlyDictionary<string, object?>? CspReportOnlyConfig { get; set; }
+
     /// <summary>Set by the XFrameOptionsExempt decorator: XFrameOptionsMiddleware then adds no header.</summary>
     public bool XFrameOptionsExempt { get; set; }
 

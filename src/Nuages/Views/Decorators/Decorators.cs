@@ -67,6 +67,12 @@ public static class Decorators
     /// <summary><c>cache_page(seconds)</c> with the local-memory cache.</summary>
     public static Delegate CachePage(Delegate view, int seconds) => Decorate(view, new CachePageAttribute(seconds));
 
+    /// <summary><c>csp_override</c>.</summary>
+    public static Delegate CspOverride(Delegate view, IReadOnlyDictionary<string, object?> config) => Decorate(view, new CspOverrideDecorator(config));
+
+    /// <summary><c>csp_report_only_override</c>.</summary>
+    public static Delegate CspReportOnlyOverride(Delegate view, IReadOnlyDictionary<string, object?> config) => Decorate(view, new CspReportOnlyOverrideDecorator(config));
+
     /// <summary><c>never_cache</c>.</summary>
     public static Delegate NeverCache(Delegate view) => Decorate(view, new NeverCacheAttribute());
 
