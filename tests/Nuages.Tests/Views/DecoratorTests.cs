@@ -61,7 +61,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public void Decorated_views_keep_their_mode() // spec D-01
+    public void Decorated_views_keep_their_mode() // spec D-01, D-02 (the view keeps its name)
     {
         var (app, _) = Site(v => Decorators.NeverCache(Decorators.RequireGet(v)));
         var modes = app.Handler.Resolver.Describe().ToDictionary(r => r.Route, r => (r.IsAsync, r.View));
@@ -212,7 +212,7 @@ public class ClassBasedViewDecoratorTests
     }
 
     [Fact]
-    public async Task Decorators_on_handlers_apply_to_that_method_only_and_keep_the_mode() // spec D-01
+    public async Task Decorators_on_handlers_apply_to_that_method_only_and_keep_the_mode() // spec D-01, D-74 (attributes on handler methods are the .NET method_decorator)
     {
         var app = TestSite.Create(s => s.Debug = true,
             Path("sync/", Nuages.Views.View.AsView<Decorated>()), Path("async/", Nuages.Views.View.AsView<DecoratedAsync>()));

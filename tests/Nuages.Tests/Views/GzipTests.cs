@@ -175,6 +175,14 @@ public class GzipTests
     }
 
     [Fact]
+    public async Task Middleware_based_decorators_run_inline_for_async_views() // spec D-03
+    {
+        var response = await new AsyncClient(Decorated).GetAsync("/async/", headers: new Dictionary<string, string> { ["Accept-Encoding"] = "gzip" });
+        Assert.Equal("gzip", response["Content-Encoding"]);
+        Assert.Equal(0, response.Request.AdapterSwitches);
+    }
+
+    [Fact]
     public void Without_padding_the_output_is_deterministic() // spec D-49
     {
         var data = Encoding.ASCII.GetBytes(Compressible);
