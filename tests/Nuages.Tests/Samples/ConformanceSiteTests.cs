@@ -1,4 +1,5 @@
 using Conformance;
+using Nuages.Http;
 using Nuages.Middleware;
 using Nuages.Test;
 using Nuages.Tests.Support;
@@ -98,5 +99,35 @@ public class ConformanceOverKestrelTests
             var ensure = await http.GetAsync($"/deco/ensure_csrf_cookie/{mode}");
             Assert.Matches("^csrftoken=[A-Za-z0-9]{32}; expires=.+; Max-Age=31449600; Path=/; SameSite=Lax$", ensure.Headers.GetValues("Set-Cookie").Single());
         }
+    }
+}
+
+public class AllBuiltInMiddlewareTests
+{
+    public static async Task<HttpResponse> Page(HttpRequest request)
+    {
+        await Task.Yield();
+        return new HttpResponse(new string('x', 500));
+    }
+
+    [Fact]
+    public async Task An_async_view_behind_every_built_in_middleware_makes_no_switch()
+    {
+        var app = TestSite.Create(s =>
+        {
+            s.Middleware =
+            [
+                typeof(SecurityMiddleware).FullName!, typeof(GZipMiddleware).FullName!, typeof(ConditionalGetMiddleware).FullName!,
+                typeof(CommonMiddleware).FullName!, typeof(CsrfViewMiddleware).FullName!, typeof(XFrameOptionsMiddleware).FullName!,
+                typeof(ContentSecurityPolicyMiddleware).FullName!,
+            ];
+            s.SecureCsp = new() { ["default-src"] = Csp.Self };
+        }, Nuages.Urls.Routes.Path("page/", Page));
+        var response = await new AsyncClient(app).GetAsync("/page/", headers: new Dictionary<string, string> { ["Accept-Encoding"] = "gzip" });
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("gzip", response["Content-Encoding"]);
+        Assert.Equal("default-src 'self'", response["Content-Security-Policy"]);
+        Assert.NotNull(response["ETag"]);
+        Assert.Equal(0, response.Request.AdapterSwitches);
     }
 }
