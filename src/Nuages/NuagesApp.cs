@@ -62,6 +62,7 @@ public sealed class NuagesApp
         ResponseDefaults.Charset = settings.DefaultCharset;
         ResponseDefaults.ContentType = settings.DefaultContentType;
         Async.SyncWorkerPool.Shared.Max = settings.SyncWorkers;
+        Db.Connections.Configure(settings.Databases);
         return new NuagesApp(args, settings, configuration);
     }
 

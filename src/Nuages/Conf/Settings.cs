@@ -98,6 +98,9 @@ public sealed class Settings
     /// <summary>The report-only policy (<c>SECURE_CSP_REPORT_ONLY</c>); empty sends none.</summary>
     public Dictionary<string, object?> SecureCspReportOnly { get; set; } = [];
 
+    /// <summary>The databases by alias (Django's <c>DATABASES</c>): <c>s.Databases["default"] = Database.Sqlite("db.sqlite3")</c>.</summary>
+    public Dictionary<string, Db.DatabaseSettings> Databases { get; set; } = [];
+
     /// <summary>Middleware, outermost first, by type name or alias.</summary>
     public List<string> Middleware { get; set; } = [];
 

@@ -1,0 +1,263 @@
+using System.Collections;
+using System.Collections.Immutable;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Nuages.Async;
+using Nuages.Db.Backends;
+using Nuages.Db.Models;
+
+namespace Nuages.Db.Query;
+
+/// <summary>
+/// A lazy, immutable query over a model, Django's QuerySet: <c>Filter</c>/<c>Exclude</c> with Django lookups
+/// (<c>"name__startswith"</c>), <c>OrderBy</c>, <c>Slice</c>, <c>Using</c>; every method that runs SQL has a sync
+/// form (refused in async code, spec O-20) and an async twin doing real async I/O where the driver has it.
+/// Values always travel as parameters.
+/// </summary>
+public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T>, new()
+{
+    private readonly string _alias;
+    private readonly ImmutableList<(FieldMeta Field, string Lookup, object? Value, bool Negated)> _where;
+    private readonly ImmutableList<(FieldMeta Field, bool Descending)> _order;
+    private readonly int _offset;
+    private readonly int? _limit;
+
+    /// <summary>All rows of the model.</summary>
+    protected QuerySet() : this("default", [], [], 0, null) { }
+
+    private QuerySet(string alias, ImmutableList<(FieldMeta, string, object?, bool)> where, ImmutableList<(FieldMeta, bool)> order, int offset, int? limit)
+    {
+        _alias = alias;
+        _where = where;
+        _order = order;
+        _offset = offset;
+        _limit = limit;
+    }
+
+    internal static ModelMeta Meta => ModelMeta.For(typeof(T));
+
+    private static readonly string[] Lookups = ["exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "gt", "gte", "lt", "lte", "in", "isnull"];
+
+    /// <summary>Rows matching a Django lookup: <c>Filter("name__istartswith", "a")</c>, <c>Filter("id__in", new[] { 1, 2 })</c>.</summary>
+    public QuerySet<T> Filter(string lookup, object? value) => With(lookup, value, negated: false);
+
+    /// <summary>Rows not matching the lookup.</summary>
+    public QuerySet<T> Exclude(string lookup, object? value) => With(lookup, value, negated: true);
+
+    private QuerySet<T> With(string lookup, object? value, bool negated)
+    {
+        var parts = lookup.Split("__");
+        var field = Meta.Field(parts[0] == "pk" ? "id" : parts[0]);
+        var kind = parts.Length > 1 ? parts[1] : "exact";
+        if (parts.Length > 2 || !Lookups.Contains(kind))
+            throw new FieldError($"Unsupported lookup '{string.Join("__", parts.Skip(1))}' for {field.Column}. Supported: {string.Join(", ", Lookups)}.");
+        return new QuerySet<T>(_alias, _where.Add((field, kind, value, negated)), _order, _offset, _limit);
+    }
+
+    /// <summary>Orders by fields; <c>"-name"</c> for descending.</summary>
+    public QuerySet<T> OrderBy(params string[] fields) => new(_alias, _where,
+        [.. fields.Select(f => (Meta.Field(f.TrimStart('-')), f.StartsWith('-')))], _offset, _limit);
+
+    /// <summary>Django's slicing <c>qs[start:end]</c>: LIMIT/OFFSET.</summary>
+    public QuerySet<T> Slice(int start, int? end = null) => new(_alias, _where, _order, _offset + start, end is { } e ? e - start : _limit);
+
+    /// <summary>Runs on another database alias.</summary>
+    public QuerySet<T> Using(string alias) => new(alias, _where, _order, _offset, _limit);
+
+    internal Backend Backend => Connections.For(_alias);
+
+    internal string Alias => _alias;
+
+    private (string Where, List<object?> Values) CompileWhere(Backend backend)
+    {
+        var values = new List<object?>();
+        var sb = new StringBuilder();
+        var sqlite = backend is SqliteBackend;
+        foreach (var (field, lookup, value, negated) in _where)
+        {
+            sb.Append(sb.Length == 0 ? " WHERE " : " AND ");
+            if (negated) sb.Append("NOT ");
+            var column = Backend.Quote(field.Column);
+            string Param(object? v)
+            {
+                values.Add(ModelMeta.ToDatabase(v, sqlite));
+                return "@p" + (values.Count - 1);
+            }
+            static string Escape(object? v) => (v?.ToString() ?? "").Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+            sb.Append('(').Append(lookup switch
+            {
+                "exact" when value is null => $"{column} IS NULL",
+                "exact" => $"{column} = {Param(value)}",
+                "iexact" => $"{column} {backend.InsensitiveLike} {Param(Escape(value))} ESCAPE '\\'",
+                "contains" => $"{column} {backend.SensitiveLike} {Param("%" + Escape(value) + "%")} ESCAPE '\\'",
+                "icontains" => $"{column} {backend.InsensitiveLike} {Param("%" + Escape(value) + "%")} ESCAPE '\\'",
+                "startswith" => $"{column} {backend.SensitiveLike} {Param(Escape(value) + "%")} ESCAPE '\\'",
+                "istartswith" => $"{column} {backend.InsensitiveLike} {Param(Escape(value) + "%")} ESCAPE '\\'",
+                "endswith" => $"{column} {backend.SensitiveLike} {Param("%" + Escape(value))} ESCAPE '\\'",
+                "iendswith" => $"{column} {backend.InsensitiveLike} {Param("%" + Escape(value))} ESCAPE '\\'",
+                "gt" => $"{column} > {Param(value)}",
+                "gte" => $"{column} >= {Param(value)}",
+                "lt" => $"{column} < {Param(value)}",
+                "lte" => $"{column} <= {Param(value)}",
+                "in" => value is IEnumerable items and not string && items.Cast<object?>().ToList() is { Count: > 0 } list
+                    ? $"{column} IN ({string.Join(", ", list.Select(Param))})"
+                    : "1 = 0",
+                "isnull" => value is true ? $"{column} IS NULL" : $"{column} IS NOT NULL",
+                _ => throw new FieldError($"Unsupported lookup '{lookup}'."),
+            }).Append(')');
+        }
+        return (sb.ToString(), values);
+    }
+
+    private (string Sql, List<object?> Values) CompileSelect(Backend backend, int? limitOverride = null)
+    {
+        var (where, values) = CompileWhere(backend);
+        var sql = new StringBuilder("SELECT ")
+            .AppendJoin(", ", Meta.Fields.Select(f => Backend.Quote(f.Column)))
+            .Append(" FROM ").Append(Backend.Quote(Meta.Table)).Append(where);
+        if (_order.Count > 0) sql.Append(" ORDER BY ").AppendJoin(", ", _order.Select(o => Backend.Quote(o.Field.Column) + (o.Descending ? " DESC" : " ASC")));
+        var limit = limitOverride is { } l ? Math.Min(l, _limit ?? int.MaxValue) : _limit;
+        if (limit is { } n) sql.Append(" LIMIT ").Append(n);
+        else if (_offset > 0) sql.Append(backend is SqliteBackend ? " LIMIT -1" : "");
+        if (_offset > 0) sql.Append(" OFFSET ").Append(_offset);
+        return (sql.ToString(), values);
+    }
+
+    internal static DbCommand Command(DbConnection connection, string sql, List<object?> values)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < values.Count; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@p" + i;
+            parameter.Value = values[i] ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private static T Materialize(DbDataReader reader)
+    {
+        var instance = new T();
+        var fields = Meta.Fields;
+        for (var i = 0; i < fields.Count; i++) fields[i].Set(instance, ModelMeta.FromDatabase(reader.GetValue(i), fields[i]));
+        return instance;
+    }
+
+    /// <summary>The rows, read now.</summary>
+    public List<T> ToList()
+    {
+        AsyncSafety.ThrowIfAsync("QuerySet.ToList");
+        var backend = Backend;
+        var (sql, values) = CompileSelect(backend);
+        using var connection = backend.Open();
+        using var command = Command(connection, sql, values);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read()) rows.Add(Materialize(reader));
+        return rows;
+    }
+
+    /// <summary>The rows, read asynchronously.</summary>
+    public async Task<List<T>> ToListAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = new List<T>();
+        await foreach (var row in WithToken(cancellationToken).ConfigureAwait(false)) rows.Add(row);
+        return rows;
+    }
+
+    private async IAsyncEnumerable<T> WithToken([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var backend = Backend;
+        var (sql, values) = CompileSelect(backend);
+        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, sql, values);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield return Materialize(reader);
+    }
+
+    /// <summary>The number of rows.</summary>
+    public long Count()
+    {
+        AsyncSafety.ThrowIfAsync("QuerySet.Count");
+        var backend = Backend;
+        var (sql, values) = CompileCount(backend);
+        using var connection = backend.Open();
+        using var command = Command(connection, sql, values);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The number of rows, asynchronously.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        var backend = Backend;
+        var (sql, values) = CompileCount(backend);
+        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, sql, values);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private (string, List<object?>) CompileCount(Backend backend)
+    {
+        if (_limit is not null || _offset > 0)
+        {
+            var (inner, innerValues) = CompileSelect(backend);
+            return ($"SELECT COUNT(*) FROM ({inner}) AS sub", innerValues);
+        }
+        var (where, values) = CompileWhere(backend);
+        return ($"SELECT COUNT(*) FROM {Backend.Quote(Meta.Table)}{where}", values);
+    }
+
+    /// <summary>The first row (by the ordering, else by primary key), or null when there is none (spec O-10).</summary>
+    public T? First() => (_order.Count > 0 ? this : OrderBy("id")).Slice(0, 1).ToList().FirstOrDefault();
+
+    /// <summary>The first row, asynchronously, or null.</summary>
+    public async Task<T?> FirstAsync(CancellationToken cancellationToken = default) =>
+        (await (_order.Count > 0 ? this : OrderBy("id")).Slice(0, 1).ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <summary>The one row matching the lookup; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
+    public T Get(string lookup, object? value) => Single(Filter(lookup, value).Slice(0, 21).ToList());
+
+    /// <summary>The one row matching the lookup, asynchronously.</summary>
+    public async Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default) =>
+        Single(await Filter(lookup, value).Slice(0, 21).ToListAsync(cancellationToken).ConfigureAwait(false));
+
+    private static T Single(List<T> rows) => rows.Count switch
+    {
+        1 => rows[0],
+        0 => throw new Model<T>.DoesNotExist($"{typeof(T).Name} matching query does not exist."),
+        _ => throw new Model<T>.MultipleObjectsReturned($"get() returned more than one {typeof(T).Name} -- it returned {(rows.Count > 20 ? "more than 20" : rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))}!"),
+    };
+
+    /// <summary>Saves <paramref name="instance"/> as a new row and returns it (Django's <c>create</c>).</summary>
+    public T Create(T instance)
+    {
+        instance.Save(_alias);
+        return instance;
+    }
+
+    /// <summary>Saves <paramref name="instance"/> as a new row, asynchronously.</summary>
+    public async Task<T> CreateAsync(T instance, CancellationToken cancellationToken = default)
+    {
+        await instance.SaveAsync(_alias, cancellationToken).ConfigureAwait(false);
+        return instance;
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<T> GetEnumerator() => ToList().GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc />
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) => WithToken(cancellationToken).GetAsyncEnumerator(cancellationToken);
+}
+
+/// <summary>A model's manager (<c>Author.Objects</c>): the QuerySet of all its rows, and the entry point of queries.</summary>
+public sealed class Manager<T> : QuerySet<T> where T : Model<T>, new()
+{
+    internal Manager()
+    {
+    }
+}

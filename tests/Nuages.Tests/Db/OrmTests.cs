@@ -1,0 +1,147 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using Nuages.Async;
+using Nuages.Db;
+using Nuages.Db.Models;
+
+namespace Nuages.Tests.Db;
+
+public sealed class OrmAuthor : Model<OrmAuthor>
+{
+    [MaxLength(200)] public string Name { get; set; } = "";
+    public int Age { get; set; }
+    public DateTimeOffset? Joined { get; set; }
+    public Guid Token { get; set; }
+    public bool Active { get; set; }
+}
+
+/// <summary>Runs only when NUAGES_TEST_POSTGRES names a database (.ci/run always sets it); skipped with the reason otherwise.</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")))
+            Skip = "NUAGES_TEST_POSTGRES is not set: PostgreSQL tests skipped.";
+    }
+}
+
+/// <summary>The ORM's first slice against SQLite and PostgreSQL: the same tests on both.</summary>
+public class OrmTests
+{
+    private static readonly string SqlitePath = Path.Combine(Path.GetTempPath(), $"nuages-orm-{Guid.NewGuid():N}.sqlite3");
+
+    private static string Prepare(string engine)
+    {
+        var alias = "orm_" + engine;
+        var databases = new Dictionary<string, DatabaseSettings>
+        {
+            [alias] = engine == "sqlite" ? Database.Sqlite(SqlitePath) : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!),
+        };
+        NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases = databases;
+        });
+        Schema.Migrate([typeof(OrmAuthor)], alias);
+        foreach (var row in OrmAuthor.Objects.Using(alias).ToList()) row.Delete(alias);
+        return alias;
+    }
+
+    [Fact]
+    public Task Save_get_filter_count_and_delete_on_sqlite() => SaveGetFilterCountDelete(Prepare("sqlite")); // spec O-01, O-10
+
+    [PostgresFact]
+    public Task Save_get_filter_count_and_delete_on_postgres() => SaveGetFilterCountDelete(Prepare("postgres")); // spec O-01, O-10
+
+    [Fact]
+    public Task Hostile_strings_on_sqlite() => HostileStrings(Prepare("sqlite"));
+
+    [PostgresFact]
+    public Task Hostile_strings_on_postgres() => HostileStrings(Prepare("postgres"));
+
+    private static async Task SaveGetFilterCountDelete(string alias)
+    {
+        var ada = new OrmAuthor { Name = "Ada Lovelace", Age = 36, Joined = new DateTimeOffset(1843, 1, 1, 12, 0, 0, TimeSpan.Zero), Token = Guid.NewGuid(), Active = true };
+        ada.Save(alias);
+        Assert.True(ada.Id > 0);
+        var grace = await OrmAuthor.Objects.Using(alias).CreateAsync(new OrmAuthor { Name = "Grace Hopper", Age = 85, Token = Guid.NewGuid() });
+        Assert.NotEqual(ada.Id, grace.Id);
+
+        var found = OrmAuthor.Objects.Using(alias).Get("id", ada.Id);
+        Assert.Equal(("Ada Lovelace", 36, ada.Joined, ada.Token, true), (found.Name, found.Age, found.Joined, found.Token, found.Active));
+        Assert.Equal(grace.Id, (await OrmAuthor.Objects.Using(alias).GetAsync("name__istartswith", "grace")).Id);
+        Assert.Equal(2, await OrmAuthor.Objects.Using(alias).CountAsync());
+        Assert.Equal(1, OrmAuthor.Objects.Using(alias).Filter("age__gt", 40).Count());
+        Assert.Equal(1, OrmAuthor.Objects.Using(alias).Exclude("age__gt", 40).Count());
+        Assert.Equal(["Grace Hopper", "Ada Lovelace"], (await OrmAuthor.Objects.Using(alias).OrderBy("-age").ToListAsync()).Select(a => a.Name));
+        Assert.Equal("Grace Hopper", (await OrmAuthor.Objects.Using(alias).OrderBy("age").Slice(1, 2).FirstAsync())!.Name);
+        Assert.Equal(1, OrmAuthor.Objects.Using(alias).Filter("joined__isnull", true).Count());
+        Assert.Equal(2, OrmAuthor.Objects.Using(alias).Filter("id__in", new[] { ada.Id, grace.Id }).Count());
+        Assert.Equal(0, OrmAuthor.Objects.Using(alias).Filter("id__in", Array.Empty<long>()).Count());
+        Assert.Null(await OrmAuthor.Objects.Using(alias).Filter("name", "nobody").FirstAsync());
+
+        var names = new List<string>();
+        await foreach (var author in OrmAuthor.Objects.Using(alias).OrderBy("name")) names.Add(author.Name);
+        Assert.Equal(["Ada Lovelace", "Grace Hopper"], names);
+
+        grace.Age = 86;
+        await grace.SaveAsync(alias);
+        Assert.Equal(86, OrmAuthor.Objects.Using(alias).Get("id", grace.Id).Age);
+        await grace.DeleteAsync(alias);
+        Assert.Throws<OrmAuthor.DoesNotExist>(() => OrmAuthor.Objects.Using(alias).Get("id", grace.Id));
+        new OrmAuthor { Name = "Ada Again", Age = 36, Token = Guid.NewGuid() }.Save(alias);
+        var many = Assert.Throws<OrmAuthor.MultipleObjectsReturned>(() => OrmAuthor.Objects.Using(alias).Get("age", 36));
+        Assert.Equal("get() returned more than one OrmAuthor -- it returned 2!", many.Message);
+    }
+
+    /// <summary>Quotes, SQL fragments, LIKE wildcards and non-ASCII go in and come back unchanged through every lookup.</summary>
+    private static async Task HostileStrings(string alias)
+    {
+        string[] hostile = ["O'Brien", "\"quoted\"", "x'; DROP TABLE orm_author;--", "100% _wild_ \\ chars", "é漢字😀", new string('z', 190)];
+        foreach (var name in hostile) await new OrmAuthor { Name = name, Token = Guid.NewGuid() }.SaveAsync(alias);
+        foreach (var name in hostile)
+        {
+            Assert.Equal(name, (await OrmAuthor.Objects.Using(alias).GetAsync("name", name)).Name);
+            Assert.Equal(name, (await OrmAuthor.Objects.Using(alias).GetAsync("name__contains", name)).Name);
+            Assert.Equal(name, (await OrmAuthor.Objects.Using(alias).GetAsync("name__iexact", name)).Name);
+        }
+        Assert.Equal(1, await OrmAuthor.Objects.Using(alias).Filter("name__contains", "%").CountAsync()); // % is a literal, not a wildcard
+        Assert.Equal(hostile.Length, await OrmAuthor.Objects.Using(alias).CountAsync());
+    }
+
+    [Fact]
+    public async Task Sync_queries_refuse_to_run_in_async_code() // spec O-20
+    {
+        var alias = Prepare("sqlite");
+        var error = Assert.Throws<SynchronousOnlyOperationException>(() => AsyncToSync.Run(async () =>
+        {
+            await Task.Yield();
+            return OrmAuthor.Objects.Using(alias).Count();
+        }));
+        Assert.Equal("You cannot call this from an async context - use a thread or SyncToAsync.", error.Message);
+        Assert.Equal(0, await SyncToAsync.Run(() => OrmAuthor.Objects.Using(alias).Count()));
+    }
+
+    [Fact]
+    public void Bad_lookups_fail_when_the_query_is_built_naming_the_choices()
+    {
+        var error = Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter("nmae__startswith", "A"));
+        Assert.Equal("Cannot resolve keyword 'nmae' into field. Choices are: active, age, id, joined, name, token.", error.Message);
+        Assert.StartsWith("Unsupported lookup 'sounds_like' for name.", Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter("name__sounds_like", "A")).Message);
+    }
+
+    [Fact]
+    public void Schema_sql_names_types_per_engine()
+    {
+        Prepare("sqlite");
+        var sql = Schema.Sql([typeof(OrmAuthor)], "orm_sqlite").Single();
+        Assert.Equal("CREATE TABLE IF NOT EXISTS \"orm_author\" (\"name\" varchar(200) NOT NULL, \"age\" integer NOT NULL, \"joined\" datetime NULL, \"token\" char(32) NOT NULL, \"active\" integer NOT NULL, \"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT)", sql);
+    }
+
+    [PostgresFact]
+    public void PostgreSQL_is_reachable_in_ci()
+    {
+        var alias = Prepare("postgres");
+        Assert.Equal(0, OrmAuthor.Objects.Using(alias).Count());
+    }
+}
