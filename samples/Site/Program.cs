@@ -1,4 +1,6 @@
 using Nuages;
+using Nuages.Db;
+using Nuages.Db.Models;
 using Site;
 using static Nuages.Urls.Routes;
 
@@ -6,7 +8,16 @@ var app = NuagesApp.Create(args, s =>
 {
     s.Debug = true;
     s.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"];
+    s.Databases["default"] = Database.Sqlite("db.sqlite3");
 });
+app.Models.Add(typeof(Author));
+// The sample creates its tables and first rows itself, so `dotnet run` works on a fresh clone.
+Schema.Migrate(app.Models);
+if (Author.Objects.Count() == 0)
+{
+    Author.Objects.Create(new Author { Name = "Ursula K. Le Guin" });
+    Author.Objects.Create(new Author { Name = "Octavia E. Butler" });
+}
 app.UrlPatterns(
     Path("", Pages.Index, name: "index"),
     Path("hello/<str:name>/", Pages.Hello, name: "hello"),

@@ -89,6 +89,9 @@ public sealed class NuagesApp
         }
     }
 
+    /// <summary>The site's models (Django's installed apps' models): what <c>migrate</c> creates tables for.</summary>
+    public List<Type> Models { get; } = [];
+
     /// <summary>Sets the site's URL patterns (Django's <c>urlpatterns</c>); they are compiled, and their views bound, right away.</summary>
     public NuagesApp UrlPatterns(params UrlPattern[] patterns)
     {

@@ -13,6 +13,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "                          with the async gateway (default) or the sync one on N threads (default SyncWorkers).\n" +
         "  check [--deploy]        Report configuration problems; exit code 1 if there are errors.\n" +
         "  routes                  Print the URL patterns, their names and views.\n" +
+        "  migrate [--database A]  Create the missing tables of the site's models.\n" +
+        "  sqlmigrate [--database A]  Print the statements migrate would run.\n" +
         "  help                    Show this text.\n";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -27,6 +29,11 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 return Check(rest);
             case "routes":
                 return Routes();
+            case "migrate" or "sqlmigrate":
+                var alias = rest.Length >= 2 && rest[0] == "--database" ? rest[1] : "default";
+                foreach (var statement in Db.Models.Schema.Sql(app.Models, alias)) output.WriteLine(statement + ";");
+                if (command == "migrate") Db.Models.Schema.Migrate(app.Models, alias);
+                return 0;
             case "help" or "--help" or "-h":
                 await output.WriteAsync(Usage).ConfigureAwait(false);
                 return 0;

@@ -101,3 +101,28 @@ public class CommandLineTests
         return port;
     }
 }
+
+public class MigrateCommandTests
+{
+    public sealed class CliBook : Nuages.Db.Models.Model<CliBook>
+    {
+        public string Title { get; set; } = "";
+    }
+
+    [Fact]
+    public async Task Sqlmigrate_prints_and_migrate_creates_the_tables()
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-cli-{Guid.NewGuid():N}.sqlite3");
+        var app = NuagesApp.Create([], new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["cli"] = Nuages.Db.Database.Sqlite(path);
+        });
+        app.Models.Add(typeof(CliBook));
+        var output = new StringWriter();
+        Assert.Equal(0, await new CommandLine(app, output, output).RunAsync(["sqlmigrate", "--database", "cli"], CancellationToken.None));
+        Assert.Equal("CREATE TABLE IF NOT EXISTS \"cli_book\" (\"title\" text NOT NULL, \"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT);", output.ToString().Trim());
+        Assert.Equal(0, await new CommandLine(app, output, output).RunAsync(["migrate", "--database", "cli"], CancellationToken.None));
+        Assert.Equal(0, await Nuages.Async.SyncToAsync.Run(() => CliBook.Objects.Using("cli").Count()));
+    }
+}
