@@ -28,7 +28,7 @@ public static class Api
 
     public static async Task<HttpResponse> AuthorDetail(HttpRequest request, int id)
     {
-        var author = await Author.Objects.Filter("id", id).FirstAsync() ?? throw new Http404($"No author with id {id}.");
+        var author = await Author.Objects.Filter(a => a.Id == id).FirstAsync() ?? throw new Http404($"No author with id {id}.");
         return new JsonResponse(new { author.Id, author.Name });
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Nuages.Async;
 using Nuages.Db;
 using Nuages.Db.Models;
+using Nuages.Db.Query;
 
 namespace Nuages.Tests.Db;
 
@@ -58,6 +59,56 @@ public class OrmTests
 
     [PostgresFact]
     public Task Hostile_strings_on_postgres() => HostileStrings(Prepare("postgres"));
+
+    [Fact]
+    public Task Lambda_filters_on_sqlite() => LambdaFilters(Prepare("sqlite"));
+
+    [PostgresFact]
+    public Task Lambda_filters_on_postgres() => LambdaFilters(Prepare("postgres"));
+
+    /// <summary>Lambdas mean what they mean in C#, and the same rows as the equivalent lookups.</summary>
+    private static async Task LambdaFilters(string alias)
+    {
+        var joined = new DateTimeOffset(2020, 5, 1, 0, 0, 0, TimeSpan.Zero);
+        await new OrmAuthor { Name = "Ada", Age = 36, Joined = joined, Token = Guid.NewGuid(), Active = true }.SaveAsync(alias);
+        foreach (var (name, age, active) in new[] { ("Alan", 41, false), ("Barbara", 5, true), ("100% real", 2, false) })
+            await new OrmAuthor { Name = name, Age = age, Token = Guid.NewGuid(), Active = active }.SaveAsync(alias);
+        var authors = OrmAuthor.Objects.Using(alias);
+        async Task<string[]> Names(QuerySet<OrmAuthor> query) => (await query.OrderBy("name").ToListAsync()).Select(a => a.Name).ToArray();
+
+        Assert.Equal(["Alan"], await Names(authors.Filter(a => a.Name.StartsWith("A") && a.Age > 36)));
+        Assert.Equal(["Ada", "Barbara"], await Names(authors.Filter(a => a.Active)));
+        Assert.Equal(["100% real", "Alan"], await Names(authors.Filter(a => !a.Active)));
+        Assert.Equal(["Ada", "Barbara"], await Names(authors.Filter(a => a.Age < 3 == false && a.Age <= 36)));
+        Assert.Equal(["100% real", "Alan", "Barbara"], await Names(authors.Filter(a => a.Age > 40 || a.Name.EndsWith("ra") || a.Name.Contains("%"))));
+        Assert.Equal(["Ada", "Alan"], await Names(authors.Filter(a => 30 < a.Age)));
+        var minimum = 30;
+        Assert.Equal(["Ada", "Alan"], await Names(authors.Filter(a => a.Age >= minimum)));
+        Assert.Equal(["Ada"], await Names(authors.Filter(a => a.Joined == joined)));
+        Assert.Equal(["Ada"], await Names(authors.Filter(a => a.Joined != null)));
+        Assert.Equal(["100% real", "Alan", "Barbara"], await Names(authors.Filter(a => a.Joined == null)));
+        // != keeps the rows whose column is NULL, as it would in LINQ to objects
+        Assert.Equal(["100% real", "Alan", "Barbara"], await Names(authors.Filter(a => a.Joined != joined)));
+        Assert.Equal(["Ada", "Barbara"], await Names(authors.Exclude(a => a.Age > 40 || a.Name.StartsWith("1"))));
+        Assert.Equal(["Ada", "Alan"], await Names(authors.Filter(a => a.Name.StartsWith("a", StringComparison.OrdinalIgnoreCase))));
+        string[] wanted = ["Ada", "Barbara", "Nobody"];
+        var wantedList = new List<string>(wanted);
+        Assert.Equal(["Ada", "Barbara"], await Names(authors.Filter(a => wanted.Contains(a.Name))));
+        Assert.Equal(["Ada", "Barbara"], await Names(authors.Filter(a => wantedList.Contains(a.Name))));
+        Assert.Equal(["Ada", "Barbara"], await Names(authors.Filter(a => Enumerable.Contains(wanted, a.Name))));
+        Assert.Empty(await Names(authors.Filter(a => Array.Empty<string>().Contains(a.Name))));
+        // Lambdas and lookups combine with AND, in any order.
+        Assert.Equal(["Alan"], await Names(authors.Filter("name__startswith", "A").Filter(a => a.Age > 36)));
+    }
+
+    [Fact]
+    public void Untranslatable_lambdas_fail_when_the_query_is_built_naming_the_expression()
+    {
+        var error = Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter(a => a.Name.Length > 3));
+        Assert.StartsWith("Cannot translate '(a.Name.Length > 3)' to SQL.", error.Message);
+        Assert.StartsWith("Cannot translate '(Convert(a.Age, Int64) > a.Id)' to SQL.", Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter(a => a.Age > a.Id)).Message);
+        Assert.StartsWith("Cannot translate ", Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter(a => "Ada Lovelace".Contains(a.Name))).Message);
+    }
 
     private static async Task SaveGetFilterCountDelete(string alias)
     {

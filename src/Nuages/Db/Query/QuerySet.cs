@@ -18,7 +18,7 @@ namespace Nuages.Db.Query;
 public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T>, new()
 {
     private readonly string _alias;
-    private readonly ImmutableList<(FieldMeta Field, string Lookup, object? Value, bool Negated)> _where;
+    private readonly ImmutableList<WhereNode> _where;
     private readonly ImmutableList<(FieldMeta Field, bool Descending)> _order;
     private readonly int _offset;
     private readonly int? _limit;
@@ -26,7 +26,7 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     /// <summary>All rows of the model.</summary>
     protected QuerySet() : this("default", [], [], 0, null) { }
 
-    private QuerySet(string alias, ImmutableList<(FieldMeta, string, object?, bool)> where, ImmutableList<(FieldMeta, bool)> order, int offset, int? limit)
+    private QuerySet(string alias, ImmutableList<WhereNode> where, ImmutableList<(FieldMeta, bool)> order, int offset, int? limit)
     {
         _alias = alias;
         _where = where;
@@ -45,14 +45,28 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     /// <summary>Rows not matching the lookup.</summary>
     public QuerySet<T> Exclude(string lookup, object? value) => With(lookup, value, negated: true);
 
+    /// <summary>Rows for which <paramref name="predicate"/> holds: <c>a =&gt; a.Name.StartsWith("A") &amp;&amp; a.Age &gt; 3</c>, same semantics as the lookups.</summary>
+    public QuerySet<T> Filter(System.Linq.Expressions.Expression<Func<T, bool>> predicate) =>
+        new(_alias, _where.Add(LambdaTranslator.Translate(predicate, Meta)), _order, _offset, _limit);
+
+    /// <summary>Rows for which <paramref name="predicate"/> does not hold.</summary>
+    public QuerySet<T> Exclude(System.Linq.Expressions.Expression<Func<T, bool>> predicate) =>
+        new(_alias, _where.Add(new NotNode(LambdaTranslator.Translate(predicate, Meta))), _order, _offset, _limit);
+
     private QuerySet<T> With(string lookup, object? value, bool negated)
     {
+        var node = Leaf(Meta, lookup, value);
+        return new QuerySet<T>(_alias, _where.Add(negated ? new NotNode(node) : node), _order, _offset, _limit);
+    }
+
+    internal static LeafNode Leaf(ModelMeta meta, string lookup, object? value)
+    {
         var parts = lookup.Split("__");
-        var field = Meta.Field(parts[0] == "pk" ? "id" : parts[0]);
+        var field = meta.Field(parts[0] == "pk" ? "id" : parts[0]);
         var kind = parts.Length > 1 ? parts[1] : "exact";
         if (parts.Length > 2 || !Lookups.Contains(kind))
             throw new FieldError($"Unsupported lookup '{string.Join("__", parts.Skip(1))}' for {field.Column}. Supported: {string.Join(", ", Lookups)}.");
-        return new QuerySet<T>(_alias, _where.Add((field, kind, value, negated)), _order, _offset, _limit);
+        return new LeafNode(field, kind, value);
     }
 
     /// <summary>Orders by fields; <c>"-name"</c> for descending.</summary>
@@ -72,42 +86,8 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     private (string Where, List<object?> Values) CompileWhere(Backend backend)
     {
         var values = new List<object?>();
-        var sb = new StringBuilder();
-        var sqlite = backend is SqliteBackend;
-        foreach (var (field, lookup, value, negated) in _where)
-        {
-            sb.Append(sb.Length == 0 ? " WHERE " : " AND ");
-            if (negated) sb.Append("NOT ");
-            var column = Backend.Quote(field.Column);
-            string Param(object? v)
-            {
-                values.Add(ModelMeta.ToDatabase(v, sqlite));
-                return "@p" + (values.Count - 1);
-            }
-            static string Escape(object? v) => (v?.ToString() ?? "").Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
-            sb.Append('(').Append(lookup switch
-            {
-                "exact" when value is null => $"{column} IS NULL",
-                "exact" => $"{column} = {Param(value)}",
-                "iexact" => $"{column} {backend.InsensitiveLike} {Param(Escape(value))} ESCAPE '\\'",
-                "contains" => $"{column} {backend.SensitiveLike} {Param("%" + Escape(value) + "%")} ESCAPE '\\'",
-                "icontains" => $"{column} {backend.InsensitiveLike} {Param("%" + Escape(value) + "%")} ESCAPE '\\'",
-                "startswith" => $"{column} {backend.SensitiveLike} {Param(Escape(value) + "%")} ESCAPE '\\'",
-                "istartswith" => $"{column} {backend.InsensitiveLike} {Param(Escape(value) + "%")} ESCAPE '\\'",
-                "endswith" => $"{column} {backend.SensitiveLike} {Param("%" + Escape(value))} ESCAPE '\\'",
-                "iendswith" => $"{column} {backend.InsensitiveLike} {Param("%" + Escape(value))} ESCAPE '\\'",
-                "gt" => $"{column} > {Param(value)}",
-                "gte" => $"{column} >= {Param(value)}",
-                "lt" => $"{column} < {Param(value)}",
-                "lte" => $"{column} <= {Param(value)}",
-                "in" => value is IEnumerable items and not string && items.Cast<object?>().ToList() is { Count: > 0 } list
-                    ? $"{column} IN ({string.Join(", ", list.Select(Param))})"
-                    : "1 = 0",
-                "isnull" => value is true ? $"{column} IS NULL" : $"{column} IS NOT NULL",
-                _ => throw new FieldError($"Unsupported lookup '{lookup}'."),
-            }).Append(')');
-        }
-        return (sb.ToString(), values);
+        if (_where.Count == 0) return ("", values);
+        return (" WHERE " + string.Join(" AND ", _where.Select(node => node.Compile(backend, values))), values);
     }
 
     private (string Sql, List<object?> Values) CompileSelect(Backend backend, int? limitOverride = null)

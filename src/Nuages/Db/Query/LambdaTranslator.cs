@@ -1,0 +1,150 @@
+using System.Collections;
+using System.Linq.Expressions;
+using System.Reflection;
+using Nuages.Db.Models;
+
+namespace Nuages.Db.Query;
+
+/// <summary>
+/// Turns <c>a =&gt; a.Name.StartsWith("A") &amp;&amp; a.Age &gt; 3</c> into the same conditions as the string
+/// lookups: comparisons, <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, string StartsWith/EndsWith/Contains, collection
+/// Contains (IN), null tests. Anything else fails when the query is built, naming the expression.
+/// </summary>
+internal static class LambdaTranslator
+{
+    public static WhereNode Translate(LambdaExpression predicate, ModelMeta meta) => Node(predicate.Body, predicate.Parameters[0], meta);
+
+    private static WhereNode Node(Expression expression, ParameterExpression row, ModelMeta meta)
+    {
+        switch (expression)
+        {
+            case BinaryExpression { NodeType: ExpressionType.AndAlso } and:
+                return new AndNode([Node(and.Left, row, meta), Node(and.Right, row, meta)]);
+            case BinaryExpression { NodeType: ExpressionType.OrElse } or:
+                return new OrNode([Node(or.Left, row, meta), Node(or.Right, row, meta)]);
+            case UnaryExpression { NodeType: ExpressionType.Not } not:
+                return new NotNode(Node(not.Operand, row, meta));
+            case BinaryExpression { NodeType: ExpressionType.Equal or ExpressionType.NotEqual } test when test.Left.Type == typeof(bool)
+                && Condition(test.Left, test.Right, row, meta) is var (condition, constant):
+                // (a.Age < 3) == false: the condition itself, or its negation
+                return (Value(constant) is true) == (test.NodeType == ExpressionType.Equal) ? Node(condition, row, meta) : new NotNode(Node(condition, row, meta));
+            case BinaryExpression binary when Comparison(binary.NodeType) is { } lookup:
+                if (Field(binary.Left, row, meta) is { } left && !UsesRow(binary.Right, row)) return Compare(left, lookup, Value(binary.Right));
+                if (Field(binary.Right, row, meta) is { } right && !UsesRow(binary.Left, row)) return Compare(right, Mirror(lookup), Value(binary.Left));
+                break;
+            case MethodCallExpression { Method.DeclaringType: var type } call when type == typeof(string) && call.Object is { } target
+                && Field(target, row, meta) is { } text && call.Arguments.Count >= 1 && !UsesRow(call.Arguments[0], row):
+                var ignoreCase = call.Arguments.Count > 1 && Value(call.Arguments[1]) is StringComparison comparison
+                    && comparison is StringComparison.OrdinalIgnoreCase or StringComparison.CurrentCultureIgnoreCase or StringComparison.InvariantCultureIgnoreCase;
+                var prefix = ignoreCase ? "i" : "";
+                switch (call.Method.Name)
+                {
+                    case "StartsWith": return new LeafNode(text, prefix + "startswith", Value(call.Arguments[0]));
+                    case "EndsWith": return new LeafNode(text, prefix + "endswith", Value(call.Arguments[0]));
+                    case "Contains": return new LeafNode(text, prefix + "contains", Value(call.Arguments[0]));
+                }
+                break;
+            case MethodCallExpression { Method.Name: "Contains" } call when InArguments(call, row, meta) is var (field, values):
+                return new LeafNode(field, "in", values);
+            case MemberExpression member when member.Type == typeof(bool) && Field(member, row, meta) is { } flag:
+                return new LeafNode(flag, "exact", true);
+        }
+        throw new FieldError($"Cannot translate '{expression}' to SQL. Use comparisons, &&, ||, !, string StartsWith/EndsWith/Contains or a collection's Contains on the model's properties.");
+    }
+
+    /// <summary>Which side of a boolean comparison is a condition on the row (not a bare field) and which a constant.</summary>
+    private static (Expression, Expression)? Condition(Expression left, Expression right, ParameterExpression row, ModelMeta meta)
+    {
+        if (Field(left, row, meta) is null && UsesRow(left, row) && !UsesRow(right, row)) return (left, right);
+        if (Field(right, row, meta) is null && UsesRow(right, row) && !UsesRow(left, row)) return (right, left);
+        return null;
+    }
+
+    private static WhereNode Compare(FieldMeta field, string lookup, object? value) => lookup switch
+    {
+        // C#'s != keeps nulls, so a nullable column needs the IS NULL arm that SQL's <> would drop.
+        "ne" when value is null => new LeafNode(field, "isnull", false),
+        "ne" when field.Nullable => new OrNode([new NotNode(new LeafNode(field, "exact", value)), new LeafNode(field, "isnull", true)]),
+        "ne" => new NotNode(new LeafNode(field, "exact", value)),
+        _ => new LeafNode(field, lookup, value),
+    };
+
+    private static string? Comparison(ExpressionType type) => type switch
+    {
+        ExpressionType.Equal => "exact",
+        ExpressionType.NotEqual => "ne",
+        ExpressionType.GreaterThan => "gt",
+        ExpressionType.GreaterThanOrEqual => "gte",
+        ExpressionType.LessThan => "lt",
+        ExpressionType.LessThanOrEqual => "lte",
+        _ => null,
+    };
+
+    private static string Mirror(string lookup) => lookup switch { "gt" => "lt", "gte" => "lte", "lt" => "gt", "lte" => "gte", _ => lookup };
+
+    private static (FieldMeta, object?)? InArguments(MethodCallExpression call, ParameterExpression row, ModelMeta meta)
+    {
+        // list.Contains(a.Id) or Enumerable.Contains(list, a.Id)
+        var (collection, item) = call.Object is { } target ? (target, call.Arguments[0]) : (call.Arguments[0], call.Arguments[^1]);
+        collection = Unspan(collection);
+        if (Field(item, row, meta) is not { } field || UsesRow(collection, row)) return null;
+        // "abc".Contains(a.Name) is a string method, not an IN over characters.
+        return Value(collection) is IEnumerable values and not string ? (field, values) : null;
+    }
+
+    /// <summary>
+    /// C# 14 binds <c>array.Contains(x)</c> to <c>MemoryExtensions.Contains(ReadOnlySpan&lt;T&gt;, T)</c>; a span cannot be
+    /// boxed to read its items, so read the array it was made from.
+    /// </summary>
+    private static Expression Unspan(Expression expression) => expression switch
+    {
+        MethodCallExpression { Method.Name: "op_Implicit", Arguments: [var source] } call when IsSpan(call.Type) => Unspan(source),
+        UnaryExpression { NodeType: ExpressionType.Convert, Operand: var source } convert when IsSpan(convert.Type) => Unspan(source),
+        _ => expression,
+    };
+
+    private static bool IsSpan(Type type) => type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>) || type.GetGenericTypeDefinition() == typeof(Span<>));
+
+    /// <summary>The model field <paramref name="expression"/> reads (<c>a.Name</c>, through conversions), or null.</summary>
+    private static FieldMeta? Field(Expression expression, ParameterExpression row, ModelMeta meta)
+    {
+        while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert) expression = convert.Operand;
+        if (expression is MemberExpression { Member: PropertyInfo property, Expression: var owner } && owner == row)
+            return meta.Fields.FirstOrDefault(f => f.Name == property.Name);
+        return null;
+    }
+
+    private static bool UsesRow(Expression expression, ParameterExpression row)
+    {
+        var finder = new RowFinder(row);
+        finder.Visit(expression);
+        return finder.Found;
+    }
+
+    /// <summary>The value of an expression that does not involve the row: a constant, a captured variable, a computation.</summary>
+    private static object? Value(Expression expression)
+    {
+        switch (expression)
+        {
+            case ConstantExpression constant:
+                return constant.Value;
+            case MemberExpression { Expression: ConstantExpression closure, Member: FieldInfo field }:
+                return field.GetValue(closure.Value);
+            case UnaryExpression { NodeType: ExpressionType.Convert } convert when Value(convert.Operand) is var inner:
+                return inner is null ? null : Convert.ChangeType(inner, Nullable.GetUnderlyingType(convert.Type) ?? convert.Type, System.Globalization.CultureInfo.InvariantCulture);
+            default:
+                return Expression.Lambda(expression).Compile().DynamicInvoke();
+        }
+    }
+
+    private sealed class RowFinder(ParameterExpression row) : ExpressionVisitor
+    {
+        public bool Found { get; private set; }
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            if (node == row) Found = true;
+            return node;
+        }
+    }
+}
