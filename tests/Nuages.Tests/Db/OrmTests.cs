@@ -61,13 +61,13 @@ public class OrmTests
     public Task Hostile_strings_on_postgres() => HostileStrings(Prepare("postgres"));
 
     [Fact]
-    public Task Lambda_filters_on_sqlite() => LambdaFilters(Prepare("sqlite"));
+    public Task Lambda_and_Q_filters_on_sqlite() => LambdaAndQFilters(Prepare("sqlite"));
 
     [PostgresFact]
-    public Task Lambda_filters_on_postgres() => LambdaFilters(Prepare("postgres"));
+    public Task Lambda_and_Q_filters_on_postgres() => LambdaAndQFilters(Prepare("postgres"));
 
-    /// <summary>Lambdas mean what they mean in C#, and the same rows as the equivalent lookups.</summary>
-    private static async Task LambdaFilters(string alias)
+    /// <summary>Lambdas mean what they mean in C#; Q objects what they mean in Django; both select the same rows as the lookups.</summary>
+    private static async Task LambdaAndQFilters(string alias)
     {
         var joined = new DateTimeOffset(2020, 5, 1, 0, 0, 0, TimeSpan.Zero);
         await new OrmAuthor { Name = "Ada", Age = 36, Joined = joined, Token = Guid.NewGuid(), Active = true }.SaveAsync(alias);
@@ -99,6 +99,12 @@ public class OrmTests
         Assert.Empty(await Names(authors.Filter(a => Array.Empty<string>().Contains(a.Name))));
         // Lambdas and lookups combine with AND, in any order.
         Assert.Equal(["Alan"], await Names(authors.Filter("name__startswith", "A").Filter(a => a.Age > 36)));
+
+        // Q objects combine with |, & and ~, as in Django
+        Assert.Equal(["100% real", "Alan", "Barbara"], await Names(authors.Filter(new Q("age__gt", 40) | new Q("name__endswith", "ra") | new Q("name__contains", "%"))));
+        Assert.Equal(["Alan"], await Names(authors.Filter(new Q("name__startswith", "A") & ~new Q("age__lte", 36))));
+        Assert.Equal(["Ada", "Barbara"], await Names(authors.Exclude(new Q("age__gt", 40) | new Q("name__startswith", "1"))));
+        Assert.Equal(["Ada"], await Names(authors.Filter(new Q("joined__isnull", false)).Filter(a => a.Active)));
     }
 
     [Fact]
@@ -108,6 +114,8 @@ public class OrmTests
         Assert.StartsWith("Cannot translate '(a.Name.Length > 3)' to SQL.", error.Message);
         Assert.StartsWith("Cannot translate '(Convert(a.Age, Int64) > a.Id)' to SQL.", Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter(a => a.Age > a.Id)).Message);
         Assert.StartsWith("Cannot translate ", Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter(a => "Ada Lovelace".Contains(a.Name))).Message);
+        var q = new Q("name", "Ada") | new Q("nmae", "Ada"); // a Q is checked against the model it is used with
+        Assert.StartsWith("Cannot resolve keyword 'nmae' into field.", Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter(q)).Message);
     }
 
     private static async Task SaveGetFilterCountDelete(string alias)

@@ -37,13 +37,17 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
 
     internal static ModelMeta Meta => ModelMeta.For(typeof(T));
 
-    private static readonly string[] Lookups = ["exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "gt", "gte", "lt", "lte", "in", "isnull"];
-
     /// <summary>Rows matching a Django lookup: <c>Filter("name__istartswith", "a")</c>, <c>Filter("id__in", new[] { 1, 2 })</c>.</summary>
     public QuerySet<T> Filter(string lookup, object? value) => With(lookup, value, negated: false);
 
     /// <summary>Rows not matching the lookup.</summary>
     public QuerySet<T> Exclude(string lookup, object? value) => With(lookup, value, negated: true);
+
+    /// <summary>Rows matching a <see cref="Q"/>: <c>Filter(new Q("name", "Ada") | new Q("age__lt", 18))</c>.</summary>
+    public QuerySet<T> Filter(Q q) => new(_alias, _where.Add(q.Build(Meta)), _order, _offset, _limit);
+
+    /// <summary>Rows not matching the <see cref="Q"/>.</summary>
+    public QuerySet<T> Exclude(Q q) => new(_alias, _where.Add(new NotNode(q.Build(Meta))), _order, _offset, _limit);
 
     /// <summary>Rows for which <paramref name="predicate"/> holds: <c>a =&gt; a.Name.StartsWith("A") &amp;&amp; a.Age &gt; 3</c>, same semantics as the lookups.</summary>
     public QuerySet<T> Filter(System.Linq.Expressions.Expression<Func<T, bool>> predicate) =>
@@ -55,19 +59,10 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
 
     private QuerySet<T> With(string lookup, object? value, bool negated)
     {
-        var node = Leaf(Meta, lookup, value);
+        var node = LeafNode.Parse(Meta, lookup, value);
         return new QuerySet<T>(_alias, _where.Add(negated ? new NotNode(node) : node), _order, _offset, _limit);
     }
 
-    internal static LeafNode Leaf(ModelMeta meta, string lookup, object? value)
-    {
-        var parts = lookup.Split("__");
-        var field = meta.Field(parts[0] == "pk" ? "id" : parts[0]);
-        var kind = parts.Length > 1 ? parts[1] : "exact";
-        if (parts.Length > 2 || !Lookups.Contains(kind))
-            throw new FieldError($"Unsupported lookup '{string.Join("__", parts.Skip(1))}' for {field.Column}. Supported: {string.Join(", ", Lookups)}.");
-        return new LeafNode(field, kind, value);
-    }
 
     /// <summary>Orders by fields; <c>"-name"</c> for descending.</summary>
     public QuerySet<T> OrderBy(params string[] fields) => new(_alias, _where,

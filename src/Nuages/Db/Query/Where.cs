@@ -29,6 +29,19 @@ internal sealed record NotNode(WhereNode Child) : WhereNode
 /// <summary>One Django lookup on one field.</summary>
 internal sealed record LeafNode(FieldMeta Field, string Lookup, object? Value) : WhereNode
 {
+    private static readonly string[] Lookups = ["exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "gt", "gte", "lt", "lte", "in", "isnull"];
+
+    /// <summary>The node for a Django lookup string (<c>"name__istartswith"</c>); bad names fail here, naming the choices.</summary>
+    public static LeafNode Parse(ModelMeta meta, string lookup, object? value)
+    {
+        var parts = lookup.Split("__");
+        var field = meta.Field(parts[0] == "pk" ? "id" : parts[0]);
+        var kind = parts.Length > 1 ? parts[1] : "exact";
+        if (parts.Length > 2 || !Lookups.Contains(kind))
+            throw new FieldError($"Unsupported lookup '{string.Join("__", parts.Skip(1))}' for {field.Column}. Supported: {string.Join(", ", Lookups)}.");
+        return new LeafNode(field, kind, value);
+    }
+
     public override string Compile(Backend backend, List<object?> values)
     {
         var sqlite = backend is SqliteBackend;
