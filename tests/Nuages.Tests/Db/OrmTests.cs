@@ -151,6 +151,16 @@ public class OrmTests
         new OrmAuthor { Name = "Ada Again", Age = 36, Token = Guid.NewGuid() }.Save(alias);
         var many = Assert.Throws<OrmAuthor.MultipleObjectsReturned>(() => OrmAuthor.Objects.Using(alias).Get("age", 36));
         Assert.Equal("get() returned more than one OrmAuthor -- it returned 2!", many.Message);
+
+        Assert.True(OrmAuthor.Objects.Using(alias).Filter("age", 36).Exists());
+        Assert.False(await OrmAuthor.Objects.Using(alias).Filter("age", 99).ExistsAsync());
+        var sliced = Assert.Throws<InvalidOperationException>(() => OrmAuthor.Objects.Using(alias).OrderBy("id").Slice(0, 1).Delete());
+        Assert.Equal("Cannot use 'limit' or 'offset' with delete().", sliced.Message);
+        Assert.Equal(1, OrmAuthor.Objects.Using(alias).Filter("name", "Ada Again").Delete());
+        Assert.Equal(0, await OrmAuthor.Objects.Using(alias).Filter("name", "Ada Again").DeleteAsync());
+        Assert.Equal(["Ada Lovelace"], (await OrmAuthor.Objects.Using(alias).ToListAsync()).Select(a => a.Name));
+        Assert.Equal(1, await OrmAuthor.Objects.Using(alias).Filter(a => a.Age == 36).DeleteAsync());
+        Assert.False(await OrmAuthor.Objects.Using(alias).ExistsAsync());
     }
 
     /// <summary>Quotes, SQL fragments, LIKE wildcards and non-ASCII go in and come back unchanged through every lookup.</summary>

@@ -154,24 +154,46 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     }
 
     /// <summary>The number of rows.</summary>
-    public long Count()
-    {
-        AsyncSafety.ThrowIfAsync("QuerySet.Count");
-        var backend = Backend;
-        var (sql, values) = CompileCount(backend);
-        using var connection = backend.Open();
-        using var command = Command(connection, sql, values);
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public long Count() => Convert.ToInt64(Run("QuerySet.Count", CompileCount(Backend), command => command.ExecuteScalar()), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The number of rows, asynchronously.</summary>
-    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default) =>
+        Convert.ToInt64(await RunAsync(CompileCount(Backend), (command, token) => command.ExecuteScalarAsync(token), cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether any row matches, reading at most one.</summary>
+    public bool Exists() => Slice(0, 1).Count() > 0;
+
+    /// <summary>Whether any row matches, asynchronously.</summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) => await Slice(0, 1).CountAsync(cancellationToken).ConfigureAwait(false) > 0;
+
+    /// <summary>Deletes the matching rows in one statement and returns how many went (Django's delete(), without cascades yet).</summary>
+    public long Delete() => Run("QuerySet.Delete", CompileDelete(Backend), command => command.ExecuteNonQuery());
+
+    /// <summary>Deletes the matching rows asynchronously.</summary>
+    public async Task<long> DeleteAsync(CancellationToken cancellationToken = default) =>
+        await RunAsync(CompileDelete(Backend), (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false);
+
+    private (string, List<object?>) CompileDelete(Backend backend)
     {
-        var backend = Backend;
-        var (sql, values) = CompileCount(backend);
-        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, sql, values);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        // As Django: a sliced delete would depend on an order SQL does not promise.
+        if (_limit is not null || _offset > 0) throw new InvalidOperationException("Cannot use 'limit' or 'offset' with delete().");
+        var (where, values) = CompileWhere(backend);
+        return ($"DELETE FROM {Backend.Quote(Meta.Table)}{where}", values);
+    }
+
+    private TResult Run<TResult>(string method, (string Sql, List<object?> Values) query, Func<DbCommand, TResult> execute)
+    {
+        AsyncSafety.ThrowIfAsync(method);
+        using var connection = Backend.Open();
+        using var command = Command(connection, query.Sql, query.Values);
+        return execute(command);
+    }
+
+    private async Task<TResult> RunAsync<TResult>((string Sql, List<object?> Values) query, Func<DbCommand, CancellationToken, Task<TResult>> execute, CancellationToken cancellationToken)
+    {
+        await using var connection = await Backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, query.Sql, query.Values);
+        return await execute(command, cancellationToken).ConfigureAwait(false);
     }
 
     private (string, List<object?>) CompileCount(Backend backend)
