@@ -108,6 +108,40 @@ public class OrmTests
     }
 
     [Fact]
+    public Task Get_or_create_update_or_create_and_last_on_sqlite() => GetOrCreateUpdateOrCreateLast(Prepare("sqlite"));
+
+    [PostgresFact]
+    public Task Get_or_create_update_or_create_and_last_on_postgres() => GetOrCreateUpdateOrCreateLast(Prepare("postgres"));
+
+    private static async Task GetOrCreateUpdateOrCreateLast(string alias)
+    {
+        var authors = OrmAuthor.Objects.Using(alias);
+        Assert.Null(await authors.LastAsync()); // spec O-10
+        Assert.Null(authors.Last());
+
+        var (ada, created) = await authors.GetOrCreateAsync(new { Name = "Ada" }, defaults: new { Age = 36, Token = Guid.NewGuid() });
+        Assert.True(created);
+        Assert.Equal(("Ada", 36), (ada.Name, ada.Age));
+        var (again, createdAgain) = authors.GetOrCreate(new { name__iexact = "ADA" }, defaults: new { Age = 99 });
+        Assert.False(createdAgain);
+        Assert.Equal((ada.Id, 36), (again.Id, again.Age)); // defaults are not applied to a row that exists
+
+        // spec O-09: create_defaults only when creating (field=5, defaults 7, create_defaults 6 → 6), defaults when updating
+        var (grace, made) = await authors.UpdateOrCreateAsync(new { Name = "Grace", Age = 5 }, defaults: new { Age = 7 }, createDefaults: new { Age = 6 });
+        Assert.True(made);
+        Assert.Equal(6, (await authors.GetAsync("id", grace.Id)).Age);
+        var (updated, madeAgain) = authors.UpdateOrCreate(new { Name = "Grace" }, defaults: new { Age = 7L }, createDefaults: new { Age = 6 });
+        Assert.False(madeAgain);
+        Assert.Equal((grace.Id, 7), (updated.Id, (await authors.GetAsync("id", grace.Id)).Age));
+
+        Assert.Equal("Grace", (await authors.LastAsync())!.Name);
+        Assert.Equal("Ada", authors.OrderBy("-name").Last()!.Name);
+        Assert.Equal("Cannot reverse a query once a slice has been taken.", Assert.Throws<InvalidOperationException>(() => authors.Slice(0, 1).Last()).Message);
+        Assert.StartsWith("Cannot resolve keyword 'nmae' into field.", (await Assert.ThrowsAsync<FieldError>(() => authors.GetOrCreateAsync(new { Nmae = "x" }))).Message);
+        Assert.Equal(2, await authors.CountAsync());
+    }
+
+    [Fact]
     public void Untranslatable_lambdas_fail_when_the_query_is_built_naming_the_expression()
     {
         var error = Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter(a => a.Name.Length > 3));

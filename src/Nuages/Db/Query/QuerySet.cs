@@ -214,6 +214,80 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     public async Task<T?> FirstAsync(CancellationToken cancellationToken = default) =>
         (await (_order.Count > 0 ? this : OrderBy("id")).Slice(0, 1).ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
+    /// <summary>The last row (by the ordering reversed, else by primary key descending), or null when there is none (spec O-10).</summary>
+    public T? Last() => Reversed().Slice(0, 1).ToList().FirstOrDefault();
+
+    /// <summary>The last row, asynchronously, or null.</summary>
+    public async Task<T?> LastAsync(CancellationToken cancellationToken = default) =>
+        (await Reversed().Slice(0, 1).ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    private QuerySet<T> Reversed()
+    {
+        if (_limit is not null || _offset > 0) throw new InvalidOperationException("Cannot reverse a query once a slice has been taken.");
+        var order = _order.Count > 0 ? _order : [(Meta.Pk, false)];
+        return new(_alias, _where, [.. order.Select(o => (o.Field, !o.Descending))], _offset, _limit);
+    }
+
+    /// <summary>
+    /// The row matching every property of <paramref name="match"/> (<c>new { Name = "Ada" }</c>; <c>name__iexact</c> works
+    /// too), or a new row made from <paramref name="match"/>'s plain fields and <paramref name="defaults"/>, saved.
+    /// </summary>
+    public (T Object, bool Created) GetOrCreate(object match, object? defaults = null)
+    {
+        var found = Matching(match).Slice(0, 21).ToList();
+        if (found.Count > 0) return (Single(found), false);
+        return (Create(Assign(Assign(new T(), match), defaults)), true);
+    }
+
+    /// <summary>GetOrCreate, asynchronously.</summary>
+    public async Task<(T Object, bool Created)> GetOrCreateAsync(object match, object? defaults = null, CancellationToken cancellationToken = default)
+    {
+        var found = await Matching(match).Slice(0, 21).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (found.Count > 0) return (Single(found), false);
+        return (await CreateAsync(Assign(Assign(new T(), match), defaults), cancellationToken).ConfigureAwait(false), true);
+    }
+
+    /// <summary>
+    /// Updates the row matching <paramref name="match"/> with <paramref name="defaults"/>, or creates one from
+    /// <paramref name="match"/> and <paramref name="createDefaults"/> (<paramref name="defaults"/> when that is null), spec O-09.
+    /// </summary>
+    public (T Object, bool Created) UpdateOrCreate(object match, object? defaults = null, object? createDefaults = null)
+    {
+        var found = Matching(match).Slice(0, 21).ToList();
+        if (found.Count == 0) return (Create(Assign(Assign(new T(), match), createDefaults ?? defaults)), true);
+        var row = Assign(Single(found), defaults);
+        row.Save(_alias);
+        return (row, false);
+    }
+
+    /// <summary>UpdateOrCreate, asynchronously.</summary>
+    public async Task<(T Object, bool Created)> UpdateOrCreateAsync(object match, object? defaults = null, object? createDefaults = null, CancellationToken cancellationToken = default)
+    {
+        var found = await Matching(match).Slice(0, 21).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0) return (await CreateAsync(Assign(Assign(new T(), match), createDefaults ?? defaults), cancellationToken).ConfigureAwait(false), true);
+        var row = Assign(Single(found), defaults);
+        await row.SaveAsync(_alias, cancellationToken).ConfigureAwait(false);
+        return (row, false);
+    }
+
+    /// <summary>Django's keyword arguments as an anonymous object's properties, by column name (<c>Name</c> or <c>name</c>).</summary>
+    private static IEnumerable<(string Name, object? Value)> Arguments(object? values) =>
+        values is null ? [] : values.GetType().GetProperties().Select(p => (ModelMeta.SnakeCase(p.Name), p.GetValue(values)));
+
+    private QuerySet<T> Matching(object match) => Arguments(match).Aggregate(this, (query, argument) => query.Filter(argument.Name, argument.Value));
+
+    /// <summary>Sets the fields named by <paramref name="values"/>; lookups (<c>name__iexact</c>) only select, as in Django.</summary>
+    private static T Assign(T row, object? values)
+    {
+        foreach (var (name, value) in Arguments(values))
+        {
+            if (name.Contains("__", StringComparison.Ordinal)) continue;
+            var field = Meta.Field(name == "pk" ? "id" : name);
+            field.Set(row, value is IConvertible && value.GetType() != field.Type ? Convert.ChangeType(value, field.Type, System.Globalization.CultureInfo.InvariantCulture) : value);
+        }
+        return row;
+    }
+
     /// <summary>The one row matching the lookup; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
     public T Get(string lookup, object? value) => Single(Filter(lookup, value).Slice(0, 21).ToList());
 
