@@ -142,6 +142,33 @@ public class OrmTests
     }
 
     [Fact]
+    public Task Update_and_refresh_from_db_on_sqlite() => UpdateAndRefresh(Prepare("sqlite"));
+
+    [PostgresFact]
+    public Task Update_and_refresh_from_db_on_postgres() => UpdateAndRefresh(Prepare("postgres"));
+
+    private static async Task UpdateAndRefresh(string alias)
+    {
+        var authors = OrmAuthor.Objects.Using(alias);
+        var ada = await authors.CreateAsync(new OrmAuthor { Name = "Ada", Age = 36, Active = true, Token = Guid.NewGuid() });
+        var alan = authors.Create(new OrmAuthor { Name = "Alan", Age = 41, Active = true, Token = Guid.NewGuid() });
+
+        Assert.Equal(1, await authors.Filter(a => a.Age > 40).UpdateAsync(new { Active = false, Name = "Alan M. Turing" }));
+        Assert.Equal(2, authors.Update(new { Age = 50 }));
+        Assert.Equal(0, authors.Update(new { }));
+        Assert.Equal("Cannot update a query once a slice has been taken.", Assert.Throws<InvalidOperationException>(() => authors.Slice(0, 1).Update(new { Age = 1 })).Message);
+        Assert.Equal("Cannot update the primary key of OrmAuthor with update().", Assert.Throws<FieldError>(() => authors.Update(new { Id = 5 })).Message);
+
+        Assert.Equal(("Alan", 41, true), (alan.Name, alan.Age, alan.Active)); // update() leaves loaded instances alone
+        await alan.RefreshFromDbAsync(alias); // spec O-11
+        Assert.Equal(("Alan M. Turing", 50, false), (alan.Name, alan.Age, alan.Active));
+        ada.RefreshFromDb(alias, fromQueryset: authors.Filter(a => a.Active));
+        Assert.Equal(50, ada.Age);
+        // spec O-12: a from_queryset that excludes the row raises DoesNotExist
+        await Assert.ThrowsAsync<OrmAuthor.DoesNotExist>(() => alan.RefreshFromDbAsync(alias, fromQueryset: authors.Filter(a => a.Active)));
+    }
+
+    [Fact]
     public void Untranslatable_lambdas_fail_when_the_query_is_built_naming_the_expression()
     {
         var error = Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter(a => a.Name.Length > 3));

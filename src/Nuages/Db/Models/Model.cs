@@ -67,6 +67,22 @@ public abstract class Model<T> where T : Model<T>, new()
         return ($"UPDATE {table} SET {sets} WHERE {Backend.Quote("id")} = @p{values.Count - 1}", values);
     }
 
+    /// <summary>
+    /// Reloads every field from the database (Django's refresh_from_db); with <paramref name="fromQueryset"/>, through that
+    /// query, so a row it excludes raises <see cref="DoesNotExist"/> (spec O-11, O-12).
+    /// </summary>
+    public void RefreshFromDb(string @using = "default", QuerySet<T>? fromQueryset = null) =>
+        CopyFrom((fromQueryset ?? Objects.Using(@using)).Get("id", Id));
+
+    /// <summary>RefreshFromDb, asynchronously.</summary>
+    public async Task RefreshFromDbAsync(string @using = "default", QuerySet<T>? fromQueryset = null, CancellationToken cancellationToken = default) =>
+        CopyFrom(await (fromQueryset ?? Objects.Using(@using)).GetAsync("id", Id, cancellationToken).ConfigureAwait(false));
+
+    private void CopyFrom(T fresh)
+    {
+        foreach (var field in Meta.Fields) field.Set(this, field.Get(fresh));
+    }
+
     /// <summary>Deletes the row.</summary>
     public void Delete(string @using = "default")
     {

@@ -78,9 +78,9 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
 
     internal string Alias => _alias;
 
-    private (string Where, List<object?> Values) CompileWhere(Backend backend)
+    private (string Where, List<object?> Values) CompileWhere(Backend backend, List<object?>? values = null)
     {
-        var values = new List<object?>();
+        values ??= [];
         if (_where.Count == 0) return ("", values);
         return (" WHERE " + string.Join(" AND ", _where.Select(node => node.Compile(backend, values))), values);
     }
@@ -179,6 +179,36 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         if (_limit is not null || _offset > 0) throw new InvalidOperationException("Cannot use 'limit' or 'offset' with delete().");
         var (where, values) = CompileWhere(backend);
         return ($"DELETE FROM {Backend.Quote(Meta.Table)}{where}", values);
+    }
+
+    /// <summary>
+    /// Sets the fields named by <paramref name="changes"/> (<c>new { Active = false }</c>) on every matching row in one
+    /// UPDATE and returns how many matched; no model is loaded or saved (Django's update()).
+    /// </summary>
+    public long Update(object changes) => CompileUpdate(Backend, changes) is { } update ? Run("QuerySet.Update", update, command => command.ExecuteNonQuery()) : 0;
+
+    /// <summary>Update, asynchronously.</summary>
+    public async Task<long> UpdateAsync(object changes, CancellationToken cancellationToken = default) =>
+        CompileUpdate(Backend, changes) is { } update
+            ? await RunAsync(update, (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false)
+            : 0;
+
+    private (string, List<object?>)? CompileUpdate(Backend backend, object changes)
+    {
+        if (_limit is not null || _offset > 0) throw new InvalidOperationException("Cannot update a query once a slice has been taken.");
+        var sqlite = backend is SqliteBackend;
+        var values = new List<object?>();
+        var sets = new List<string>();
+        foreach (var (name, value) in Arguments(changes))
+        {
+            var field = Meta.Field(name);
+            if (field == Meta.Pk) throw new FieldError($"Cannot update the primary key of {typeof(T).Name} with update().");
+            values.Add(ModelMeta.ToDatabase(Coerce(field, value), sqlite));
+            sets.Add($"{Backend.Quote(field.Column)} = @p{values.Count - 1}");
+        }
+        if (sets.Count == 0) return null; // as Django: nothing to set, no query
+        var (where, _) = CompileWhere(backend, values);
+        return ($"UPDATE {Backend.Quote(Meta.Table)} SET {string.Join(", ", sets)}{where}", values);
     }
 
     private TResult Run<TResult>(string method, (string Sql, List<object?> Values) query, Func<DbCommand, TResult> execute)
@@ -283,10 +313,14 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         {
             if (name.Contains("__", StringComparison.Ordinal)) continue;
             var field = Meta.Field(name == "pk" ? "id" : name);
-            field.Set(row, value is IConvertible && value.GetType() != field.Type ? Convert.ChangeType(value, field.Type, System.Globalization.CultureInfo.InvariantCulture) : value);
+            field.Set(row, Coerce(field, value));
         }
         return row;
     }
+
+    /// <summary>An int given for a long field (and the like) becomes the field's type, as Python would not notice.</summary>
+    private static object? Coerce(FieldMeta field, object? value) =>
+        value is IConvertible && value.GetType() != field.Type ? Convert.ChangeType(value, field.Type, System.Globalization.CultureInfo.InvariantCulture) : value;
 
     /// <summary>The one row matching the lookup; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
     public T Get(string lookup, object? value) => Single(Filter(lookup, value).Slice(0, 21).ToList());
