@@ -108,12 +108,12 @@ public class OrmTests
     }
 
     [Fact]
-    public Task Get_or_create_update_or_create_and_last_on_sqlite() => GetOrCreateUpdateOrCreateLast(Prepare("sqlite"));
+    public Task Get_or_create_last_latest_in_bulk_contains_on_sqlite() => RowLookups(Prepare("sqlite"));
 
     [PostgresFact]
-    public Task Get_or_create_update_or_create_and_last_on_postgres() => GetOrCreateUpdateOrCreateLast(Prepare("postgres"));
+    public Task Get_or_create_last_latest_in_bulk_contains_on_postgres() => RowLookups(Prepare("postgres"));
 
-    private static async Task GetOrCreateUpdateOrCreateLast(string alias)
+    private static async Task RowLookups(string alias)
     {
         var authors = OrmAuthor.Objects.Using(alias);
         Assert.Null(await authors.LastAsync()); // spec O-10
@@ -139,6 +139,21 @@ public class OrmTests
         Assert.Equal("Cannot reverse a query once a slice has been taken.", Assert.Throws<InvalidOperationException>(() => authors.Slice(0, 1).Last()).Message);
         Assert.StartsWith("Cannot resolve keyword 'nmae' into field.", (await Assert.ThrowsAsync<FieldError>(() => authors.GetOrCreateAsync(new { Nmae = "x" }))).Message);
         Assert.Equal(2, await authors.CountAsync());
+
+        Assert.Equal("Grace", (await authors.LatestAsync(["id"])).Name);
+        Assert.Equal("Ada", authors.Latest("age", "name").Name); // Ada is 36, Grace 7
+        Assert.Equal("Grace", authors.Latest("-age").Name);
+        Assert.Equal("Grace", (await authors.EarliestAsync(["age"])).Name);
+        Assert.Throws<OrmAuthor.DoesNotExist>(() => authors.Filter("age__gt", 100).Earliest("age"));
+        Assert.StartsWith("earliest() and latest() require either fields", Assert.Throws<ArgumentException>(() => authors.Latest()).Message);
+        var bulk = await authors.InBulkAsync([ada.Id, 12345]);
+        Assert.Equal([ada.Id], bulk.Keys);
+        Assert.Equal("Ada", bulk[ada.Id].Name);
+        Assert.Equal(2, authors.InBulk().Count);
+        Assert.True(await authors.Filter(a => a.Age > 10).ContainsAsync(ada));
+        Assert.False(authors.Filter(a => a.Age < 10).Contains(ada));
+        Assert.Equal("QuerySet.contains() cannot be used on unsaved objects.", Assert.Throws<ArgumentException>(() => authors.Contains(new OrmAuthor())).Message);
+        Assert.Equal("Cannot filter a query once a slice has been taken.", Assert.Throws<InvalidOperationException>(() => authors.Slice(0, 1).Filter("age", 6)).Message);
     }
 
     [Fact]

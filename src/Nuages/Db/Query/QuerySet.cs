@@ -44,23 +44,28 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     public QuerySet<T> Exclude(string lookup, object? value) => With(lookup, value, negated: true);
 
     /// <summary>Rows matching a <see cref="Q"/>: <c>Filter(new Q("name", "Ada") | new Q("age__lt", 18))</c>.</summary>
-    public QuerySet<T> Filter(Q q) => new(_alias, _where.Add(q.Build(Meta)), _order, _offset, _limit);
+    public QuerySet<T> Filter(Q q) => Where(q.Build(Meta));
 
     /// <summary>Rows not matching the <see cref="Q"/>.</summary>
-    public QuerySet<T> Exclude(Q q) => new(_alias, _where.Add(new NotNode(q.Build(Meta))), _order, _offset, _limit);
+    public QuerySet<T> Exclude(Q q) => Where(new NotNode(q.Build(Meta)));
 
     /// <summary>Rows for which <paramref name="predicate"/> holds: <c>a =&gt; a.Name.StartsWith("A") &amp;&amp; a.Age &gt; 3</c>, same semantics as the lookups.</summary>
-    public QuerySet<T> Filter(System.Linq.Expressions.Expression<Func<T, bool>> predicate) =>
-        new(_alias, _where.Add(LambdaTranslator.Translate(predicate, Meta)), _order, _offset, _limit);
+    public QuerySet<T> Filter(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => Where(LambdaTranslator.Translate(predicate, Meta));
 
     /// <summary>Rows for which <paramref name="predicate"/> does not hold.</summary>
-    public QuerySet<T> Exclude(System.Linq.Expressions.Expression<Func<T, bool>> predicate) =>
-        new(_alias, _where.Add(new NotNode(LambdaTranslator.Translate(predicate, Meta))), _order, _offset, _limit);
+    public QuerySet<T> Exclude(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => Where(new NotNode(LambdaTranslator.Translate(predicate, Meta)));
 
     private QuerySet<T> With(string lookup, object? value, bool negated)
     {
         var node = LeafNode.Parse(Meta, lookup, value);
-        return new QuerySet<T>(_alias, _where.Add(negated ? new NotNode(node) : node), _order, _offset, _limit);
+        return Where(negated ? new NotNode(node) : node);
+    }
+
+    private QuerySet<T> Where(WhereNode node)
+    {
+        // SQL filters before it limits: a filter after a slice would silently mean something else, so Django refuses it.
+        if (_limit is not null || _offset > 0) throw new InvalidOperationException("Cannot filter a query once a slice has been taken.");
+        return new QuerySet<T>(_alias, _where.Add(node), _order, _offset, _limit);
     }
 
 
@@ -257,6 +262,44 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         var order = _order.Count > 0 ? _order : [(Meta.Pk, false)];
         return new(_alias, _where, [.. order.Select(o => (o.Field, !o.Descending))], _offset, _limit);
     }
+
+    /// <summary>The row with the greatest value of <paramref name="fields"/> (<c>"-f"</c> for the least); throws <see cref="Model{T}.DoesNotExist"/> when there is none.</summary>
+    public T Latest(params string[] fields) => Single(ByLatest(fields, latest: true).ToList());
+
+    /// <summary>Latest, asynchronously.</summary>
+    public async Task<T> LatestAsync(string[] fields, CancellationToken cancellationToken = default) =>
+        Single(await ByLatest(fields, latest: true).ToListAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The row with the least value of <paramref name="fields"/>; throws <see cref="Model{T}.DoesNotExist"/> when there is none.</summary>
+    public T Earliest(params string[] fields) => Single(ByLatest(fields, latest: false).ToList());
+
+    /// <summary>Earliest, asynchronously.</summary>
+    public async Task<T> EarliestAsync(string[] fields, CancellationToken cancellationToken = default) =>
+        Single(await ByLatest(fields, latest: false).ToListAsync(cancellationToken).ConfigureAwait(false));
+
+    private QuerySet<T> ByLatest(string[] fields, bool latest)
+    {
+        // Nuages models have no Meta.get_latest_by, so the fields are required, as Django requires one or the other.
+        if (fields.Length == 0) throw new ArgumentException("earliest() and latest() require either fields as positional arguments or 'get_latest_by' in the model's Meta.");
+        if (_limit is not null || _offset > 0) throw new InvalidOperationException("Cannot change a query once a slice has been taken.");
+        var order = fields.Select(f => (Meta.Field(f.TrimStart('-')), f.StartsWith('-') != latest)).ToImmutableList();
+        return new QuerySet<T>(_alias, _where, order, 0, null).Slice(0, 1);
+    }
+
+    /// <summary>The rows whose primary keys are in <paramref name="ids"/> (all rows when null), by primary key (Django's in_bulk).</summary>
+    public Dictionary<long, T> InBulk(IEnumerable<long>? ids = null) => (ids is null ? this : Filter("id__in", ids.ToList())).ToList().ToDictionary(row => row.Id);
+
+    /// <summary>InBulk, asynchronously.</summary>
+    public async Task<Dictionary<long, T>> InBulkAsync(IEnumerable<long>? ids = null, CancellationToken cancellationToken = default) =>
+        (await (ids is null ? this : Filter("id__in", ids.ToList())).ToListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(row => row.Id);
+
+    /// <summary>Whether <paramref name="row"/> is among the matching rows, asked of the database rather than by loading them.</summary>
+    public bool Contains(T row) => Filter("id", SavedId(row)).Exists();
+
+    /// <summary>Contains, asynchronously.</summary>
+    public Task<bool> ContainsAsync(T row, CancellationToken cancellationToken = default) => Filter("id", SavedId(row)).ExistsAsync(cancellationToken);
+
+    private static long SavedId(T row) => row.Id != 0 ? row.Id : throw new ArgumentException("QuerySet.contains() cannot be used on unsaved objects.");
 
     /// <summary>
     /// The row matching every property of <paramref name="match"/> (<c>new { Name = "Ada" }</c>; <c>name__iexact</c> works
