@@ -184,6 +184,33 @@ public class OrmTests
     }
 
     [Fact]
+    public Task Bulk_create_on_sqlite() => BulkCreate(Prepare("sqlite"));
+
+    [PostgresFact]
+    public Task Bulk_create_on_postgres() => BulkCreate(Prepare("postgres"));
+
+    private static async Task BulkCreate(string alias)
+    {
+        var authors = OrmAuthor.Objects.Using(alias);
+        var made = await authors.BulkCreateAsync(Enumerable.Range(0, 25).Select(i => new OrmAuthor { Name = $"author {i:D2}", Age = i, Token = Guid.NewGuid() }), batchSize: 10);
+        Assert.Equal(25, made.Count);
+        Assert.Equal(25, made.Select(a => a.Id).Distinct().Count());
+        foreach (var author in made) Assert.Equal(author.Age, (await authors.GetAsync("id", author.Id)).Age); // each id names its own row
+        // more rows than one statement's parameters allow on SQLite (7000 rows × 5 columns = 35000 > 32766): split into batches
+        var many = authors.BulkCreate(Enumerable.Range(0, 7000).Select(i => new OrmAuthor { Name = "bulk", Age = i, Token = Guid.NewGuid() }));
+        Assert.Equal(7025, await authors.CountAsync());
+        Assert.Equal(6999, (await authors.GetAsync("id", many[^1].Id)).Age);
+        // all rows or none: the NULL name in the last batch undoes the batches before it
+        OrmAuthor[] doomed = [new() { Name = "a" }, new() { Name = "b" }, new() { Name = "c" }, new() { Name = null! }];
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => authors.BulkCreateAsync(doomed, batchSize: 2));
+        Assert.Equal(7025, await authors.CountAsync());
+        Assert.All(doomed, row => Assert.Equal(0, row.Id));
+        Assert.Empty(authors.BulkCreate([]));
+        Assert.StartsWith("bulk_create() inserts new rows; OrmAuthor", Assert.Throws<ArgumentException>(() => authors.BulkCreate([made[0]])).Message);
+        Assert.Equal("Batch size must be a positive integer.", (await Assert.ThrowsAsync<ArgumentException>(() => authors.BulkCreateAsync([new OrmAuthor()], batchSize: 0))).Message);
+    }
+
+    [Fact]
     public void Untranslatable_lambdas_fail_when_the_query_is_built_naming_the_expression()
     {
         var error = Assert.Throws<FieldError>(() => OrmAuthor.Objects.Filter(a => a.Name.Length > 3));

@@ -302,6 +302,85 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     private static long SavedId(T row) => row.Id != 0 ? row.Id : throw new ArgumentException("QuerySet.contains() cannot be used on unsaved objects.");
 
     /// <summary>
+    /// Inserts <paramref name="rows"/> with one multi-row INSERT per batch and sets their ids (Django's bulk_create).
+    /// Batches stay under the engine's parameter limit; <paramref name="batchSize"/> makes them smaller.
+    /// </summary>
+    public List<T> BulkCreate(IEnumerable<T> rows, int? batchSize = null)
+    {
+        AsyncSafety.ThrowIfAsync("QuerySet.BulkCreate");
+        var list = rows.ToList();
+        var batches = InsertBatches(Backend, list, batchSize).ToList();
+        if (batches.Count == 0) return list;
+        var ids = new List<long>(list.Count);
+        using var connection = Backend.Open();
+        using var transaction = connection.BeginTransaction(); // all rows or none, as Django's atomic bulk_create
+        foreach (var (sql, values) in batches)
+        {
+            using var command = Command(connection, sql, values);
+            command.Transaction = transaction;
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) ids.Add(reader.GetInt64(0));
+        }
+        CheckIds(list, ids);
+        transaction.Commit();
+        return WithIds(list, ids);
+    }
+
+    /// <summary>BulkCreate, asynchronously.</summary>
+    public async Task<List<T>> BulkCreateAsync(IEnumerable<T> rows, int? batchSize = null, CancellationToken cancellationToken = default)
+    {
+        var list = rows.ToList();
+        var batches = InsertBatches(Backend, list, batchSize).ToList();
+        if (batches.Count == 0) return list;
+        var ids = new List<long>(list.Count);
+        await using var connection = await Backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (sql, values) in batches)
+        {
+            await using var command = Command(connection, sql, values);
+            command.Transaction = transaction;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) ids.Add(reader.GetInt64(0));
+        }
+        CheckIds(list, ids);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return WithIds(list, ids);
+    }
+
+    private static void CheckIds(List<T> rows, List<long> ids)
+    {
+        if (ids.Count != rows.Count) throw new InvalidOperationException($"The database returned {ids.Count} ids for {rows.Count} inserted rows; nothing was inserted.");
+    }
+
+    /// <summary>Ids go on the rows only once the transaction committed, so a failed insert leaves them unsaved.</summary>
+    private static List<T> WithIds(List<T> rows, List<long> ids)
+    {
+        for (var i = 0; i < rows.Count; i++) rows[i].Id = ids[i];
+        return rows;
+    }
+
+    private static IEnumerable<(string Sql, List<object?> Values)> InsertBatches(Backend backend, List<T> rows, int? batchSize)
+    {
+        if (batchSize is <= 0) throw new ArgumentException("Batch size must be a positive integer.");
+        if (rows.FirstOrDefault(r => r.Id != 0) is { } saved) throw new ArgumentException($"bulk_create() inserts new rows; {typeof(T).Name} {saved.Id} is already saved.");
+        var sqlite = backend is SqliteBackend;
+        var fields = Meta.Fields.Where(f => f != Meta.Pk).ToList();
+        // SQLite allows 32766 parameters per statement, PostgreSQL 65535.
+        var limit = Math.Max(1, (sqlite ? 32766 : 65535) / Math.Max(1, fields.Count));
+        var columns = string.Join(", ", fields.Select(f => Backend.Quote(f.Column)));
+        foreach (var batch in rows.Chunk(Math.Min(limit, batchSize ?? int.MaxValue)))
+        {
+            var values = new List<object?>(batch.Length * fields.Count);
+            var tuples = new List<string>(batch.Length);
+            foreach (var row in batch)
+            {
+                tuples.Add("(" + string.Join(", ", fields.Select(f => { values.Add(ModelMeta.ToDatabase(f.Get(row), sqlite)); return "@p" + (values.Count - 1); })) + ")");
+            }
+            yield return ($"INSERT INTO {Backend.Quote(Meta.Table)} ({columns}) VALUES {string.Join(", ", tuples)} RETURNING {Backend.Quote(Meta.Pk.Column)}", values);
+        }
+    }
+
+    /// <summary>
     /// The row matching every property of <paramref name="match"/> (<c>new { Name = "Ada" }</c>; <c>name__iexact</c> works
     /// too), or a new row made from <paramref name="match"/>'s plain fields and <paramref name="defaults"/>, saved.
     /// </summary>
