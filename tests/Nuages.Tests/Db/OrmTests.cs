@@ -44,7 +44,7 @@ public class OrmTests
             s.Databases = databases;
         });
         Schema.Migrate([typeof(OrmAuthor)], alias);
-        foreach (var row in OrmAuthor.Objects.Using(alias).ToList()) row.Delete(alias);
+        OrmAuthor.Objects.Using(alias).Delete();
         return alias;
     }
 
@@ -184,10 +184,10 @@ public class OrmTests
     }
 
     [Fact]
-    public Task Bulk_create_on_sqlite() => BulkCreate(Prepare("sqlite"));
+    public Task Bulk_create_and_update_on_sqlite() => BulkCreate(Prepare("sqlite"));
 
     [PostgresFact]
-    public Task Bulk_create_on_postgres() => BulkCreate(Prepare("postgres"));
+    public Task Bulk_create_and_update_on_postgres() => BulkCreate(Prepare("postgres"));
 
     private static async Task BulkCreate(string alias)
     {
@@ -196,7 +196,7 @@ public class OrmTests
         Assert.Equal(25, made.Count);
         Assert.Equal(25, made.Select(a => a.Id).Distinct().Count());
         foreach (var author in made) Assert.Equal(author.Age, (await authors.GetAsync("id", author.Id)).Age); // each id names its own row
-        // more rows than one statement's parameters allow on SQLite (7000 rows × 5 columns = 35000 > 32766): split into batches
+        // more rows than one statement's parameters allow (7000 rows × 5 columns = 35000 > SQLite's 32766): split into batches
         var many = authors.BulkCreate(Enumerable.Range(0, 7000).Select(i => new OrmAuthor { Name = "bulk", Age = i, Token = Guid.NewGuid() }));
         Assert.Equal(7025, await authors.CountAsync());
         Assert.Equal(6999, (await authors.GetAsync("id", many[^1].Id)).Age);
@@ -205,6 +205,20 @@ public class OrmTests
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => authors.BulkCreateAsync(doomed, batchSize: 2));
         Assert.Equal(7025, await authors.CountAsync());
         Assert.All(doomed, row => Assert.Equal(0, row.Id));
+
+        // BulkUpdate writes only the named fields, including NULLs, and counts the rows it matched
+        foreach (var author in made) { author.Age += 100; author.Joined = author.Age % 2 == 0 ? null : new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero); author.Name = "not written"; }
+        Assert.Equal(25, await authors.BulkUpdateAsync(made, ["age", "joined"], batchSize: 7));
+        foreach (var author in made)
+        {
+            var stored = await authors.GetAsync("id", author.Id);
+            Assert.Equal((author.Age, author.Joined, $"author {author.Age - 100:D2}"), (stored.Age, stored.Joined, stored.Name));
+        }
+        Assert.Equal(7000, authors.BulkUpdate(many, ["active"]));
+        Assert.Equal(0, authors.BulkUpdate([], ["age"]));
+        Assert.Equal("Field names must be given to bulk_update().", Assert.Throws<ArgumentException>(() => authors.BulkUpdate(made, [])).Message);
+        Assert.Equal("bulk_update() cannot be used with primary key fields.", Assert.Throws<ArgumentException>(() => authors.BulkUpdate(made, ["id"])).Message);
+        Assert.Equal("All bulk_update() objects must have a primary key set.", Assert.Throws<ArgumentException>(() => authors.BulkUpdate([new OrmAuthor()], ["age"])).Message);
         Assert.Empty(authors.BulkCreate([]));
         Assert.StartsWith("bulk_create() inserts new rows; OrmAuthor", Assert.Throws<ArgumentException>(() => authors.BulkCreate([made[0]])).Message);
         Assert.Equal("Batch size must be a positive integer.", (await Assert.ThrowsAsync<ArgumentException>(() => authors.BulkCreateAsync([new OrmAuthor()], batchSize: 0))).Message);

@@ -309,20 +309,12 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     {
         AsyncSafety.ThrowIfAsync("QuerySet.BulkCreate");
         var list = rows.ToList();
-        var batches = InsertBatches(Backend, list, batchSize).ToList();
-        if (batches.Count == 0) return list;
         var ids = new List<long>(list.Count);
-        using var connection = Backend.Open();
-        using var transaction = connection.BeginTransaction(); // all rows or none, as Django's atomic bulk_create
-        foreach (var (sql, values) in batches)
+        InTransaction(InsertBatches(Backend, list, batchSize).ToList(), command =>
         {
-            using var command = Command(connection, sql, values);
-            command.Transaction = transaction;
             using var reader = command.ExecuteReader();
             while (reader.Read()) ids.Add(reader.GetInt64(0));
-        }
-        CheckIds(list, ids);
-        transaction.Commit();
+        }, () => CheckIds(list, ids));
         return WithIds(list, ids);
     }
 
@@ -330,22 +322,101 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     public async Task<List<T>> BulkCreateAsync(IEnumerable<T> rows, int? batchSize = null, CancellationToken cancellationToken = default)
     {
         var list = rows.ToList();
-        var batches = InsertBatches(Backend, list, batchSize).ToList();
-        if (batches.Count == 0) return list;
         var ids = new List<long>(list.Count);
+        await InTransactionAsync(InsertBatches(Backend, list, batchSize).ToList(), async (command, token) =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) ids.Add(reader.GetInt64(0));
+        }, () => CheckIds(list, ids), cancellationToken).ConfigureAwait(false);
+        return WithIds(list, ids);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="fields"/> (column names) of saved <paramref name="rows"/> with one UPDATE … FROM (VALUES …) per batch,
+    /// all in one transaction, and returns how many rows matched (Django's bulk_update).
+    /// </summary>
+    public long BulkUpdate(IEnumerable<T> rows, string[] fields, int? batchSize = null)
+    {
+        AsyncSafety.ThrowIfAsync("QuerySet.BulkUpdate");
+        long updated = 0;
+        InTransaction(UpdateBatches(Backend, rows.ToList(), fields, batchSize).ToList(), command => updated += command.ExecuteNonQuery(), null);
+        return updated;
+    }
+
+    /// <summary>BulkUpdate, asynchronously.</summary>
+    public async Task<long> BulkUpdateAsync(IEnumerable<T> rows, string[] fields, int? batchSize = null, CancellationToken cancellationToken = default)
+    {
+        long updated = 0;
+        await InTransactionAsync(UpdateBatches(Backend, rows.ToList(), fields, batchSize).ToList(),
+            async (command, token) => updated += await command.ExecuteNonQueryAsync(token).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    /// <summary>Runs every statement in one transaction, all or nothing, as Django's bulk methods run in atomic().</summary>
+    private void InTransaction(List<(string Sql, List<object?> Values)> statements, Action<DbCommand> execute, Action? beforeCommit)
+    {
+        if (statements.Count == 0) return;
+        using var connection = Backend.Open();
+        using var transaction = connection.BeginTransaction();
+        foreach (var (sql, values) in statements)
+        {
+            using var command = Command(connection, sql, values);
+            command.Transaction = transaction;
+            execute(command);
+        }
+        beforeCommit?.Invoke();
+        transaction.Commit();
+    }
+
+    private async Task InTransactionAsync(List<(string Sql, List<object?> Values)> statements, Func<DbCommand, CancellationToken, Task> execute, Action? beforeCommit, CancellationToken cancellationToken)
+    {
+        if (statements.Count == 0) return;
         await using var connection = await Backend.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (sql, values) in batches)
+        foreach (var (sql, values) in statements)
         {
             await using var command = Command(connection, sql, values);
             command.Transaction = transaction;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) ids.Add(reader.GetInt64(0));
+            await execute(command, cancellationToken).ConfigureAwait(false);
         }
-        CheckIds(list, ids);
+        beforeCommit?.Invoke();
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return WithIds(list, ids);
     }
+
+    private static IEnumerable<(string Sql, List<object?> Values)> UpdateBatches(Backend backend, List<T> rows, string[] fieldNames, int? batchSize)
+    {
+        if (batchSize is <= 0) throw new ArgumentException("Batch size must be a positive integer.");
+        if (fieldNames.Length == 0) throw new ArgumentException("Field names must be given to bulk_update().");
+        var fields = fieldNames.Select(Meta.Field).ToList();
+        if (fields.Contains(Meta.Pk)) throw new ArgumentException("bulk_update() cannot be used with primary key fields.");
+        if (rows.Any(r => r.Id == 0)) throw new ArgumentException("All bulk_update() objects must have a primary key set.");
+        var sqlite = backend is SqliteBackend;
+        var limit = Math.Max(1, MaxParameters(sqlite) / (fields.Count + 1));
+        // Joining a VALUES list keeps the cost linear in the rows, where Django's CASE WHEN per row is quadratic;
+        // both engines name a VALUES list's columns column1, column2, …
+        var sets = string.Join(", ", fields.Select((field, i) => $"{Backend.Quote(field.Column)} = v.column{i + 2}"));
+        var table = Backend.Quote(Meta.Table);
+        foreach (var batch in rows.Chunk(Math.Min(limit, batchSize ?? int.MaxValue)))
+        {
+            var values = new List<object?>(batch.Length * (fields.Count + 1));
+            string Param(object? value)
+            {
+                values.Add(value);
+                return "@p" + (values.Count - 1);
+            }
+            // PostgreSQL types a VALUES column from its rows, and a column of NULL parameters would be text: cast each.
+            string Typed(FieldMeta field, string parameter) => sqlite ? parameter : $"CAST({parameter} AS {backend.ColumnType(field.Type, field.MaxLength)})";
+            var tuples = batch.Select(row => "(" + string.Join(", ", [Param(row.Id), .. fields.Select(field => Typed(field, Param(ModelMeta.ToDatabase(field.Get(row), sqlite))))]) + ")");
+            yield return ($"UPDATE {table} SET {sets} FROM (VALUES {string.Join(", ", tuples)}) AS v WHERE {table}.{Backend.Quote(Meta.Pk.Column)} = v.column1", values);
+        }
+    }
+
+    /// <summary>
+    /// Parameters per bulk statement. PostgreSQL takes 65535; SQLite takes 32766, but Microsoft.Data.Sqlite binds
+    /// parameters in time quadratic in their number (7000 rows × 5 columns: 5 s against 0.3 s in batches of 999),
+    /// so SQLite gets 999, its historical default limit.
+    /// </summary>
+    private static int MaxParameters(bool sqlite) => sqlite ? 999 : 65535;
 
     private static void CheckIds(List<T> rows, List<long> ids)
     {
@@ -365,8 +436,7 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         if (rows.FirstOrDefault(r => r.Id != 0) is { } saved) throw new ArgumentException($"bulk_create() inserts new rows; {typeof(T).Name} {saved.Id} is already saved.");
         var sqlite = backend is SqliteBackend;
         var fields = Meta.Fields.Where(f => f != Meta.Pk).ToList();
-        // SQLite allows 32766 parameters per statement, PostgreSQL 65535.
-        var limit = Math.Max(1, (sqlite ? 32766 : 65535) / Math.Max(1, fields.Count));
+        var limit = Math.Max(1, MaxParameters(sqlite) / Math.Max(1, fields.Count));
         var columns = string.Join(", ", fields.Select(f => Backend.Quote(f.Column)));
         foreach (var batch in rows.Chunk(Math.Min(limit, batchSize ?? int.MaxValue)))
         {
