@@ -184,10 +184,10 @@ public class OrmTests
     }
 
     [Fact]
-    public Task Bulk_create_and_update_on_sqlite() => BulkCreate(Prepare("sqlite"));
+    public Task Bulk_create_update_and_iterator_on_sqlite() => BulkCreate(Prepare("sqlite"));
 
     [PostgresFact]
-    public Task Bulk_create_and_update_on_postgres() => BulkCreate(Prepare("postgres"));
+    public Task Bulk_create_update_and_iterator_on_postgres() => BulkCreate(Prepare("postgres"));
 
     private static async Task BulkCreate(string alias)
     {
@@ -215,6 +215,18 @@ public class OrmTests
             Assert.Equal((author.Age, author.Joined, $"author {author.Age - 100:D2}"), (stored.Age, stored.Joined, stored.Name));
         }
         Assert.Equal(7000, authors.BulkUpdate(many, ["active"]));
+
+        // spec O-06: iterator streams every row in order, chunk by chunk (PostgreSQL: a cursor, 1000 rows per FETCH)
+        var streamed = new List<long>();
+        await foreach (var author in authors.OrderBy("id").IteratorAsync(chunkSize: 1000)) streamed.Add(author.Id);
+        Assert.Equal((await authors.OrderBy("id").ToListAsync()).Select(a => a.Id), streamed);
+        Assert.Equal(25, authors.Filter("name__startswith", "author").Iterator(chunkSize: 25).Count()); // exactly one full chunk, then an empty FETCH
+        Assert.Equal(3, authors.OrderBy("id").Iterator(chunkSize: 2).Take(3).Count()); // leaving early closes the cursor
+        // spec O-07: the chunk size is checked when iteration starts
+        var lazy = authors.IteratorAsync(chunkSize: 0);
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => { await foreach (var _ in lazy) { } });
+        Assert.Equal("Chunk size must be strictly positive.", error.Message);
+        Assert.Throws<ArgumentException>(() => authors.Iterator(-1).GetEnumerator().MoveNext());
         Assert.Equal(0, authors.BulkUpdate([], ["age"]));
         Assert.Equal("Field names must be given to bulk_update().", Assert.Throws<ArgumentException>(() => authors.BulkUpdate(made, [])).Message);
         Assert.Equal("bulk_update() cannot be used with primary key fields.", Assert.Throws<ArgumentException>(() => authors.BulkUpdate(made, ["id"])).Message);

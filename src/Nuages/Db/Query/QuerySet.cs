@@ -158,6 +158,73 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield return Materialize(reader);
     }
 
+    /// <summary>
+    /// Streams the rows without holding them all (Django's iterator): PostgreSQL reads them through a server-side cursor,
+    /// <paramref name="chunkSize"/> rows per FETCH; SQLite steps its reader, which already reads row by row.
+    /// </summary>
+    public IEnumerable<T> Iterator(int chunkSize = 2000)
+    {
+        CheckChunkSize(chunkSize); // spec O-07: when iteration starts, as this method is lazy
+        AsyncSafety.ThrowIfAsync("QuerySet.Iterator");
+        var backend = Backend;
+        var (sql, values) = CompileSelect(backend);
+        using var connection = backend.Open();
+        using var transaction = backend is SqliteBackend ? null : connection.BeginTransaction();
+        foreach (var (statement, parameters) in CursorStatements(backend, sql, values, chunkSize))
+        {
+            using var command = Command(connection, statement, parameters);
+            command.Transaction = transaction;
+            using var reader = command.ExecuteReader();
+            var read = 0;
+            while (reader.Read())
+            {
+                read++;
+                yield return Materialize(reader);
+            }
+            if (transaction is not null && read < chunkSize && statement.StartsWith("FETCH", StringComparison.Ordinal)) break;
+        }
+    }
+
+    /// <summary>Iterator, asynchronously (spec O-06): <c>await foreach (var a in Author.Objects.IteratorAsync(500))</c>.</summary>
+    public async IAsyncEnumerable<T> IteratorAsync(int chunkSize = 2000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        CheckChunkSize(chunkSize);
+        var backend = Backend;
+        var (sql, values) = CompileSelect(backend);
+        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = backend is SqliteBackend ? null : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (statement, parameters) in CursorStatements(backend, sql, values, chunkSize))
+        {
+            await using var command = Command(connection, statement, parameters);
+            command.Transaction = transaction;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var read = 0;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                read++;
+                yield return Materialize(reader);
+            }
+            if (transaction is not null && read < chunkSize && statement.StartsWith("FETCH", StringComparison.Ordinal)) break;
+        }
+    }
+
+    private static void CheckChunkSize(int chunkSize)
+    {
+        if (chunkSize <= 0) throw new ArgumentException("Chunk size must be strictly positive.");
+    }
+
+    /// <summary>The statements an iteration runs: the SELECT itself on SQLite; on PostgreSQL a cursor, then FETCHes until a short one.</summary>
+    private static IEnumerable<(string Sql, List<object?> Values)> CursorStatements(Backend backend, string sql, List<object?> values, int chunkSize)
+    {
+        if (backend is SqliteBackend)
+        {
+            yield return (sql, values);
+            yield break;
+        }
+        yield return ($"DECLARE nuages_iterator NO SCROLL CURSOR FOR {sql}", values);
+        while (true) yield return ($"FETCH {chunkSize} FROM nuages_iterator", []);
+    }
+
     /// <summary>The number of rows.</summary>
     public long Count() => Convert.ToInt64(Run("QuerySet.Count", CompileCount(Backend), command => command.ExecuteScalar()), System.Globalization.CultureInfo.InvariantCulture);
 
