@@ -184,10 +184,10 @@ public class OrmTests
     }
 
     [Fact]
-    public Task Bulk_create_update_and_iterator_on_sqlite() => BulkCreate(Prepare("sqlite"));
+    public Task Bulk_create_update_iterator_and_explain_on_sqlite() => BulkCreate(Prepare("sqlite"));
 
     [PostgresFact]
-    public Task Bulk_create_update_and_iterator_on_postgres() => BulkCreate(Prepare("postgres"));
+    public Task Bulk_create_update_iterator_and_explain_on_postgres() => BulkCreate(Prepare("postgres"));
 
     private static async Task BulkCreate(string alias)
     {
@@ -227,6 +227,11 @@ public class OrmTests
         var error = await Assert.ThrowsAsync<ArgumentException>(async () => { await foreach (var _ in lazy) { } });
         Assert.Equal("Chunk size must be strictly positive.", error.Message);
         Assert.Throws<ArgumentException>(() => authors.Iterator(-1).GetEnumerator().MoveNext());
+
+        // explain() returns the engine's plan for the query
+        var plan = await authors.Filter("age__gt", 3).ExplainAsync();
+        Assert.Contains(alias.EndsWith("sqlite") ? "SCAN orm_author" : "Seq Scan on orm_author", plan);
+        Assert.Equal(plan, authors.Filter("age__gt", 3).Explain());
         Assert.Equal(0, authors.BulkUpdate([], ["age"]));
         Assert.Equal("Field names must be given to bulk_update().", Assert.Throws<ArgumentException>(() => authors.BulkUpdate(made, [])).Message);
         Assert.Equal("bulk_update() cannot be used with primary key fields.", Assert.Throws<ArgumentException>(() => authors.BulkUpdate(made, ["id"])).Message);

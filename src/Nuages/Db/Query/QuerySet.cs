@@ -225,6 +225,42 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         while (true) yield return ($"FETCH {chunkSize} FROM nuages_iterator", []);
     }
 
+    /// <summary>The engine's plan for this query, one line per row of its answer (Django's explain()).</summary>
+    public string Explain()
+    {
+        AsyncSafety.ThrowIfAsync("QuerySet.Explain");
+        var lines = new List<string>();
+        var (sql, values) = CompileExplain(Backend);
+        using var connection = Backend.Open();
+        using var command = Command(connection, sql, values);
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) lines.Add(ExplainLine(reader));
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>Explain, asynchronously.</summary>
+    public async Task<string> ExplainAsync(CancellationToken cancellationToken = default)
+    {
+        var lines = new List<string>();
+        var (sql, values) = CompileExplain(Backend);
+        await using var connection = await Backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, sql, values);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) lines.Add(ExplainLine(reader));
+        return string.Join("\n", lines);
+    }
+
+    private (string, List<object?>) CompileExplain(Backend backend)
+    {
+        var (sql, values) = CompileSelect(backend);
+        return ((backend is SqliteBackend ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + sql, values);
+    }
+
+    // SQLite answers (id, parent, notused, detail) and Django prints the details with their ids; PostgreSQL answers text lines.
+    private static string ExplainLine(DbDataReader reader) => reader.FieldCount >= 4
+        ? $"{reader.GetValue(0)} {reader.GetValue(1)} {reader.GetValue(2)} {reader.GetValue(3)}"
+        : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
     /// <summary>The number of rows.</summary>
     public long Count() => Convert.ToInt64(Run("QuerySet.Count", CompileCount(Backend), command => command.ExecuteScalar()), System.Globalization.CultureInfo.InvariantCulture);
 
