@@ -1,6 +1,7 @@
 using Nuages.Db.Models;
 using Nuages.Http;
 using Nuages.Urls;
+using static Nuages.Shortcuts;
 using static Nuages.Urls.Routes;
 
 namespace Site;
@@ -28,7 +29,7 @@ public static class Api
 
     public static async Task<HttpResponse> AuthorDetail(HttpRequest request, int id)
     {
-        var author = await Author.Objects.Filter(a => a.Id == id).FirstAsync() ?? throw new Http404($"No author with id {id}.");
+        var author = await GetObjectOr404Async(Author.Objects, a => a.Id == id);
         return new JsonResponse(new { author.Id, author.Name });
     }
 }

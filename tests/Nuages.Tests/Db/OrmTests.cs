@@ -4,6 +4,7 @@ using Nuages.Async;
 using Nuages.Db;
 using Nuages.Db.Models;
 using Nuages.Db.Query;
+using Nuages.Http;
 
 namespace Nuages.Tests.Db;
 
@@ -239,6 +240,22 @@ public class OrmTests
         Assert.Empty(authors.BulkCreate([]));
         Assert.StartsWith("bulk_create() inserts new rows; OrmAuthor", Assert.Throws<ArgumentException>(() => authors.BulkCreate([made[0]])).Message);
         Assert.Equal("Batch size must be a positive integer.", (await Assert.ThrowsAsync<ArgumentException>(() => authors.BulkCreateAsync([new OrmAuthor()], batchSize: 0))).Message);
+    }
+
+    [Fact]
+    public async Task Get_object_or_404_and_get_list_or_404() // spec O-18
+    {
+        var alias = Prepare("sqlite");
+        var authors = OrmAuthor.Objects.Using(alias);
+        var ada = await authors.CreateAsync(new OrmAuthor { Name = "Ada", Age = 36, Token = Guid.NewGuid() });
+        Assert.Equal(ada.Id, (await Shortcuts.GetObjectOr404Async(authors, a => a.Name == "Ada")).Id);
+        Assert.Equal(ada.Id, Shortcuts.GetObjectOr404(authors, a => a.Id == ada.Id).Id);
+        var missing = await Assert.ThrowsAsync<Http404>(() => Shortcuts.GetObjectOr404Async(authors, a => a.Name == "Nobody"));
+        Assert.Equal("No OrmAuthor matches the given query.", missing.Message);
+        Assert.Equal("No OrmAuthor matches the given query.", Assert.Throws<Http404>(() => Shortcuts.GetListOr404(authors.Filter("age__gt", 99))).Message);
+        Assert.Equal(["Ada"], (await Shortcuts.GetListOr404Async(authors)).Select(a => a.Name));
+        await authors.CreateAsync(new OrmAuthor { Name = "Ada", Token = Guid.NewGuid() });
+        await Assert.ThrowsAsync<OrmAuthor.MultipleObjectsReturned>(() => Shortcuts.GetObjectOr404Async(authors, a => a.Name == "Ada")); // not a 404, as in Django
     }
 
     [Fact]

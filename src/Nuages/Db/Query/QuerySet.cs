@@ -618,11 +618,25 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         value is IConvertible && value.GetType() != field.Type ? Convert.ChangeType(value, field.Type, System.Globalization.CultureInfo.InvariantCulture) : value;
 
     /// <summary>The one row matching the lookup; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
-    public T Get(string lookup, object? value) => Single(Filter(lookup, value).Slice(0, 21).ToList());
+    public T Get(string lookup, object? value) => Filter(lookup, value).Get();
+
+    /// <summary>The one row for which <paramref name="predicate"/> holds: <c>Get(a =&gt; a.Id == id)</c>.</summary>
+    public T Get(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => Filter(predicate).Get();
+
+    /// <summary>The one row of this query; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
+    public T Get() => Single(Slice(0, 21).ToList());
+
+    /// <summary>The one row of this query, asynchronously.</summary>
+    public async Task<T> GetAsync(CancellationToken cancellationToken = default) =>
+        Single(await Slice(0, 21).ToListAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The one row for which <paramref name="predicate"/> holds, asynchronously.</summary>
+    public Task<T> GetAsync(System.Linq.Expressions.Expression<Func<T, bool>> predicate, CancellationToken cancellationToken = default) =>
+        Filter(predicate).GetAsync(cancellationToken);
 
     /// <summary>The one row matching the lookup, asynchronously.</summary>
-    public async Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default) =>
-        Single(await Filter(lookup, value).Slice(0, 21).ToListAsync(cancellationToken).ConfigureAwait(false));
+    public Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default) =>
+        Filter(lookup, value).GetAsync(cancellationToken);
 
     private static T Single(List<T> rows) => rows.Count switch
     {

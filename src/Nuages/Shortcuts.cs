@@ -1,0 +1,48 @@
+using System.Linq.Expressions;
+using Nuages.Db.Models;
+using Nuages.Db.Query;
+using Nuages.Http;
+
+namespace Nuages;
+
+/// <summary>
+/// Django's shortcuts for views: the row or a 404, the rows or a 404 (spec O-18). Use with <c>using static Nuages.Shortcuts;</c>.
+/// </summary>
+public static class Shortcuts
+{
+    /// <summary>The one row of <paramref name="query"/> for which <paramref name="predicate"/> holds, else <see cref="Http404"/>.</summary>
+    public static T GetObjectOr404<T>(QuerySet<T> query, Expression<Func<T, bool>> predicate) where T : Model<T>, new()
+    {
+        try
+        {
+            return query.Get(predicate);
+        }
+        catch (Model<T>.DoesNotExist)
+        {
+            throw NoMatch<T>();
+        }
+    }
+
+    /// <summary>GetObjectOr404, asynchronously (Django's aget_object_or_404).</summary>
+    public static async Task<T> GetObjectOr404Async<T>(QuerySet<T> query, Expression<Func<T, bool>> predicate, CancellationToken cancellationToken = default) where T : Model<T>, new()
+    {
+        try
+        {
+            return await query.GetAsync(predicate, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Model<T>.DoesNotExist)
+        {
+            throw NoMatch<T>();
+        }
+    }
+
+    /// <summary>The rows of <paramref name="query"/>, else <see cref="Http404"/> when there are none.</summary>
+    public static List<T> GetListOr404<T>(QuerySet<T> query) where T : Model<T>, new() =>
+        query.ToList() is { Count: > 0 } rows ? rows : throw NoMatch<T>();
+
+    /// <summary>GetListOr404, asynchronously (Django's aget_list_or_404).</summary>
+    public static async Task<List<T>> GetListOr404Async<T>(QuerySet<T> query, CancellationToken cancellationToken = default) where T : Model<T>, new() =>
+        await query.ToListAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } rows ? rows : throw NoMatch<T>();
+
+    private static Http404 NoMatch<T>() => new($"No {typeof(T).Name} matches the given query.");
+}
