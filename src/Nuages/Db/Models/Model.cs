@@ -52,16 +52,11 @@ public abstract class Model<T> where T : Model<T>, new()
 
     private (string Sql, List<object?> Values) SaveSql(Backend backend)
     {
+        if (Id == 0) return QuerySet<T>.InsertBatches(backend, [(T)this], null).Single();
         var sqlite = backend is SqliteBackend;
         var fields = Meta.Fields.Where(f => f != Meta.Pk).ToList();
         var values = fields.Select(f => (object?)ModelMeta.ToDatabase(f.Get(this), sqlite)).ToList();
         var table = Backend.Quote(Meta.Table);
-        if (Id == 0)
-        {
-            var columns = string.Join(", ", fields.Select(f => Backend.Quote(f.Column)));
-            var parameters = string.Join(", ", fields.Select((_, i) => "@p" + i));
-            return ($"INSERT INTO {table} ({columns}) VALUES ({parameters}) RETURNING {Backend.Quote("id")}", values);
-        }
         var sets = string.Join(", ", fields.Select((f, i) => $"{Backend.Quote(f.Column)} = @p{i}"));
         values.Add(Id);
         return ($"UPDATE {table} SET {sets} WHERE {Backend.Quote("id")} = @p{values.Count - 1}", values);
@@ -84,21 +79,11 @@ public abstract class Model<T> where T : Model<T>, new()
     }
 
     /// <summary>Deletes the row.</summary>
-    public void Delete(string @using = "default")
-    {
-        AsyncSafety.ThrowIfAsync("Model.Delete");
-        using var connection = Connections.For(@using).Open();
-        using var command = QuerySet<T>.Command(connection, $"DELETE FROM {Backend.Quote(Meta.Table)} WHERE {Backend.Quote("id")} = @p0", [Id]);
-        command.ExecuteNonQuery();
-    }
+    public void Delete(string @using = "default") => Objects.Using(@using).Filter("id", Id).Delete();
 
     /// <summary>Deletes the row, asynchronously.</summary>
-    public async Task DeleteAsync(string @using = "default", CancellationToken cancellationToken = default)
-    {
-        await using var connection = await Connections.For(@using).OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = QuerySet<T>.Command(connection, $"DELETE FROM {Backend.Quote(Meta.Table)} WHERE {Backend.Quote("id")} = @p0", [Id]);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task DeleteAsync(string @using = "default", CancellationToken cancellationToken = default) =>
+        Objects.Using(@using).Filter("id", Id).DeleteAsync(cancellationToken);
 }
 
 /// <summary>Creates the tables of models (Django's <c>migrate</c> for new tables): idempotent.</summary>

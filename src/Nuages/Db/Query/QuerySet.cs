@@ -90,15 +90,14 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         return (" WHERE " + string.Join(" AND ", _where.Select(node => node.Compile(backend, values))), values);
     }
 
-    private (string Sql, List<object?> Values) CompileSelect(Backend backend, int? limitOverride = null)
+    private (string Sql, List<object?> Values) CompileSelect(Backend backend)
     {
         var (where, values) = CompileWhere(backend);
         var sql = new StringBuilder("SELECT ")
             .AppendJoin(", ", Meta.Fields.Select(f => Backend.Quote(f.Column)))
             .Append(" FROM ").Append(Backend.Quote(Meta.Table)).Append(where);
         if (_order.Count > 0) sql.Append(" ORDER BY ").AppendJoin(", ", _order.Select(o => Backend.Quote(o.Field.Column) + (o.Descending ? " DESC" : " ASC")));
-        var limit = limitOverride is { } l ? Math.Min(l, _limit ?? int.MaxValue) : _limit;
-        if (limit is { } n) sql.Append(" LIMIT ").Append(n);
+        if (_limit is { } n) sql.Append(" LIMIT ").Append(n);
         else if (_offset > 0) sql.Append(backend is SqliteBackend ? " LIMIT -1" : "");
         if (_offset > 0) sql.Append(" OFFSET ").Append(_offset);
         return (sql.ToString(), values);
@@ -170,7 +169,7 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         var (sql, values) = CompileSelect(backend);
         using var connection = backend.Open();
         using var transaction = backend is SqliteBackend ? null : connection.BeginTransaction();
-        foreach (var (statement, parameters) in CursorStatements(backend, sql, values, chunkSize))
+        foreach (var (statement, parameters, fetch) in CursorStatements(backend, sql, values, chunkSize))
         {
             using var command = Command(connection, statement, parameters);
             command.Transaction = transaction;
@@ -181,7 +180,7 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
                 read++;
                 yield return Materialize(reader);
             }
-            if (transaction is not null && read < chunkSize && statement.StartsWith("FETCH", StringComparison.Ordinal)) break;
+            if (fetch && read < chunkSize) break; // a short FETCH: the cursor is exhausted
         }
     }
 
@@ -193,7 +192,7 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         var (sql, values) = CompileSelect(backend);
         await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = backend is SqliteBackend ? null : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (statement, parameters) in CursorStatements(backend, sql, values, chunkSize))
+        foreach (var (statement, parameters, fetch) in CursorStatements(backend, sql, values, chunkSize))
         {
             await using var command = Command(connection, statement, parameters);
             command.Transaction = transaction;
@@ -204,7 +203,7 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
                 read++;
                 yield return Materialize(reader);
             }
-            if (transaction is not null && read < chunkSize && statement.StartsWith("FETCH", StringComparison.Ordinal)) break;
+            if (fetch && read < chunkSize) break; // a short FETCH: the cursor is exhausted
         }
     }
 
@@ -214,15 +213,15 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     }
 
     /// <summary>The statements an iteration runs: the SELECT itself on SQLite; on PostgreSQL a cursor, then FETCHes until a short one.</summary>
-    private static IEnumerable<(string Sql, List<object?> Values)> CursorStatements(Backend backend, string sql, List<object?> values, int chunkSize)
+    private static IEnumerable<(string Sql, List<object?> Values, bool Fetch)> CursorStatements(Backend backend, string sql, List<object?> values, int chunkSize)
     {
         if (backend is SqliteBackend)
         {
-            yield return (sql, values);
+            yield return (sql, values, false);
             yield break;
         }
-        yield return ($"DECLARE nuages_iterator NO SCROLL CURSOR FOR {sql}", values);
-        while (true) yield return ($"FETCH {chunkSize} FROM nuages_iterator", []);
+        yield return ($"DECLARE nuages_iterator NO SCROLL CURSOR FOR {sql}", values, false);
+        while (true) yield return ($"FETCH {chunkSize} FROM nuages_iterator", [], true);
     }
 
     /// <summary>The engine's plan for this query, one line per row of its answer (Django's explain()).</summary>
@@ -533,7 +532,7 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         return rows;
     }
 
-    private static IEnumerable<(string Sql, List<object?> Values)> InsertBatches(Backend backend, List<T> rows, int? batchSize)
+    internal static IEnumerable<(string Sql, List<object?> Values)> InsertBatches(Backend backend, List<T> rows, int? batchSize)
     {
         if (batchSize is <= 0) throw new ArgumentException("Batch size must be a positive integer.");
         if (rows.FirstOrDefault(r => r.Id != 0) is { } saved) throw new ArgumentException($"bulk_create() inserts new rows; {typeof(T).Name} {saved.Id} is already saved.");
@@ -559,17 +558,17 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     /// </summary>
     public (T Object, bool Created) GetOrCreate(object match, object? defaults = null)
     {
-        var found = Matching(match).Slice(0, 21).ToList();
+        var found = Matching(match).Slice(0, GetLimit).ToList();
         if (found.Count > 0) return (Single(found), false);
-        return (Create(Assign(Assign(new T(), match), defaults)), true);
+        return (Create(New(match, defaults)), true);
     }
 
     /// <summary>GetOrCreate, asynchronously.</summary>
     public async Task<(T Object, bool Created)> GetOrCreateAsync(object match, object? defaults = null, CancellationToken cancellationToken = default)
     {
-        var found = await Matching(match).Slice(0, 21).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var found = await Matching(match).Slice(0, GetLimit).ToListAsync(cancellationToken).ConfigureAwait(false);
         if (found.Count > 0) return (Single(found), false);
-        return (await CreateAsync(Assign(Assign(new T(), match), defaults), cancellationToken).ConfigureAwait(false), true);
+        return (await CreateAsync(New(match, defaults), cancellationToken).ConfigureAwait(false), true);
     }
 
     /// <summary>
@@ -578,8 +577,8 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     /// </summary>
     public (T Object, bool Created) UpdateOrCreate(object match, object? defaults = null, object? createDefaults = null)
     {
-        var found = Matching(match).Slice(0, 21).ToList();
-        if (found.Count == 0) return (Create(Assign(Assign(new T(), match), createDefaults ?? defaults)), true);
+        var found = Matching(match).Slice(0, GetLimit).ToList();
+        if (found.Count == 0) return (Create(New(match, createDefaults ?? defaults)), true);
         var row = Assign(Single(found), defaults);
         row.Save(_alias);
         return (row, false);
@@ -588,8 +587,8 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     /// <summary>UpdateOrCreate, asynchronously.</summary>
     public async Task<(T Object, bool Created)> UpdateOrCreateAsync(object match, object? defaults = null, object? createDefaults = null, CancellationToken cancellationToken = default)
     {
-        var found = await Matching(match).Slice(0, 21).ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (found.Count == 0) return (await CreateAsync(Assign(Assign(new T(), match), createDefaults ?? defaults), cancellationToken).ConfigureAwait(false), true);
+        var found = await Matching(match).Slice(0, GetLimit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0) return (await CreateAsync(New(match, createDefaults ?? defaults), cancellationToken).ConfigureAwait(false), true);
         var row = Assign(Single(found), defaults);
         await row.SaveAsync(_alias, cancellationToken).ConfigureAwait(false);
         return (row, false);
@@ -600,6 +599,8 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
         values is null ? [] : values.GetType().GetProperties().Select(p => (ModelMeta.SnakeCase(p.Name), p.GetValue(values)));
 
     private QuerySet<T> Matching(object match) => Arguments(match).Aggregate(this, (query, argument) => query.Filter(argument.Name, argument.Value));
+
+    private static T New(object match, object? defaults) => Assign(Assign(new T(), match), defaults);
 
     /// <summary>Sets the fields named by <paramref name="values"/>; lookups (<c>name__iexact</c>) only select, as in Django.</summary>
     private static T Assign(T row, object? values)
@@ -623,12 +624,15 @@ public class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T
     /// <summary>The one row for which <paramref name="predicate"/> holds: <c>Get(a =&gt; a.Id == id)</c>.</summary>
     public T Get(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => Filter(predicate).Get();
 
+    // Django's MAX_GET_RESULTS + 1: enough rows to say "more than 20" without reading them all.
+    private const int GetLimit = 21;
+
     /// <summary>The one row of this query; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
-    public T Get() => Single(Slice(0, 21).ToList());
+    public T Get() => Single(Slice(0, GetLimit).ToList());
 
     /// <summary>The one row of this query, asynchronously.</summary>
     public async Task<T> GetAsync(CancellationToken cancellationToken = default) =>
-        Single(await Slice(0, 21).ToListAsync(cancellationToken).ConfigureAwait(false));
+        Single(await Slice(0, GetLimit).ToListAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>The one row for which <paramref name="predicate"/> holds, asynchronously.</summary>
     public Task<T> GetAsync(System.Linq.Expressions.Expression<Func<T, bool>> predicate, CancellationToken cancellationToken = default) =>
