@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Nuages.Db.Models;
 
 namespace Nuages.Db.Backends;
 
@@ -20,8 +21,8 @@ internal abstract class Backend
 
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>The column type for a CLR type (and a max length for strings).</summary>
-    public abstract string ColumnType(Type type, int? maxLength);
+    /// <summary>The column type of a field.</summary>
+    public abstract string ColumnType(FieldMeta field);
 
     public abstract string AutoPrimaryKey { get; }
 
@@ -30,6 +31,12 @@ internal abstract class Backend
 
     /// <summary>The operator for a case-sensitive LIKE (SQLite's LIKE ignores ASCII case, as in Django).</summary>
     public abstract string SensitiveLike { get; }
+
+    /// <summary>What to connect to, for error messages: the file, or the host, port and database.</summary>
+    public abstract string Target { get; }
+
+    /// <summary>A regular-expression match of <paramref name="column"/> against the pattern parameter.</summary>
+    public abstract string Regex(string column, string pattern, bool ignoreCase);
 
     public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }
@@ -53,22 +60,43 @@ internal sealed class SqliteBackend(string connectionString) : Backend
         return connection;
     }
 
+    public override string Target => $"SQLite file {new SqliteConnectionStringBuilder(connectionString).DataSource}";
+
+    // SQLite's X REGEXP Y calls regexp(Y, X), registered on each connection as Django's backend does.
+    public override string Regex(string column, string pattern, bool ignoreCase) =>
+        ignoreCase ? $"{column} REGEXP ('(?i)' || {pattern})" : $"{column} REGEXP {pattern}";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Text.RegularExpressions.Regex> Patterns = new();
+
+    /// <summary>Patterns come from users, so the cache is bounded and a pathological pattern times out.</summary>
+    private static System.Text.RegularExpressions.Regex Compiled(string pattern)
+    {
+        if (Patterns.Count > 256) Patterns.Clear();
+        return Patterns.GetOrAdd(pattern, static p => new System.Text.RegularExpressions.Regex(p, System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+    }
+
     private static void Prepare(SqliteConnection connection)
     {
+        connection.CreateFunction("regexp", (string? pattern, string? input) => pattern is null || input is null ? (bool?)null : Compiled(pattern).IsMatch(input));
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;";
         command.ExecuteNonQuery();
     }
 
-    public override string ColumnType(Type type, int? maxLength) => type switch
+    public override string ColumnType(FieldMeta field) => field.Type switch
     {
-        _ when type == typeof(string) => maxLength is { } n ? $"varchar({n})" : "text",
-        _ when type == typeof(int) || type == typeof(long) || type == typeof(bool) => "integer",
-        _ when type == typeof(double) || type == typeof(float) => "real",
-        _ when type == typeof(decimal) => "decimal",
-        _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "datetime",
-        _ when type == typeof(Guid) => "char(32)",
-        _ => throw new NotSupportedException($"Nuages has no SQLite column type for {type.Name}."),
+        _ when field.Json => "text",
+        var t when t == typeof(string) => field.MaxLength is { } n ? $"varchar({n})" : "text",
+        var t when t == typeof(short) || t == typeof(int) || t == typeof(long) || t == typeof(bool) || t.IsEnum => "integer",
+        var t when t == typeof(double) || t == typeof(float) => "real",
+        var t when t == typeof(decimal) => "decimal",
+        var t when t == typeof(DateTimeOffset) || t == typeof(DateTime) => "datetime",
+        var t when t == typeof(DateOnly) => "date",
+        var t when t == typeof(TimeOnly) => "time",
+        var t when t == typeof(TimeSpan) => "bigint", // microseconds, as Django stores durations on SQLite
+        var t when t == typeof(Guid) => "char(32)",
+        var t when t == typeof(byte[]) => "BLOB",
+        var t => throw new NotSupportedException($"Nuages has no SQLite column type for {t.Name}."),
     };
 
     public override string AutoPrimaryKey => "integer NOT NULL PRIMARY KEY AUTOINCREMENT";
@@ -84,21 +112,38 @@ internal sealed class PostgresBackend(string connectionString) : Backend
 
     public override DbConnection Open() => _source.OpenConnection();
 
+    public override string Target
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return $"PostgreSQL at {builder.Host}:{builder.Port}, database {builder.Database ?? builder.Username}";
+        }
+    }
+
+    public override string Regex(string column, string pattern, bool ignoreCase) => $"{column} {(ignoreCase ? "~*" : "~")} {pattern}";
+
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    public override string ColumnType(Type type, int? maxLength) => type switch
+    public override string ColumnType(FieldMeta field) => field.Type switch
     {
-        _ when type == typeof(string) => maxLength is { } n ? $"varchar({n})" : "text",
-        _ when type == typeof(int) => "integer",
-        _ when type == typeof(long) => "bigint",
-        _ when type == typeof(bool) => "boolean",
-        _ when type == typeof(double) => "double precision",
-        _ when type == typeof(float) => "real",
-        _ when type == typeof(decimal) => "numeric",
-        _ when type == typeof(DateTimeOffset) || type == typeof(DateTime) => "timestamp with time zone",
-        _ when type == typeof(Guid) => "uuid",
-        _ => throw new NotSupportedException($"Nuages has no PostgreSQL column type for {type.Name}."),
+        _ when field.Json => "jsonb",
+        var t when t == typeof(string) => field.MaxLength is { } n ? $"varchar({n})" : "text",
+        var t when t == typeof(short) => "smallint",
+        var t when t == typeof(int) || t.IsEnum => "integer",
+        var t when t == typeof(long) => "bigint",
+        var t when t == typeof(bool) => "boolean",
+        var t when t == typeof(double) => "double precision",
+        var t when t == typeof(float) => "real",
+        var t when t == typeof(decimal) => "numeric",
+        var t when t == typeof(DateTimeOffset) || t == typeof(DateTime) => "timestamp with time zone",
+        var t when t == typeof(DateOnly) => "date",
+        var t when t == typeof(TimeOnly) => "time",
+        var t when t == typeof(TimeSpan) => "interval",
+        var t when t == typeof(Guid) => "uuid",
+        var t when t == typeof(byte[]) => "bytea",
+        var t => throw new NotSupportedException($"Nuages has no PostgreSQL column type for {t.Name}."),
     };
 
     public override string AutoPrimaryKey => "bigint NOT NULL PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY";

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text;
-using Nuages.Async;
-using Nuages.Db.Backends;
 using Nuages.Db.Query;
 
 namespace Nuages.Db.Models;
@@ -11,7 +8,7 @@ namespace Nuages.Db.Models;
 /// names), <c>Id</c> its auto-incremented primary key, <c>Objects</c> its manager. <see cref="Save"/> inserts or
 /// updates; every SQL operation has an async twin.
 /// </summary>
-public abstract class Model<T> where T : Model<T>, new()
+public abstract partial class Model<T> where T : Model<T>, new()
 {
     /// <summary>The primary key; 0 until the row is saved.</summary>
     public long Id { get; set; }
@@ -27,93 +24,95 @@ public abstract class Model<T> where T : Model<T>, new()
 
     private static ModelMeta Meta => ModelMeta.For(typeof(T));
 
-    /// <summary>Inserts the row (no Id yet) or updates it.</summary>
-    public void Save(string @using = "default")
+    private Dictionary<string, object?>? _annotations;
+
+    /// <summary>The values <c>Annotate</c> computed for this row, by name (<c>row.Annotations["book_count"]</c>).</summary>
+    public IReadOnlyDictionary<string, object?> Annotations => _annotations ?? (IReadOnlyDictionary<string, object?>)System.Collections.Immutable.ImmutableDictionary<string, object?>.Empty;
+
+    internal void Annotate(string name, object? value) => (_annotations ??= [])[name] = value;
+
+    /// <summary>The fields Only/Defer left unread; Save does not write them, so it cannot overwrite them with defaults.</summary>
+    internal HashSet<FieldMeta>? DeferredFields { get; set; }
+
+    /// <summary>
+    /// Inserts the row (no Id yet, or <paramref name="forceInsert"/>) or updates it; an update that matches no row inserts
+    /// it, as Django does. <paramref name="updateFields"/> writes only those fields, and fails if the row is gone.
+    /// </summary>
+    public void Save(string @using = "default", string[]? updateFields = null, bool forceInsert = false)
     {
-        AsyncSafety.ThrowIfAsync("Model.Save");
-        var backend = Connections.For(@using);
-        var (sql, values) = SaveSql(backend);
-        using var connection = backend.Open();
-        using var command = QuerySet<T>.Command(connection, sql, values);
-        if (Id == 0) Id = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-        else command.ExecuteNonQuery();
+        var executor = Executor.For(@using);
+        if (Plan(executor, updateFields, forceInsert) is not { } plan) return;
+        if (plan.Insert)
+        {
+            Id = ToLong(executor.Run("Model.Save", plan.Statement, command => command.ExecuteScalar()));
+            return;
+        }
+        if (executor.Run("Model.Save", plan.Statement, command => command.ExecuteNonQuery()) > 0) return;
+        if (updateFields is not null) throw UpdateMatchedNothing(executor);
+        Id = ToLong(executor.Run("Model.Save", InsertStatement(executor, keepId: true), command => command.ExecuteScalar()));
     }
 
-    /// <summary>Inserts or updates, asynchronously. Writes run to completion unless a token is passed.</summary>
-    public async Task SaveAsync(string @using = "default", CancellationToken cancellationToken = default)
+    /// <summary>Save, asynchronously. Writes run to completion unless a token is passed.</summary>
+    public async Task SaveAsync(string @using = "default", string[]? updateFields = null, bool forceInsert = false, CancellationToken cancellationToken = default)
     {
-        var backend = Connections.For(@using);
-        var (sql, values) = SaveSql(backend);
-        await using var connection = await backend.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = QuerySet<T>.Command(connection, sql, values);
-        if (Id == 0) Id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        else await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var executor = Executor.For(@using);
+        if (Plan(executor, updateFields, forceInsert) is not { } plan) return;
+        if (plan.Insert)
+        {
+            Id = ToLong(await executor.RunAsync(plan.Statement, (command, token) => command.ExecuteScalarAsync(token), cancellationToken).ConfigureAwait(false));
+            return;
+        }
+        if (await executor.RunAsync(plan.Statement, (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false) > 0) return;
+        if (updateFields is not null) throw UpdateMatchedNothing(executor);
+        Id = ToLong(await executor.RunAsync(InsertStatement(executor, keepId: true), (command, token) => command.ExecuteScalarAsync(token), cancellationToken).ConfigureAwait(false));
     }
 
-    private (string Sql, List<object?> Values) SaveSql(Backend backend)
+    private static long ToLong(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
+
+    private DatabaseError UpdateMatchedNothing(Executor executor) =>
+        new($"Save with update_fields did not affect any rows ({typeof(T).Name} {Id} is not in the table).", executor.Alias, null, null);
+
+    /// <summary>What Save runs first: an INSERT, or an UPDATE of the fields to write; null when there is nothing to write.</summary>
+    private (bool Insert, Statement Statement)? Plan(Executor executor, string[]? updateFields, bool forceInsert)
     {
-        if (Id == 0) return QuerySet<T>.InsertBatches(backend, [(T)this], null).Single();
-        var sqlite = backend is SqliteBackend;
-        var fields = Meta.Fields.Where(f => f != Meta.Pk).ToList();
-        var values = fields.Select(f => (object?)ModelMeta.ToDatabase(f.Get(this), sqlite)).ToList();
-        var table = Backend.Quote(Meta.Table);
-        var sets = string.Join(", ", fields.Select((f, i) => $"{Backend.Quote(f.Column)} = @p{i}"));
-        values.Add(Id);
-        return ($"UPDATE {table} SET {sets} WHERE {Backend.Quote("id")} = @p{values.Count - 1}", values);
+        if (forceInsert && updateFields is not null) throw new ArgumentException("Cannot force an update in save() with no primary key.");
+        if (Id == 0 || forceInsert) return (true, InsertStatement(executor, keepId: Id != 0));
+        var fields = updateFields is null
+            ? Meta.Fields.Where(f => f != Meta.Pk && DeferredFields?.Contains(f) != true).ToList()
+            : [.. updateFields.Select(name => Meta.Field(name) is var f && f == Meta.Pk
+                ? throw new ArgumentException("The following fields do not exist in this model, are m2m fields, or are non-concrete fields: id")
+                : f)];
+        if (fields.Count == 0) return null; // Django: save(update_fields=[]) writes nothing
+        var context = new SqlContext(executor.Backend, []);
+        var sets = string.Join(", ", fields.Select(f => $"{Backends.Backend.Quote(f.Column)} = {context.Param(f.Get(this))}"));
+        var sql = $"UPDATE {Backends.Backend.Quote(Meta.Table)} SET {sets} WHERE {Backends.Backend.Quote(Meta.Pk.Column)} = {context.Param(Id)}";
+        return (false, new Statement(sql, context.Values));
     }
+
+    private Statement InsertStatement(Executor executor, bool keepId) => QuerySet<T>.InsertBatches(executor.Backend, [(T)this], null, keepId).Single();
 
     /// <summary>
     /// Reloads every field from the database (Django's refresh_from_db); with <paramref name="fromQueryset"/>, through that
     /// query, so a row it excludes raises <see cref="DoesNotExist"/> (spec O-11, O-12).
     /// </summary>
     public void RefreshFromDb(string @using = "default", QuerySet<T>? fromQueryset = null) =>
-        CopyFrom((fromQueryset ?? Objects.Using(@using)).Get("id", Id));
+        CopyFrom((fromQueryset ?? Objects.Using(@using)).Get("pk", Id));
 
     /// <summary>RefreshFromDb, asynchronously.</summary>
     public async Task RefreshFromDbAsync(string @using = "default", QuerySet<T>? fromQueryset = null, CancellationToken cancellationToken = default) =>
-        CopyFrom(await (fromQueryset ?? Objects.Using(@using)).GetAsync("id", Id, cancellationToken).ConfigureAwait(false));
+        CopyFrom(await (fromQueryset ?? Objects.Using(@using)).GetAsync("pk", Id, cancellationToken).ConfigureAwait(false));
 
     private void CopyFrom(T fresh)
     {
-        foreach (var field in Meta.Fields) field.Set(this, field.Get(fresh));
+        foreach (var field in Meta.Fields)
+            if (fresh.DeferredFields?.Contains(field) != true) field.Set(this, field.Get(fresh));
+        DeferredFields = fresh.DeferredFields;
     }
 
     /// <summary>Deletes the row.</summary>
-    public void Delete(string @using = "default") => Objects.Using(@using).Filter("id", Id).Delete();
+    public void Delete(string @using = "default") => Objects.Using(@using).Filter("pk", Id).Delete();
 
     /// <summary>Deletes the row, asynchronously.</summary>
     public Task DeleteAsync(string @using = "default", CancellationToken cancellationToken = default) =>
-        Objects.Using(@using).Filter("id", Id).DeleteAsync(cancellationToken);
-}
-
-/// <summary>Creates the tables of models (Django's <c>migrate</c> for new tables): idempotent.</summary>
-public static class Schema
-{
-    /// <summary>The CREATE TABLE statements for <paramref name="models"/> on <paramref name="using"/> (Django's <c>sqlmigrate</c>).</summary>
-    public static IReadOnlyList<string> Sql(IEnumerable<Type> models, string @using = "default")
-    {
-        var backend = Connections.For(@using);
-        return models.Select(model =>
-        {
-            var meta = ModelMeta.For(model);
-            var sb = new StringBuilder($"CREATE TABLE IF NOT EXISTS {Backend.Quote(meta.Table)} (");
-            sb.AppendJoin(", ", meta.Fields.Select(f => f == meta.Pk
-                ? $"{Backend.Quote(f.Column)} {backend.AutoPrimaryKey}"
-                : $"{Backend.Quote(f.Column)} {backend.ColumnType(f.Type, f.MaxLength)}{(f.Nullable ? " NULL" : " NOT NULL")}"));
-            return sb.Append(')').ToString();
-        }).ToList();
-    }
-
-    /// <summary>Creates the missing tables.</summary>
-    public static void Migrate(IEnumerable<Type> models, string @using = "default")
-    {
-        AsyncSafety.ThrowIfAsync("Schema.Migrate");
-        using var connection = Connections.For(@using).Open();
-        foreach (var statement in Sql(models, @using))
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = statement;
-            command.ExecuteNonQuery();
-        }
-    }
+        Objects.Using(@using).Filter("pk", Id).DeleteAsync(cancellationToken);
 }

@@ -3,52 +3,93 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text;
+using System.Text.Json;
 using Nuages.Conf;
 
 namespace Nuages.Db.Models;
 
-/// <summary>One column of a model: its property, column name, type and compiled accessors (no reflection per row).</summary>
+/// <summary>One column of a model: its property, column name, type, options and compiled accessors (no reflection per row).</summary>
 internal sealed class FieldMeta
 {
     public required string Name { get; init; }
+
+    /// <summary>The field's name in lookups, Values and messages: the property in snake_case.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The column in SQL: the key, unless <see cref="DbColumnAttribute"/> names another.</summary>
     public required string Column { get; init; }
+
+    /// <summary>The property's type without Nullable&lt;&gt;.</summary>
     public required Type Type { get; init; }
     public required bool Nullable { get; init; }
     public required int? MaxLength { get; init; }
+    public bool Blank { get; init; }
+    public bool Unique { get; init; }
+    public bool Indexed { get; init; }
+
+    /// <summary>Stored as JSON text (jsonb on PostgreSQL).</summary>
+    public bool Json { get; init; }
+
+    /// <summary>The allowed values, from <see cref="ChoicesAttribute"/> or the enum's members.</summary>
+    public IReadOnlyList<object>? Choices { get; init; }
     public required Func<object, object?> Get { get; init; }
     public required Action<object, object?> Set { get; init; }
+
+    /// <summary>How Django names the field in messages: <c>first_name</c> is "first name".</summary>
+    public string VerboseName => Key.Replace('_', ' ');
 }
 
-/// <summary>What Nuages knows of a model type, built once: table, fields, constructor.</summary>
+/// <summary>What Nuages knows of a model type, built once: table, fields, options, constructor.</summary>
 internal sealed class ModelMeta
 {
-    private static readonly Type[] Supported = [typeof(string), typeof(int), typeof(long), typeof(bool), typeof(double), typeof(decimal), typeof(DateTimeOffset), typeof(Guid)];
+    private static readonly Type[] Scalars =
+    [
+        typeof(string), typeof(short), typeof(int), typeof(long), typeof(bool), typeof(float), typeof(double), typeof(decimal),
+        typeof(DateTimeOffset), typeof(DateTime), typeof(DateOnly), typeof(TimeOnly), typeof(TimeSpan), typeof(Guid), typeof(byte[]),
+    ];
 
     private ModelMeta(Type type)
     {
         Type = type;
-        Table = SnakeCase(type.Name);
+        Table = type.GetCustomAttribute<DbTableAttribute>()?.Name ?? SnakeCase(type.Name);
         var fields = new List<FieldMeta>();
+        var nullability = new NullabilityInfoContext();
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (!property.CanRead || !property.CanWrite || property.GetIndexParameters().Length > 0) continue;
             var underlying = System.Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (!Supported.Contains(underlying))
-                throw new ImproperlyConfiguredException($"{type.Name}.{property.Name} has type {property.PropertyType.Name}, which Nuages cannot store yet; supported: {string.Join(", ", Supported.Select(t => t.Name))}.");
+            var json = property.GetCustomAttribute<JsonAttribute>() is not null || IsJsonType(underlying);
+            if (!json && !underlying.IsEnum && !Scalars.Contains(underlying))
+                throw new ImproperlyConfiguredException(
+                    $"{type.Name}.{property.Name} has type {property.PropertyType.Name}, which Nuages cannot store; supported: {string.Join(", ", Scalars.Select(t => t.Name))}, enums, "
+                    + "JsonDocument/JsonElement/JsonNode, and any type marked [Json]. Make it get-only to keep it out of the table.");
+            var choices = property.GetCustomAttribute<ChoicesAttribute>()?.Values
+                ?? (underlying.IsEnum && underlying.GetCustomAttribute<FlagsAttribute>() is null ? Enum.GetValues(underlying).Cast<object>().ToArray() : null);
             fields.Add(new FieldMeta
             {
                 Name = property.Name,
-                Column = SnakeCase(property.Name),
+                Key = SnakeCase(property.Name),
+                Column = property.GetCustomAttribute<DbColumnAttribute>()?.Name ?? SnakeCase(property.Name),
                 Type = underlying,
-                Nullable = underlying != property.PropertyType || (property.PropertyType == typeof(string) && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable),
+                Nullable = underlying != property.PropertyType || (!property.PropertyType.IsValueType && nullability.Create(property).WriteState == NullabilityState.Nullable),
                 MaxLength = property.GetCustomAttribute<MaxLengthAttribute>()?.Length,
+                Blank = property.GetCustomAttribute<BlankAttribute>() is not null,
+                Unique = property.GetCustomAttribute<UniqueAttribute>() is not null,
+                Indexed = property.GetCustomAttribute<DbIndexAttribute>() is not null,
+                Json = json,
+                Choices = choices,
                 Get = Getter(property),
                 Set = Setter(property),
             });
         }
         Pk = fields.Single(f => f.Name == "Id");
         Fields = fields;
-        ByName = fields.ToDictionary(f => f.Column, StringComparer.Ordinal);
+        ByName = fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
+        Ordering = type.GetCustomAttribute<OrderingAttribute>()?.Fields ?? [];
+        GetLatestBy = type.GetCustomAttribute<GetLatestByAttribute>()?.Fields ?? [];
+        UniqueTogether = [.. type.GetCustomAttributes<UniqueTogetherAttribute>().Select(u => (IReadOnlyList<FieldMeta>)[.. u.Fields.Select(Field)])];
+        Indexes = [.. type.GetCustomAttributes<IndexAttribute>().Select(i => (i.Name ?? $"{Table}_{string.Join("_", i.Fields.Select(f => f.TrimStart('-')))}_idx", (IReadOnlyList<string>)i.Fields))];
+        foreach (var name in Ordering.Concat(GetLatestBy).Concat(Indexes.SelectMany(i => i.Fields))) Field(name.TrimStart('-'));
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ModelMeta> Cache = new();
@@ -59,12 +100,19 @@ internal sealed class ModelMeta
     public string Table { get; }
     public FieldMeta Pk { get; }
     public IReadOnlyList<FieldMeta> Fields { get; }
+    public IReadOnlyList<string> Ordering { get; }
+    public IReadOnlyList<string> GetLatestBy { get; }
+    public IReadOnlyList<IReadOnlyList<FieldMeta>> UniqueTogether { get; }
+    public IReadOnlyList<(string Name, IReadOnlyList<string> Fields)> Indexes { get; }
 
-    /// <summary>Fields by column name (<c>first_name</c>), the names Django lookups use.</summary>
+    /// <summary>Fields by key (<c>first_name</c>), the names Django lookups use.</summary>
     public IReadOnlyDictionary<string, FieldMeta> ByName { get; }
 
     public FieldMeta Field(string name) => ByName.TryGetValue(name, out var field) ? field
-        : throw new FieldError($"Cannot resolve keyword '{name}' into field. Choices are: {string.Join(", ", Fields.Select(f => f.Column).Order(StringComparer.Ordinal))}.");
+        : throw new FieldError($"Cannot resolve keyword '{name}' into field. Choices are: {string.Join(", ", Fields.Select(f => f.Key).Order(StringComparer.Ordinal))}.");
+
+    private static bool IsJsonType(Type type) =>
+        type == typeof(JsonDocument) || type == typeof(JsonElement) || typeof(System.Text.Json.Nodes.JsonNode).IsAssignableFrom(type);
 
     internal static string SnakeCase(string name)
     {
@@ -92,37 +140,73 @@ internal sealed class ModelMeta
         return Expression.Lambda<Action<object, object?>>(body, instance, value).Compile();
     }
 
-    /// <summary>A value as the database stores it (SQLite has no native date, GUID or decimal types).</summary>
+    /// <summary>
+    /// A value as the database stores it. SQLite has no date, time, GUID, decimal or interval types, so those become text
+    /// or integers (durations in microseconds, as Django stores them); enums are their numbers; JSON goes as text, marked
+    /// so PostgreSQL types the parameter jsonb.
+    /// </summary>
     public static object ToDatabase(object? value, bool sqlite) => value switch
     {
         null => DBNull.Value,
         DateTimeOffset d when sqlite => d.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
         DateTimeOffset d => d.ToUniversalTime(), // PostgreSQL timestamptz takes UTC
+        DateTime d => ToDatabase(new DateTimeOffset(d.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : d.ToUniversalTime()), sqlite),
+        DateOnly d when sqlite => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        TimeOnly t when sqlite => t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+        TimeSpan t when sqlite => t.Ticks / 10,
         Guid g when sqlite => g.ToString("N"),
         decimal m when sqlite => m.ToString(CultureInfo.InvariantCulture),
-        _ => value,
+        Enum e => Convert.ToInt64(e, CultureInfo.InvariantCulture),
+        JsonText => value,
+        string or short or int or long or bool or float or double or decimal or DateOnly or TimeOnly or TimeSpan or Guid or byte[] or DBNull => value,
+        _ => new JsonText(JsonSerializer.Serialize(value, value.GetType())),
     };
 
-    /// <summary>A database value as the property's type.</summary>
-    public static object? FromDatabase(object value, FieldMeta field)
+    /// <summary>A database value as the field's type.</summary>
+    public static object? FromDatabase(object value, FieldMeta field) =>
+        field.Json ? value is DBNull ? null : JsonSerializer.Deserialize((string)value, field.Type) : Read(value, field.Type);
+
+    /// <summary>A database value as <paramref name="type"/> (as read when the type is unknown).</summary>
+    public static object? Read(object value, Type? type)
     {
         if (value is DBNull) return null;
-        var type = field.Type;
+        if (type is null || type == value.GetType()) return value;
+        type = System.Nullable.GetUnderlyingType(type) ?? type;
         return type switch
         {
+            _ when type.IsEnum => Enum.ToObject(type, Convert.ToInt64(value, CultureInfo.InvariantCulture)),
             _ when type == typeof(DateTimeOffset) => value switch
             {
                 DateTimeOffset d => d,
                 DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
                 string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-                _ => throw new InvalidCastException($"Cannot read {value.GetType().Name} as {field.Name}."),
+                _ => throw new InvalidCastException($"Cannot read {value.GetType().Name} as a date and time."),
             },
+            _ when type == typeof(DateTime) => ((DateTimeOffset)Read(value, typeof(DateTimeOffset))!).UtcDateTime,
+            _ when type == typeof(DateOnly) => value switch
+            {
+                DateTime dt => DateOnly.FromDateTime(dt),
+                string s => DateOnly.Parse(s, CultureInfo.InvariantCulture),
+                _ => throw new InvalidCastException($"Cannot read {value.GetType().Name} as a date."),
+            },
+            _ when type == typeof(TimeOnly) => value switch
+            {
+                TimeSpan t => TimeOnly.FromTimeSpan(t),
+                string s => TimeOnly.Parse(s, CultureInfo.InvariantCulture),
+                _ => throw new InvalidCastException($"Cannot read {value.GetType().Name} as a time."),
+            },
+            _ when type == typeof(TimeSpan) => value is TimeSpan span ? span : TimeSpan.FromTicks(Convert.ToInt64(value, CultureInfo.InvariantCulture) * 10),
             _ when type == typeof(Guid) => value is Guid g ? g : Guid.Parse((string)value),
             _ when type == typeof(bool) => value is bool b ? b : Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0,
+            _ when type == typeof(byte[]) => (byte[])value,
+            _ when type == typeof(object) => value,
             _ => Convert.ChangeType(value, type, CultureInfo.InvariantCulture),
         };
     }
 }
+
+/// <summary>JSON text bound for a JSON column; PostgreSQL needs the parameter typed jsonb.</summary>
+internal sealed record JsonText(string Text);
 
 /// <summary>A lookup names a field or lookup that does not exist; raised when the query is built.</summary>
 public sealed class FieldError(string message) : Exception(message);

@@ -12,7 +12,7 @@ namespace Nuages.Db.Query;
 /// </summary>
 internal static class LambdaTranslator
 {
-    public static WhereNode Translate(LambdaExpression predicate, ModelMeta meta) => Node(predicate.Body, predicate.Parameters[0], meta);
+    public static WhereNode Translate(LambdaExpression predicate, SqlQuery query) => Node(predicate.Body, predicate.Parameters[0], query.Meta);
 
     private static WhereNode Node(Expression expression, ParameterExpression row, ModelMeta meta)
     {
@@ -31,6 +31,9 @@ internal static class LambdaTranslator
             case BinaryExpression binary when Comparison(binary.NodeType) is { } lookup:
                 if (Field(binary.Left, row, meta) is { } left && !UsesRow(binary.Right, row)) return Compare(left, lookup, Value(binary.Right));
                 if (Field(binary.Right, row, meta) is { } right && !UsesRow(binary.Left, row)) return Compare(right, Mirror(lookup), Value(binary.Left));
+                // a.Age > a.MinAge: one column against another, as F() says it
+                if (Field(binary.Left, row, meta) is { } first && Field(binary.Right, row, meta) is { } second && lookup != "ne")
+                    return new LeafNode(first, lookup, new Col(second));
                 break;
             case MethodCallExpression { Method.DeclaringType: var type } call when type == typeof(string) && call.Object is { } target
                 && Field(target, row, meta) is { } text && call.Arguments.Count >= 1 && !UsesRow(call.Arguments[0], row):

@@ -1,5 +1,3 @@
-using Nuages.Db.Models;
-
 namespace Nuages.Db.Query;
 
 /// <summary>
@@ -10,21 +8,21 @@ namespace Nuages.Db.Query;
 public sealed class Q
 {
     // A Q does not know its model until it is used, so it keeps how to build the condition for any model.
-    private readonly Func<ModelMeta, WhereNode> _build;
+    private readonly Func<SqlQuery, WhereNode> _build;
 
-    private Q(Func<ModelMeta, WhereNode> build) => _build = build;
+    private Q(Func<SqlQuery, WhereNode> build) => _build = build;
 
     /// <summary>One lookup, as in <c>Filter("name__istartswith", "a")</c>.</summary>
-    public Q(string lookup, object? value) => _build = meta => LeafNode.Parse(meta, lookup, value);
+    public Q(string lookup, object? value) => _build = query => LeafNode.Parse(query, lookup, value);
 
     /// <summary>Rows matching either side.</summary>
-    public static Q operator |(Q left, Q right) => new(meta => new OrNode([left._build(meta), right._build(meta)]));
+    public static Q operator |(Q left, Q right) => new(query => new OrNode([left._build(query), right._build(query)]));
 
     /// <summary>Rows matching both sides.</summary>
-    public static Q operator &(Q left, Q right) => new(meta => new AndNode([left._build(meta), right._build(meta)]));
+    public static Q operator &(Q left, Q right) => new(query => new AndNode([left._build(query), right._build(query)]));
 
     /// <summary>Rows not matching.</summary>
-    public static Q operator ~(Q q) => new(meta => new NotNode(q._build(meta)));
+    public static Q operator ~(Q q) => new(query => new NotNode(q._build(query)));
 
-    internal WhereNode Build(ModelMeta meta) => _build(meta);
+    internal WhereNode Build(SqlQuery query) => _build(query);
 }

@@ -1,0 +1,69 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Nuages.Db;
+
+/// <summary>
+/// A database failed a statement (Django's <c>DatabaseError</c>): the driver's exception, wrapped with the alias and the
+/// SQL that failed, in one hierarchy for both engines. Values are parameters, so the SQL shows none of them.
+/// </summary>
+public class DatabaseError : Exception
+{
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    public DatabaseError(string message, string alias, string? sql, Exception? inner) : base(message, inner)
+    {
+        Alias = alias;
+        Sql = sql;
+    }
+
+    /// <summary>The database alias the statement ran on.</summary>
+    public string Alias { get; }
+
+    /// <summary>The statement that failed; null when connecting failed.</summary>
+    public string? Sql { get; }
+
+    /// <summary>The driver's exception as the Django class that matches its error code.</summary>
+    internal static DatabaseError From(DbException e, string alias, string sql)
+    {
+        var message = $"{e.Message} (database '{alias}'; SQL: {sql})";
+        return e switch
+        {
+            SqliteException s => (s.SqliteErrorCode & 0xFF) switch
+            {
+                19 => new IntegrityError(message, alias, sql, e), // SQLITE_CONSTRAINT
+                18 or 20 => new DataError(message, alias, sql, e), // SQLITE_TOOBIG, SQLITE_MISMATCH
+                25 or 21 => new ProgrammingError(message, alias, sql, e), // SQLITE_RANGE, SQLITE_MISUSE
+                _ => new OperationalError(message, alias, sql, e), // sqlite3 itself calls "no such table" and locks operational
+            },
+            PostgresException p => p.SqlState[..2] switch
+            {
+                "23" => new IntegrityError(message, alias, sql, e),
+                "22" => new DataError(message, alias, sql, e),
+                "42" => new ProgrammingError(message, alias, sql, e),
+                "0A" => new NotSupportedError(message, alias, sql, e),
+                _ => new OperationalError(message, alias, sql, e),
+            },
+            _ => new OperationalError(message, alias, sql, e), // the connection broke or could not be made
+        };
+    }
+
+    /// <summary>Connecting failed: says which alias and which server, which is what has to be fixed.</summary>
+    internal static OperationalError Connect(Exception e, string alias, string target) =>
+        new($"Cannot connect to the database '{alias}' ({target}): {e.Message}", alias, null, e);
+}
+
+/// <summary>A constraint refused the change: unique, not null, foreign key, check.</summary>
+public sealed class IntegrityError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
+
+/// <summary>The database is unreachable, locked, out of resources, or the table is missing.</summary>
+public sealed class OperationalError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
+
+/// <summary>A value does not fit its column: too long, out of range, malformed.</summary>
+public sealed class DataError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
+
+/// <summary>The SQL is wrong for this database: a missing column, a syntax error, a wrong number of parameters.</summary>
+public sealed class ProgrammingError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
+
+/// <summary>The database does not support what was asked.</summary>
+public sealed class NotSupportedError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);

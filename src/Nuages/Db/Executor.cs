@@ -1,0 +1,237 @@
+using System.Data.Common;
+using Nuages.Async;
+using Nuages.Db.Backends;
+
+namespace Nuages.Db;
+
+/// <summary>One SQL statement and its parameters, in order (<c>@p0</c>, <c>@p1</c>, …).</summary>
+internal readonly record struct Statement(string Sql, List<object?> Values);
+
+/// <summary>
+/// Runs statements on one alias, sync or async: a connection per operation, returned to the driver's pool at its end
+/// (never tied to a thread), and driver exceptions turned into <see cref="DatabaseError"/>s naming the alias and the SQL.
+/// The sync and async paths differ only in the I/O call.
+/// </summary>
+internal sealed class Executor(Backend backend, string alias)
+{
+    public static Executor For(string alias) => new(Connections.For(alias), alias);
+
+    public Backend Backend { get; } = backend;
+
+    public string Alias { get; } = alias;
+
+    /// <summary>
+    /// Reads inside a request stop when its client goes away: with no token of their own they take the request's, so
+    /// PostgreSQL gets a real cancel. Writes do not, so a disconnect never leaves half of a change.
+    /// </summary>
+    public static CancellationToken ReadToken(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? cancellationToken : Flow.Current.Request?.Aborted ?? default;
+
+    public DbConnection Open()
+    {
+        try
+        {
+            return Backend.Open();
+        }
+        catch (DbException e)
+        {
+            throw DatabaseError.Connect(e, Alias, Backend.Target);
+        }
+    }
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw DatabaseError.Connect(e, Alias, Backend.Target);
+        }
+    }
+
+    public static DbCommand Command(DbConnection connection, Statement statement, DbTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = statement.Sql;
+        command.Transaction = transaction;
+        var values = statement.Values;
+        for (var i = 0; i < values.Count; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (values[i] is Models.JsonText json)
+            {
+                parameter.Value = json.Text;
+                if (parameter is Npgsql.NpgsqlParameter npgsql) npgsql.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb;
+            }
+            else parameter.Value = values[i] ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    public TResult Run<TResult>(string method, Statement statement, Func<DbCommand, TResult> execute)
+    {
+        AsyncSafety.ThrowIfAsync(method);
+        using var connection = Open();
+        using var command = Command(connection, statement);
+        try
+        {
+            return execute(command);
+        }
+        catch (DbException e)
+        {
+            throw DatabaseError.From(e, Alias, statement.Sql);
+        }
+    }
+
+    public async Task<TResult> RunAsync<TResult>(Statement statement, Func<DbCommand, CancellationToken, Task<TResult>> execute, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, statement);
+        try
+        {
+            return await execute(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw DatabaseError.From(e, Alias, statement.Sql);
+        }
+    }
+
+    /// <summary>Every row of a SELECT, each made by <paramref name="row"/>.</summary>
+    public List<TRow> Read<TRow>(string method, Statement statement, Func<DbDataReader, TRow> row) => Run(method, statement, command =>
+    {
+        using var reader = command.ExecuteReader();
+        var rows = new List<TRow>();
+        while (reader.Read()) rows.Add(row(reader));
+        return rows;
+    });
+
+    public Task<List<TRow>> ReadAsync<TRow>(Statement statement, Func<DbDataReader, TRow> row, CancellationToken cancellationToken) =>
+        RunAsync(statement, async (command, token) =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            var rows = new List<TRow>();
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) rows.Add(row(reader));
+            return rows;
+        }, ReadToken(cancellationToken));
+
+    /// <summary>
+    /// Streams the rows (Django's iterator): PostgreSQL through a server-side cursor, <paramref name="chunkSize"/> rows per
+    /// FETCH, in a transaction as cursors need; SQLite by stepping its reader, which already reads row by row.
+    /// </summary>
+    public IEnumerable<TRow> Stream<TRow>(Statement statement, int chunkSize, Func<DbDataReader, TRow> row)
+    {
+        AsyncSafety.ThrowIfAsync("QuerySet.Iterator");
+        using var connection = Open();
+        using var transaction = Backend is SqliteBackend ? null : connection.BeginTransaction();
+        foreach (var (part, fetch) in CursorStatements(statement, chunkSize))
+        {
+            using var command = Command(connection, part, transaction);
+            using var reader = Guard(part, () => command.ExecuteReader());
+            var read = 0;
+            while (Guard(part, reader.Read))
+            {
+                read++;
+                yield return row(reader);
+            }
+            if (fetch && read < chunkSize) break; // a short FETCH: the cursor is exhausted
+        }
+    }
+
+    public async IAsyncEnumerable<TRow> StreamAsync<TRow>(Statement statement, int chunkSize, Func<DbDataReader, TRow> row, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        cancellationToken = ReadToken(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = Backend is SqliteBackend ? null : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (part, fetch) in CursorStatements(statement, chunkSize))
+        {
+            await using var command = Command(connection, part, transaction);
+            await using var reader = await GuardAsync(part, () => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+            var read = 0;
+            while (await GuardAsync(part, () => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+            {
+                read++;
+                yield return row(reader);
+            }
+            if (fetch && read < chunkSize) break;
+        }
+    }
+
+    private IEnumerable<(Statement Statement, bool Fetch)> CursorStatements(Statement statement, int chunkSize)
+    {
+        if (Backend is SqliteBackend)
+        {
+            yield return (statement, false);
+            yield break;
+        }
+        yield return (new Statement($"DECLARE nuages_iterator NO SCROLL CURSOR FOR {statement.Sql}", statement.Values), false);
+        while (true) yield return (new Statement($"FETCH {chunkSize} FROM nuages_iterator", []), true);
+    }
+
+    // Iterators cannot catch around a yield, so each driver call is guarded on its own.
+    private TResult Guard<TResult>(Statement statement, Func<TResult> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (DbException e)
+        {
+            throw DatabaseError.From(e, Alias, statement.Sql);
+        }
+    }
+
+    private async Task<TResult> GuardAsync<TResult>(Statement statement, Func<Task<TResult>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw DatabaseError.From(e, Alias, statement.Sql);
+        }
+    }
+
+    /// <summary>Runs every statement in one transaction, all or nothing, as Django runs its bulk methods in atomic().</summary>
+    public void InTransaction(string method, IReadOnlyList<Statement> statements, Action<DbCommand> execute, Action? beforeCommit = null)
+    {
+        AsyncSafety.ThrowIfAsync(method);
+        if (statements.Count == 0) return;
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        foreach (var statement in statements)
+        {
+            using var command = Command(connection, statement, transaction);
+            Guard(statement, () =>
+            {
+                execute(command);
+                return 0;
+            });
+        }
+        beforeCommit?.Invoke();
+        transaction.Commit();
+    }
+
+    public async Task InTransactionAsync(IReadOnlyList<Statement> statements, Func<DbCommand, CancellationToken, Task> execute, Action? beforeCommit, CancellationToken cancellationToken)
+    {
+        if (statements.Count == 0) return;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var statement in statements)
+        {
+            await using var command = Command(connection, statement, transaction);
+            await GuardAsync(statement, async () =>
+            {
+                await execute(command, cancellationToken).ConfigureAwait(false);
+                return 0;
+            }).ConfigureAwait(false);
+        }
+        beforeCommit?.Invoke();
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

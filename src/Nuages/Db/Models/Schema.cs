@@ -1,0 +1,41 @@
+using Nuages.Async;
+using Nuages.Db.Backends;
+
+namespace Nuages.Db.Models;
+
+/// <summary>Creates the tables, unique constraints and indexes of models (Django's <c>migrate</c> for new tables): idempotent.</summary>
+public static class Schema
+{
+    /// <summary>The DDL for <paramref name="models"/> on <paramref name="using"/> (Django's <c>sqlmigrate</c>).</summary>
+    public static IReadOnlyList<string> Sql(IEnumerable<Type> models, string @using = "default")
+    {
+        var backend = Connections.For(@using);
+        var statements = new List<string>();
+        foreach (var model in models)
+        {
+            var meta = ModelMeta.For(model);
+            var table = Backend.Quote(meta.Table);
+            var columns = meta.Fields.Select(f => f == meta.Pk
+                ? $"{Backend.Quote(f.Column)} {backend.AutoPrimaryKey}"
+                : $"{Backend.Quote(f.Column)} {backend.ColumnType(f)}{(f.Nullable ? " NULL" : " NOT NULL")}{(f.Unique ? " UNIQUE" : "")}");
+            var together = meta.UniqueTogether.Select(set => $"UNIQUE ({string.Join(", ", set.Select(f => Backend.Quote(f.Column)))})");
+            statements.Add($"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", columns.Concat(together))})");
+            foreach (var field in meta.Fields.Where(f => f.Indexed && !f.Unique && f != meta.Pk))
+                statements.Add($"CREATE INDEX IF NOT EXISTS {Backend.Quote($"{meta.Table}_{field.Column}_idx")} ON {table} ({Backend.Quote(field.Column)})");
+            foreach (var (name, fields) in meta.Indexes)
+            {
+                var parts = fields.Select(f => Backend.Quote(meta.Field(f.TrimStart('-')).Column) + (f.StartsWith('-') ? " DESC" : ""));
+                statements.Add($"CREATE INDEX IF NOT EXISTS {Backend.Quote(name)} ON {table} ({string.Join(", ", parts)})");
+            }
+        }
+        return statements;
+    }
+
+    /// <summary>Creates what is missing.</summary>
+    public static void Migrate(IEnumerable<Type> models, string @using = "default")
+    {
+        AsyncSafety.ThrowIfAsync("Schema.Migrate");
+        var executor = Executor.For(@using);
+        foreach (var statement in Sql(models, @using)) executor.Run("Schema.Migrate", new Statement(statement, []), command => command.ExecuteNonQuery());
+    }
+}

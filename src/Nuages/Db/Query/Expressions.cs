@@ -1,0 +1,391 @@
+using System.Globalization;
+using Nuages.Db.Backends;
+using Nuages.Db.Models;
+
+namespace Nuages.Db.Query;
+
+/// <summary>
+/// A value computed by the database (Django's expressions): a field (<see cref="F"/>), a constant (<see cref="Value"/>),
+/// arithmetic on them (<c>F("price") * 2</c>), an aggregate, a <see cref="Case"/>, a <see cref="Subquery"/>. Names are
+/// checked when the expression reaches a query; values always travel as parameters.
+/// </summary>
+public abstract class QueryExpression
+{
+    /// <summary>The expression with its names bound to <paramref name="query"/>'s fields and annotations; a bad name fails here.</summary>
+    internal abstract QueryExpression Resolve(SqlQuery query);
+
+    internal abstract string Compile(SqlContext context);
+
+    internal virtual bool ContainsAggregate => false;
+
+    /// <summary>The CLR type its values are read as, when the expression knows it.</summary>
+    internal virtual Type? OutputType => null;
+
+    /// <summary>The field this expression reads, if it is a plain field (for typing values compared with it).</summary>
+    internal virtual FieldMeta? Field => null;
+
+    internal static QueryExpression Of(object? value) => value as QueryExpression ?? new Value(value);
+
+    /// <summary>Addition (SQL <c>+</c>).</summary>
+    public static QueryExpression operator +(QueryExpression left, QueryExpression right) => new Combined(left, "+", right);
+
+    /// <summary>Subtraction.</summary>
+    public static QueryExpression operator -(QueryExpression left, QueryExpression right) => new Combined(left, "-", right);
+
+    /// <summary>Multiplication.</summary>
+    public static QueryExpression operator *(QueryExpression left, QueryExpression right) => new Combined(left, "*", right);
+
+    /// <summary>Division (integer division between integer columns, as in SQL and Django).</summary>
+    public static QueryExpression operator /(QueryExpression left, QueryExpression right) => new Combined(left, "/", right);
+
+    /// <summary>Remainder.</summary>
+    public static QueryExpression operator %(QueryExpression left, QueryExpression right) => new Combined(left, "%", right);
+
+    /// <summary>A constant, so <c>F("age") + 1</c> reads as in Django.</summary>
+    public static implicit operator QueryExpression(int value) => new Value(value);
+
+    /// <summary>A constant.</summary>
+    public static implicit operator QueryExpression(long value) => new Value(value);
+
+    /// <summary>A constant.</summary>
+    public static implicit operator QueryExpression(double value) => new Value(value);
+
+    /// <summary>A constant.</summary>
+    public static implicit operator QueryExpression(decimal value) => new Value(value);
+
+    /// <summary>A constant.</summary>
+    public static implicit operator QueryExpression(string value) => new Value(value);
+
+    /// <summary>A constant.</summary>
+    public static implicit operator QueryExpression(TimeSpan value) => new Value(value);
+
+    /// <summary>A constant.</summary>
+    public static implicit operator QueryExpression(DateTimeOffset value) => new Value(value);
+}
+
+/// <summary>A field of the row (or an annotation), by its Django name: <c>F("age") + 1</c>, <c>Filter("age__gt", F("min_age"))</c>.</summary>
+public sealed class F(string name) : QueryExpression
+{
+    /// <summary>The field or annotation name.</summary>
+    public string Name { get; } = name;
+
+    internal override QueryExpression Resolve(SqlQuery query) => query.ResolveName(Name);
+
+    internal override string Compile(SqlContext context) => throw new InvalidOperationException($"F('{Name}') was not resolved against a query.");
+
+    /// <inheritdoc />
+    public override string ToString() => $"F({Name})";
+}
+
+/// <summary>A constant, sent as a parameter.</summary>
+public sealed class Value(object? value) : QueryExpression
+{
+    internal object? Constant { get; } = value;
+
+    internal override QueryExpression Resolve(SqlQuery query) => this;
+
+    internal override string Compile(SqlContext context) => context.Param(Constant);
+
+    internal override Type? OutputType => Constant?.GetType();
+}
+
+/// <summary>A resolved column of the query's model.</summary>
+internal sealed class Col(FieldMeta field) : QueryExpression
+{
+    internal override FieldMeta Field { get; } = field;
+
+    internal override QueryExpression Resolve(SqlQuery query) => this;
+
+    internal override string Compile(SqlContext context) => context.Column(Field.Column);
+
+    internal override Type? OutputType => Field.Type;
+}
+
+/// <summary>A resolved reference to an annotation: its expression, inlined (WHERE and GROUP BY cannot name a select alias everywhere).</summary>
+internal sealed class Ref(string name, QueryExpression source) : QueryExpression
+{
+    public string Name { get; } = name;
+
+    internal override QueryExpression Resolve(SqlQuery query) => this;
+
+    internal override string Compile(SqlContext context) => source.Compile(context);
+
+    internal override bool ContainsAggregate => source.ContainsAggregate;
+
+    internal override Type? OutputType => source.OutputType;
+
+    internal override FieldMeta? Field => source.Field;
+}
+
+internal sealed class Combined(QueryExpression left, string op, QueryExpression right) : QueryExpression
+{
+    internal override QueryExpression Resolve(SqlQuery query) => new Combined(left.Resolve(query), op, right.Resolve(query));
+
+    internal override string Compile(SqlContext context) => $"({left.Compile(context)} {op} {right.Compile(context)})";
+
+    internal override bool ContainsAggregate => left.ContainsAggregate || right.ContainsAggregate;
+
+    internal override Type? OutputType => left.OutputType ?? right.OutputType;
+}
+
+/// <summary>An SQL function over expressions, typed by its first argument.</summary>
+internal sealed class Func(string name, QueryExpression[] arguments, Type? output = null) : QueryExpression
+{
+    internal override QueryExpression Resolve(SqlQuery query) => new Func(name, [.. arguments.Select(a => a.Resolve(query))], output);
+
+    internal override string Compile(SqlContext context) => $"{name}({string.Join(", ", arguments.Select(a => a.Compile(context)))})";
+
+    internal override bool ContainsAggregate => arguments.Any(a => a.ContainsAggregate);
+
+    internal override Type? OutputType => output ?? arguments.Select(a => a.OutputType).FirstOrDefault(t => t is not null);
+}
+
+/// <summary>The first of its arguments that is not NULL (Django's <c>Coalesce</c>): <c>new Coalesce(F("nickname"), F("name"))</c>.</summary>
+public sealed class Coalesce : QueryExpression
+{
+    private readonly QueryExpression[] _arguments;
+
+    /// <summary>At least two expressions; constants are wrapped for you.</summary>
+    public Coalesce(params object?[] arguments)
+    {
+        if (arguments.Length < 2) throw new ArgumentException("Coalesce must take at least two expressions.");
+        _arguments = [.. arguments.Select(Of)];
+    }
+
+    internal override QueryExpression Resolve(SqlQuery query) => new Func("COALESCE", [.. _arguments.Select(a => a.Resolve(query))]);
+
+    internal override string Compile(SqlContext context) => throw new InvalidOperationException("Coalesce was not resolved against a query.");
+}
+
+/// <summary>One arm of a <see cref="Case"/>: when <paramref name="condition"/> holds, <paramref name="then"/>.</summary>
+public sealed class When(Q condition, object? then)
+{
+    internal Q Condition { get; } = condition;
+
+    internal QueryExpression Then { get; } = QueryExpression.Of(then);
+
+    /// <summary>When the lookup matches: <c>new When("age__lt", 18, "minor")</c>.</summary>
+    public When(string lookup, object? value, object? then) : this(new Q(lookup, value), then) { }
+}
+
+/// <summary>SQL's CASE (Django's <c>Case(When(...), default=...)</c>): the first arm whose condition holds, else the default.</summary>
+public sealed class Case(When[] whens, object? @default = null) : QueryExpression
+{
+    internal override QueryExpression Resolve(SqlQuery query) =>
+        new ResolvedCase([.. whens.Select(w => (w.Condition.Build(query), w.Then.Resolve(query)))], Of(@default).Resolve(query));
+
+    internal override string Compile(SqlContext context) => throw new InvalidOperationException("Case was not resolved against a query.");
+
+    private sealed class ResolvedCase((WhereNode Condition, QueryExpression Then)[] arms, QueryExpression otherwise) : QueryExpression
+    {
+        internal override QueryExpression Resolve(SqlQuery query) => this;
+
+        internal override string Compile(SqlContext context) =>
+            "CASE " + string.Concat(arms.Select(a => $"WHEN {a.Condition.Compile(context)} THEN {a.Then.Compile(context)} ")) + $"ELSE {otherwise.Compile(context)} END";
+
+        internal override bool ContainsAggregate => arms.Any(a => a.Then.ContainsAggregate) || otherwise.ContainsAggregate;
+
+        internal override Type? OutputType => arms.Select(a => a.Then.OutputType).FirstOrDefault(t => t is not null) ?? otherwise.OutputType;
+    }
+}
+
+/// <summary>A field of the enclosing query, from inside a <see cref="Subquery"/> or <see cref="Exists"/>: <c>Filter("author_id", new OuterRef("id"))</c>.</summary>
+public sealed class OuterRef(string name) : QueryExpression
+{
+    internal override QueryExpression Resolve(SqlQuery query) => this; // bound when the subquery is compiled inside its outer query
+
+    internal override string Compile(SqlContext context)
+    {
+        var outer = context.Outer ?? throw new FieldError($"OuterRef('{name}') is only meaningful inside a Subquery or Exists.");
+        return outer.Query!.ResolveName(name).Compile(outer.Qualified());
+    }
+}
+
+/// <summary>A query used as a value (Django's <c>Subquery</c>): one column of at most one row.</summary>
+public sealed class Subquery : QueryExpression
+{
+    internal ISubquery Source { get; }
+
+    /// <summary>A QuerySet (its primary key) or a ValuesList of one column, usually sliced to one row.</summary>
+    public Subquery(ISubquery source) => Source = source;
+
+    internal override QueryExpression Resolve(SqlQuery query) => this;
+
+    internal override string Compile(SqlContext context) => "(" + Source.Query.CompileSelect(context.Nested(Source.Query), Source.Columns).Sql + ")";
+
+    internal override Type? OutputType => Source.Columns is [var only] ? only.OutputType : null;
+}
+
+/// <summary>Whether a query has any row (SQL EXISTS), usable in Filter and Annotate: <c>Filter(new Exists(Book.Objects.Filter("author_id", new OuterRef("id"))))</c>.</summary>
+public sealed class Exists(ISubquery source) : QueryExpression
+{
+    internal override QueryExpression Resolve(SqlQuery query) => this;
+
+    internal override string Compile(SqlContext context) =>
+        "EXISTS(" + source.Query.CompileSelect(context.Nested(source.Query), [new Value(1)]).Sql + ")";
+
+    internal override Type? OutputType => typeof(bool);
+}
+
+/// <summary>A query that can stand inside another: QuerySets and their Values/ValuesList forms.</summary>
+public interface ISubquery
+{
+    internal SqlQuery Query { get; }
+
+    internal IReadOnlyList<QueryExpression> Columns { get; }
+}
+
+/// <summary>
+/// An aggregate over the rows (Django's aggregates): in <c>Aggregate</c> one value for the whole query, in
+/// <c>Annotate</c> one per row group. <paramref name="filter"/> counts only matching rows; <paramref name="distinct"/> only distinct values.
+/// </summary>
+public abstract class Aggregate(string function, object? source, bool distinct, Q? filter) : QueryExpression
+{
+    private protected QueryExpression? Source { get; } = source is null ? null : source as QueryExpression ?? new F((string)source);
+
+    /// <summary>The default name in Aggregate/Annotate results: <c>age__sum</c>, as Django names it.</summary>
+    internal string DefaultAlias => Source is F f
+        ? $"{(f.Name == "*" ? "" : f.Name)}__{function.ToLowerInvariant()}"
+        : throw new ArgumentException($"Complex aggregates require an alias: name the {function} in an anonymous object, as in Aggregate(new {{ Total = new {GetType().Name}(...) }}).");
+
+    internal override QueryExpression Resolve(SqlQuery query)
+    {
+        var source = Source is F { Name: "*" } ? null : Source?.Resolve(query); // COUNT(*) names no field
+        if (source is { ContainsAggregate: true })
+            throw new FieldError($"Cannot compute {function}({Source}): it is an aggregate.");
+        return new ResolvedAggregate(function, source, distinct, filter?.Build(query), Output(source?.OutputType));
+    }
+
+    internal override string Compile(SqlContext context) => throw new InvalidOperationException($"{function} was not resolved against a query.");
+
+    internal override bool ContainsAggregate => true;
+
+    /// <summary>What the aggregate's values are read as, from what it aggregates.</summary>
+    private protected abstract Type? Output(Type? source);
+
+    private sealed class ResolvedAggregate(string function, QueryExpression? source, bool distinct, WhereNode? filter, Type? output) : QueryExpression
+    {
+        internal override QueryExpression Resolve(SqlQuery query) => this;
+
+        // FILTER (WHERE …) is standard SQL that PostgreSQL and SQLite (3.30+) both take.
+        internal override string Compile(SqlContext context) =>
+            $"{function}({(distinct ? "DISTINCT " : "")}{source?.Compile(context) ?? "*"})" + (filter is null ? "" : $" FILTER (WHERE {filter.Compile(context)})");
+
+        internal override bool ContainsAggregate => true;
+
+        internal override Type? OutputType => output;
+    }
+
+    private protected static bool IsInteger(Type? type) => type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(bool);
+}
+
+/// <summary>The number of rows (<c>new Count()</c>, <c>new Count("id")</c>), of a field's non-null values, or of its distinct values.</summary>
+public sealed class Count(object? field = null, bool distinct = false, Q? filter = null) : Aggregate("COUNT", field ?? "*", distinct, filter)
+{
+    private protected override Type? Output(Type? source) => typeof(long);
+}
+
+/// <summary>The sum of a field (integer fields sum to long).</summary>
+public sealed class Sum(object field, bool distinct = false, Q? filter = null) : Aggregate("SUM", field, distinct, filter)
+{
+    private protected override Type? Output(Type? source) => IsInteger(source) ? typeof(long) : source;
+}
+
+/// <summary>The mean of a field: a double, or a decimal for decimal fields.</summary>
+public sealed class Avg(object field, bool distinct = false, Q? filter = null) : Aggregate("AVG", field, distinct, filter)
+{
+    private protected override Type? Output(Type? source) => source == typeof(decimal) ? typeof(decimal) : typeof(double);
+}
+
+/// <summary>The least value of a field.</summary>
+public sealed class Min(object field, bool distinct = false, Q? filter = null) : Aggregate("MIN", field, distinct, filter)
+{
+    private protected override Type? Output(Type? source) => source;
+}
+
+/// <summary>The greatest value of a field.</summary>
+public sealed class Max(object field, bool distinct = false, Q? filter = null) : Aggregate("MAX", field, distinct, filter)
+{
+    private protected override Type? Output(Type? source) => source;
+}
+
+/// <summary>A date part of a column, for lookups such as <c>joined__year</c> and <c>joined__date</c> (in UTC, Nuages' time zone).</summary>
+internal sealed class Transform(QueryExpression source, string name) : QueryExpression
+{
+    public static readonly string[] Names = ["date", "year", "month", "day", "hour", "minute", "second", "week_day"];
+
+    internal override QueryExpression Resolve(SqlQuery query) => this;
+
+    internal override string Compile(SqlContext context)
+    {
+        var column = source.Compile(context);
+        if (context.Sqlite)
+            return name switch
+            {
+                "date" => $"date({column})",
+                "week_day" => $"(CAST(strftime('%w', {column}) AS integer) + 1)", // Django: Sunday is 1
+                _ => $"CAST(strftime('{SqliteFormat(name)}', {column}) AS integer)",
+            };
+        var utc = source.OutputType == typeof(DateTimeOffset) ? $"({column} AT TIME ZONE 'UTC')" : column;
+        return name switch
+        {
+            "date" => $"CAST({utc} AS date)",
+            "week_day" => $"(CAST(EXTRACT(DOW FROM {utc}) AS integer) + 1)",
+            _ => $"CAST(EXTRACT({name.ToUpperInvariant()} FROM {utc}) AS integer)",
+        };
+    }
+
+    private static string SqliteFormat(string part) => part switch
+    {
+        "year" => "%Y",
+        "month" => "%m",
+        "day" => "%d",
+        "hour" => "%H",
+        "minute" => "%M",
+        _ => "%S",
+    };
+
+    internal override Type? OutputType => name == "date" ? typeof(DateOnly) : typeof(int);
+}
+
+/// <summary>Where compiled SQL goes: the parameters so far, and how columns are qualified inside subqueries.</summary>
+internal sealed class SqlContext(Backend backend, List<object?> values, SqlQuery? query = null, string? qualifier = null, SqlContext? outer = null, int depth = 0)
+{
+    public Backend Backend { get; } = backend;
+
+    public bool Sqlite { get; } = backend is SqliteBackend;
+
+    public List<object?> Values { get; } = values;
+
+    /// <summary>The query being compiled (OuterRef resolves against the enclosing one's).</summary>
+    public SqlQuery? Query { get; } = query;
+
+    /// <summary>The table alias of a subquery (<c>U1</c>), so its columns never bind to the outer table; null at the top.</summary>
+    public string? Qualifier { get; } = qualifier;
+
+    public SqlContext? Outer { get; } = outer;
+
+    public string Param(object? value)
+    {
+        Values.Add(ModelMeta.ToDatabase(value, Sqlite));
+        return "@p" + (Values.Count - 1).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Set when compiling an OuterRef: its column must name the outer table, or the subquery's own table would capture it.</summary>
+    private bool _qualify;
+
+    public string Column(string column) =>
+        Qualifier is not null ? $"{Qualifier}.{Backend.Quote(column)}"
+        : _qualify ? $"{Backend.Quote(Query!.Meta.Table)}.{Backend.Quote(column)}"
+        : Backend.Quote(column);
+
+    /// <summary>This context for compiling <paramref name="query"/>, sharing the parameters.</summary>
+    public SqlContext For(SqlQuery query) => ReferenceEquals(Query, query) ? this : new(Backend, Values, query, Qualifier, Outer, depth) { _qualify = _qualify };
+
+    public SqlContext Qualified() => new(Backend, Values, Query, Qualifier, Outer, depth) { _qualify = true };
+
+    public SqlContext Nested(SqlQuery query) => new(Backend, Values, query, "U" + (depth + 1).ToString(CultureInfo.InvariantCulture), this, depth + 1);
+
+    /// <summary>What FROM says: the table, aliased inside a subquery.</summary>
+    public string From(SqlQuery query) => Backend.Quote(query.Meta.Table) + (Qualifier is null ? "" : " " + Qualifier);
+}

@@ -1,0 +1,284 @@
+using System.Collections;
+using System.Data.Common;
+using Nuages.Async;
+using Nuages.Db.Models;
+
+namespace Nuages.Db.Query;
+
+public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
+{
+    // Django's result cache (spec O-05): a QuerySet read whole keeps its rows, so reading it again, or counting it, asks nothing more.
+    private List<T>? _cache;
+
+    private protected virtual bool CachesResults => true;
+
+    private Statement Select(Executor executor)
+    {
+        var context = new SqlContext(executor.Backend, []);
+        var (sql, values) = _query.CompileSelect(context, _query.ModelColumns());
+        return new Statement(sql, values);
+    }
+
+    /// <summary>Reads rows into instances: the loaded fields by compiled setters, then the annotations; no reflection per row.</summary>
+    private Func<DbDataReader, T> Materializer()
+    {
+        var loaded = _query.Loaded;
+        var annotations = _query.Annotations.Where(a => a.Selected).ToArray();
+        var deferred = loaded.Count == Meta.Fields.Count ? null : Meta.Fields.Except(loaded).ToHashSet();
+        return reader =>
+        {
+            var row = new T();
+            for (var i = 0; i < loaded.Count; i++) loaded[i].Set(row, ModelMeta.FromDatabase(reader.GetValue(i), loaded[i]));
+            for (var j = 0; j < annotations.Length; j++)
+                row.Annotate(annotations[j].Name, ModelMeta.Read(reader.GetValue(loaded.Count + j), annotations[j].Expression.OutputType));
+            row.DeferredFields = deferred;
+            return row;
+        };
+    }
+
+    /// <summary>The rows, read now (or from the result cache).</summary>
+    public List<T> ToList()
+    {
+        if (_cache is { } cached) return [.. cached];
+        var executor = Executor;
+        var rows = executor.Read("QuerySet.ToList", Select(executor), Materializer());
+        if (CachesResults) _cache = rows;
+        return [.. rows];
+    }
+
+    /// <summary>The rows, read asynchronously, in one round trip (spec O-05).</summary>
+    public async Task<List<T>> ToListAsync(CancellationToken cancellationToken = default)
+    {
+        if (_cache is { } cached) return [.. cached];
+        var executor = Executor;
+        var rows = await executor.ReadAsync(Select(executor), Materializer(), cancellationToken).ConfigureAwait(false);
+        if (CachesResults) _cache = rows;
+        return [.. rows];
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<T> GetEnumerator() => ToList().GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary><c>await foreach</c> reads every row in one call and fills the result cache, as Django's <c>async for</c> (spec O-05).</summary>
+    public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        foreach (var row in await ToListAsync(cancellationToken).ConfigureAwait(false)) yield return row;
+    }
+
+    /// <summary>
+    /// Streams the rows without holding them all and without filling the cache (Django's iterator): PostgreSQL reads them
+    /// through a server-side cursor, <paramref name="chunkSize"/> rows per FETCH; SQLite steps its reader.
+    /// </summary>
+    public IEnumerable<T> Iterator(int chunkSize = 2000)
+    {
+        CheckChunkSize(chunkSize); // spec O-07: when iteration starts, as this method is lazy
+        var executor = Executor;
+        foreach (var row in executor.Stream(Select(executor), chunkSize, Materializer())) yield return row;
+    }
+
+    /// <summary>Iterator, asynchronously (spec O-06): <c>await foreach (var a in Author.Objects.IteratorAsync(500))</c>.</summary>
+    public async IAsyncEnumerable<T> IteratorAsync(int chunkSize = 2000, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        CheckChunkSize(chunkSize);
+        var executor = Executor;
+        await foreach (var row in executor.StreamAsync(Select(executor), chunkSize, Materializer(), cancellationToken).ConfigureAwait(false)) yield return row;
+    }
+
+    private static void CheckChunkSize(int chunkSize)
+    {
+        if (chunkSize <= 0) throw new ArgumentException("Chunk size must be strictly positive.");
+    }
+
+    /// <summary>The engine's plan for this query, one line per row of its answer (Django's explain()).</summary>
+    public string Explain()
+    {
+        var executor = Executor;
+        return string.Join("\n", executor.Read("QuerySet.Explain", ExplainStatement(executor), ExplainLine));
+    }
+
+    /// <summary>Explain, asynchronously.</summary>
+    public async Task<string> ExplainAsync(CancellationToken cancellationToken = default)
+    {
+        var executor = Executor;
+        return string.Join("\n", await executor.ReadAsync(ExplainStatement(executor), ExplainLine, cancellationToken).ConfigureAwait(false));
+    }
+
+    private Statement ExplainStatement(Executor executor)
+    {
+        var select = Select(executor);
+        return select with { Sql = (executor.Backend is Backends.SqliteBackend ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + select.Sql };
+    }
+
+    // SQLite answers (id, parent, notused, detail) and Django prints the details with their ids; PostgreSQL answers text lines.
+    private static string ExplainLine(DbDataReader reader) => reader.FieldCount >= 4
+        ? $"{reader.GetValue(0)} {reader.GetValue(1)} {reader.GetValue(2)} {reader.GetValue(3)}"
+        : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>The number of rows; from the result cache when the query was already read.</summary>
+    public long Count()
+    {
+        if (_cache is { } cached) return cached.Count;
+        var executor = Executor;
+        return ToLong(executor.Run("QuerySet.Count", CountStatement(executor), command => command.ExecuteScalar()));
+    }
+
+    /// <summary>The number of rows, asynchronously; from the result cache when the query was already read (spec O-05).</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        if (_cache is { } cached) return cached.Count;
+        var executor = Executor;
+        return ToLong(await executor.RunAsync(CountStatement(executor), (command, token) => command.ExecuteScalarAsync(token), Executor.ReadToken(cancellationToken)).ConfigureAwait(false));
+    }
+
+    private Statement CountStatement(Executor executor)
+    {
+        var (sql, values) = _query.CompileCount(new SqlContext(executor.Backend, []), _query.ModelColumns());
+        return new Statement(sql, values);
+    }
+
+    private static long ToLong(object? value) => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether any row matches, reading at most one.</summary>
+    public bool Exists() => _cache is { } cached ? cached.Count > 0 : Slice(0, 1).Count() > 0;
+
+    /// <summary>Whether any row matches, asynchronously.</summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
+        _cache is { } cached ? cached.Count > 0 : await Slice(0, 1).CountAsync(cancellationToken).ConfigureAwait(false) > 0;
+
+    /// <summary>
+    /// Aggregates over the matching rows, named by the properties of <paramref name="aggregates"/>
+    /// (<c>Aggregate(new { Total = new Sum("age") })["total"]</c>), Django's aggregate().
+    /// </summary>
+    public Dictionary<string, object?> Aggregate(object aggregates) => RunAggregate(Named(aggregates).ToList());
+
+    /// <summary>Aggregates under Django's default names: <c>Aggregate(new Sum("age"))["age__sum"]</c>.</summary>
+    public Dictionary<string, object?> Aggregate(params Aggregate[] aggregates) => RunAggregate(Defaults(aggregates));
+
+    /// <summary>Aggregate, asynchronously.</summary>
+    public Task<Dictionary<string, object?>> AggregateAsync(object aggregates, CancellationToken cancellationToken = default) =>
+        RunAggregateAsync(Named(aggregates).ToList(), cancellationToken);
+
+    /// <summary>Aggregate under Django's default names, asynchronously.</summary>
+    public Task<Dictionary<string, object?>> AggregateAsync(Aggregate[] aggregates, CancellationToken cancellationToken = default) =>
+        RunAggregateAsync(Defaults(aggregates), cancellationToken);
+
+    private static List<(string, QueryExpression)> Defaults(Aggregate[] aggregates) => [.. aggregates.Select(a => (a.DefaultAlias, (QueryExpression)a))];
+
+    private Dictionary<string, object?> RunAggregate(List<(string Name, QueryExpression Expression)> aggregates)
+    {
+        var (statement, reader) = AggregateStatement(aggregates);
+        return Executor.Read("QuerySet.Aggregate", statement, reader).Single();
+    }
+
+    private async Task<Dictionary<string, object?>> RunAggregateAsync(List<(string Name, QueryExpression Expression)> aggregates, CancellationToken cancellationToken)
+    {
+        var (statement, reader) = AggregateStatement(aggregates);
+        return (await Executor.ReadAsync(statement, reader, cancellationToken).ConfigureAwait(false)).Single();
+    }
+
+    private (Statement, Func<DbDataReader, Dictionary<string, object?>>) AggregateStatement(List<(string Name, QueryExpression Expression)> aggregates)
+    {
+        if (aggregates.Count == 0) throw new ArgumentException("Aggregate() needs at least one aggregate.");
+        foreach (var (name, expression) in aggregates)
+            if (!expression.ContainsAggregate) throw new ArgumentException($"{name} is not an aggregate expression.");
+        var (sql, values, resolved) = _query.CompileAggregate(new SqlContext(Executor.Backend, []), aggregates);
+        return (new Statement(sql, values), reader =>
+        {
+            var result = new Dictionary<string, object?>(resolved.Count);
+            for (var i = 0; i < resolved.Count; i++) result[resolved[i].Name] = ModelMeta.Read(reader.GetValue(i), resolved[i].Expression.OutputType);
+            return result;
+        });
+    }
+
+    /// <summary>The first row (by the ordering, else by primary key), or null when there is none (spec O-10).</summary>
+    public T? First() => (_cache is { } cached && _query.Order.Count > 0 ? cached : FirstQuery().ToList()).FirstOrDefault();
+
+    /// <summary>The first row, asynchronously, or null.</summary>
+    public async Task<T?> FirstAsync(CancellationToken cancellationToken = default) =>
+        (_cache is { } cached && _query.Order.Count > 0 ? cached : await FirstQuery().ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    private QuerySet<T> FirstQuery() => (_query.Order.Count > 0 ? this : OrderBy("pk")).Slice(0, 1);
+
+    /// <summary>The last row (by the ordering reversed, else by primary key descending), or null when there is none (spec O-10).</summary>
+    public T? Last() => Reversed().Slice(0, 1).ToList().FirstOrDefault();
+
+    /// <summary>The last row, asynchronously, or null.</summary>
+    public async Task<T?> LastAsync(CancellationToken cancellationToken = default) =>
+        (await Reversed().Slice(0, 1).ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    private QuerySet<T> Reversed() => (_query.Order.Count > 0 ? this : OrderBy("pk")).Reverse();
+
+    /// <summary>The row with the greatest value of <paramref name="fields"/> (<c>"-f"</c> for the least); throws <see cref="Model{T}.DoesNotExist"/> when there is none.</summary>
+    public T Latest(params string[] fields) => Single(ByLatest(fields, latest: true).ToList());
+
+    /// <summary>Latest, asynchronously.</summary>
+    public async Task<T> LatestAsync(string[] fields, CancellationToken cancellationToken = default) =>
+        Single(await ByLatest(fields, latest: true).ToListAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The row with the least value of <paramref name="fields"/>; throws <see cref="Model{T}.DoesNotExist"/> when there is none.</summary>
+    public T Earliest(params string[] fields) => Single(ByLatest(fields, latest: false).ToList());
+
+    /// <summary>Earliest, asynchronously.</summary>
+    public async Task<T> EarliestAsync(string[] fields, CancellationToken cancellationToken = default) =>
+        Single(await ByLatest(fields, latest: false).ToListAsync(cancellationToken).ConfigureAwait(false));
+
+    private QuerySet<T> ByLatest(string[] fields, bool latest)
+    {
+        if (fields.Length == 0) fields = [.. Meta.GetLatestBy];
+        if (fields.Length == 0) throw new ArgumentException("earliest() and latest() require either fields as positional arguments or 'get_latest_by' in the model's Meta.");
+        if (_query.Sliced) throw new InvalidOperationException("Cannot change a query once a slice has been taken.");
+        return OrderBy([.. fields.Select(f => f.StartsWith('-') == latest ? f.TrimStart('-') : "-" + f.TrimStart('-'))]).Slice(0, 1);
+    }
+
+    /// <summary>The rows whose primary keys are in <paramref name="ids"/> (all rows when null), by primary key (Django's in_bulk).</summary>
+    public Dictionary<long, T> InBulk(IEnumerable<long>? ids = null) => (ids is null ? this : Filter("pk__in", ids.ToList())).ToList().ToDictionary(row => row.Id);
+
+    /// <summary>InBulk, asynchronously.</summary>
+    public async Task<Dictionary<long, T>> InBulkAsync(IEnumerable<long>? ids = null, CancellationToken cancellationToken = default) =>
+        (await (ids is null ? this : Filter("pk__in", ids.ToList())).ToListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(row => row.Id);
+
+    /// <summary>Whether <paramref name="row"/> is among the matching rows, asked of the database unless the query was read.</summary>
+    public bool Contains(T row) => _cache is { } cached ? cached.Any(r => r.Id == SavedId(row)) : Filter("pk", SavedId(row)).Exists();
+
+    /// <summary>Contains, asynchronously.</summary>
+    public async Task<bool> ContainsAsync(T row, CancellationToken cancellationToken = default) =>
+        _cache is { } cached ? cached.Any(r => r.Id == SavedId(row)) : await Filter("pk", SavedId(row)).ExistsAsync(cancellationToken).ConfigureAwait(false);
+
+    private static long SavedId(T row) => row.Id != 0 ? row.Id : throw new ArgumentException("QuerySet.contains() cannot be used on unsaved objects.");
+
+    /// <summary>The one row matching the lookup; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
+    public T Get(string lookup, object? value) => Filter(lookup, value).Get();
+
+    /// <summary>The one row for which <paramref name="predicate"/> holds: <c>Get(a =&gt; a.Id == id)</c>.</summary>
+    public T Get(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => Filter(predicate).Get();
+
+    // Django's MAX_GET_RESULTS + 1: enough rows to say "more than 20" without reading them all.
+    private const int GetLimit = 21;
+
+    /// <summary>The one row of this query; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
+    public T Get() => Single(ForGet().ToList());
+
+    /// <summary>The one row of this query, asynchronously.</summary>
+    public async Task<T> GetAsync(CancellationToken cancellationToken = default) =>
+        Single(await ForGet().ToListAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The one row for which <paramref name="predicate"/> holds, asynchronously.</summary>
+    public Task<T> GetAsync(System.Linq.Expressions.Expression<Func<T, bool>> predicate, CancellationToken cancellationToken = default) =>
+        Filter(predicate).GetAsync(cancellationToken);
+
+    /// <summary>The one row matching the lookup, asynchronously.</summary>
+    public Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default) =>
+        Filter(lookup, value).GetAsync(cancellationToken);
+
+    // Django drops the ordering of a get(), which only needs a count, and caps the rows unless the query is sliced or combined.
+    private QuerySet<T> ForGet() => _query.Sliced || !_query.Combined.IsEmpty ? this : With(_query with { Order = [] }).Slice(0, GetLimit);
+
+    private static T Single(List<T> rows) => rows.Count switch
+    {
+        1 => rows[0],
+        0 => throw new Model<T>.DoesNotExist($"{typeof(T).Name} matching query does not exist."),
+        _ => throw new Model<T>.MultipleObjectsReturned($"get() returned more than one {typeof(T).Name} -- it returned {(rows.Count > 20 ? "more than 20" : rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))}!"),
+    };
+}

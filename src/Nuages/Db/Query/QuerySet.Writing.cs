@@ -1,0 +1,238 @@
+using Nuages.Db.Backends;
+using Nuages.Db.Models;
+
+namespace Nuages.Db.Query;
+
+public partial class QuerySet<T>
+{
+    /// <summary>Deletes the matching rows in one statement and returns how many went (Django's delete(), without cascades yet).</summary>
+    public long Delete()
+    {
+        var executor = Executor;
+        return executor.Run("QuerySet.Delete", DeleteStatement(executor), command => command.ExecuteNonQuery());
+    }
+
+    /// <summary>Deletes the matching rows asynchronously. Writes run to completion unless a token is passed.</summary>
+    public async Task<long> DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        var executor = Executor;
+        return await executor.RunAsync(DeleteStatement(executor), (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false);
+    }
+
+    private Statement DeleteStatement(Executor executor)
+    {
+        var (sql, values) = _query.CompileDelete(new SqlContext(executor.Backend, []));
+        return new Statement(sql, values);
+    }
+
+    /// <summary>
+    /// Sets the fields named by <paramref name="changes"/> (<c>new { Active = false }</c>, <c>new { Age = new F("age") + 1 }</c>)
+    /// on every matching row in one UPDATE and returns how many matched; no model is loaded or saved (Django's update()).
+    /// </summary>
+    public long Update(object changes)
+    {
+        var executor = Executor;
+        return UpdateStatement(executor, changes) is { } update ? executor.Run("QuerySet.Update", update, command => command.ExecuteNonQuery()) : 0;
+    }
+
+    /// <summary>Update, asynchronously. Writes run to completion unless a token is passed.</summary>
+    public async Task<long> UpdateAsync(object changes, CancellationToken cancellationToken = default)
+    {
+        var executor = Executor;
+        return UpdateStatement(executor, changes) is { } update
+            ? await executor.RunAsync(update, (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false)
+            : 0;
+    }
+
+    private Statement? UpdateStatement(Executor executor, object changes) =>
+        _query.CompileUpdate(new SqlContext(executor.Backend, []), Arguments(changes), Coerce) is var (sql, values) ? new Statement(sql, values) : null;
+
+    /// <summary>Saves <paramref name="instance"/> as a new row and returns it (Django's <c>create</c>).</summary>
+    public T Create(T instance)
+    {
+        instance.Save(_query.Alias, forceInsert: true);
+        return instance;
+    }
+
+    /// <summary>Saves <paramref name="instance"/> as a new row, asynchronously.</summary>
+    public async Task<T> CreateAsync(T instance, CancellationToken cancellationToken = default)
+    {
+        await instance.SaveAsync(_query.Alias, forceInsert: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return instance;
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> with one multi-row INSERT per batch and sets their ids (Django's bulk_create).
+    /// Batches stay under the engine's parameter limit; <paramref name="batchSize"/> makes them smaller.
+    /// </summary>
+    public List<T> BulkCreate(IEnumerable<T> rows, int? batchSize = null)
+    {
+        var executor = Executor;
+        var list = rows.ToList();
+        var ids = new List<long>(list.Count);
+        executor.InTransaction("QuerySet.BulkCreate", [.. InsertBatches(executor.Backend, list, batchSize)], command =>
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) ids.Add(reader.GetInt64(0));
+        }, () => CheckIds(list, ids));
+        return WithIds(list, ids);
+    }
+
+    /// <summary>BulkCreate, asynchronously.</summary>
+    public async Task<List<T>> BulkCreateAsync(IEnumerable<T> rows, int? batchSize = null, CancellationToken cancellationToken = default)
+    {
+        var executor = Executor;
+        var list = rows.ToList();
+        var ids = new List<long>(list.Count);
+        await executor.InTransactionAsync([.. InsertBatches(executor.Backend, list, batchSize)], async (command, token) =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) ids.Add(reader.GetInt64(0));
+        }, () => CheckIds(list, ids), cancellationToken).ConfigureAwait(false);
+        return WithIds(list, ids);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="fields"/> (column names) of saved <paramref name="rows"/> with one UPDATE … FROM (VALUES …) per batch,
+    /// all in one transaction, and returns how many rows matched (Django's bulk_update).
+    /// </summary>
+    public long BulkUpdate(IEnumerable<T> rows, string[] fields, int? batchSize = null)
+    {
+        var executor = Executor;
+        long updated = 0;
+        executor.InTransaction("QuerySet.BulkUpdate", [.. UpdateBatches(executor.Backend, rows.ToList(), fields, batchSize)], command => updated += command.ExecuteNonQuery());
+        return updated;
+    }
+
+    /// <summary>BulkUpdate, asynchronously.</summary>
+    public async Task<long> BulkUpdateAsync(IEnumerable<T> rows, string[] fields, int? batchSize = null, CancellationToken cancellationToken = default)
+    {
+        var executor = Executor;
+        long updated = 0;
+        await executor.InTransactionAsync([.. UpdateBatches(executor.Backend, rows.ToList(), fields, batchSize)],
+            async (command, token) => updated += await command.ExecuteNonQueryAsync(token).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    private static IEnumerable<Statement> UpdateBatches(Backend backend, List<T> rows, string[] fieldNames, int? batchSize)
+    {
+        if (batchSize is <= 0) throw new ArgumentException("Batch size must be a positive integer.");
+        if (fieldNames.Length == 0) throw new ArgumentException("Field names must be given to bulk_update().");
+        var fields = fieldNames.Select(Meta.Field).ToList();
+        if (fields.Contains(Meta.Pk)) throw new ArgumentException("bulk_update() cannot be used with primary key fields.");
+        if (rows.Any(r => r.Id == 0)) throw new ArgumentException("All bulk_update() objects must have a primary key set.");
+        var sqlite = backend is SqliteBackend;
+        var limit = Math.Max(1, MaxParameters(sqlite) / (fields.Count + 1));
+        // Joining a VALUES list keeps the cost linear in the rows, where Django's CASE WHEN per row is quadratic;
+        // both engines name a VALUES list's columns column1, column2, …
+        var sets = string.Join(", ", fields.Select((field, i) => $"{Backend.Quote(field.Column)} = v.column{i + 2}"));
+        var table = Backend.Quote(Meta.Table);
+        foreach (var batch in rows.Chunk(Math.Min(limit, batchSize ?? int.MaxValue)))
+        {
+            var context = new SqlContext(backend, new List<object?>(batch.Length * (fields.Count + 1)));
+            // PostgreSQL types a VALUES column from its rows, and a column of NULL parameters would be text: cast each.
+            string Typed(FieldMeta field, string parameter) => sqlite ? parameter : $"CAST({parameter} AS {backend.ColumnType(field)})";
+            var tuples = batch.Select(row => "(" + string.Join(", ", [context.Param(row.Id), .. fields.Select(field => Typed(field, context.Param(field.Get(row))))]) + ")");
+            yield return new Statement($"UPDATE {table} SET {sets} FROM (VALUES {string.Join(", ", tuples)}) AS v WHERE {table}.{Backend.Quote(Meta.Pk.Column)} = v.column1", context.Values);
+        }
+    }
+
+    /// <summary>
+    /// Parameters per bulk statement. PostgreSQL takes 65535; SQLite takes 32766, but Microsoft.Data.Sqlite binds
+    /// parameters in time quadratic in their number (7000 rows × 5 columns: 5 s against 0.3 s in batches of 999),
+    /// so SQLite gets 999, its historical default limit.
+    /// </summary>
+    private static int MaxParameters(bool sqlite) => sqlite ? 999 : 65535;
+
+    private static void CheckIds(List<T> rows, List<long> ids)
+    {
+        if (ids.Count != rows.Count) throw new InvalidOperationException($"The database returned {ids.Count} ids for {rows.Count} inserted rows; nothing was inserted.");
+    }
+
+    /// <summary>Ids go on the rows only once the transaction committed, so a failed insert leaves them unsaved.</summary>
+    private static List<T> WithIds(List<T> rows, List<long> ids)
+    {
+        for (var i = 0; i < rows.Count; i++) rows[i].Id = ids[i];
+        return rows;
+    }
+
+    /// <summary>Multi-row INSERTs returning the new ids; a row with an id set (a forced insert) keeps it.</summary>
+    internal static IEnumerable<Statement> InsertBatches(Backend backend, List<T> rows, int? batchSize, bool keepIds = false)
+    {
+        if (batchSize is <= 0) throw new ArgumentException("Batch size must be a positive integer.");
+        if (!keepIds && rows.FirstOrDefault(r => r.Id != 0) is { } saved) throw new ArgumentException($"bulk_create() inserts new rows; {typeof(T).Name} {saved.Id} is already saved.");
+        var fields = Meta.Fields.Where(f => f != Meta.Pk || keepIds).ToList();
+        var limit = Math.Max(1, MaxParameters(backend is SqliteBackend) / Math.Max(1, fields.Count));
+        var columns = string.Join(", ", fields.Select(f => Backend.Quote(f.Column)));
+        foreach (var batch in rows.Chunk(Math.Min(limit, batchSize ?? int.MaxValue)))
+        {
+            var context = new SqlContext(backend, new List<object?>(batch.Length * fields.Count));
+            var tuples = batch.Select(row => "(" + string.Join(", ", fields.Select(f => context.Param(f.Get(row)))) + ")").ToList();
+            yield return new Statement($"INSERT INTO {Backend.Quote(Meta.Table)} ({columns}) VALUES {string.Join(", ", tuples)} RETURNING {Backend.Quote(Meta.Pk.Column)}", context.Values);
+        }
+    }
+
+    /// <summary>
+    /// The row matching every property of <paramref name="match"/> (<c>new { Name = "Ada" }</c>; <c>name__iexact</c> works
+    /// too), or a new row made from <paramref name="match"/>'s plain fields and <paramref name="defaults"/>, saved.
+    /// </summary>
+    public (T Object, bool Created) GetOrCreate(object match, object? defaults = null)
+    {
+        var found = Matching(match).ForGet().ToList();
+        if (found.Count > 0) return (Single(found), false);
+        return (Create(New(match, defaults)), true);
+    }
+
+    /// <summary>GetOrCreate, asynchronously.</summary>
+    public async Task<(T Object, bool Created)> GetOrCreateAsync(object match, object? defaults = null, CancellationToken cancellationToken = default)
+    {
+        var found = await Matching(match).ForGet().ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (found.Count > 0) return (Single(found), false);
+        return (await CreateAsync(New(match, defaults), cancellationToken).ConfigureAwait(false), true);
+    }
+
+    /// <summary>
+    /// Updates the row matching <paramref name="match"/> with <paramref name="defaults"/>, or creates one from
+    /// <paramref name="match"/> and <paramref name="createDefaults"/> (<paramref name="defaults"/> when that is null), spec O-09.
+    /// </summary>
+    public (T Object, bool Created) UpdateOrCreate(object match, object? defaults = null, object? createDefaults = null)
+    {
+        var found = Matching(match).ForGet().ToList();
+        if (found.Count == 0) return (Create(New(match, createDefaults ?? defaults)), true);
+        var row = Assign(Single(found), defaults);
+        row.Save(_query.Alias);
+        return (row, false);
+    }
+
+    /// <summary>UpdateOrCreate, asynchronously.</summary>
+    public async Task<(T Object, bool Created)> UpdateOrCreateAsync(object match, object? defaults = null, object? createDefaults = null, CancellationToken cancellationToken = default)
+    {
+        var found = await Matching(match).ForGet().ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0) return (await CreateAsync(New(match, createDefaults ?? defaults), cancellationToken).ConfigureAwait(false), true);
+        var row = Assign(Single(found), defaults);
+        await row.SaveAsync(_query.Alias, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return (row, false);
+    }
+
+    private QuerySet<T> Matching(object match) => Arguments(match).Aggregate(this, (query, argument) => query.Filter(argument.Name, argument.Value));
+
+    private static T New(object match, object? defaults) => Assign(Assign(new T(), match), defaults);
+
+    /// <summary>Sets the fields named by <paramref name="values"/>; lookups (<c>name__iexact</c>) only select, as in Django.</summary>
+    private static T Assign(T row, object? values)
+    {
+        foreach (var (name, value) in Arguments(values))
+        {
+            if (name.Contains("__", StringComparison.Ordinal)) continue;
+            var field = Meta.Field(name == "pk" ? Meta.Pk.Key : name);
+            field.Set(row, Coerce(field, value));
+        }
+        return row;
+    }
+
+    /// <summary>An int given for a long field (and the like) becomes the field's type, as Python would not notice.</summary>
+    private static object? Coerce(FieldMeta field, object? value) =>
+        value is IConvertible && value is not Enum && value.GetType() != field.Type && !field.Type.IsEnum
+            ? Convert.ChangeType(value, field.Type, System.Globalization.CultureInfo.InvariantCulture)
+            : value;
+}

@@ -1,0 +1,273 @@
+using System.Collections.Immutable;
+using System.Text;
+using Nuages.Db.Backends;
+using Nuages.Db.Models;
+
+namespace Nuages.Db.Query;
+
+/// <summary>One ORDER BY term; a null expression orders at random (<c>OrderBy("?")</c>).</summary>
+internal sealed record OrderItem(QueryExpression? Expression, bool Descending);
+
+/// <summary>A named expression of the query; an <c>Alias</c> is one that is not selected.</summary>
+internal sealed record Annotation(string Name, QueryExpression Expression, bool Selected);
+
+/// <summary>
+/// Everything a QuerySet says, immutable, and its compilation to SQL for either engine. The public query types are
+/// thin shells over it, so QuerySet, Values and ValuesList share one compiler.
+/// </summary>
+internal sealed record SqlQuery(ModelMeta Meta, string Alias)
+{
+    public ImmutableList<WhereNode> Where { get; init; } = [];
+    public ImmutableList<OrderItem> Order { get; init; } = [];
+    public int Offset { get; init; }
+    public int? Limit { get; init; }
+    public bool Distinct { get; init; }
+    public ImmutableList<Annotation> Annotations { get; init; } = [];
+
+    /// <summary>The model fields read into instances (Only/Defer); the primary key is always among them.</summary>
+    public ImmutableList<FieldMeta> Loaded { get; init; } = [.. Meta.Fields];
+
+    /// <summary>What Values/ValuesList select, by name; null for model instances.</summary>
+    public ImmutableList<string>? ValueNames { get; init; }
+
+    /// <summary>The names rows are grouped by, fixed when an aggregate is annotated after Values (Django's GROUP BY rule).</summary>
+    public ImmutableList<string>? GroupBy { get; init; }
+
+    /// <summary>The other members of a Union/Intersection/Difference, with their operators.</summary>
+    public ImmutableList<(string Operator, SqlQuery Query)> Combined { get; init; } = [];
+
+    /// <summary>Set while resolving an aggregate over a wrapped query: annotations are then columns of the inner select.</summary>
+    private bool AnnotationsAsColumns { get; init; }
+
+    public bool Sliced => Limit is not null || Offset > 0;
+
+    public bool Grouped => GroupBy is not null || Annotations.Any(a => a.Expression.ContainsAggregate);
+
+    /// <summary>A field, <c>pk</c> or an annotation by name; a name that is none of these fails here, listing the choices.</summary>
+    public QueryExpression ResolveName(string name)
+    {
+        if (name == "pk") name = Meta.Pk.Key;
+        if (Annotations.FirstOrDefault(a => a.Name == name) is { } annotation)
+            return AnnotationsAsColumns ? new AliasColumn(name, annotation.Expression.OutputType) : new Ref(name, annotation.Expression);
+        if (Meta.ByName.TryGetValue(name, out var field)) return new Col(field);
+        var choices = Meta.Fields.Select(f => f.Key).Concat(Annotations.Select(a => a.Name)).Order(StringComparer.Ordinal);
+        throw new FieldError($"Cannot resolve keyword '{name}' into field. Choices are: {string.Join(", ", choices)}.");
+    }
+
+    public SqlQuery Filter(WhereNode node, string method = "filter")
+    {
+        // SQL filters before it limits: a filter after a slice would silently mean something else, so Django refuses it.
+        if (Sliced) throw new InvalidOperationException("Cannot filter a query once a slice has been taken.");
+        if (!Combined.IsEmpty) throw new NotSupportedException($"Calling QuerySet.{method}() after union(), intersection() or difference() is not supported.");
+        return this with { Where = Where.Add(node) };
+    }
+
+    public SqlQuery OrderBy(IEnumerable<string> names)
+    {
+        if (Sliced) throw new InvalidOperationException("Cannot reorder a query once a slice has been taken.");
+        return this with
+        {
+            Order = [.. names.Select(name => name == "?"
+                ? new OrderItem(null, false)
+                : new OrderItem(ResolveName(name.TrimStart('-')), name.StartsWith('-')))],
+        };
+    }
+
+    public SqlQuery Reverse()
+    {
+        if (Sliced) throw new InvalidOperationException("Cannot reverse a query once a slice has been taken.");
+        return this with { Order = [.. Order.Select(o => o with { Descending = !o.Descending })] };
+    }
+
+    public SqlQuery Slice(int start, int? end)
+    {
+        if (start < 0 || end < 0) throw new ArgumentException("Negative indexing is not supported.");
+        if (end < start) end = start;
+        return this with { Offset = Offset + start, Limit = end is { } e ? Math.Min(e - start, Limit is { } l ? Math.Max(0, l - start) : int.MaxValue) : Limit is { } limit ? Math.Max(0, limit - start) : null };
+    }
+
+    public SqlQuery Annotate(IEnumerable<(string Name, QueryExpression Expression)> annotations, bool selected)
+    {
+        if (Sliced) throw new InvalidOperationException("Cannot annotate a query once a slice has been taken.");
+        var query = this;
+        foreach (var (name, expression) in annotations)
+        {
+            if (Meta.ByName.ContainsKey(name)) throw new ArgumentException($"The annotation '{name}' conflicts with a field on the model.");
+            if (query.Annotations.Any(a => a.Name == name)) throw new ArgumentException($"The annotation '{name}' is already defined on this query.");
+            var resolved = expression.Resolve(query);
+            query = query with
+            {
+                Annotations = query.Annotations.Add(new Annotation(name, resolved, selected)),
+                // After Values, an aggregate groups by the values selected so far (Django's values().annotate()).
+                GroupBy = query.GroupBy ?? (resolved.ContainsAggregate && query.ValueNames is { } names ? names : null),
+                ValueNames = selected && query.ValueNames is { } selection ? selection.Add(name) : query.ValueNames,
+            };
+        }
+        return query;
+    }
+
+    /// <summary>The columns a model query reads: loaded fields, then selected annotations.</summary>
+    public IReadOnlyList<QueryExpression> ModelColumns() =>
+        [.. Loaded.Select(f => (QueryExpression)new Col(f)), .. Annotations.Where(a => a.Selected).Select(a => (QueryExpression)new Ref(a.Name, a.Expression))];
+
+    /// <summary>The columns Values/ValuesList read.</summary>
+    public IReadOnlyList<QueryExpression> ValueColumns() => [.. ValueNames!.Select(ResolveName)];
+
+    /// <summary>The SELECT for <paramref name="columns"/>, its parameters appended to the context's.</summary>
+    public (string Sql, List<object?> Values) CompileSelect(SqlContext context, IReadOnlyList<QueryExpression> columns)
+    {
+        context = context.For(this);
+        if (!Combined.IsEmpty) return CompileCombined(context);
+        var sql = new StringBuilder("SELECT ");
+        if (Distinct)
+        {
+            sql.Append("DISTINCT ");
+            // SELECT DISTINCT must select what it orders by; Django adds those columns too (and so may return more rows).
+            columns = [.. columns, .. Order.Where(o => o.Expression is { } e && !columns.Any(c => Same(c, e))).Select(o => o.Expression!)];
+        }
+        sql.AppendJoin(", ", columns.Select(c => c is Ref r ? $"{c.Compile(context)} AS {Backend.Quote(r.Name)}" : c.Compile(context)));
+        sql.Append(" FROM ").Append(context.From(this));
+        var where = Where.Where(w => !w.ContainsAggregate).ToList();
+        if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where.Select(w => w.Compile(context)));
+        if (Grouped) // an aggregate annotation: one row per group; an aggregate alone (Aggregate()) is over all rows
+        {
+            var groups = GroupColumns(columns);
+            if (groups.Count > 0) sql.Append(" GROUP BY ").AppendJoin(", ", groups.Select(g => g.Compile(context)));
+            var having = Where.Where(w => w.ContainsAggregate).ToList();
+            if (having.Count > 0) sql.Append(" HAVING ").AppendJoin(" AND ", having.Select(w => w.Compile(context)));
+        }
+        else if (Where.Any(w => w.ContainsAggregate)) throw new FieldError("A filter refers to an aggregate that is not an annotation of the query.");
+        AppendOrderAndLimit(sql, context);
+        return (sql.ToString(), context.Values);
+    }
+
+    private List<QueryExpression> GroupColumns(IReadOnlyList<QueryExpression> columns)
+    {
+        IEnumerable<QueryExpression> groups = GroupBy is { } names
+            ? names.Select(ResolveName)
+            : columns.Where(c => !c.ContainsAggregate).Concat(Loaded.Select(f => (QueryExpression)new Col(f)).Take(1)); // rows of the model: by primary key at least
+        // PostgreSQL wants what is ordered by among the groups.
+        groups = groups.Concat(Order.Where(o => o.Expression is { ContainsAggregate: false }).Select(o => o.Expression!));
+        var seen = new List<QueryExpression>();
+        foreach (var group in groups.Where(g => !g.ContainsAggregate && g is not Value))
+            if (!seen.Any(s => Same(s, group))) seen.Add(group);
+        return seen;
+    }
+
+    private static bool Same(QueryExpression a, QueryExpression b) =>
+        ReferenceEquals(a, b) || (a is Col ca && b is Col cb && ca.Field == cb.Field) || (a is Ref ra && b is Ref rb && ra.Name == rb.Name);
+
+    private void AppendOrderAndLimit(StringBuilder sql, SqlContext context)
+    {
+        if (Order.Count > 0)
+            sql.Append(" ORDER BY ").AppendJoin(", ", Order.Select(o => o.Expression is null ? "RANDOM()" : o.Expression.Compile(context) + (o.Descending ? " DESC" : " ASC")));
+        if (Limit is { } n) sql.Append(" LIMIT ").Append(n);
+        else if (Offset > 0 && context.Sqlite) sql.Append(" LIMIT -1"); // SQLite has no OFFSET without LIMIT
+        if (Offset > 0) sql.Append(" OFFSET ").Append(Offset);
+    }
+
+    /// <summary>Adds a member to a set operation; the first member is this query as it stands, slice and order included.</summary>
+    public SqlQuery Combine(string op, SqlQuery other) => Combined.IsEmpty || Sliced || Order.Count > 0
+        ? new SqlQuery(Meta, Alias) { Combined = [("", this), (op, other)], Loaded = Loaded, Annotations = Annotations, ValueNames = ValueNames }
+        : this with { Combined = Combined.Add((op, other)) };
+
+    /// <summary>
+    /// Members of a set operation are each wrapped as <c>SELECT * FROM (…)</c>, since SQLite refuses ORDER BY and LIMIT
+    /// inside them; ordering and slicing of the whole wrap the compound in turn.
+    /// </summary>
+    private (string Sql, List<object?> Values) CompileCombined(SqlContext context)
+    {
+        var sql = new StringBuilder();
+        var i = 0;
+        foreach (var (op, member) in Combined)
+        {
+            if (op.Length > 0) sql.Append(' ').Append(op).Append(' ');
+            sql.Append($"SELECT * FROM ({member.CompileSelect(context, member.ValueNames is null ? member.ModelColumns() : member.ValueColumns()).Sql}) AS u{i++}");
+        }
+        if (Order.Count == 0 && !Sliced) return (sql.ToString(), context.Values);
+        var outer = new StringBuilder($"SELECT * FROM ({sql}) AS combined");
+        // Ordering a compound names its columns, not the members' tables.
+        var ordering = this with { Order = [.. Order.Select(o => o.Expression is null ? o : o with { Expression = new AliasColumn(ColumnName(o.Expression), o.Expression.OutputType) })] };
+        ordering.AppendOrderAndLimit(outer, context);
+        return (outer.ToString(), context.Values);
+    }
+
+    private static string ColumnName(QueryExpression expression) => expression switch
+    {
+        Col col => col.Field.Column,
+        Ref r => r.Name,
+        _ => throw new NotSupportedException("A combined query can only be ordered by its columns."),
+    };
+
+    /// <summary>SELECT COUNT(*), over a subquery when the rows are sliced, distinct, grouped or combined.</summary>
+    public (string Sql, List<object?> Values) CompileCount(SqlContext context, IReadOnlyList<QueryExpression> columns)
+    {
+        if (Sliced) return ($"SELECT COUNT(*) FROM ({CompileSelect(context, columns).Sql}) AS sub", context.Values);
+        if (Distinct || Grouped || !Combined.IsEmpty) // a count does not depend on the order, and DISTINCT would select it
+            return ($"SELECT COUNT(*) FROM ({(this with { Order = [] }).CompileSelect(context, columns).Sql}) AS sub", context.Values);
+        return (this with { Order = [] }).CompileSelect(context, [new Func("COUNT", [new Star()], typeof(long))]);
+    }
+
+    /// <summary>SELECT of aggregates; over a subquery when the rows are sliced, distinct, grouped or combined (Django does the same).</summary>
+    public (string Sql, List<object?> Values, List<(string Name, QueryExpression Expression)> Resolved) CompileAggregate(SqlContext context, IReadOnlyList<(string Name, QueryExpression Expression)> aggregates)
+    {
+        if (Sliced || Distinct || Grouped || !Combined.IsEmpty)
+        {
+            var wrapper = this with { AnnotationsAsColumns = true };
+            var resolved = aggregates.Select(a => (a.Name, a.Expression.Resolve(wrapper))).ToList();
+            var inner = CompileSelect(context, ValueNames is null ? ModelColumns() : ValueColumns()).Sql;
+            var outerSql = $"SELECT {string.Join(", ", resolved.Select(r => r.Item2.Compile(context)))} FROM ({inner}) AS sub";
+            return (outerSql, context.Values, resolved);
+        }
+        var plain = aggregates.Select(a => (a.Name, a.Expression.Resolve(this))).ToList();
+        var (sql, values) = (this with { Order = [] }).CompileSelect(context, [.. plain.Select(p => p.Item2)]);
+        return (sql, values, plain);
+    }
+
+    private sealed class Star : QueryExpression
+    {
+        internal override QueryExpression Resolve(SqlQuery query) => this;
+
+        internal override string Compile(SqlContext context) => "*";
+    }
+
+    /// <summary>A column of an inner select, by its name.</summary>
+    private sealed class AliasColumn(string name, Type? output) : QueryExpression
+    {
+        internal override QueryExpression Resolve(SqlQuery query) => this;
+
+        internal override string Compile(SqlContext context) => Backend.Quote(name);
+
+        internal override Type? OutputType => output;
+    }
+
+    public (string Sql, List<object?> Values) CompileDelete(SqlContext context)
+    {
+        context = context.For(this);
+        // As Django: a sliced delete would depend on an order SQL does not promise.
+        if (Sliced) throw new InvalidOperationException("Cannot use 'limit' or 'offset' with delete().");
+        if (!Combined.IsEmpty || Distinct || Grouped) throw new NotSupportedException("Cannot call delete() after union(), distinct() or an aggregate annotation.");
+        var sql = new StringBuilder("DELETE FROM ").Append(Backend.Quote(Meta.Table));
+        if (Where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", Where.Select(w => w.Compile(context)));
+        return (sql.ToString(), context.Values);
+    }
+
+    public (string Sql, List<object?> Values)? CompileUpdate(SqlContext context, IEnumerable<(string Name, object? Value)> changes, Func<FieldMeta, object?, object?> coerce)
+    {
+        if (Sliced) throw new InvalidOperationException("Cannot update a query once a slice has been taken.");
+        if (!Combined.IsEmpty || Distinct || Grouped) throw new NotSupportedException("Cannot call update() after union(), distinct() or an aggregate annotation.");
+        context = context.For(this);
+        var sets = new List<string>();
+        foreach (var (name, value) in changes)
+        {
+            var field = Meta.Field(name == "pk" ? Meta.Pk.Key : name);
+            if (field == Meta.Pk) throw new FieldError($"Cannot update the primary key of {Meta.Type.Name} with update().");
+            var set = value is QueryExpression expression ? expression.Resolve(this).Compile(context) : context.Param(coerce(field, value));
+            sets.Add($"{Backend.Quote(field.Column)} = {set}");
+        }
+        if (sets.Count == 0) return null; // as Django: nothing to set, no query
+        var sql = new StringBuilder($"UPDATE {Backend.Quote(Meta.Table)} SET ").AppendJoin(", ", sets);
+        if (Where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", Where.Select(w => w.Compile(context)));
+        return (sql.ToString(), context.Values);
+    }
+}

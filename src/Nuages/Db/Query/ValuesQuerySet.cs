@@ -1,0 +1,121 @@
+using System.Collections;
+using System.Data.Common;
+
+namespace Nuages.Db.Query;
+
+/// <summary>
+/// A QuerySet of plain values (Django's <c>values()</c> and <c>values_list()</c>): dictionaries, arrays or one field's
+/// values. It still filters, orders, slices and annotates; an aggregate annotated after it groups by the values selected,
+/// as in <c>Values("author").Annotate(new { Books = new Count("id") })</c>. Reading has async twins and
+/// <c>await foreach</c> (spec O-04).
+/// </summary>
+public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<TRow>, ISubquery
+{
+    private readonly SqlQuery _query;
+    private readonly Func<DbDataReader, IReadOnlyList<string>, IReadOnlyList<QueryExpression>, TRow> _read;
+
+    internal ValuesQuerySet(SqlQuery query, Func<DbDataReader, IReadOnlyList<string>, IReadOnlyList<QueryExpression>, TRow> read)
+    {
+        _query = query;
+        _read = read;
+    }
+
+    SqlQuery ISubquery.Query => _query;
+
+    IReadOnlyList<QueryExpression> ISubquery.Columns => _query.ValueColumns();
+
+    private ValuesQuerySet<TRow> With(SqlQuery query) => new(query, _read);
+
+    /// <summary>Rows matching a Django lookup.</summary>
+    public ValuesQuerySet<TRow> Filter(string lookup, object? value) => With(_query.Filter(LeafNode.Parse(_query, lookup, value)));
+
+    /// <summary>Rows matching a <see cref="Q"/>.</summary>
+    public ValuesQuerySet<TRow> Filter(Q q) => With(_query.Filter(q.Build(_query)));
+
+    /// <summary>Rows not matching the lookup.</summary>
+    public ValuesQuerySet<TRow> Exclude(string lookup, object? value) => With(_query.Filter(new NotNode(LeafNode.Parse(_query, lookup, value)), "exclude"));
+
+    /// <summary>Rows not matching the <see cref="Q"/>.</summary>
+    public ValuesQuerySet<TRow> Exclude(Q q) => With(_query.Filter(new NotNode(q.Build(_query)), "exclude"));
+
+    /// <summary>Orders by fields or annotations; <c>"-name"</c> for descending, <c>"?"</c> at random.</summary>
+    public ValuesQuerySet<TRow> OrderBy(params string[] fields) => With(_query.OrderBy(fields));
+
+    /// <summary>The ordering reversed.</summary>
+    public ValuesQuerySet<TRow> Reverse() => With(_query.Reverse());
+
+    /// <summary>Drops duplicate rows.</summary>
+    public ValuesQuerySet<TRow> Distinct() => With(_query with { Distinct = true });
+
+    /// <summary>OFFSET and LIMIT.</summary>
+    public ValuesQuerySet<TRow> Slice(int start, int? end = null) => With(_query.Slice(start, end));
+
+    /// <summary>Adds named computed values to each row; an aggregate groups by the values selected so far.</summary>
+    public ValuesQuerySet<TRow> Annotate(object annotations) =>
+        With(_query.Annotate(QuerySetArguments.Named(annotations), selected: true));
+
+    /// <summary>Rows of either query (SQL UNION).</summary>
+    public ValuesQuerySet<TRow> Union(ValuesQuerySet<TRow> other, bool all = false) => With(_query.Combine(all ? "UNION ALL" : "UNION", other._query));
+
+    private Statement Select(Executor executor)
+    {
+        var (sql, values) = _query.CompileSelect(new SqlContext(executor.Backend, []), _query.ValueColumns());
+        return new Statement(sql, values);
+    }
+
+    private Func<DbDataReader, TRow> Reader()
+    {
+        var names = _query.ValueNames!;
+        var columns = _query.ValueColumns();
+        return reader => _read(reader, names, columns);
+    }
+
+    /// <summary>The rows, read now.</summary>
+    public List<TRow> ToList()
+    {
+        var executor = Executor.For(_query.Alias);
+        return executor.Read("QuerySet.ToList", Select(executor), Reader());
+    }
+
+    /// <summary>The rows, read asynchronously.</summary>
+    public Task<List<TRow>> ToListAsync(CancellationToken cancellationToken = default)
+    {
+        var executor = Executor.For(_query.Alias);
+        return executor.ReadAsync(Select(executor), Reader(), cancellationToken);
+    }
+
+    /// <summary>The first row, or the type's default when there is none.</summary>
+    public TRow? First() => (_query.Order.Count > 0 ? this : OrderBy("pk")).Slice(0, 1).ToList().FirstOrDefault();
+
+    /// <summary>The first row, asynchronously.</summary>
+    public async Task<TRow?> FirstAsync(CancellationToken cancellationToken = default) =>
+        (await (_query.Order.Count > 0 ? this : OrderBy("pk")).Slice(0, 1).ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <summary>The number of rows.</summary>
+    public long Count()
+    {
+        var executor = Executor.For(_query.Alias);
+        var (sql, values) = _query.CompileCount(new SqlContext(executor.Backend, []), _query.ValueColumns());
+        return Convert.ToInt64(executor.Run("QuerySet.Count", new Statement(sql, values), command => command.ExecuteScalar()), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The number of rows, asynchronously.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        var executor = Executor.For(_query.Alias);
+        var (sql, values) = _query.CompileCount(new SqlContext(executor.Backend, []), _query.ValueColumns());
+        var count = await executor.RunAsync(new Statement(sql, values), (command, token) => command.ExecuteScalarAsync(token), Executor.ReadToken(cancellationToken)).ConfigureAwait(false);
+        return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<TRow> GetEnumerator() => ToList().GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc />
+    public async IAsyncEnumerator<TRow> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        foreach (var row in await ToListAsync(cancellationToken).ConfigureAwait(false)) yield return row;
+    }
+}
