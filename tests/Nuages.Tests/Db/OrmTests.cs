@@ -331,16 +331,40 @@ public class OrmTests
     /// <summary>Quotes, SQL fragments, LIKE wildcards and non-ASCII go in and come back unchanged through every lookup.</summary>
     private static async Task HostileStrings(string alias)
     {
-        string[] hostile = ["O'Brien", "\"quoted\"", "x'; DROP TABLE orm_author;--", "100% _wild_ \\ chars", "é漢字😀", new string('z', 190)];
+        var sqlite = alias.EndsWith("sqlite");
+        List<string> hostile = ["O'Brien", "\"quoted\"", "x'; DROP TABLE orm_author;--", "100% _wild_ \\ chars", "é漢字😀", "tab\tnew\nline", new string('z', 190)];
+        // SQLite stores NUL inside text; PostgreSQL cannot, and Nuages refuses it before sending, with Django's message
+        if (sqlite) hostile.Add("nul\0byte");
+        else Assert.Equal("A string literal cannot contain NUL (0x00) characters.",
+            (await Assert.ThrowsAsync<ArgumentException>(() => new OrmAuthor { Name = "nul\0byte" }.SaveAsync(alias))).Message);
+        // a lone surrogate has no UTF-8 form: refused on both rather than silently replaced
+        Assert.StartsWith("The value \"bad\\uD800\" contains a lone UTF-16 surrogate (U+D800 at index 3)",
+            (await Assert.ThrowsAsync<ArgumentException>(() => OrmAuthor.Objects.Using(alias).Filter("name", "bad\uD800").CountAsync())).Message);
+
         foreach (var name in hostile) await new OrmAuthor { Name = name, Token = Guid.NewGuid() }.SaveAsync(alias);
+        var authors = OrmAuthor.Objects.Using(alias);
         foreach (var name in hostile)
         {
-            Assert.Equal(name, (await OrmAuthor.Objects.Using(alias).GetAsync("name", name)).Name);
-            Assert.Equal(name, (await OrmAuthor.Objects.Using(alias).GetAsync("name__contains", name)).Name);
-            Assert.Equal(name, (await OrmAuthor.Objects.Using(alias).GetAsync("name__iexact", name)).Name);
+            // every lookup finds exactly the row, and the value comes back unchanged
+            foreach (var lookup in new[] { "exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "gte", "lte" })
+                Assert.Equal(name, (await authors.Filter("name__" + lookup, name).Filter("name", name).GetAsync()).Name);
+            Assert.Equal(name, (await authors.GetAsync("name__in", new[] { name, "other" })).Name);
+            Assert.Equal(name, (await authors.GetAsync("name__range", new[] { name, name })).Name);
+            Assert.Equal(name, (await authors.GetAsync("name__regex", "^" + System.Text.RegularExpressions.Regex.Escape(name) + "$")).Name);
+            Assert.Equal(name, (await authors.GetAsync(a => a.Name == name)).Name);
+            Assert.Equal(name, (await authors.Filter(a => a.Name.StartsWith(name) && a.Name.EndsWith(name) && a.Name.Contains(name)).GetAsync()).Name);
+            Assert.Equal(name, (await authors.Filter("name", name).ValuesList<string>("name").ToListAsync()).Single());
+            Assert.Equal(1, await authors.Filter("name", name).UpdateAsync(new { Name = name + name[..1] }));
+            Assert.Equal(name + name[..1], (await authors.GetAsync("name__startswith", name + name[..1])).Name);
+            await authors.Filter("name", name + name[..1]).UpdateAsync(new { Name = name });
         }
-        Assert.Equal(1, await OrmAuthor.Objects.Using(alias).Filter("name__contains", "%").CountAsync()); // % is a literal, not a wildcard
-        Assert.Equal(hostile.Length, await OrmAuthor.Objects.Using(alias).CountAsync());
+        Assert.Equal(1, await authors.Filter("name__contains", "%").CountAsync()); // % and _ are literals, not wildcards
+        Assert.Equal(1, await authors.Filter("name__contains", "_w").CountAsync());
+        Assert.Equal(0, await authors.Filter("name", new string('x', 100_000)).CountAsync());
+        Assert.Equal(0, await authors.Filter("name__icontains", new string('x', 40_000)).CountAsync());
+        // SQLite caps LIKE patterns at 50,000 bytes: its error arrives as an OperationalError naming the statement, as in Django
+        if (sqlite) Assert.Contains("LIKE or GLOB pattern too complex", (await Assert.ThrowsAsync<OperationalError>(() => authors.Filter("name__contains", new string('x', 100_000)).CountAsync())).Message);
+        Assert.Equal(hostile.Count, await authors.CountAsync());
     }
 
     [Fact]
