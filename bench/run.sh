@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Loads Nuages and a plain ASP.NET Core minimal-API peer in turn with wrk on 127.0.0.1 and prints
-# requests/s for each endpoint and the ratio Nuages/peer. Bounded: DURATION seconds per run.
+# Loads Nuages and its peers in turn with wrk on 127.0.0.1 and prints requests/s for each endpoint and the ratios.
+#   TechEmpower /plaintext and /json: Nuages against plain ASP.NET Core minimal APIs.
+#   TechEmpower /db, /queries, /fortunes, /updates on PostgreSQL (installed and started from Debian's packages if
+#   missing): Nuages' ORM against raw Npgsql (same minimal-API peer) and against EF Core.
+# Bounded: DURATION seconds per run after a 3 s warm-up. Skip the database part with NO_DB=1.
 # Usage: bench/run.sh [duration-seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +11,7 @@ DURATION=${1:-10}
 CONNECTIONS=${2:-64}
 NUAGES_PORT=8090
 PEER_PORT=8091
+EF_PORT=8092
 
 if ! command -v wrk >/dev/null 2>&1; then
     echo "Installing wrk from Debian's packages"
@@ -15,8 +19,16 @@ if ! command -v wrk >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
 
+if [ "${NO_DB:-0}" != 1 ]; then
+    source ../.ci/postgres.sh
+    provision_postgres nuages_bench >/dev/null
+    export NUAGES_BENCH_POSTGRES="$NUAGES_TEST_POSTGRES"
+    as_postgres "psql -q -d nuages_bench" < techempower.sql >/dev/null
+fi
+
 dotnet build NuagesBench -c Release -o out/nuages -v quiet -nologo >/dev/null
 dotnet build AspNetPeer -c Release -o out/peer -v quiet -nologo >/dev/null
+[ "${NO_DB:-0}" = 1 ] || dotnet build EfCorePeer -c Release -o out/efcore -v quiet -nologo >/dev/null
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -24,6 +36,7 @@ trap cleanup EXIT
 
 out/nuages/NuagesBench runserver "127.0.0.1:$NUAGES_PORT" >/dev/null 2>&1 & pids+=($!)
 out/peer/AspNetPeer "127.0.0.1:$PEER_PORT" >/dev/null 2>&1 & pids+=($!)
+[ "${NO_DB:-0}" = 1 ] || { out/efcore/EfCorePeer "127.0.0.1:$EF_PORT" >/dev/null 2>&1 & pids+=($!); }
 
 wait_for() {
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$1/plaintext" >/dev/null && return 0; sleep 0.1; done
@@ -31,21 +44,39 @@ wait_for() {
 }
 wait_for $NUAGES_PORT
 wait_for $PEER_PORT
+[ "${NO_DB:-0}" = 1 ] || wait_for $EF_PORT
 
-# wrk prints "Requests/sec:  123456.78"
-rps() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$1$2" | awk '/Requests\/sec/ { print $2 }'; }
+# wrk prints "Requests/sec:  123456.78"; non-2xx answers would inflate it, so they fail the run.
+rps() {
+    local report
+    report=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$1$2")
+    if grep -q "Non-2xx" <<<"$report"; then echo "non-2xx answers from port $1 on $2" >&2; grep "Non-2xx" <<<"$report" >&2; exit 1; fi
+    awk '/Requests\/sec/ { print $2 }' <<<"$report"
+}
 warm() { wrk -t2 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$1$2" >/dev/null; }
+ratio() { echo "$1 / $2" | bc -l; }
 
-printf '%-16s %14s %14s %8s\n' endpoint nuages_rps peer_rps ratio
+printf '%-20s %14s %14s %8s\n' endpoint nuages_rps peer_rps ratio
 for endpoint in /plaintext /json; do
     warm $NUAGES_PORT "$endpoint"; warm $PEER_PORT "$endpoint"
     nuages=$(rps $NUAGES_PORT "$endpoint")
     peer=$(rps $PEER_PORT "$endpoint")
-    printf '%-16s %14.0f %14.0f %8.3f\n' "$endpoint" "$nuages" "$peer" "$(echo "$nuages / $peer" | bc -l)"
+    printf '%-20s %14.0f %14.0f %8.3f\n' "$endpoint" "$nuages" "$peer" "$(ratio "$nuages" "$peer")"
 done
 for endpoint in /plaintext-sync /json-sync; do
     warm $NUAGES_PORT "$endpoint"
     nuages=$(rps $NUAGES_PORT "$endpoint")
     peer=$(rps $PEER_PORT "${endpoint%-sync}")
-    printf '%-16s %14.0f %14.0f %8.3f\n' "$endpoint" "$nuages" "$peer" "$(echo "$nuages / $peer" | bc -l)"
+    printf '%-20s %14.0f %14.0f %8.3f\n' "$endpoint" "$nuages" "$peer" "$(ratio "$nuages" "$peer")"
+done
+
+[ "${NO_DB:-0}" = 1 ] && exit 0
+echo
+printf '%-20s %12s %12s %12s %10s %10s\n' endpoint nuages_rps npgsql_rps efcore_rps vs_npgsql vs_efcore
+for endpoint in /db "/queries?queries=20" /fortunes "/updates?queries=20"; do
+    warm $NUAGES_PORT "$endpoint"; warm $PEER_PORT "$endpoint"; warm $EF_PORT "$endpoint"
+    nuages=$(rps $NUAGES_PORT "$endpoint")
+    raw=$(rps $PEER_PORT "$endpoint")
+    ef=$(rps $EF_PORT "$endpoint")
+    printf '%-20s %12.0f %12.0f %12.0f %10.3f %10.3f\n' "$endpoint" "$nuages" "$raw" "$ef" "$(ratio "$nuages" "$raw")" "$(ratio "$nuages" "$ef")"
 done

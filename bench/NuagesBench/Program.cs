@@ -2,13 +2,16 @@ using Nuages;
 using Nuages.Http;
 using static Nuages.Urls.Routes;
 
-// TechEmpower's /plaintext and /json on Nuages. Async views are what a site that cares about
-// throughput writes; the -sync twins measure the hop of a sync view onto a sync worker.
+// TechEmpower's /plaintext and /json on Nuages, and its database tests when NUAGES_BENCH_POSTGRES names a
+// database (bench/run.sh sets it). Async views are what a site that cares about throughput writes; the -sync
+// twins measure the hop of a sync view onto a sync worker.
+var database = Environment.GetEnvironmentVariable("NUAGES_BENCH_POSTGRES");
 var app = NuagesApp.Create(args, s =>
 {
     s.SecretKey = "benchmark-only-secret-key-not-for-production-use-0123456789";
     s.AllowedHosts = ["*"];
     s.AccessLog = false;
+    if (database is not null) s.Databases["default"] = Nuages.Db.Database.Postgres(database);
 });
 app.LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
 app.UrlPatterns(
@@ -18,7 +21,11 @@ app.UrlPatterns(
     Path("json-sync", Bench.JsonSync),
     Path("sleep", Bench.Sleep),
     Path("ping", Bench.Ping),
-    Path("asleep", Bench.AsyncSleep));
+    Path("asleep", Bench.AsyncSleep),
+    Path("db", DbBench.Single),
+    Path("queries", DbBench.Queries),
+    Path("fortunes", DbBench.Fortunes),
+    Path("updates", DbBench.Updates));
 return await app.RunAsync();
 
 internal static class Bench

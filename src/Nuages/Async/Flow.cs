@@ -59,4 +59,36 @@ internal sealed class RequestScope(ThreadSensitiveContext context, CancellationT
     public int Switches => Volatile.Read(ref _switches);
 
     public void CountSwitch() => Interlocked.Increment(ref _switches);
+
+    // What the request holds until it ends (its database connections), one per kind; few kinds, so a list.
+    private readonly Lock _lock = new();
+    private List<IDisposable>? _resources;
+    private bool _ended;
+
+    /// <summary>The request's resource of type <typeparamref name="T"/>, made on first use; null once the request has ended.</summary>
+    public T? Resource<T>(Func<T> create) where T : class, IDisposable
+    {
+        lock (_lock)
+        {
+            if (_ended) return null;
+            foreach (var resource in _resources ??= []) if (resource is T found) return found;
+            var made = create();
+            _resources.Add(made);
+            return made;
+        }
+    }
+
+    /// <summary>Ends the request: its resources are released (connections go back to the driver's pool).</summary>
+    public void End()
+    {
+        List<IDisposable>? resources;
+        lock (_lock)
+        {
+            _ended = true;
+            resources = _resources;
+            _resources = null;
+        }
+        if (resources is null) return;
+        foreach (var resource in resources) resource.Dispose();
+    }
 }

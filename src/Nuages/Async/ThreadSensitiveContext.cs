@@ -12,6 +12,7 @@ public sealed class ThreadSensitiveContext : IDisposable
     private readonly Lock _lock = new();
     private readonly FlowState? _previous;
     private readonly bool _owner;
+    private RequestScope? _scope;
     private Task<SyncWorker>? _worker;
 
     private ThreadSensitiveContext(FlowState? previous, bool owner)
@@ -27,7 +28,7 @@ public sealed class ThreadSensitiveContext : IDisposable
         if (previous?.Request is not null) return new ThreadSensitiveContext(previous, owner: false);
         var context = new ThreadSensitiveContext(previous, owner: true);
         var state = previous ?? FlowState.Default;
-        Flow.Raw = new FlowState(new RequestScope(context, CancellationToken.None), state.IsAsync, state.Executor, state.RunningOn, state.RunningItem);
+        Flow.Raw = new FlowState(context._scope = new RequestScope(context, CancellationToken.None), state.IsAsync, state.Executor, state.RunningOn, state.RunningItem);
         return context;
     }
 
@@ -36,7 +37,7 @@ public sealed class ThreadSensitiveContext : IDisposable
     {
         var previous = Flow.Raw;
         var context = new ThreadSensitiveContext(previous, owner: true);
-        Flow.Raw = new FlowState(new RequestScope(context, aborted), isAsync: true, executor: null, runningOn: null, runningItem: null);
+        Flow.Raw = new FlowState(context._scope = new RequestScope(context, aborted), isAsync: true, executor: null, runningOn: null, runningItem: null);
         return context;
     }
 
@@ -46,7 +47,7 @@ public sealed class ThreadSensitiveContext : IDisposable
         var previous = Flow.Raw;
         var context = new ThreadSensitiveContext(previous, owner: true);
         var state = previous ?? FlowState.Default;
-        Flow.Raw = new FlowState(new RequestScope(context, aborted), isAsync: false, state.Executor, state.RunningOn, state.RunningItem);
+        Flow.Raw = new FlowState(context._scope = new RequestScope(context, aborted), isAsync: false, state.Executor, state.RunningOn, state.RunningItem);
         return context;
     }
 
@@ -60,11 +61,15 @@ public sealed class ThreadSensitiveContext : IDisposable
         }
     }
 
-    /// <summary>Ends the context: its worker goes back to the pool once the work queued on it is done (spec S-27).</summary>
+    /// <summary>
+    /// Ends the context: the request's resources (database connections) are released, and its worker goes back to the
+    /// pool once the work queued on it is done (spec S-27).
+    /// </summary>
     public void Dispose()
     {
         if (!_owner) return;
         Flow.Raw = _previous;
+        _scope?.End();
         Task<SyncWorker>? worker;
         lock (_lock) worker = _worker;
         if (worker is null) return;

@@ -27,7 +27,40 @@ internal sealed class Executor(Backend backend, string alias)
     public static CancellationToken ReadToken(CancellationToken cancellationToken) =>
         cancellationToken.CanBeCanceled ? cancellationToken : Flow.Current.Request?.Aborted ?? default;
 
-    public DbConnection Open()
+    /// <summary>A connection for one operation: the request's connection to this alias when there is a request and it is free.</summary>
+    public Lease Open()
+    {
+        var scope = Flow.Current.Request?.Resource(static () => new ConnectionScope());
+        if (scope?.TryAcquire(Alias) is not { } slot) return new Lease(Connect(), null, null);
+        try
+        {
+            slot.Connection ??= Connect();
+            return new Lease(slot.Connection, scope, slot);
+        }
+        catch
+        {
+            scope.Release(slot);
+            throw;
+        }
+    }
+
+    public async ValueTask<Lease> OpenAsync(CancellationToken cancellationToken)
+    {
+        var scope = Flow.Current.Request?.Resource(static () => new ConnectionScope());
+        if (scope?.TryAcquire(Alias) is not { } slot) return new Lease(await ConnectAsync(cancellationToken).ConfigureAwait(false), null, null);
+        try
+        {
+            slot.Connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return new Lease(slot.Connection, scope, slot);
+        }
+        catch
+        {
+            scope.Release(slot);
+            throw;
+        }
+    }
+
+    private DbConnection Connect()
     {
         try
         {
@@ -39,7 +72,7 @@ internal sealed class Executor(Backend backend, string alias)
         }
     }
 
-    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    private async ValueTask<DbConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -60,7 +93,7 @@ internal sealed class Executor(Backend backend, string alias)
         for (var i = 0; i < values.Count; i++)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection) parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (values[i] is Models.JsonText json)
             {
                 parameter.Value = json.Text;
@@ -75,8 +108,8 @@ internal sealed class Executor(Backend backend, string alias)
     public TResult Run<TResult>(string method, Statement statement, Func<DbCommand, TResult> execute)
     {
         AsyncSafety.ThrowIfAsync(method);
-        using var connection = Open();
-        using var command = Command(connection, statement);
+        using var lease = Open();
+        using var command = Command(lease.Connection, statement);
         try
         {
             return execute(command);
@@ -89,8 +122,8 @@ internal sealed class Executor(Backend backend, string alias)
 
     public async Task<TResult> RunAsync<TResult>(Statement statement, Func<DbCommand, CancellationToken, Task<TResult>> execute, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, statement);
+        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(lease.Connection, statement);
         try
         {
             return await execute(command, cancellationToken).ConfigureAwait(false);
@@ -126,11 +159,11 @@ internal sealed class Executor(Backend backend, string alias)
     public IEnumerable<TRow> Stream<TRow>(Statement statement, int chunkSize, Func<DbDataReader, TRow> row)
     {
         AsyncSafety.ThrowIfAsync("QuerySet.Iterator");
-        using var connection = Open();
-        using var transaction = Backend is SqliteBackend ? null : connection.BeginTransaction();
+        using var lease = Open();
+        using var transaction = Backend is SqliteBackend ? null : lease.Connection.BeginTransaction();
         foreach (var (part, fetch) in CursorStatements(statement, chunkSize))
         {
-            using var command = Command(connection, part, transaction);
+            using var command = Command(lease.Connection, part, transaction);
             using var reader = Guard(part, () => command.ExecuteReader());
             var read = 0;
             while (Guard(part, reader.Read))
@@ -145,11 +178,11 @@ internal sealed class Executor(Backend backend, string alias)
     public async IAsyncEnumerable<TRow> StreamAsync<TRow>(Statement statement, int chunkSize, Func<DbDataReader, TRow> row, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         cancellationToken = ReadToken(cancellationToken);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = Backend is SqliteBackend ? null : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = Backend is SqliteBackend ? null : await lease.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (part, fetch) in CursorStatements(statement, chunkSize))
         {
-            await using var command = Command(connection, part, transaction);
+            await using var command = Command(lease.Connection, part, transaction);
             await using var reader = await GuardAsync(part, () => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
             var read = 0;
             while (await GuardAsync(part, () => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
@@ -202,11 +235,11 @@ internal sealed class Executor(Backend backend, string alias)
     {
         AsyncSafety.ThrowIfAsync(method);
         if (statements.Count == 0) return;
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
+        using var lease = Open();
+        using var transaction = lease.Connection.BeginTransaction();
         foreach (var statement in statements)
         {
-            using var command = Command(connection, statement, transaction);
+            using var command = Command(lease.Connection, statement, transaction);
             Guard(statement, () =>
             {
                 execute(command);
@@ -220,11 +253,11 @@ internal sealed class Executor(Backend backend, string alias)
     public async Task InTransactionAsync(IReadOnlyList<Statement> statements, Func<DbCommand, CancellationToken, Task> execute, Action? beforeCommit, CancellationToken cancellationToken)
     {
         if (statements.Count == 0) return;
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await lease.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var statement in statements)
         {
-            await using var command = Command(connection, statement, transaction);
+            await using var command = Command(lease.Connection, statement, transaction);
             await GuardAsync(statement, async () =>
             {
                 await execute(command, cancellationToken).ConfigureAwait(false);

@@ -108,7 +108,18 @@ internal sealed class SqliteBackend(string connectionString) : Backend
 
 internal sealed class PostgresBackend(string connectionString) : Backend
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(WithDefaults(connectionString));
+
+    /// <summary>
+    /// Statements are prepared automatically (the ORM sends the same few shapes again and again), unless the connection
+    /// string says otherwise with Max Auto Prepare.
+    /// </summary>
+    private static string WithDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
+    }
 
     public override DbConnection Open() => _source.OpenConnection();
 

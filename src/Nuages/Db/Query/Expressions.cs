@@ -368,7 +368,8 @@ internal sealed class SqlContext(Backend backend, List<object?> values, SqlQuery
     public string Param(object? value)
     {
         Values.Add(ModelMeta.ToDatabase(value, Sqlite));
-        return "@p" + (Values.Count - 1).ToString(CultureInfo.InvariantCulture);
+        // PostgreSQL's own $n placeholders spare Npgsql rewriting named ones in every statement.
+        return Sqlite ? "@p" + (Values.Count - 1).ToString(CultureInfo.InvariantCulture) : "$" + Values.Count.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Set when compiling an OuterRef: its column must name the outer table, or the subquery's own table would capture it.</summary>

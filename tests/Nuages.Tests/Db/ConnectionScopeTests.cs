@@ -1,0 +1,52 @@
+using System.Data;
+using System.Data.Common;
+using Nuages.Async;
+using Nuages.Db;
+
+namespace Nuages.Tests.Db;
+
+public sealed class ScopeRow : Nuages.Db.Models.Model<ScopeRow>
+{
+    public string Name { get; set; } = "";
+}
+
+/// <summary>A request's connection to an alias is opened once, shared by its statements, and given back when it ends.</summary>
+public class ConnectionScopeTests
+{
+    [Fact]
+    public async Task A_request_reuses_one_connection_per_alias_and_gives_it_back_at_its_end()
+    {
+        var alias = OrmDatabase.Prepare("sqlite", typeof(ScopeRow));
+        var executor = Executor.For(alias);
+        DbConnection first;
+        using (ThreadSensitiveContext.Enter())
+        {
+            using (var lease = executor.Open()) first = lease.Connection;
+            await using (var again = await executor.OpenAsync(CancellationToken.None))
+            {
+                Assert.Same(first, again.Connection);
+                // the request's connection is busy: a statement awaited alongside gets its own rather than waiting
+                using var alongside = executor.Open();
+                Assert.NotSame(first, alongside.Connection);
+            }
+            await ScopeRow.Objects.Using(alias).CreateAsync(new ScopeRow { Name = "Ada" });
+            Assert.Equal(1, ScopeRow.Objects.Using(alias).Count());
+            Assert.Equal(ConnectionState.Open, first.State);
+        }
+        Assert.Equal(ConnectionState.Closed, first.State); // back in the driver's pool
+        using var outside = executor.Open();
+        Assert.NotSame(first, outside.Connection); // outside a request, each operation has its own
+    }
+
+    [Fact]
+    public void A_connection_busy_when_the_request_ends_closes_when_its_statement_finishes()
+    {
+        var alias = OrmDatabase.Prepare("sqlite", typeof(ScopeRow));
+        var executor = Executor.For(alias);
+        Lease held;
+        using (ThreadSensitiveContext.Enter()) held = executor.Open();
+        Assert.Equal(ConnectionState.Open, held.Connection.State);
+        held.Dispose();
+        Assert.Equal(ConnectionState.Closed, held.Connection.State);
+    }
+}
