@@ -3,7 +3,7 @@
 #   TechEmpower /plaintext and /json: Nuages against plain ASP.NET Core minimal APIs.
 #   TechEmpower /db, /queries, /fortunes, /updates on PostgreSQL (installed and started from Debian's packages if
 #   missing): Nuages' ORM against raw Npgsql (same minimal-API peer) and against EF Core.
-# Bounded: DURATION seconds per run after a 3 s warm-up. Skip the database part with NO_DB=1.
+# Bounded: DURATION seconds per run after a 5 s warm-up. Skip the database part with NO_DB=1, the rest with NO_PLAIN=1.
 # Usage: bench/run.sh [duration-seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,10 +19,13 @@ if ! command -v wrk >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
 
+command -v bc >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq bc >/dev/null; }
+
 if [ "${NO_DB:-0}" != 1 ]; then
     source ../.ci/postgres.sh
     provision_postgres nuages_bench >/dev/null
-    export NUAGES_BENCH_POSTGRES="$NUAGES_TEST_POSTGRES"
+    # three apps share PostgreSQL's 100 connections: 30 each
+    export NUAGES_BENCH_POSTGRES="$NUAGES_TEST_POSTGRES;Maximum Pool Size=30"
     as_postgres "psql -q -d nuages_bench" < techempower.sql >/dev/null
 fi
 
@@ -53,9 +56,11 @@ rps() {
     if grep -q "Non-2xx" <<<"$report"; then echo "non-2xx answers from port $1 on $2" >&2; grep "Non-2xx" <<<"$report" >&2; exit 1; fi
     awk '/Requests\/sec/ { print $2 }' <<<"$report"
 }
-warm() { wrk -t2 -c"$CONNECTIONS" -d3s "http://127.0.0.1:$1$2" >/dev/null; }
+# 5 s: long enough for tiered compilation to settle and the connection pools to fill
+warm() { wrk -t2 -c"$CONNECTIONS" -d5s "http://127.0.0.1:$1$2" >/dev/null; }
 ratio() { echo "$1 / $2" | bc -l; }
 
+if [ "${NO_PLAIN:-0}" != 1 ]; then
 printf '%-20s %14s %14s %8s\n' endpoint nuages_rps peer_rps ratio
 for endpoint in /plaintext /json; do
     warm $NUAGES_PORT "$endpoint"; warm $PEER_PORT "$endpoint"
@@ -69,9 +74,10 @@ for endpoint in /plaintext-sync /json-sync; do
     peer=$(rps $PEER_PORT "${endpoint%-sync}")
     printf '%-20s %14.0f %14.0f %8.3f\n' "$endpoint" "$nuages" "$peer" "$(ratio "$nuages" "$peer")"
 done
+echo
+fi
 
 [ "${NO_DB:-0}" = 1 ] && exit 0
-echo
 printf '%-20s %12s %12s %12s %10s %10s\n' endpoint nuages_rps npgsql_rps efcore_rps vs_npgsql vs_efcore
 for endpoint in /db "/queries?queries=20" /fortunes "/updates?queries=20"; do
     warm $NUAGES_PORT "$endpoint"; warm $PEER_PORT "$endpoint"; warm $EF_PORT "$endpoint"

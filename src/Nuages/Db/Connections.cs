@@ -17,12 +17,18 @@ public static class Connections
             var merged = new Dictionary<string, DatabaseSettings>(_databases);
             foreach (var (alias, settings) in databases) merged[alias] = settings;
             _databases = merged;
+            Cached.Clear();
         }
     }
 
     private static readonly object Lock = new();
 
-    internal static Backend For(string alias) => _databases.TryGetValue(alias, out var settings)
+    // Every statement looks its alias up: by name, rather than by hashing the settings and their connection string.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Backend> Cached = new(StringComparer.Ordinal);
+
+    internal static Backend For(string alias) => Cached.TryGetValue(alias, out var backend) ? backend : Cached.GetOrAdd(alias, Lookup(alias));
+
+    private static Backend Lookup(string alias) => _databases.TryGetValue(alias, out var settings)
         ? Backend.For(settings)
         : throw new ImproperlyConfiguredException(
             $"The database alias '{alias}' is not in Settings.Databases (configured: {(_databases.Count == 0 ? "none" : string.Join(", ", _databases.Keys))}).");

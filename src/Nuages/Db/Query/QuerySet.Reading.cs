@@ -24,13 +24,13 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     {
         var loaded = _query.Loaded;
         var annotations = _query.Annotations.Where(a => a.Selected).ToArray();
-        var deferred = loaded.Count == Meta.Fields.Count ? null : Meta.Fields.Except(loaded).ToHashSet();
+        var deferred = loaded.Length == Meta.Fields.Count ? null : Meta.Fields.Except(loaded).ToHashSet();
         return reader =>
         {
             var row = new T();
-            for (var i = 0; i < loaded.Count; i++) loaded[i].Set(row, ModelMeta.FromDatabase(reader.GetValue(i), loaded[i]));
+            for (var i = 0; i < loaded.Length; i++) loaded[i].Set(row, ModelMeta.FromDatabase(reader.GetValue(i), loaded[i]));
             for (var j = 0; j < annotations.Length; j++)
-                row.Annotate(annotations[j].Name, ModelMeta.Read(reader.GetValue(loaded.Count + j), annotations[j].Expression.OutputType));
+                row.Annotate(annotations[j].Name, ModelMeta.Read(reader.GetValue(loaded.Length + j), annotations[j].Expression.OutputType));
             row.DeferredFields = deferred;
             return row;
         };
@@ -42,8 +42,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
         if (_cache is { } cached) return [.. cached];
         var executor = Executor;
         var rows = executor.Read("QuerySet.ToList", Select(executor), Materializer());
-        if (CachesResults) _cache = rows;
-        return [.. rows];
+        return Cached(rows);
     }
 
     /// <summary>The rows, read asynchronously, in one round trip (spec O-05).</summary>
@@ -51,8 +50,14 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     {
         if (_cache is { } cached) return [.. cached];
         var executor = Executor;
-        var rows = await executor.ReadAsync(Select(executor), Materializer(), cancellationToken).ConfigureAwait(false);
-        if (CachesResults) _cache = rows;
+        return Cached(await executor.ReadAsync(Select(executor), Materializer(), cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Keeps the rows as the result cache and hands out a copy, which the caller may change.</summary>
+    private List<T> Cached(List<T> rows)
+    {
+        if (!CachesResults) return rows;
+        _cache = rows;
         return [.. rows];
     }
 
@@ -193,13 +198,13 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     }
 
     /// <summary>The first row (by the ordering, else by primary key), or null when there is none (spec O-10).</summary>
-    public T? First() => (_cache is { } cached && _query.Order.Count > 0 ? cached : FirstQuery().ToList()).FirstOrDefault();
+    public T? First() => (_cache is { } cached && _query.Order.Length > 0 ? cached : FirstQuery().ToList()).FirstOrDefault();
 
     /// <summary>The first row, asynchronously, or null.</summary>
     public async Task<T?> FirstAsync(CancellationToken cancellationToken = default) =>
-        (_cache is { } cached && _query.Order.Count > 0 ? cached : await FirstQuery().ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        (_cache is { } cached && _query.Order.Length > 0 ? cached : await FirstQuery().ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
-    private QuerySet<T> FirstQuery() => (_query.Order.Count > 0 ? this : OrderBy("pk")).Slice(0, 1);
+    private QuerySet<T> FirstQuery() => (_query.Order.Length > 0 ? this : OrderBy("pk")).Slice(0, 1);
 
     /// <summary>The last row (by the ordering reversed, else by primary key descending), or null when there is none (spec O-10).</summary>
     public T? Last() => Reversed().Slice(0, 1).ToList().FirstOrDefault();
@@ -208,7 +213,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     public async Task<T?> LastAsync(CancellationToken cancellationToken = default) =>
         (await Reversed().Slice(0, 1).ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
-    private QuerySet<T> Reversed() => (_query.Order.Count > 0 ? this : OrderBy("pk")).Reverse();
+    private QuerySet<T> Reversed() => (_query.Order.Length > 0 ? this : OrderBy("pk")).Reverse();
 
     /// <summary>The row with the greatest value of <paramref name="fields"/> (<c>"-f"</c> for the least); throws <see cref="Model{T}.DoesNotExist"/> when there is none.</summary>
     public T Latest(params string[] fields) => Single(ByLatest(fields, latest: true).ToList());

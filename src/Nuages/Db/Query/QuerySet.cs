@@ -25,7 +25,7 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
 
     IReadOnlyList<QueryExpression> ISubquery.Columns => [new Col(Meta.Pk)];
 
-    private static ImmutableList<OrderItem> DefaultOrder()
+    private static ImmutableArray<OrderItem> DefaultOrder()
     {
         var meta = ModelMeta.For(typeof(T));
         return [.. meta.Ordering.Select(name => new OrderItem(new Col(meta.Field(name.TrimStart('-'))), name.StartsWith('-')))];
@@ -134,7 +134,7 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
 
     private SqlQuery ValuesQuery(string[] fields)
     {
-        ImmutableList<string> names = fields.Length > 0
+        ImmutableArray<string> names = fields.Length > 0
             ? [.. fields]
             : [.. Meta.Fields.Select(f => f.Key), .. _query.Annotations.Where(a => a.Selected).Select(a => a.Name)];
         foreach (var name in names) _query.ResolveName(name); // a bad name fails now, listing the choices

@@ -17,24 +17,24 @@ internal sealed record Annotation(string Name, QueryExpression Expression, bool 
 /// </summary>
 internal sealed record SqlQuery(ModelMeta Meta, string Alias)
 {
-    public ImmutableList<WhereNode> Where { get; init; } = [];
-    public ImmutableList<OrderItem> Order { get; init; } = [];
+    public ImmutableArray<WhereNode> Where { get; init; } = [];
+    public ImmutableArray<OrderItem> Order { get; init; } = [];
     public int Offset { get; init; }
     public int? Limit { get; init; }
     public bool Distinct { get; init; }
-    public ImmutableList<Annotation> Annotations { get; init; } = [];
+    public ImmutableArray<Annotation> Annotations { get; init; } = [];
 
     /// <summary>The model fields read into instances (Only/Defer); the primary key is always among them.</summary>
-    public ImmutableList<FieldMeta> Loaded { get; init; } = [.. Meta.Fields];
+    public ImmutableArray<FieldMeta> Loaded { get; init; } = [.. Meta.Fields];
 
     /// <summary>What Values/ValuesList select, by name; null for model instances.</summary>
-    public ImmutableList<string>? ValueNames { get; init; }
+    public ImmutableArray<string>? ValueNames { get; init; }
 
     /// <summary>The names rows are grouped by, fixed when an aggregate is annotated after Values (Django's GROUP BY rule).</summary>
-    public ImmutableList<string>? GroupBy { get; init; }
+    public ImmutableArray<string>? GroupBy { get; init; }
 
     /// <summary>The other members of a Union/Intersection/Difference, with their operators.</summary>
-    public ImmutableList<(string Operator, SqlQuery Query)> Combined { get; init; } = [];
+    public ImmutableArray<(string Operator, SqlQuery Query)> Combined { get; init; } = [];
 
     /// <summary>Set while resolving an aggregate over a wrapped query: annotations are then columns of the inner select.</summary>
     private bool AnnotationsAsColumns { get; init; }
@@ -111,7 +111,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         [.. Loaded.Select(f => (QueryExpression)new Col(f)), .. Annotations.Where(a => a.Selected).Select(a => (QueryExpression)new Ref(a.Name, a.Expression))];
 
     /// <summary>The columns Values/ValuesList read.</summary>
-    public IReadOnlyList<QueryExpression> ValueColumns() => [.. ValueNames!.Select(ResolveName)];
+    public IReadOnlyList<QueryExpression> ValueColumns() => [.. ValueNames!.Value.Select(ResolveName)];
 
     /// <summary>The SELECT for <paramref name="columns"/>, its parameters appended to the context's.</summary>
     public (string Sql, List<object?> Values) CompileSelect(SqlContext context, IReadOnlyList<QueryExpression> columns)
@@ -159,7 +159,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
 
     private void AppendOrderAndLimit(StringBuilder sql, SqlContext context)
     {
-        if (Order.Count > 0)
+        if (Order.Length > 0)
             sql.Append(" ORDER BY ").AppendJoin(", ", Order.Select(o => o.Expression is null ? "RANDOM()" : o.Expression.Compile(context) + (o.Descending ? " DESC" : " ASC")));
         if (Limit is { } n) sql.Append(" LIMIT ").Append(n);
         else if (Offset > 0 && context.Sqlite) sql.Append(" LIMIT -1"); // SQLite has no OFFSET without LIMIT
@@ -167,7 +167,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     }
 
     /// <summary>Adds a member to a set operation; the first member is this query as it stands, slice and order included.</summary>
-    public SqlQuery Combine(string op, SqlQuery other) => Combined.IsEmpty || Sliced || Order.Count > 0
+    public SqlQuery Combine(string op, SqlQuery other) => Combined.IsEmpty || Sliced || Order.Length > 0
         ? new SqlQuery(Meta, Alias) { Combined = [("", this), (op, other)], Loaded = Loaded, Annotations = Annotations, ValueNames = ValueNames }
         : this with { Combined = Combined.Add((op, other)) };
 
@@ -184,7 +184,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
             if (op.Length > 0) sql.Append(' ').Append(op).Append(' ');
             sql.Append($"SELECT * FROM ({member.CompileSelect(context, member.ValueNames is null ? member.ModelColumns() : member.ValueColumns()).Sql}) AS u{i++}");
         }
-        if (Order.Count == 0 && !Sliced) return (sql.ToString(), context.Values);
+        if (Order.Length == 0 && !Sliced) return (sql.ToString(), context.Values);
         var outer = new StringBuilder($"SELECT * FROM ({sql}) AS combined");
         // Ordering a compound names its columns, not the members' tables.
         var ordering = this with { Order = [.. Order.Select(o => o.Expression is null ? o : o with { Expression = new AliasColumn(ColumnName(o.Expression), o.Expression.OutputType) })] };
@@ -248,7 +248,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         if (Sliced) throw new InvalidOperationException("Cannot use 'limit' or 'offset' with delete().");
         if (!Combined.IsEmpty || Distinct || Grouped) throw new NotSupportedException("Cannot call delete() after union(), distinct() or an aggregate annotation.");
         var sql = new StringBuilder("DELETE FROM ").Append(Backend.Quote(Meta.Table));
-        if (Where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", Where.Select(w => w.Compile(context)));
+        if (Where.Length > 0) sql.Append(" WHERE ").AppendJoin(" AND ", Where.Select(w => w.Compile(context)));
         return (sql.ToString(), context.Values);
     }
 
@@ -267,7 +267,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         }
         if (sets.Count == 0) return null; // as Django: nothing to set, no query
         var sql = new StringBuilder($"UPDATE {Backend.Quote(Meta.Table)} SET ").AppendJoin(", ", sets);
-        if (Where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", Where.Select(w => w.Compile(context)));
+        if (Where.Length > 0) sql.Append(" WHERE ").AppendJoin(" AND ", Where.Select(w => w.Compile(context)));
         return (sql.ToString(), context.Values);
     }
 }

@@ -65,7 +65,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
 
     private Func<DbDataReader, TRow> Reader()
     {
-        var names = _query.ValueNames!;
+        var names = _query.ValueNames!.Value;
         var columns = _query.ValueColumns();
         return reader => _read(reader, names, columns);
     }
@@ -85,11 +85,11 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     }
 
     /// <summary>The first row, or the type's default when there is none.</summary>
-    public TRow? First() => (_query.Order.Count > 0 ? this : OrderBy("pk")).Slice(0, 1).ToList().FirstOrDefault();
+    public TRow? First() => (_query.Order.Length > 0 ? this : OrderBy("pk")).Slice(0, 1).ToList().FirstOrDefault();
 
     /// <summary>The first row, asynchronously.</summary>
     public async Task<TRow?> FirstAsync(CancellationToken cancellationToken = default) =>
-        (await (_query.Order.Count > 0 ? this : OrderBy("pk")).Slice(0, 1).ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        (await (_query.Order.Length > 0 ? this : OrderBy("pk")).Slice(0, 1).ToListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
     /// <summary>The number of rows.</summary>
     public long Count()
