@@ -1,4 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using Nuages.Db.Models;
+using Nuages.Db.Query;
 using Nuages.Http;
 using Nuages.Urls;
 using static Nuages.Shortcuts;
@@ -7,29 +10,73 @@ using static Nuages.Urls.Routes;
 namespace Site;
 
 /// <summary>An author, stored in SQLite (db.sqlite3 next to the site).</summary>
+[Ordering("name")]
 public sealed class Author : Model<Author>
 {
-    [System.ComponentModel.DataAnnotations.MaxLength(100)] public string Name { get; set; } = "";
+    [MaxLength(100), Unique] public string Name { get; set; } = "";
 }
 
-/// <summary>A small JSON API over the authors table: a sync list view and an async detail view.</summary>
+/// <summary>A book of an author (relations come later: the author's id, for now).</summary>
+[Ordering("-published", "title")]
+public sealed class Book : Model<Book>
+{
+    [MaxLength(200)] public string Title { get; set; } = "";
+    [DbIndex] public long AuthorId { get; set; }
+    public int Pages { get; set; }
+    public DateOnly? Published { get; set; }
+}
+
+/// <summary>A small JSON API: a sync list view, async detail, create and statistics views.</summary>
 public static class Api
 {
     public static readonly UrlPattern[] UrlPatterns =
     [
         Path("authors/", AuthorList, name: "author-list"),
         Path("authors/<int:id>/", AuthorDetail, name: "author-detail"),
+        Path("stats/", Stats, name: "stats"),
     ];
 
-    public static HttpResponse AuthorList(HttpRequest request) => request.Method switch
+    /// <summary>GET lists the authors with their book counts; POST {"name": …} validates and creates one.</summary>
+    public static async Task<HttpResponse> AuthorList(HttpRequest request)
     {
-        "GET" => new JsonResponse(new { authors = Author.Objects.OrderBy("name").ToList().Select(a => new { a.Id, a.Name, url = Reverse("api:author-detail", new { id = a.Id }) }) }),
-        _ => new HttpResponseNotAllowed(["GET"]),
-    };
+        if (request.Method == "POST") return await CreateAuthor(request);
+        if (request.Method != "GET") return new HttpResponseNotAllowed(["GET", "POST"]);
+        var books = Book.Objects.Filter("author_id", new OuterRef("id")).Values("author_id").Annotate(new { N = new Count() }).ValuesList<long>("n");
+        var authors = await Author.Objects.Annotate(new { Books = new Coalesce(new Subquery(books), 0) }).ToListAsync();
+        return new JsonResponse(new
+        {
+            authors = authors.Select(a => new { a.Id, a.Name, books = a.Annotations["books"], url = Reverse("api:author-detail", new { id = a.Id }) }),
+        });
+    }
+
+    private static async Task<HttpResponse> CreateAuthor(HttpRequest request)
+    {
+        var body = JsonSerializer.Deserialize<Dictionary<string, string>>(request.Body) ?? [];
+        var author = new Author { Name = body.GetValueOrDefault("name", "") };
+        try
+        {
+            await author.FullCleanAsync(); // "This field cannot be blank.", "Author with this Name already exists.", …
+        }
+        catch (ValidationError e)
+        {
+            return new JsonResponse(new { errors = e.ErrorDict }, status: 400);
+        }
+        await author.SaveAsync();
+        return new JsonResponse(new { author.Id, author.Name }, status: 201);
+    }
 
     public static async Task<HttpResponse> AuthorDetail(HttpRequest request, int id)
     {
         var author = await GetObjectOr404Async(Author.Objects, a => a.Id == id);
-        return new JsonResponse(new { author.Id, author.Name });
+        var books = await Book.Objects.Filter(b => b.AuthorId == author.Id).Values("title", "pages", "published").ToListAsync();
+        return new JsonResponse(new { author.Id, author.Name, books });
+    }
+
+    /// <summary>Aggregates over all books, and per author with Values + Annotate (GROUP BY).</summary>
+    public static async Task<HttpResponse> Stats(HttpRequest request)
+    {
+        var totals = await Book.Objects.AggregateAsync(new { Books = new Count(), TotalPages = new Sum("pages"), Longest = new Max("pages"), Since = new Min("published") });
+        var perAuthor = await Book.Objects.Values("author_id").Annotate(new { Books = new Count(), TotalPages = new Sum("pages") }).OrderBy("-total_pages").ToListAsync();
+        return new JsonResponse(new { totals, perAuthor });
     }
 }

@@ -11,12 +11,19 @@ var app = NuagesApp.Create(args, s =>
     s.Databases["default"] = Database.Sqlite("db.sqlite3");
 });
 app.Models.Add(typeof(Author));
+app.Models.Add(typeof(Book));
 // The sample creates its tables and first rows itself, so `dotnet run` works on a fresh clone.
 Schema.Migrate(app.Models);
 if (Author.Objects.Count() == 0)
 {
-    Author.Objects.Create(new Author { Name = "Ursula K. Le Guin" });
-    Author.Objects.Create(new Author { Name = "Octavia E. Butler" });
+    var ursula = Author.Objects.Create(new Author { Name = "Ursula K. Le Guin" });
+    var octavia = Author.Objects.Create(new Author { Name = "Octavia E. Butler" });
+    Book.Objects.BulkCreate(
+    [
+        new Book { Title = "The Left Hand of Darkness", AuthorId = ursula.Id, Pages = 304, Published = new DateOnly(1969, 3, 1) },
+        new Book { Title = "The Dispossessed", AuthorId = ursula.Id, Pages = 387, Published = new DateOnly(1974, 5, 1) },
+        new Book { Title = "Kindred", AuthorId = octavia.Id, Pages = 264, Published = new DateOnly(1979, 6, 1) },
+    ]);
 }
 app.UrlPatterns(
     Path("", Pages.Index, name: "index"),

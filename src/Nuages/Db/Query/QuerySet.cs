@@ -15,7 +15,7 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     private readonly SqlQuery _query;
 
     /// <summary>All rows of the model.</summary>
-    protected QuerySet() : this(new SqlQuery(ModelMeta.For(typeof(T)), "default") { Order = DefaultOrder() }) { }
+    protected QuerySet() : this(new SqlQuery(ModelMeta.For(typeof(T)), "default") { Order = DefaultOrder(), DefaultOrder = true }) { }
 
     internal QuerySet(SqlQuery query) => _query = query;
 

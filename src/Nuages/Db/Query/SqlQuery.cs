@@ -19,6 +19,12 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
 {
     public ImmutableArray<WhereNode> Where { get; init; } = [];
     public ImmutableArray<OrderItem> Order { get; init; } = [];
+
+    /// <summary>The order is the model's [Ordering]: Django leaves that out of grouped queries, where it would split the groups.</summary>
+    public bool DefaultOrder { get; init; }
+
+    /// <summary>The ordering the SQL uses.</summary>
+    private ImmutableArray<OrderItem> EffectiveOrder => DefaultOrder && Grouped ? [] : Order;
     public int Offset { get; init; }
     public int? Limit { get; init; }
     public bool Distinct { get; init; }
@@ -67,6 +73,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         if (Sliced) throw new InvalidOperationException("Cannot reorder a query once a slice has been taken.");
         return this with
         {
+            DefaultOrder = false,
             Order = [.. names.Select(name => name == "?"
                 ? new OrderItem(null, false)
                 : new OrderItem(ResolveName(name.TrimStart('-')), name.StartsWith('-')))],
@@ -123,7 +130,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         {
             sql.Append("DISTINCT ");
             // SELECT DISTINCT must select what it orders by; Django adds those columns too (and so may return more rows).
-            columns = [.. columns, .. Order.Where(o => o.Expression is { } e && !columns.Any(c => Same(c, e))).Select(o => o.Expression!)];
+            columns = [.. columns, .. EffectiveOrder.Where(o => o.Expression is { } e && !columns.Any(c => Same(c, e))).Select(o => o.Expression!)];
         }
         sql.AppendJoin(", ", columns.Select(c => c is Ref r ? $"{c.Compile(context)} AS {Backend.Quote(r.Name)}" : c.Compile(context)));
         sql.Append(" FROM ").Append(context.From(this));
@@ -147,7 +154,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
             ? names.Select(ResolveName)
             : columns.Where(c => !c.ContainsAggregate).Concat(Loaded.Select(f => (QueryExpression)new Col(f)).Take(1)); // rows of the model: by primary key at least
         // PostgreSQL wants what is ordered by among the groups.
-        groups = groups.Concat(Order.Where(o => o.Expression is { ContainsAggregate: false }).Select(o => o.Expression!));
+        groups = groups.Concat(EffectiveOrder.Where(o => o.Expression is { ContainsAggregate: false }).Select(o => o.Expression!));
         var seen = new List<QueryExpression>();
         foreach (var group in groups.Where(g => !g.ContainsAggregate && g is not Value))
             if (!seen.Any(s => Same(s, group))) seen.Add(group);
@@ -159,8 +166,9 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
 
     private void AppendOrderAndLimit(StringBuilder sql, SqlContext context)
     {
-        if (Order.Length > 0)
-            sql.Append(" ORDER BY ").AppendJoin(", ", Order.Select(o => o.Expression is null ? "RANDOM()" : o.Expression.Compile(context) + (o.Descending ? " DESC" : " ASC")));
+        var order = EffectiveOrder;
+        if (order.Length > 0)
+            sql.Append(" ORDER BY ").AppendJoin(", ", order.Select(o => o.Expression is null ? "RANDOM()" : o.Expression.Compile(context) + (o.Descending ? " DESC" : " ASC")));
         if (Limit is { } n) sql.Append(" LIMIT ").Append(n);
         else if (Offset > 0 && context.Sqlite) sql.Append(" LIMIT -1"); // SQLite has no OFFSET without LIMIT
         if (Offset > 0) sql.Append(" OFFSET ").Append(Offset);

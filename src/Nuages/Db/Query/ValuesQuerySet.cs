@@ -54,6 +54,16 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     public ValuesQuerySet<TRow> Annotate(object annotations) =>
         With(_query.Annotate(QuerySetArguments.Named(annotations), selected: true));
 
+    /// <summary>
+    /// One field or annotation's values, keeping the grouping so far: the count per author as a one-column subquery is
+    /// <c>Values("author_id").Annotate(new { N = new Count() }).ValuesList&lt;long&gt;("n")</c>.
+    /// </summary>
+    public ValuesQuerySet<TValue> ValuesList<TValue>(string field)
+    {
+        _query.ResolveName(field);
+        return new(_query with { ValueNames = [field] }, (reader, _, _) => (TValue)Models.ModelMeta.Read(reader.GetValue(0), typeof(TValue))!);
+    }
+
     /// <summary>Rows of either query (SQL UNION).</summary>
     public ValuesQuerySet<TRow> Union(ValuesQuerySet<TRow> other, bool all = false) => With(_query.Combine(all ? "UNION ALL" : "UNION", other._query));
 
