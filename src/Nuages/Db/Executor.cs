@@ -230,13 +230,16 @@ internal sealed class Executor(Backend backend, string alias)
         }
     }
 
-    /// <summary>Runs every statement in one transaction, all or nothing, as Django runs its bulk methods in atomic().</summary>
+    /// <summary>
+    /// Runs every statement in one transaction, all or nothing, as Django runs its bulk methods in atomic(); a single
+    /// statement is atomic by itself, so it runs alone and spares the BEGIN and COMMIT round trips.
+    /// </summary>
     public void InTransaction(string method, IReadOnlyList<Statement> statements, Action<DbCommand> execute, Action? beforeCommit = null)
     {
         AsyncSafety.ThrowIfAsync(method);
         if (statements.Count == 0) return;
         using var lease = Open();
-        using var transaction = lease.Connection.BeginTransaction();
+        using var transaction = statements.Count > 1 ? lease.Connection.BeginTransaction() : null;
         foreach (var statement in statements)
         {
             using var command = Command(lease.Connection, statement, transaction);
@@ -247,14 +250,14 @@ internal sealed class Executor(Backend backend, string alias)
             });
         }
         beforeCommit?.Invoke();
-        transaction.Commit();
+        transaction?.Commit();
     }
 
     public async Task InTransactionAsync(IReadOnlyList<Statement> statements, Func<DbCommand, CancellationToken, Task> execute, Action? beforeCommit, CancellationToken cancellationToken)
     {
         if (statements.Count == 0) return;
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await lease.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = statements.Count > 1 ? await lease.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         foreach (var statement in statements)
         {
             await using var command = Command(lease.Connection, statement, transaction);
@@ -265,6 +268,6 @@ internal sealed class Executor(Backend backend, string alias)
             }).ConfigureAwait(false);
         }
         beforeCommit?.Invoke();
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is not null) await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

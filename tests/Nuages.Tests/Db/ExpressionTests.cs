@@ -40,6 +40,9 @@ public sealed class ExprBook : Model<ExprBook>
     [Blank, DbColumn("blurb_text")] public string Blurb { get; set; } = "";
     public Guid Code { get; set; }
 
+    /// <summary>A second manager; static, so not a column.</summary>
+    public static LongBooks Long { get; } = new();
+
     /// <summary>Not a column: get-only.</summary>
     public string Label => $"{Title} ({Edition})";
 
@@ -47,6 +50,14 @@ public sealed class ExprBook : Model<ExprBook>
     {
         if (Status == "published" && Published is null) throw new ValidationError("A published book needs a publication date.");
     }
+}
+
+/// <summary>A custom manager: a narrower base query, and methods of its own.</summary>
+public sealed class LongBooks : Manager<ExprBook>
+{
+    public LongBooks() : base(books => books.Filter("pages__gte", 100)) { }
+
+    public QuerySet<ExprBook> Essays() => Filter("genre", Genre.Essay);
 }
 
 public sealed class ExprWriter : Model<ExprWriter>
@@ -95,7 +106,7 @@ public class ExpressionTests
         Assert.Equal(1, await books.Filter("title__startswith", "S").UpdateAsync(new { Pages = new F("pages") + 1 }));
         Assert.Equal(901, (await books.GetAsync("title", "Saga")).Pages);
 
-        // Aggregate: Django's default names, or the names given; filter and distinct
+        // Aggregate: Django's default names, or the names given; filter and distinct; sync and async twins (spec O-01)
         var totals = await books.AggregateAsync([new Sum("pages"), new Avg("price"), new Max("rating"), new Min("published"), new Count()]);
         Assert.Equal(1101L, totals["pages__sum"]);
         Assert.Equal(16.875m, totals["price__avg"]);
@@ -186,6 +197,11 @@ public class ExpressionTests
         Assert.Equal(["Poems"], await Titles(thin.Union(books.Filter("title", "Saga")).OrderBy("title").Slice(1, 2)));
         Assert.Equal("Calling QuerySet.filter() after union(), intersection() or difference() is not supported.",
             Assert.Throws<NotSupportedException>(() => thin.Union(poetry).Filter("pages", 1)).Message);
+
+        // a custom manager narrows the base query and adds its own methods
+        Assert.Equal(["Analytical", "Saga"], await Titles(ExprBook.Long.Using(alias)));
+        Assert.Equal(["Analytical"], await Titles(ExprBook.Long.Using(alias).Filter("genre", Genre.Essay)));
+        Assert.Equal(1, await ExprBook.Long.Essays().Using(alias).CountAsync());
 
         // None, Reverse, random order, default ordering from the model
         Assert.Equal(0, await books.None().CountAsync());

@@ -15,7 +15,9 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     private readonly SqlQuery _query;
 
     /// <summary>All rows of the model.</summary>
-    protected QuerySet() : this(new SqlQuery(ModelMeta.For(typeof(T)), "default") { Order = DefaultOrder(), DefaultOrder = true }) { }
+    protected QuerySet() : this(Initial()) { }
+
+    private protected static SqlQuery Initial() => new(ModelMeta.For(typeof(T)), "default") { Order = DefaultOrder(), DefaultOrder = true };
 
     internal QuerySet(SqlQuery query) => _query = query;
 
@@ -174,8 +176,16 @@ internal static class QuerySetArguments
 /// <summary>A model's manager (<c>Author.Objects</c>): the QuerySet of all its rows, and the entry point of queries.</summary>
 public class Manager<T> : QuerySet<T> where T : Model<T>, new()
 {
-    /// <summary>For custom managers: subclass and add methods that return filtered QuerySets.</summary>
+    /// <summary>For custom managers: subclass and add methods that return QuerySets (<c>public QuerySet&lt;Book&gt; Long() =&gt; Filter("pages__gt", 500)</c>).</summary>
     protected internal Manager()
+    {
+    }
+
+    /// <summary>
+    /// A manager over a narrower base query (Django's <c>get_queryset</c> override):
+    /// <c>public Published() : base(books =&gt; books.Filter("status", "published")) { }</c>.
+    /// </summary>
+    protected Manager(Func<QuerySet<T>, QuerySet<T>> baseQuery) : base(((ISubquery)baseQuery(new QuerySet<T>(Initial()))).Query)
     {
     }
 
