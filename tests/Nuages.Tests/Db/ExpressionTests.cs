@@ -305,6 +305,10 @@ public class ExpressionTests
         Assert.Contains("CREATE INDEX IF NOT EXISTS \"expr_book_published_title_idx\" ON \"expr_book\" (\"published\" DESC, \"title\")", ddl);
         Schema.Migrate([typeof(ExprBook)], alias); // idempotent
 
+        // GetOrCreate whose insert hits a constraint looks again, as Django does, and raises when still nothing matches
+        await Assert.ThrowsAsync<IntegrityError>(() => books.GetOrCreateAsync(new { Title = "Notes", Pages = 7 }));
+        Assert.Throws<IntegrityError>(() => books.GetOrCreate(new { Title = "Notes", Pages = 7 }));
+
         // the database enforces them: IntegrityError naming the alias and the statement
         var clash = await Assert.ThrowsAsync<IntegrityError>(() => new ExprBook { Title = "Notes", WriterId = 99 }.SaveAsync(alias));
         Assert.Equal(alias, clash.Alias);

@@ -180,7 +180,14 @@ public partial class QuerySet<T>
     {
         var found = Matching(match).ForGet().ToList();
         if (found.Count > 0) return (Single(found), false);
-        return (Create(New(match, defaults)), true);
+        try
+        {
+            return (Create(New(match, defaults)), true);
+        }
+        catch (IntegrityError) when (Matching(match).ForGet().ToList() is [var winner])
+        {
+            return (winner, false); // another request created it between the get and the insert, as Django retries
+        }
     }
 
     /// <summary>GetOrCreate, asynchronously.</summary>
@@ -188,7 +195,15 @@ public partial class QuerySet<T>
     {
         var found = await Matching(match).ForGet().ToListAsync(cancellationToken).ConfigureAwait(false);
         if (found.Count > 0) return (Single(found), false);
-        return (await CreateAsync(New(match, defaults), cancellationToken).ConfigureAwait(false), true);
+        try
+        {
+            return (await CreateAsync(New(match, defaults), cancellationToken).ConfigureAwait(false), true);
+        }
+        catch (IntegrityError)
+        {
+            if (await Matching(match).ForGet().ToListAsync(cancellationToken).ConfigureAwait(false) is [var winner]) return (winner, false);
+            throw;
+        }
     }
 
     /// <summary>
