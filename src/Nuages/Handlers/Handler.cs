@@ -69,6 +69,9 @@ internal sealed partial class Handler
             var pending = _asyncChain.Value.Async!(request);
             var response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
             Finish(request, response);
+            // The response is built: the request's connections go back to the pool before the (possibly slow) send,
+            // so a pool serves more requests; a streaming body that queries takes connections of its own.
+            request.Scope?.End();
             await send(request, response).ConfigureAwait(false);
             return response;
         }
@@ -94,6 +97,7 @@ internal sealed partial class Handler
             if (Signals.RequestStarted.HasReceivers) Signals.RequestStarted.Send(signal);
             var response = _syncChain.Value.Sync!(request);
             Finish(request, response);
+            request.Scope?.End(); // as in ServeAsync: connections back to the pool before the send
             send(request, response);
             return response;
         }

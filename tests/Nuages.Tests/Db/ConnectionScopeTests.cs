@@ -2,6 +2,10 @@ using System.Data;
 using System.Data.Common;
 using Nuages.Async;
 using Nuages.Db;
+using Nuages.Http;
+using Nuages.Test;
+using Nuages.Tests.Support;
+using static Nuages.Urls.Routes;
 
 namespace Nuages.Tests.Db;
 
@@ -48,5 +52,27 @@ public class ConnectionScopeTests
         Assert.Equal(ConnectionState.Open, held.Connection.State);
         held.Dispose();
         Assert.Equal(ConnectionState.Closed, held.Connection.State);
+    }
+
+    private static string _streamAlias = "";
+
+    public static ValueTask<HttpResponse> Stream(HttpRequest request) => new(new StreamingHttpResponse(Rows()));
+
+    private static async IAsyncEnumerable<string> Rows()
+    {
+        // while the body is sent, the request holds no connection any more
+        yield return Flow.Current.Request?.Resource(static () => new ConnectionScope()) is null ? "released, rows: " : "held, rows: ";
+        yield return (await ScopeRow.Objects.Using(_streamAlias).CountAsync()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task The_connections_go_back_before_the_send_and_a_streaming_body_that_queries_takes_its_own()
+    {
+        _streamAlias = OrmDatabase.Prepare("sqlite", typeof(ScopeRow));
+        await ScopeRow.Objects.Using(_streamAlias).CreateAsync(new ScopeRow { Name = "Ada" });
+        var site = TestSite.Create(Path("stream/", Stream));
+        var response = await new AsyncClient(site).GetAsync("/stream/");
+        Assert.Equal("released, rows: 1", response.Text);
+        Assert.Equal("released, rows: 1", new Client(site).Get("/stream/").Text);
     }
 }
