@@ -21,9 +21,6 @@ public abstract class QueryExpression
     /// <summary>The CLR type its values are read as, when the expression knows it.</summary>
     internal virtual Type? OutputType => null;
 
-    /// <summary>The field this expression reads, if it is a plain field (for typing values compared with it).</summary>
-    internal virtual FieldMeta? Field => null;
-
     internal static QueryExpression Of(object? value) => value as QueryExpression ?? new Value(value);
 
     /// <summary>Addition (SQL <c>+</c>).</summary>
@@ -92,7 +89,7 @@ public sealed class Value(object? value) : QueryExpression
 /// <summary>A resolved column of the query's model.</summary>
 internal sealed class Col(FieldMeta field) : QueryExpression
 {
-    internal override FieldMeta Field { get; } = field;
+    public FieldMeta Field { get; } = field;
 
     internal override QueryExpression Resolve(SqlQuery query) => this;
 
@@ -114,7 +111,6 @@ internal sealed class Ref(string name, QueryExpression source) : QueryExpression
 
     internal override Type? OutputType => source.OutputType;
 
-    internal override FieldMeta? Field => source.Field;
 }
 
 internal sealed class Combined(QueryExpression left, string op, QueryExpression right) : QueryExpression

@@ -12,12 +12,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
 
     private protected virtual bool CachesResults => true;
 
-    private Statement Select(Executor executor)
-    {
-        var context = new SqlContext(executor.Backend, []);
-        var (sql, values) = _query.CompileSelect(context, _query.ModelColumns());
-        return new Statement(sql, values);
-    }
+    private Statement Select(Executor executor) => _query.SelectStatement(executor.Backend, _query.ModelColumns());
 
     /// <summary>Reads rows into instances: the loaded fields by compiled setters, then the annotations; no reflection per row.</summary>
     private Func<DbDataReader, T> Materializer()
@@ -137,11 +132,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
         return ToLong(await executor.RunAsync(CountStatement(executor), (command, token) => command.ExecuteScalarAsync(token), Executor.ReadToken(cancellationToken)).ConfigureAwait(false));
     }
 
-    private Statement CountStatement(Executor executor)
-    {
-        var (sql, values) = _query.CompileCount(new SqlContext(executor.Backend, []), _query.ModelColumns());
-        return new Statement(sql, values);
-    }
+    private Statement CountStatement(Executor executor) => _query.CountStatement(executor.Backend, _query.ModelColumns());
 
     private static long ToLong(object? value) => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
 

@@ -152,8 +152,6 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     /// <summary>Rows of this query not in <paramref name="other"/> (SQL EXCEPT).</summary>
     public QuerySet<T> Difference(QuerySet<T> other) => With(_query.Combine("EXCEPT", other._query));
 
-    internal string Alias_ => _query.Alias;
-
     internal Executor Executor => Executor.For(_query.Alias);
 
     private static IEnumerable<(string Name, object? Value)> Arguments(object? values) => QuerySetArguments.Of(values);

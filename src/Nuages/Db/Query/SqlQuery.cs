@@ -120,6 +120,20 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>The columns Values/ValuesList read.</summary>
     public IReadOnlyList<QueryExpression> ValueColumns() => [.. ValueNames!.Value.Select(ResolveName)];
 
+    /// <summary>The SELECT for <paramref name="columns"/> as a statement of its own.</summary>
+    public Statement SelectStatement(Backend backend, IReadOnlyList<QueryExpression> columns)
+    {
+        var (sql, values) = CompileSelect(new SqlContext(backend, []), columns);
+        return new Statement(sql, values);
+    }
+
+    /// <summary>The count of the rows <paramref name="columns"/> would read, as a statement of its own.</summary>
+    public Statement CountStatement(Backend backend, IReadOnlyList<QueryExpression> columns)
+    {
+        var (sql, values) = CompileCount(new SqlContext(backend, []), columns);
+        return new Statement(sql, values);
+    }
+
     /// <summary>The SELECT for <paramref name="columns"/>, its parameters appended to the context's.</summary>
     public (string Sql, List<object?> Values) CompileSelect(SqlContext context, IReadOnlyList<QueryExpression> columns)
     {

@@ -67,11 +67,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     /// <summary>Rows of either query (SQL UNION).</summary>
     public ValuesQuerySet<TRow> Union(ValuesQuerySet<TRow> other, bool all = false) => With(_query.Combine(all ? "UNION ALL" : "UNION", other._query));
 
-    private Statement Select(Executor executor)
-    {
-        var (sql, values) = _query.CompileSelect(new SqlContext(executor.Backend, []), _query.ValueColumns());
-        return new Statement(sql, values);
-    }
+    private Statement Select(Executor executor) => _query.SelectStatement(executor.Backend, _query.ValueColumns());
 
     private Func<DbDataReader, TRow> Reader()
     {
@@ -105,16 +101,14 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     public long Count()
     {
         var executor = Executor.For(_query.Alias);
-        var (sql, values) = _query.CompileCount(new SqlContext(executor.Backend, []), _query.ValueColumns());
-        return Convert.ToInt64(executor.Run("QuerySet.Count", new Statement(sql, values), command => command.ExecuteScalar()), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(executor.Run("QuerySet.Count", _query.CountStatement(executor.Backend, _query.ValueColumns()), command => command.ExecuteScalar()), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The number of rows, asynchronously.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         var executor = Executor.For(_query.Alias);
-        var (sql, values) = _query.CompileCount(new SqlContext(executor.Backend, []), _query.ValueColumns());
-        var count = await executor.RunAsync(new Statement(sql, values), (command, token) => command.ExecuteScalarAsync(token), Executor.ReadToken(cancellationToken)).ConfigureAwait(false);
+        var count = await executor.RunAsync(_query.CountStatement(executor.Backend, _query.ValueColumns()), (command, token) => command.ExecuteScalarAsync(token), Executor.ReadToken(cancellationToken)).ConfigureAwait(false);
         return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture);
     }
 
