@@ -14,10 +14,14 @@ internal sealed class ConnectionScope : IDisposable
     private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private bool _ended;
 
-    internal sealed class Slot
+    internal sealed class Slot(ConnectionScope scope) : ILeaseOwner
     {
         public DbConnection? Connection;
         public bool InUse;
+
+        void ILeaseOwner.Release() => scope.Release(this);
+
+        void ILeaseOwner.Failed() { }
     }
 
     /// <summary>The alias's slot, now reserved for the caller; null when it is busy or the request has ended.</summary>
@@ -26,7 +30,7 @@ internal sealed class ConnectionScope : IDisposable
         lock (_lock)
         {
             if (_ended) return null;
-            if (!_slots.TryGetValue(alias, out var slot)) _slots[alias] = slot = new Slot();
+            if (!_slots.TryGetValue(alias, out var slot)) _slots[alias] = slot = new Slot(this);
             if (slot.InUse) return null;
             slot.InUse = true;
             return slot;
@@ -67,21 +71,40 @@ internal sealed class ConnectionScope : IDisposable
     }
 }
 
-/// <summary>A connection for one operation: the request's (given back after) or one of its own (closed after).</summary>
-internal readonly struct Lease(DbConnection connection, ConnectionScope? scope, ConnectionScope.Slot? slot) : IDisposable, IAsyncDisposable
+/// <summary>Who gets a leased connection back: the request's slot, or a transaction.</summary>
+internal interface ILeaseOwner
+{
+    void Release();
+
+    /// <summary>The statement run on the lease failed.</summary>
+    void Failed();
+}
+
+/// <summary>
+/// A connection for one operation: the request's or a transaction's (given back after), or one of its own (closed
+/// after); with the transaction its commands must name.
+/// </summary>
+internal readonly struct Lease(DbConnection connection, DbTransaction? transaction, ILeaseOwner? owner) : IDisposable, IAsyncDisposable
 {
     public DbConnection Connection { get; } = connection;
 
+    public DbTransaction? Transaction { get; } = transaction;
+
+    public void Failed() => owner?.Failed();
+
     public void Dispose()
     {
-        if (slot is null) Connection.Dispose();
-        else scope!.Release(slot);
+        if (owner is null) Connection.Dispose();
+        else owner.Release();
     }
 
     public ValueTask DisposeAsync()
     {
-        if (slot is null) return Connection.DisposeAsync();
-        scope!.Release(slot);
-        return ValueTask.CompletedTask;
+        if (owner is not null)
+        {
+            owner.Release();
+            return ValueTask.CompletedTask;
+        }
+        return Connection.DisposeAsync();
     }
 }

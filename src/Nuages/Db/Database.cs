@@ -11,7 +11,14 @@ public enum DatabaseEngine
 }
 
 /// <summary>One entry of <c>Settings.Databases</c> (Django's <c>DATABASES["default"]</c>).</summary>
-public sealed record DatabaseSettings(DatabaseEngine Engine, string ConnectionString);
+public sealed record DatabaseSettings(DatabaseEngine Engine, string ConnectionString)
+{
+    /// <summary>
+    /// Django's <c>ATOMIC_REQUESTS</c>: every view runs in an atomic block on this database, committed when it returns
+    /// a response and rolled back when it throws — sync and async views alike. Views opt out with [NonAtomicRequests].
+    /// </summary>
+    public bool AtomicRequests { get; init; }
+}
 
 /// <summary>Builds database settings: <c>s.Databases["default"] = Database.Sqlite("db.sqlite3")</c>.</summary>
 public static class Database

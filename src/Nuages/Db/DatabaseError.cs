@@ -63,7 +63,7 @@ public sealed class OperationalError(string message, string alias, string? sql, 
 public sealed class DataError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
 
 /// <summary>The SQL is wrong for this database: a missing column, a syntax error, a wrong number of parameters.</summary>
-public sealed class ProgrammingError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
+public class ProgrammingError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
 
 /// <summary>The database does not support what was asked.</summary>
 public sealed class NotSupportedError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);

@@ -22,20 +22,27 @@ internal sealed class Executor(Backend backend, string alias)
 
     /// <summary>
     /// Reads inside a request stop when its client goes away: with no token of their own they take the request's, so
-    /// PostgreSQL gets a real cancel. Writes do not, so a disconnect never leaves half of a change.
+    /// PostgreSQL gets a real cancel. Writes do not, nor does anything in a transaction, so a disconnect never leaves
+    /// half of a change (the transaction itself rolls back if the view's code stops).
     /// </summary>
-    public static CancellationToken ReadToken(CancellationToken cancellationToken) =>
-        cancellationToken.CanBeCanceled ? cancellationToken : Flow.Current.Request?.Aborted ?? default;
+    public CancellationToken ReadToken(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled || Atomic.CurrentTransaction(Alias) is not null ? cancellationToken : Flow.Current.Request?.Aborted ?? default;
 
-    /// <summary>A connection for one operation: the request's connection to this alias when there is a request and it is free.</summary>
-    public Lease Open()
+    /// <summary>A connection for one statement: the transaction's when one is open on this alias in this flow, else <see cref="OpenConnection"/>'s.</summary>
+    public Lease Open() => Atomic.CurrentTransaction(Alias) is { } transaction ? transaction.Use() : OpenConnection();
+
+    public ValueTask<Lease> OpenAsync(CancellationToken cancellationToken) =>
+        Atomic.CurrentTransaction(Alias) is { } transaction ? new(transaction.Use()) : OpenConnectionAsync(cancellationToken);
+
+    /// <summary>The request's connection to this alias when there is a request and it is free, else one of its own.</summary>
+    public Lease OpenConnection()
     {
         var scope = Flow.Current.Request?.Resource(static () => new ConnectionScope());
         if (scope?.TryAcquire(Alias) is not { } slot) return new Lease(Connect(), null, null);
         try
         {
             slot.Connection ??= Connect();
-            return new Lease(slot.Connection, scope, slot);
+            return new Lease(slot.Connection, null, slot);
         }
         catch
         {
@@ -44,14 +51,14 @@ internal sealed class Executor(Backend backend, string alias)
         }
     }
 
-    public async ValueTask<Lease> OpenAsync(CancellationToken cancellationToken)
+    public async ValueTask<Lease> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var scope = Flow.Current.Request?.Resource(static () => new ConnectionScope());
         if (scope?.TryAcquire(Alias) is not { } slot) return new Lease(await ConnectAsync(cancellationToken).ConfigureAwait(false), null, null);
         try
         {
             slot.Connection ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            return new Lease(slot.Connection, scope, slot);
+            return new Lease(slot.Connection, null, slot);
         }
         catch
         {
@@ -109,13 +116,14 @@ internal sealed class Executor(Backend backend, string alias)
     {
         AsyncSafety.ThrowIfAsync(method);
         using var lease = Open();
-        using var command = Command(lease.Connection, statement);
+        using var command = Command(lease.Connection, statement, lease.Transaction);
         try
         {
             return execute(command);
         }
         catch (DbException e)
         {
+            lease.Failed();
             throw DatabaseError.From(e, Alias, statement.Sql);
         }
     }
@@ -123,13 +131,14 @@ internal sealed class Executor(Backend backend, string alias)
     public async Task<TResult> RunAsync<TResult>(Statement statement, Func<DbCommand, CancellationToken, Task<TResult>> execute, CancellationToken cancellationToken)
     {
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(lease.Connection, statement);
+        await using var command = Command(lease.Connection, statement, lease.Transaction);
         try
         {
             return await execute(command, cancellationToken).ConfigureAwait(false);
         }
         catch (DbException e)
         {
+            lease.Failed();
             throw DatabaseError.From(e, Alias, statement.Sql);
         }
     }
@@ -153,15 +162,23 @@ internal sealed class Executor(Backend backend, string alias)
         }, ReadToken(cancellationToken));
 
     /// <summary>
-    /// Streams the rows (Django's iterator): PostgreSQL through a server-side cursor, <paramref name="chunkSize"/> rows per
-    /// FETCH, in a transaction as cursors need; SQLite by stepping its reader, which already reads row by row.
+    /// Streams the rows (Django's iterator). On PostgreSQL through a server-side cursor, <paramref name="chunkSize"/> rows
+    /// per FETCH, in a transaction of its own as cursors need; SQLite steps its reader, which already reads row by row.
+    /// Inside an atomic block the rows come through the block's transaction, a chunk at a time, so the loop's body can
+    /// run statements in it between chunks (on SQLite, which has no cursors, the rows are read first).
     /// </summary>
     public IEnumerable<TRow> Stream<TRow>(Statement statement, int chunkSize, Func<DbDataReader, TRow> row)
     {
         AsyncSafety.ThrowIfAsync("QuerySet.Iterator");
-        using var lease = Open();
+        if (Atomic.CurrentTransaction(Alias) is not null)
+        {
+            foreach (var chunk in Chunks(statement, chunkSize, part => Read("QuerySet.Iterator", part, row)))
+                foreach (var item in chunk) yield return item;
+            yield break;
+        }
+        using var lease = OpenConnection();
         using var transaction = Backend is SqliteBackend ? null : lease.Connection.BeginTransaction();
-        foreach (var (part, fetch) in CursorStatements(statement, chunkSize))
+        foreach (var (part, fetch) in CursorStatements(statement, chunkSize, "nuages_iterator"))
         {
             using var command = Command(lease.Connection, part, transaction);
             using var reader = Guard(part, () => command.ExecuteReader());
@@ -177,10 +194,16 @@ internal sealed class Executor(Backend backend, string alias)
 
     public async IAsyncEnumerable<TRow> StreamAsync<TRow>(Statement statement, int chunkSize, Func<DbDataReader, TRow> row, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (Atomic.CurrentTransaction(Alias) is not null)
+        {
+            await foreach (var chunk in ChunksAsync(statement, chunkSize, part => ReadAsync(part, row, cancellationToken)).ConfigureAwait(false))
+                foreach (var item in chunk) yield return item;
+            yield break;
+        }
         cancellationToken = ReadToken(cancellationToken);
-        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = Backend is SqliteBackend ? null : await lease.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (part, fetch) in CursorStatements(statement, chunkSize))
+        foreach (var (part, fetch) in CursorStatements(statement, chunkSize, "nuages_iterator"))
         {
             await using var command = Command(lease.Connection, part, transaction);
             await using var reader = await GuardAsync(part, () => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
@@ -194,15 +217,57 @@ internal sealed class Executor(Backend backend, string alias)
         }
     }
 
-    private IEnumerable<(Statement Statement, bool Fetch)> CursorStatements(Statement statement, int chunkSize)
+    private static int _cursors;
+
+    /// <summary>The rows in chunks read through the transaction: a cursor's FETCHes on PostgreSQL, one read on SQLite.</summary>
+    private IEnumerable<List<TRow>> Chunks<TRow>(Statement statement, int chunkSize, Func<Statement, List<TRow>> read)
+    {
+        // Cursors live until the transaction ends, so each has a name of its own and is closed when done with.
+        var cursor = "nuages_iterator_" + Interlocked.Increment(ref _cursors).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            foreach (var (part, fetch) in CursorStatements(statement, chunkSize, cursor))
+            {
+                var rows = read(part);
+                if (rows.Count > 0) yield return rows;
+                if (fetch && rows.Count < chunkSize) break; // a short FETCH: the cursor is exhausted
+            }
+        }
+        finally
+        {
+            if (Backend is not SqliteBackend && Atomic.CurrentTransaction(Alias) is { NeedsRollback: false })
+                Run("QuerySet.Iterator", new Statement($"CLOSE {cursor}", []), command => command.ExecuteNonQuery());
+        }
+    }
+
+    private async IAsyncEnumerable<List<TRow>> ChunksAsync<TRow>(Statement statement, int chunkSize, Func<Statement, Task<List<TRow>>> read)
+    {
+        var cursor = "nuages_iterator_" + Interlocked.Increment(ref _cursors).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            foreach (var (part, fetch) in CursorStatements(statement, chunkSize, cursor))
+            {
+                var rows = await read(part).ConfigureAwait(false);
+                if (rows.Count > 0) yield return rows;
+                if (fetch && rows.Count < chunkSize) break; // a short FETCH: the cursor is exhausted
+            }
+        }
+        finally
+        {
+            if (Backend is not SqliteBackend && Atomic.CurrentTransaction(Alias) is { NeedsRollback: false })
+                await RunAsync(new Statement($"CLOSE {cursor}", []), (command, token) => command.ExecuteNonQueryAsync(token), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private IEnumerable<(Statement Statement, bool Fetch)> CursorStatements(Statement statement, int chunkSize, string cursor)
     {
         if (Backend is SqliteBackend)
         {
             yield return (statement, false);
             yield break;
         }
-        yield return (new Statement($"DECLARE nuages_iterator NO SCROLL CURSOR FOR {statement.Sql}", statement.Values), false);
-        while (true) yield return (new Statement($"FETCH {chunkSize} FROM nuages_iterator", []), true);
+        yield return (new Statement($"DECLARE {cursor} NO SCROLL CURSOR FOR {statement.Sql}", statement.Values), false);
+        while (true) yield return (new Statement($"FETCH {chunkSize} FROM {cursor}", []), true);
     }
 
     // Iterators cannot catch around a yield, so each driver call is guarded on its own.
@@ -231,43 +296,35 @@ internal sealed class Executor(Backend backend, string alias)
     }
 
     /// <summary>
-    /// Runs every statement in one transaction, all or nothing, as Django runs its bulk methods in atomic(); a single
-    /// statement is atomic by itself, so it runs alone and spares the BEGIN and COMMIT round trips.
+    /// Runs every statement all or nothing, as Django runs its bulk methods in <c>atomic(savepoint=False)</c>: in a
+    /// transaction of their own, or in the enclosing block's. A single statement is atomic by itself, so it runs
+    /// alone and spares the BEGIN and COMMIT round trips.
     /// </summary>
     public void InTransaction(string method, IReadOnlyList<Statement> statements, Action<DbCommand> execute, Action? beforeCommit = null)
     {
         AsyncSafety.ThrowIfAsync(method);
         if (statements.Count == 0) return;
-        using var lease = Open();
-        using var transaction = statements.Count > 1 ? lease.Connection.BeginTransaction() : null;
-        foreach (var statement in statements)
+        using var block = statements.Count > 1 ? Atomic.Begin(Alias, savepoint: false) : null;
+        foreach (var statement in statements) Run(method, statement, command =>
         {
-            using var command = Command(lease.Connection, statement, transaction);
-            Guard(statement, () =>
-            {
-                execute(command);
-                return 0;
-            });
-        }
+            execute(command);
+            return 0;
+        });
         beforeCommit?.Invoke();
-        transaction?.Commit();
+        block?.Commit();
     }
 
     public async Task InTransactionAsync(IReadOnlyList<Statement> statements, Func<DbCommand, CancellationToken, Task> execute, Action? beforeCommit, CancellationToken cancellationToken)
     {
         if (statements.Count == 0) return;
-        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = statements.Count > 1 ? await lease.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        await using var block = statements.Count > 1 ? await Atomic.BeginAsync(Alias, savepoint: false, cancellationToken: cancellationToken).ConfigureAwait(false) : null;
         foreach (var statement in statements)
-        {
-            await using var command = Command(lease.Connection, statement, transaction);
-            await GuardAsync(statement, async () =>
+            await RunAsync(statement, async (command, token) =>
             {
-                await execute(command, cancellationToken).ConfigureAwait(false);
+                await execute(command, token).ConfigureAwait(false);
                 return 0;
-            }).ConfigureAwait(false);
-        }
+            }, cancellationToken).ConfigureAwait(false);
         beforeCommit?.Invoke();
-        if (transaction is not null) await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (block is not null) await block.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

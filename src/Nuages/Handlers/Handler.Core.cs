@@ -28,7 +28,9 @@ internal sealed partial class Handler
             var view = match.View;
             try
             {
-                var result = view.Sync is { } invoke ? invoke(request, match.Values) : AsyncToSync.Run(() => view.Async!(request, match.Values));
+                var result = Atomically(AtomicAliases(view), 0, view.Sync is { } invoke
+                    ? () => invoke(request, match.Values)
+                    : () => AsyncToSync.Run(() => view.Async!(request, match.Values)));
                 response = CheckResponse(result, view.Descriptor.Name);
             }
             catch (Exception exception) when (!IsDisconnect(request, exception))
@@ -83,15 +85,20 @@ internal sealed partial class Handler
             try
             {
                 object? result;
+                var atomic = AtomicAliases(view);
                 if (view.Async is { } invokeAsync)
                 {
-                    var pending = invokeAsync(request, match.Values);
-                    result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+                    if (atomic.Length > 0) result = await AtomicallyAsync(atomic, 0, () => invokeAsync(request, match.Values).AsTask()).ConfigureAwait(false);
+                    else
+                    {
+                        var pending = invokeAsync(request, match.Values);
+                        result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+                    }
                 }
                 else
                 {
                     var invoke = view.Sync!;
-                    result = await SyncToAsync.Run(() => invoke(request, match.Values), true, request.Aborted);
+                    result = await SyncToAsync.Run(() => Atomically(atomic, 0, () => invoke(request, match.Values)), true, request.Aborted);
                 }
                 response = CheckResponse(result, view.Descriptor.Name);
             }
@@ -130,6 +137,21 @@ internal sealed partial class Handler
         }
         return response;
     }
+
+    /// <summary>The aliases whose <c>AtomicRequests</c> wrap this view: all of them but those it opts out of with [NonAtomicRequests].</summary>
+    private string[] AtomicAliases(Views.BoundView view) => _atomicRequests.Length == 0
+        ? []
+        : [.. _atomicRequests.Except(view.Descriptor.Decorators.OfType<Views.Decorators.NonAtomicRequestsAttribute>().SelectMany(a => a.Aliases))];
+
+    /// <summary>
+    /// Django's <c>make_view_atomic</c>: the view's call in one atomic block per alias, committed when it returns a
+    /// response, rolled back when it throws — for sync views and, beyond Django (spec O-23), async ones.
+    /// </summary>
+    private static object? Atomically(string[] aliases, int index, Func<object?> call) =>
+        index == aliases.Length ? call() : Db.Atomic.Run(() => Atomically(aliases, index + 1, call), aliases[index]);
+
+    private static Task<object?> AtomicallyAsync(string[] aliases, int index, Func<Task<object?>> call) =>
+        index == aliases.Length ? call() : Db.Atomic.RunAsync(() => AtomicallyAsync(aliases, index + 1, call), aliases[index]);
 
     /// <summary>spec H-28: the exception hooks, innermost middleware first; the first response wins, else the exception goes on.</summary>
     private static HttpResponse? ExceptionHooks(Chain chain, HttpRequest request, Exception exception)

@@ -21,6 +21,7 @@ internal sealed partial class Handler
     private readonly ErrorViews _errorViews;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _requestLogger;
+    private readonly string[] _atomicRequests;
     private readonly Lazy<Chain> _asyncChain;
     private readonly Lazy<Chain> _syncChain;
     // The last Host header that passed validation: most requests repeat it, so the check is a string compare.
@@ -34,6 +35,8 @@ internal sealed partial class Handler
         _errorViews = errorViews;
         _loggerFactory = loggerFactory;
         _requestLogger = loggerFactory.CreateLogger("Nuages.Request");
+        _atomicRequests = [.. settings.Databases.Where(d => d.Value.AtomicRequests).Select(d => d.Key)];
+        Db.DbLog.Logger = loggerFactory.CreateLogger("Nuages.Db");
         _asyncChain = new(() => BuildChain(isAsync: true));
         _syncChain = new(() => BuildChain(isAsync: false));
     }

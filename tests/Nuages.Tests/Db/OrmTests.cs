@@ -32,14 +32,15 @@ internal static class OrmDatabase
 {
     private static readonly string SqlitePath = Path.Combine(Path.GetTempPath(), $"nuages-orm-{Guid.NewGuid():N}.sqlite3");
 
+    /// <summary>The test database of an engine, for sites that register it under an alias of their own.</summary>
+    public static DatabaseSettings Settings(string engine) =>
+        engine == "sqlite" ? Database.Sqlite(SqlitePath) : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
+
     /// <summary>Registers the alias <c>orm_{engine}</c> and recreates the models' tables, empty and with their current schema.</summary>
     public static string Prepare(string engine, params Type[] models)
     {
         var alias = "orm_" + engine;
-        var databases = new Dictionary<string, DatabaseSettings>
-        {
-            [alias] = engine == "sqlite" ? Database.Sqlite(SqlitePath) : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!),
-        };
+        var databases = new Dictionary<string, DatabaseSettings> { [alias] = Settings(engine) };
         NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
         {
             s.Debug = true;

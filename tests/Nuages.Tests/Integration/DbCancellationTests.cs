@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using Npgsql;
 using Nuages.Db;
 using Nuages.Db.Models;
@@ -25,7 +23,7 @@ public class DbCancellationTests
 {
     private const string Alias = "cancel_pg";
     private const string ApplicationName = "nuages-cancel-test";
-    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Bounded = PgActivity.Bounded;
     private static readonly TaskCompletionSource<string> ReadCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static readonly TaskCompletionSource<long> WriteDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -70,7 +68,7 @@ public class DbCancellationTests
             await using var transaction = await locker.BeginTransactionAsync();
             await Execute(locker, "LOCK TABLE cancel_row IN ACCESS EXCLUSIVE MODE", transaction);
 
-            using (await Send(server, "/read/"))
+            using (await PgActivity.Send(server, "/read/"))
             {
                 await WaitFor(watcher, "SELECT COUNT(*)%", present: true); // the read waits on the lock, in PostgreSQL
             }
@@ -78,7 +76,7 @@ public class DbCancellationTests
             await WaitFor(watcher, "SELECT COUNT(*)%", present: false);
             Assert.Equal(nameof(OperationCanceledException), await ReadCancelled.Task.WaitAsync(Bounded));
 
-            using (await Send(server, "/write/"))
+            using (await PgActivity.Send(server, "/write/"))
             {
                 await WaitFor(watcher, "UPDATE %", present: true);
             }
@@ -90,33 +88,13 @@ public class DbCancellationTests
         Assert.Equal(1, (await CancelRow.Objects.Using(Alias).GetAsync()).Hits);
     }
 
-    private static async Task<TcpClient> Send(NuagesServer server, string target)
-    {
-        var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", server.Address.Port);
-        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
-        return client;
-    }
-
     private static async Task Execute(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Polls pg_stat_activity until an active statement of the site like <paramref name="pattern"/> is there, or is gone.</summary>
-    private static async Task WaitFor(NpgsqlConnection watcher, string pattern, bool present)
-    {
-        var deadline = DateTime.UtcNow + Bounded;
-        while (true)
-        {
-            await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = @app AND state = 'active' AND query LIKE @pattern", watcher);
-            command.Parameters.AddWithValue("app", ApplicationName);
-            command.Parameters.AddWithValue("pattern", pattern);
-            var found = (long)(await command.ExecuteScalarAsync())! > 0;
-            if (found == present) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"pg_stat_activity: an active '{pattern}' is still {(present ? "absent" : "present")} after {Bounded.TotalSeconds} s.");
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>Waits until an active statement of the site like <paramref name="pattern"/> is there, or is gone.</summary>
+    private static Task WaitFor(NpgsqlConnection watcher, string pattern, bool present) =>
+        PgActivity.WaitForCount(watcher, ApplicationName, "state = 'active' AND query LIKE @pattern", present ? 1 : 0, pattern);
 }

@@ -21,6 +21,12 @@ internal abstract class Backend
 
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>Begins a transaction on <paramref name="connection"/>.</summary>
+    public virtual DbTransaction Begin(DbConnection connection) => connection.BeginTransaction();
+
+    public virtual ValueTask<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.BeginTransactionAsync(cancellationToken);
+
     /// <summary>The column type of a field.</summary>
     public abstract string ColumnType(FieldMeta field);
 
@@ -59,6 +65,15 @@ internal sealed class SqliteBackend(string connectionString) : Backend
         Prepare(connection);
         return connection;
     }
+
+    /// <summary>
+    /// BEGIN IMMEDIATE: the transaction takes SQLite's write lock first, waiting out the busy timeout, rather than
+    /// failing with "database is locked" when a read in it later turns into a write while another writer holds it;
+    /// it also makes a read-modify-write in a block safe, which is what SelectForUpdate asks for elsewhere.
+    /// </summary>
+    public override DbTransaction Begin(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    public override ValueTask<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken) => new(Begin(connection));
 
     public override string Target => $"SQLite file {new SqliteConnectionStringBuilder(connectionString).DataSource}";
 

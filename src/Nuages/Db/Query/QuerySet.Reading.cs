@@ -129,7 +129,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     {
         if (_cache is { } cached) return cached.Count;
         var executor = Executor;
-        return ToLong(await executor.RunAsync(CountStatement(executor), (command, token) => command.ExecuteScalarAsync(token), Executor.ReadToken(cancellationToken)).ConfigureAwait(false));
+        return ToLong(await executor.RunAsync(CountStatement(executor), (command, token) => command.ExecuteScalarAsync(token), executor.ReadToken(cancellationToken)).ConfigureAwait(false));
     }
 
     private Statement CountStatement(Executor executor) => _query.CountStatement(executor.Backend, _query.ModelColumns());

@@ -182,7 +182,11 @@ public partial class QuerySet<T>
         if (found.Count > 0) return (Single(found), false);
         try
         {
-            return (Create(New(match, defaults)), true);
+            // In a transaction the insert gets a savepoint, so its failure leaves the transaction usable for the retry.
+            var row = New(match, defaults);
+            if (Atomic.InAtomicBlock(_query.Alias)) Atomic.Run(() => Create(row), _query.Alias);
+            else Create(row);
+            return (row, true);
         }
         catch (IntegrityError) when (Matching(match).ForGet().ToList() is [var winner])
         {
@@ -197,7 +201,10 @@ public partial class QuerySet<T>
         if (found.Count > 0) return (Single(found), false);
         try
         {
-            return (await CreateAsync(New(match, defaults), cancellationToken).ConfigureAwait(false), true);
+            var row = New(match, defaults);
+            if (Atomic.InAtomicBlock(_query.Alias)) await Atomic.RunAsync(() => CreateAsync(row, cancellationToken), _query.Alias, cancellationToken: cancellationToken).ConfigureAwait(false);
+            else await CreateAsync(row, cancellationToken).ConfigureAwait(false);
+            return (row, true);
         }
         catch (IntegrityError)
         {
@@ -209,25 +216,28 @@ public partial class QuerySet<T>
     /// <summary>
     /// Updates the row matching <paramref name="match"/> with <paramref name="defaults"/>, or creates one from
     /// <paramref name="match"/> and <paramref name="createDefaults"/> (<paramref name="defaults"/> when that is null), spec O-09.
+    /// As in Django, in a transaction with the row locked (SelectForUpdate), so a concurrent update waits for this one.
     /// </summary>
-    public (T Object, bool Created) UpdateOrCreate(object match, object? defaults = null, object? createDefaults = null)
+    public (T Object, bool Created) UpdateOrCreate(object match, object? defaults = null, object? createDefaults = null) => Atomic.Run(() =>
     {
-        var found = Matching(match).ForGet().ToList();
-        if (found.Count == 0) return (Create(New(match, createDefaults ?? defaults)), true);
-        var row = Assign(Single(found), defaults);
-        row.Save(_query.Alias);
+        var (row, created) = SelectForUpdate().GetOrCreate(match, createDefaults ?? defaults);
+        if (created || FieldNames(defaults) is not { Length: > 0 } fields) return (row, created);
+        Assign(row, defaults).Save(_query.Alias, fields);
         return (row, false);
-    }
+    }, _query.Alias);
 
     /// <summary>UpdateOrCreate, asynchronously.</summary>
-    public async Task<(T Object, bool Created)> UpdateOrCreateAsync(object match, object? defaults = null, object? createDefaults = null, CancellationToken cancellationToken = default)
+    public Task<(T Object, bool Created)> UpdateOrCreateAsync(object match, object? defaults = null, object? createDefaults = null, CancellationToken cancellationToken = default) => Atomic.RunAsync(async () =>
     {
-        var found = await Matching(match).ForGet().ToListAsync(cancellationToken).ConfigureAwait(false);
-        if (found.Count == 0) return (await CreateAsync(New(match, createDefaults ?? defaults), cancellationToken).ConfigureAwait(false), true);
-        var row = Assign(Single(found), defaults);
-        await row.SaveAsync(_query.Alias, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var (row, created) = await SelectForUpdate().GetOrCreateAsync(match, createDefaults ?? defaults, cancellationToken).ConfigureAwait(false);
+        if (created || FieldNames(defaults) is not { Length: > 0 } fields) return (row, created);
+        await Assign(row, defaults).SaveAsync(_query.Alias, fields, cancellationToken: cancellationToken).ConfigureAwait(false);
         return (row, false);
-    }
+    }, _query.Alias, cancellationToken: cancellationToken);
+
+    /// <summary>The fields <paramref name="values"/> sets, which are all an update writes (nothing to set: no query, as Django).</summary>
+    private static string[] FieldNames(object? values) =>
+        [.. Arguments(values).Where(a => !a.Name.Contains("__", StringComparison.Ordinal)).Select(a => a.Name == "pk" ? Meta.Pk.Key : a.Name)];
 
     private QuerySet<T> Matching(object match) => Arguments(match).Aggregate(this, (query, argument) => query.Filter(argument.Name, argument.Value));
 

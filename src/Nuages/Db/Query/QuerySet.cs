@@ -65,6 +65,22 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     /// <summary>Drops duplicate rows (SELECT DISTINCT).</summary>
     public QuerySet<T> Distinct() => With(_query with { Distinct = true });
 
+    /// <summary>
+    /// Locks the rows read until the end of the transaction (<c>SELECT … FOR UPDATE</c>): <paramref name="nowait"/> fails
+    /// at once on a locked row, <paramref name="skipLocked"/> leaves locked rows out, <paramref name="of"/> <c>["self"]</c>
+    /// locks this model's table only, <paramref name="noKey"/> takes the weaker FOR NO KEY UPDATE. Reading it outside an
+    /// atomic block on PostgreSQL is a <see cref="TransactionManagementError"/>; SQLite, which has no row locks, ignores it
+    /// (its transactions take the database's write lock when they begin).
+    /// </summary>
+    public QuerySet<T> SelectForUpdate(bool nowait = false, bool skipLocked = false, string[]? of = null, bool noKey = false)
+    {
+        if (nowait && skipLocked) throw new ArgumentException("The nowait option cannot be used with skip_locked.");
+        var invalid = (of ?? []).Where(name => name != "self").ToList();
+        if (invalid.Count > 0)
+            throw new FieldError($"Invalid field name(s) given in select_for_update(of=(...)): {string.Join(", ", invalid)}. Only relational fields followed in the query are allowed. Choices are: self.");
+        return With(_query with { Lock = new RowLock(nowait, skipLocked, of is { Length: > 0 }, noKey) });
+    }
+
     /// <summary>Django's slicing <c>qs[start:end]</c>: OFFSET and LIMIT; slices of slices compose.</summary>
     public QuerySet<T> Slice(int start, int? end = null) => With(_query.Slice(start, end));
 

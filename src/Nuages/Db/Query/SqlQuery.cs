@@ -11,6 +11,13 @@ internal sealed record OrderItem(QueryExpression? Expression, bool Descending);
 /// <summary>A named expression of the query; an <c>Alias</c> is one that is not selected.</summary>
 internal sealed record Annotation(string Name, QueryExpression Expression, bool Selected);
 
+/// <summary>Django's <c>select_for_update</c> options: how the selected rows are locked.</summary>
+internal sealed record RowLock(bool NoWait, bool SkipLocked, bool Of, bool NoKey)
+{
+    public string Clause(string table) =>
+        (NoKey ? " FOR NO KEY UPDATE" : " FOR UPDATE") + (Of ? " OF " + Backend.Quote(table) : "") + (NoWait ? " NOWAIT" : SkipLocked ? " SKIP LOCKED" : "");
+}
+
 /// <summary>
 /// Everything a QuerySet says, immutable, and its compilation to SQL for either engine. The public query types are
 /// thin shells over it, so QuerySet, Values and ValuesList share one compiler.
@@ -41,6 +48,9 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
 
     /// <summary>The other members of a Union/Intersection/Difference, with their operators.</summary>
     public ImmutableArray<(string Operator, SqlQuery Query)> Combined { get; init; } = [];
+
+    /// <summary>SELECT … FOR UPDATE; PostgreSQL only, as SQLite locks the whole database for a writing transaction.</summary>
+    public RowLock? Lock { get; init; }
 
     /// <summary>Set while resolving an aggregate over a wrapped query: annotations are then columns of the inner select.</summary>
     private bool AnnotationsAsColumns { get; init; }
@@ -123,6 +133,9 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>The SELECT for <paramref name="columns"/> as a statement of its own.</summary>
     public Statement SelectStatement(Backend backend, IReadOnlyList<QueryExpression> columns)
     {
+        // Outside a transaction the lock would end with the statement: Django refuses it rather than pretend.
+        if (Lock is not null && backend is not SqliteBackend && Atomic.CurrentTransaction(Alias) is null)
+            throw new TransactionManagementError("select_for_update cannot be used outside of a transaction.", Alias);
         var (sql, values) = CompileSelect(new SqlContext(backend, []), columns);
         return new Statement(sql, values);
     }
@@ -159,6 +172,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         }
         else if (Where.Any(w => w.ContainsAggregate)) throw new FieldError("A filter refers to an aggregate that is not an annotation of the query.");
         AppendOrderAndLimit(sql, context);
+        if (Lock is { } rowLock && !context.Sqlite) sql.Append(rowLock.Clause(Meta.Table));
         return (sql.ToString(), context.Values);
     }
 
@@ -224,6 +238,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>SELECT COUNT(*), over a subquery when the rows are sliced, distinct, grouped or combined.</summary>
     public (string Sql, List<object?> Values) CompileCount(SqlContext context, IReadOnlyList<QueryExpression> columns)
     {
+        if (Lock is not null) return (this with { Lock = null }).CompileCount(context, columns); // as Django: a count locks nothing
         if (Sliced) return ($"SELECT COUNT(*) FROM ({CompileSelect(context, columns).Sql}) AS sub", context.Values);
         if (Distinct || Grouped || !Combined.IsEmpty) // a count does not depend on the order, and DISTINCT would select it
             return ($"SELECT COUNT(*) FROM ({(this with { Order = [] }).CompileSelect(context, columns).Sql}) AS sub", context.Values);
@@ -233,6 +248,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>SELECT of aggregates; over a subquery when the rows are sliced, distinct, grouped or combined (Django does the same).</summary>
     public (string Sql, List<object?> Values, List<(string Name, QueryExpression Expression)> Resolved) CompileAggregate(SqlContext context, IReadOnlyList<(string Name, QueryExpression Expression)> aggregates)
     {
+        if (Lock is not null) return (this with { Lock = null }).CompileAggregate(context, aggregates);
         if (Sliced || Distinct || Grouped || !Combined.IsEmpty)
         {
             var wrapper = this with { AnnotationsAsColumns = true };

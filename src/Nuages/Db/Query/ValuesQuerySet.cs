@@ -108,7 +108,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         var executor = Executor.For(_query.Alias);
-        var count = await executor.RunAsync(_query.CountStatement(executor.Backend, _query.ValueColumns()), (command, token) => command.ExecuteScalarAsync(token), Executor.ReadToken(cancellationToken)).ConfigureAwait(false);
+        var count = await executor.RunAsync(_query.CountStatement(executor.Backend, _query.ValueColumns()), (command, token) => command.ExecuteScalarAsync(token), executor.ReadToken(cancellationToken)).ConfigureAwait(false);
         return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture);
     }
 

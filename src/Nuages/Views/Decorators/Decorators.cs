@@ -55,6 +55,9 @@ public static class Decorators
     /// <summary><c>csrf_exempt</c>.</summary>
     public static Delegate CsrfExempt(Delegate view) => Decorate(view, new CsrfExemptAttribute());
 
+    /// <summary><c>non_atomic_requests</c>: the view runs outside AtomicRequests' block on the aliases named (<c>default</c> when none is).</summary>
+    public static Delegate NonAtomicRequests(Delegate view, params string[] aliases) => Decorate(view, new NonAtomicRequestsAttribute(aliases));
+
     /// <summary><c>csrf_protect</c>.</summary>
     public static Delegate CsrfProtect(Delegate view) => Decorate(view, new CsrfProtectAttribute());
 
