@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Nuages.Db;
 using Nuages.Db.Models;
 using Nuages.Db.Query;
 using Nuages.Http;
@@ -65,12 +66,41 @@ public static class Api
         return new JsonResponse(new { author.Id, author.Name }, status: 201);
     }
 
+    /// <summary>GET shows an author and their books; POST [{"title": …, "pages": …}, …] adds books, all or none.</summary>
     public static async Task<HttpResponse> AuthorDetail(HttpRequest request, int id)
     {
         var author = await GetObjectOr404Async(Author.Objects, a => a.Id == id);
+        if (request.Method == "POST") return await AddBooks(request, author);
         var books = await Book.Objects.Filter(b => b.AuthorId == author.Id).Values("title", "pages", "published").ToListAsync();
         return new JsonResponse(new { author.Id, author.Name, books });
     }
+
+    /// <summary>
+    /// The books are saved in one atomic block: if the third is invalid, the first two are rolled back with it, and
+    /// nothing is written.
+    /// </summary>
+    private static async Task<HttpResponse> AddBooks(HttpRequest request, Author author)
+    {
+        var books = JsonSerializer.Deserialize<List<BookInput>>(request.Body, JsonSerializerOptions.Web) ?? [];
+        await using var atomic = await Atomic.BeginAsync();
+        for (var i = 0; i < books.Count; i++)
+        {
+            var book = new Book { Title = books[i].Title ?? "", Pages = books[i].Pages, AuthorId = author.Id };
+            try
+            {
+                await book.FullCleanAsync();
+            }
+            catch (ValidationError e)
+            {
+                return new JsonResponse(new { book = i, errors = e.ErrorDict }, status: 400); // the block ends uncommitted: rolled back
+            }
+            await book.SaveAsync();
+        }
+        await atomic.CommitAsync();
+        return new JsonResponse(new { added = books.Count }, status: 201);
+    }
+
+    private sealed record BookInput(string? Title, int Pages);
 
     /// <summary>Aggregates over all books, and per author with Values + Annotate (GROUP BY).</summary>
     public static async Task<HttpResponse> Stats(HttpRequest request)

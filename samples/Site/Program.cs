@@ -14,7 +14,7 @@ app.Models.Add(typeof(Author));
 app.Models.Add(typeof(Book));
 // The sample creates its tables and first rows itself, so `dotnet run` works on a fresh clone.
 Schema.Migrate(app.Models);
-if (Author.Objects.Count() == 0)
+if (Author.Objects.Count() == 0) Atomic.Run(() => // the first rows, all or none
 {
     var ursula = Author.Objects.Create(new Author { Name = "Ursula K. Le Guin" });
     var octavia = Author.Objects.Create(new Author { Name = "Octavia E. Butler" });
@@ -24,7 +24,7 @@ if (Author.Objects.Count() == 0)
         new Book { Title = "The Dispossessed", AuthorId = ursula.Id, Pages = 387, Published = new DateOnly(1974, 5, 1) },
         new Book { Title = "Kindred", AuthorId = octavia.Id, Pages = 264, Published = new DateOnly(1979, 6, 1) },
     ]);
-}
+});
 app.UrlPatterns(
     Path("", Pages.Index, name: "index"),
     Path("hello/<str:name>/", Pages.Hello, name: "hello"),
