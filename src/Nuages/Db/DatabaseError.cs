@@ -54,7 +54,7 @@ public class DatabaseError : Exception
 }
 
 /// <summary>A constraint refused the change: unique, not null, foreign key, check.</summary>
-public sealed class IntegrityError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
+public class IntegrityError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
 
 /// <summary>The database is unreachable, locked, out of resources, or the table is missing.</summary>
 public sealed class OperationalError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);

@@ -47,8 +47,9 @@ internal static class OrmDatabase
             s.Databases = databases;
         });
         var executor = Executor.For(alias);
-        foreach (var model in models)
-            executor.Run("test", new Statement($"DROP TABLE IF EXISTS \"{ModelMeta.For(model).Table}\"", []), command => command.ExecuteNonQuery());
+        // the models that refer to others come after them: dropped first
+        foreach (var model in models.Reverse())
+            executor.Run("test", new Statement($"DROP TABLE IF EXISTS \"{ModelMeta.For(model).Table}\"{(engine == "sqlite" ? "" : " CASCADE")}", []), command => command.ExecuteNonQuery());
         Schema.Migrate(models, alias);
         return alias;
     }

@@ -94,7 +94,8 @@ internal sealed class SqliteBackend(string connectionString) : Backend
     {
         connection.CreateFunction("regexp", (string? pattern, string? input) => pattern is null || input is null ? (bool?)null : Compiled(pattern).IsMatch(input));
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;";
+        // Django's SQLite backend turns foreign keys on: references are checked (at commit, as they are deferred).
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
         command.ExecuteNonQuery();
     }
 

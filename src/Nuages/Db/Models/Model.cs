@@ -8,7 +8,7 @@ namespace Nuages.Db.Models;
 /// names), <c>Id</c> its auto-incremented primary key, <c>Objects</c> its manager. <see cref="Save"/> inserts or
 /// updates; every SQL operation has an async twin.
 /// </summary>
-public abstract partial class Model<T> where T : Model<T>, new()
+public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
 {
     /// <summary>The primary key; 0 until the row is saved.</summary>
     public long Id { get; set; }
@@ -31,6 +31,26 @@ public abstract partial class Model<T> where T : Model<T>, new()
 
     internal void Annotate(string name, object? value) => (_annotations ??= [])[name] = value;
 
+    /// <summary>The database the row was read from or last saved to (Django's <c>_state.db</c>); its relations are read from it.</summary>
+    internal string? LoadedFrom { get; set; }
+
+    /// <summary>
+    /// The rows of <typeparamref name="TOther"/> that point at this one, as a related manager (Django's <c>book_set</c>):
+    /// declare it as <c>public RelatedManager&lt;Book&gt; Books =&gt; Related&lt;Book&gt;();</c>. <paramref name="field"/>
+    /// names the reference when <typeparamref name="TOther"/> has several to this model.
+    /// </summary>
+    protected RelatedManager<TOther> Related<TOther>(string? field = null) where TOther : Model<TOther>, new()
+    {
+        var candidates = ModelMeta.For(typeof(TOther)).Fields
+            .Where(f => f.RelatedType == typeof(T) && (field is null || f.Key == field || f.Name == field)).ToList();
+        if (candidates is not [var reference])
+            throw new FieldError(candidates.Count == 0
+                ? $"{typeof(TOther).Name} has no reference to {typeof(T).Name}{(field is null ? "" : $" named '{field}'")}."
+                : $"{typeof(TOther).Name} has several references to {typeof(T).Name} ({string.Join(", ", candidates.Select(c => c.Key))}): name one, as in Related<{typeof(TOther).Name}>(\"{candidates[0].Key}\").");
+        if (Id == 0) throw new InvalidOperationException($"\"{typeof(T).Name}\" needs to have a value for field \"id\" before this relationship can be used.");
+        return new RelatedManager<TOther>(reference, Id, LoadedFrom ?? "default", $"{typeof(T).Name} {Id}", message => new DoesNotExist(message));
+    }
+
     /// <summary>The fields Only/Defer left unread; Save does not write them, so it cannot overwrite them with defaults.</summary>
     internal HashSet<FieldMeta>? DeferredFields { get; set; }
 
@@ -41,6 +61,7 @@ public abstract partial class Model<T> where T : Model<T>, new()
     public void Save(string @using = "default", string[]? updateFields = null, bool forceInsert = false)
     {
         var executor = Executor.For(@using);
+        LoadedFrom = @using;
         if (Plan(executor, updateFields, forceInsert) is not { } plan) return;
         if (plan.Insert)
         {
@@ -56,6 +77,7 @@ public abstract partial class Model<T> where T : Model<T>, new()
     public async Task SaveAsync(string @using = "default", string[]? updateFields = null, bool forceInsert = false, CancellationToken cancellationToken = default)
     {
         var executor = Executor.For(@using);
+        LoadedFrom = @using;
         if (Plan(executor, updateFields, forceInsert) is not { } plan) return;
         if (plan.Insert)
         {

@@ -37,6 +37,30 @@ internal sealed class FieldMeta
 
     /// <summary>How Django names the field in messages: <c>first_name</c> is "first name".</summary>
     public string VerboseName => Key.Replace('_', ' ');
+
+    /// <summary>The model a <see cref="ForeignKey{T}"/> or <see cref="OneToOne{T}"/> points at; null for plain columns.</summary>
+    public Type? RelatedType { get; init; }
+
+    public bool IsRelation => RelatedType is not null;
+
+    public ModelMeta RelatedMeta => ModelMeta.For(RelatedType!);
+
+    public OnDelete OnDelete { get; init; }
+
+    /// <summary>The id <see cref="OnDelete.SetDefault"/> writes.</summary>
+    public long OnDeleteDefault { get; init; }
+
+    /// <summary>The relation object of a row (its id, alias and cached row); null for plain columns.</summary>
+    public Func<object, IRelation?>? Relation { get; init; }
+
+    /// <summary>The model that declares the field.</summary>
+    public required Type Owner { get; init; }
+}
+
+/// <summary>A relation seen from the model it points at: Django's reverse relation (<c>author.book_set</c>, <c>books__title</c>).</summary>
+internal sealed record ReverseRelation(string Name, FieldMeta Field)
+{
+    public ModelMeta Owner => ModelMeta.For(Field.Owner);
 }
 
 /// <summary>What Nuages knows of a model type, built once: table, fields, options, constructor.</summary>
@@ -56,7 +80,15 @@ internal sealed class ModelMeta
         var nullability = new NullabilityInfoContext();
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (!property.CanRead || !property.CanWrite || property.GetIndexParameters().Length > 0) continue;
+            if (property.GetIndexParameters().Length > 0) continue;
+            // A related manager property (author.Books) names the model on the other side, whose relations say the reverse names.
+            if (RelatedManagerModel(property.PropertyType) is { } other && other != type) _sides.Add(other);
+            if (!property.CanRead || !property.CanWrite) continue;
+            if (RelationTarget(property.PropertyType) is { } target)
+            {
+                fields.Add(RelationField(type, property, target, nullability));
+                continue;
+            }
             var underlying = System.Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             var json = property.GetCustomAttribute<JsonAttribute>() is not null || IsJsonType(underlying);
             if (!json && !underlying.IsEnum && !Scalars.Contains(underlying))
@@ -80,11 +112,19 @@ internal sealed class ModelMeta
                 Choices = choices,
                 Get = Getter(property),
                 Set = Setter(property),
+                Owner = type,
             });
         }
         Pk = fields.Single(f => f.Name == "Id");
         Fields = fields;
-        ByName = fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
+        var byName = fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
+        foreach (var relation in fields.Where(f => f.IsRelation)) byName.TryAdd(relation.Key + "_id", relation); // Django's attname
+        ByName = byName;
+        foreach (var relation in fields.Where(f => f.IsRelation))
+        {
+            var name = type.GetProperty(relation.Name)!.GetCustomAttribute<RelatedNameAttribute>()?.Name ?? SnakeCase(type.Name);
+            Reverses.GetOrAdd(relation.RelatedType!, static _ => []).Add(new ReverseRelation(name, relation));
+        }
         Ordering = type.GetCustomAttribute<OrderingAttribute>()?.Fields ?? [];
         GetLatestBy = type.GetCustomAttribute<GetLatestByAttribute>()?.Fields ?? [];
         UniqueTogether = [.. type.GetCustomAttributes<UniqueTogetherAttribute>().Select(u => (IReadOnlyList<FieldMeta>)[.. u.Fields.Select(Field)])];
@@ -93,6 +133,72 @@ internal sealed class ModelMeta
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ModelMeta> Cache = new();
+
+    // Filled as the models that hold relations are built; read through Reverse, never while building (cycles are fine).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Collections.Concurrent.ConcurrentBag<ReverseRelation>> Reverses = new();
+
+    private readonly List<Type> _sides = [];
+
+    /// <summary>The relations of other models that point at this one, as far as those models are known.</summary>
+    public IEnumerable<ReverseRelation> Reverse
+    {
+        get
+        {
+            foreach (var side in _sides) For(side); // after this one is built, so cycles between models end
+            return Reverses.TryGetValue(Type, out var found) ? found : [];
+        }
+    }
+
+    public ReverseRelation? ReverseNamed(string name) => Reverse.FirstOrDefault(r => r.Name == name);
+
+    private static Type? RelationTarget(Type type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(ForeignKey<>)) return t.GetGenericArguments()[0];
+        return null;
+    }
+
+    private static Type? RelatedManagerModel(Type type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Query.Manager<>)) return t.GetGenericArguments()[0];
+        return null;
+    }
+
+    private static FieldMeta RelationField(Type type, PropertyInfo property, Type target, NullabilityInfoContext nullability)
+    {
+        var onDelete = property.GetCustomAttribute<OnDeleteAttribute>() ?? throw new ImproperlyConfiguredException(
+            $"{type.Name}.{property.Name} needs [OnDelete(...)], as Django's ForeignKey needs on_delete: Cascade, Protect, Restrict, SetNull, SetDefault or DoNothing.");
+        var nullable = nullability.Create(property).WriteState == NullabilityState.Nullable;
+        if (onDelete.Action == OnDelete.SetNull && !nullable)
+            throw new ImproperlyConfiguredException($"{type.Name}.{property.Name} specifies OnDelete.SetNull, but cannot be null: declare it {property.PropertyType.Name.Split('`')[0]}<{target.Name}>?.");
+        var get = Getter(property);
+        var set = Setter(property);
+        var make = Expression.Lambda<Func<object>>(Expression.New(property.PropertyType)).Compile();
+        var key = SnakeCase(property.Name);
+        return new FieldMeta
+        {
+            Name = property.Name,
+            Key = key,
+            Column = property.GetCustomAttribute<DbColumnAttribute>()?.Name ?? key + "_id",
+            Type = typeof(long),
+            Nullable = nullable,
+            MaxLength = null,
+            Unique = property.PropertyType.GetGenericTypeDefinition() == typeof(OneToOne<>) || property.GetCustomAttribute<UniqueAttribute>() is not null,
+            Indexed = true, // Django indexes foreign keys unless told not to
+            RelatedType = target,
+            OnDelete = onDelete.Action,
+            OnDeleteDefault = onDelete.Default,
+            Relation = row => (IRelation?)get(row),
+            Get = row => ((IRelation?)get(row))?.Id,
+            Set = (row, value) =>
+            {
+                if ((IRelation?)get(row) is not { } relation) set(row, relation = (IRelation)make());
+                relation.Id = value is null ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            },
+            Owner = type,
+        };
+    }
 
     public static ModelMeta For(Type type) => Cache.GetOrAdd(type, static t => new ModelMeta(t));
 

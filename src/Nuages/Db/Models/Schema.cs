@@ -11,15 +11,17 @@ public static class Schema
     {
         var backend = Connections.For(@using);
         var statements = new List<string>();
-        foreach (var model in models)
+        var created = new HashSet<Type>();
+        foreach (var model in Ordered(models))
         {
             var meta = ModelMeta.For(model);
             var table = Backend.Quote(meta.Table);
             var columns = meta.Fields.Select(f => f == meta.Pk
                 ? $"{Backend.Quote(f.Column)} {backend.AutoPrimaryKey}"
-                : $"{Backend.Quote(f.Column)} {backend.ColumnType(f)}{(f.Nullable ? " NULL" : " NOT NULL")}{(f.Unique ? " UNIQUE" : "")}");
+                : $"{Backend.Quote(f.Column)} {backend.ColumnType(f)}{(f.Nullable ? " NULL" : " NOT NULL")}{(f.Unique ? " UNIQUE" : "")}{References(f, model, created)}");
             var together = meta.UniqueTogether.Select(set => $"UNIQUE ({string.Join(", ", set.Select(f => Backend.Quote(f.Column)))})");
             statements.Add($"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", columns.Concat(together))})");
+            created.Add(model);
             foreach (var field in meta.Fields.Where(f => f.Indexed && !f.Unique && f != meta.Pk))
                 statements.Add($"CREATE INDEX IF NOT EXISTS {Backend.Quote($"{meta.Table}_{field.Column}_idx")} ON {table} ({Backend.Quote(field.Column)})");
             foreach (var (name, fields) in meta.Indexes)
@@ -29,6 +31,32 @@ public static class Schema
             }
         }
         return statements;
+    }
+
+    /// <summary>
+    /// The constraint of a reference, checked at commit as Django's are (so a transaction may insert rows in any order);
+    /// deletes are followed by the ORM's own OnDelete rules, not by the database. A reference to a table not created
+    /// before this one (a cycle between models) gets no constraint, as PostgreSQL needs the table to exist.
+    /// </summary>
+    private static string References(FieldMeta field, Type model, HashSet<Type> created) =>
+        field.IsRelation && (created.Contains(field.RelatedType!) || field.RelatedType == model)
+            ? $" REFERENCES {Backend.Quote(field.RelatedMeta.Table)} ({Backend.Quote(field.RelatedMeta.Pk.Column)}) DEFERRABLE INITIALLY DEFERRED"
+            : "";
+
+    /// <summary>The models with those they refer to first, as far as cycles allow; otherwise in the order given.</summary>
+    private static List<Type> Ordered(IEnumerable<Type> models)
+    {
+        var given = models.Distinct().ToList();
+        var ordered = new List<Type>();
+        var visiting = new HashSet<Type>();
+        void Visit(Type model)
+        {
+            if (ordered.Contains(model) || !visiting.Add(model)) return;
+            foreach (var field in ModelMeta.For(model).Fields.Where(f => f.IsRelation && given.Contains(f.RelatedType!))) Visit(field.RelatedType!);
+            ordered.Add(model);
+        }
+        foreach (var model in given) Visit(model);
+        return ordered;
     }
 
     /// <summary>Creates what is missing.</summary>

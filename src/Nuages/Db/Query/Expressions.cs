@@ -237,7 +237,7 @@ public interface ISubquery
 /// </summary>
 public abstract class Aggregate(string function, object? source, bool distinct, Q? filter) : QueryExpression
 {
-    private protected QueryExpression? Source { get; } = source is null ? null : source as QueryExpression ?? new F((string)source);
+    private protected QueryExpression? Source { get; private set; } = source is null ? null : source as QueryExpression ?? new F((string)source);
 
     /// <summary>The default name in Aggregate/Annotate results: <c>age__sum</c>, as Django names it.</summary>
     internal string DefaultAlias => Source is F f
@@ -246,10 +246,28 @@ public abstract class Aggregate(string function, object? source, bool distinct, 
 
     internal override QueryExpression Resolve(SqlQuery query)
     {
+        if (Source is F { Name: var path } && Across(query, path) is { } related) return related;
         var source = Source is F { Name: "*" } ? null : Source?.Resolve(query); // COUNT(*) names no field
         if (source is { ContainsAggregate: true })
             throw new FieldError($"Cannot compute {function}({Source}): it is an aggregate.");
         return new ResolvedAggregate(function, source, distinct, filter?.Build(query), Output(source?.OutputType));
+    }
+
+    /// <summary>
+    /// An aggregate over a relation to many rows (<c>Count("books")</c>, <c>Sum("books__pages")</c>) in an annotation: a
+    /// correlated subquery per row, so two such aggregates never multiply each other's rows as joins would.
+    /// </summary>
+    private QueryExpression? Across(SqlQuery query, string path)
+    {
+        var cut = path.IndexOf("__", StringComparison.Ordinal);
+        var head = cut < 0 ? path : path[..cut];
+        if (query.Meta.ByName.ContainsKey(head) || query.Meta.ReverseNamed(head) is not { } reverse) return null;
+        if (filter is not null)
+            throw new FieldError($"{function}(\"{path}\", filter: …) over the related rows is not supported yet: filter the related rows in a Subquery instead.");
+        var related = new SqlQuery(reverse.Owner, query.Alias).Filter(new LeafNode(new Col(reverse.Field), "exact", new OuterRef("pk")));
+        var inner = (Aggregate)MemberwiseClone();
+        inner.Source = new F(cut < 0 ? "pk" : path[(cut + 2)..]);
+        return new Subquery(new RelationSubquery(related, [inner.Resolve(related)]));
     }
 
     internal override string Compile(SqlContext context) => throw new InvalidOperationException($"{function} was not resolved against a query.");

@@ -12,9 +12,9 @@ namespace Nuages.Db.Query;
 /// </summary>
 internal static class LambdaTranslator
 {
-    public static WhereNode Translate(LambdaExpression predicate, SqlQuery query) => Node(predicate.Body, predicate.Parameters[0], query.Meta);
+    public static WhereNode Translate(LambdaExpression predicate, SqlQuery query) => Node(predicate.Body, predicate.Parameters[0], query);
 
-    private static WhereNode Node(Expression expression, ParameterExpression row, ModelMeta meta)
+    private static WhereNode Node(Expression expression, ParameterExpression row, SqlQuery meta)
     {
         switch (expression)
         {
@@ -29,11 +29,11 @@ internal static class LambdaTranslator
                 // (a.Age < 3) == false: the condition itself, or its negation
                 return (Value(constant) is true) == (test.NodeType == ExpressionType.Equal) ? Node(condition, row, meta) : new NotNode(Node(condition, row, meta));
             case BinaryExpression binary when Comparison(binary.NodeType) is { } lookup:
-                if (Field(binary.Left, row, meta) is { } left && !UsesRow(binary.Right, row)) return Compare(left, lookup, Value(binary.Right));
-                if (Field(binary.Right, row, meta) is { } right && !UsesRow(binary.Left, row)) return Compare(right, Mirror(lookup), Value(binary.Left));
+                if (Field(binary.Left, row, meta) is { } left && !UsesRow(binary.Right, row)) return Compare(meta, left, lookup, Value(binary.Right));
+                if (Field(binary.Right, row, meta) is { } right && !UsesRow(binary.Left, row)) return Compare(meta, right, Mirror(lookup), Value(binary.Left));
                 // a.Age > a.MinAge: one column against another, as F() says it
                 if (Field(binary.Left, row, meta) is { } first && Field(binary.Right, row, meta) is { } second && lookup != "ne")
-                    return new LeafNode(first, lookup, new Col(second));
+                    return Leaf(meta, first, lookup, new F(second.Path));
                 break;
             case MethodCallExpression { Method.DeclaringType: var type } call when type == typeof(string) && call.Object is { } target
                 && Field(target, row, meta) is { } text && call.Arguments.Count >= 1 && !UsesRow(call.Arguments[0], row):
@@ -42,35 +42,39 @@ internal static class LambdaTranslator
                 var prefix = ignoreCase ? "i" : "";
                 switch (call.Method.Name)
                 {
-                    case "StartsWith": return new LeafNode(text, prefix + "startswith", Value(call.Arguments[0]));
-                    case "EndsWith": return new LeafNode(text, prefix + "endswith", Value(call.Arguments[0]));
-                    case "Contains": return new LeafNode(text, prefix + "contains", Value(call.Arguments[0]));
+                    case "StartsWith": return Leaf(meta, text, prefix + "startswith", Value(call.Arguments[0]));
+                    case "EndsWith": return Leaf(meta, text, prefix + "endswith", Value(call.Arguments[0]));
+                    case "Contains": return Leaf(meta, text, prefix + "contains", Value(call.Arguments[0]));
                 }
                 break;
             case MethodCallExpression { Method.Name: "Contains" } call when InArguments(call, row, meta) is var (field, values):
-                return new LeafNode(field, "in", values);
+                return Leaf(meta, field, "in", values);
             case MemberExpression member when member.Type == typeof(bool) && Field(member, row, meta) is { } flag:
-                return new LeafNode(flag, "exact", true);
+                return Leaf(meta, flag, "exact", true);
         }
         throw new FieldError($"Cannot translate '{expression}' to SQL. Use comparisons, &&, ||, !, string StartsWith/EndsWith/Contains or a collection's Contains on the model's properties.");
     }
 
     /// <summary>Which side of a boolean comparison is a condition on the row (not a bare field) and which a constant.</summary>
-    private static (Expression, Expression)? Condition(Expression left, Expression right, ParameterExpression row, ModelMeta meta)
+    private static (Expression, Expression)? Condition(Expression left, Expression right, ParameterExpression row, SqlQuery meta)
     {
         if (Field(left, row, meta) is null && UsesRow(left, row) && !UsesRow(right, row)) return (left, right);
         if (Field(right, row, meta) is null && UsesRow(right, row) && !UsesRow(left, row)) return (right, left);
         return null;
     }
 
-    private static WhereNode Compare(FieldMeta field, string lookup, object? value) => lookup switch
+    private static WhereNode Compare(SqlQuery query, (string Path, FieldMeta Field) field, string lookup, object? value) => lookup switch
     {
         // C#'s != keeps nulls, so a nullable column needs the IS NULL arm that SQL's <> would drop.
-        "ne" when value is null => new LeafNode(field, "isnull", false),
-        "ne" when field.Nullable => new OrNode([new NotNode(new LeafNode(field, "exact", value)), new LeafNode(field, "isnull", true)]),
-        "ne" => new NotNode(new LeafNode(field, "exact", value)),
-        _ => new LeafNode(field, lookup, value),
+        "ne" when value is null => Leaf(query, field, "isnull", false),
+        "ne" when field.Field.Nullable => new OrNode([new NotNode(Leaf(query, field, "exact", value)), Leaf(query, field, "isnull", true)]),
+        "ne" => new NotNode(Leaf(query, field, "exact", value)),
+        _ => Leaf(query, field, lookup, value),
     };
+
+    /// <summary>The lookup on a field of the row or, through references, of a related row (<c>author__name__startswith</c>).</summary>
+    private static WhereNode Leaf(SqlQuery query, (string Path, FieldMeta Field) field, string lookup, object? value) =>
+        LeafNode.Parse(query, field.Path + "__" + lookup, value);
 
     private static string? Comparison(ExpressionType type) => type switch
     {
@@ -85,7 +89,7 @@ internal static class LambdaTranslator
 
     private static string Mirror(string lookup) => lookup switch { "gt" => "lt", "gte" => "lte", "lt" => "gt", "lte" => "gte", _ => lookup };
 
-    private static (FieldMeta, object?)? InArguments(MethodCallExpression call, ParameterExpression row, ModelMeta meta)
+    private static ((string Path, FieldMeta Field), object?)? InArguments(MethodCallExpression call, ParameterExpression row, SqlQuery meta)
     {
         // list.Contains(a.Id) or Enumerable.Contains(list, a.Id)
         var (collection, item) = call.Object is { } target ? (target, call.Arguments[0]) : (call.Arguments[0], call.Arguments[^1]);
@@ -108,14 +112,25 @@ internal static class LambdaTranslator
 
     private static bool IsSpan(Type type) => type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>) || type.GetGenericTypeDefinition() == typeof(Span<>));
 
-    /// <summary>The model field <paramref name="expression"/> reads (<c>a.Name</c>, through conversions), or null.</summary>
-    private static FieldMeta? Field(Expression expression, ParameterExpression row, ModelMeta meta)
+    /// <summary>
+    /// The model field <paramref name="expression"/> reads, as a lookup path: <c>a.Name</c> is <c>name</c>, and through
+    /// references <c>b.Author.Value.Name</c> is <c>author__name</c> and <c>b.Author.Id</c> is <c>author</c>; or null.
+    /// </summary>
+    private static (string Path, FieldMeta Field)? Field(Expression expression, ParameterExpression row, SqlQuery query)
     {
         while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert) expression = convert.Operand;
-        if (expression is MemberExpression { Member: PropertyInfo property, Expression: var owner } && owner == row)
-            return meta.Fields.FirstOrDefault(f => f.Name == property.Name);
+        if (expression is not MemberExpression { Member: PropertyInfo property, Expression: { } owner }) return null;
+        if (owner == row) return query.Meta.Fields.FirstOrDefault(f => f.Name == property.Name) is { } field ? (field.Key, field) : null;
+        // x.Author.Id: the reference's own column; x.Author.Value.Name: a column of the related row
+        if (property.Name == "Id" && IsRelation(owner.Type) && Field(owner, row, query) is { Field.IsRelation: true } reference) return reference;
+        if (owner is MemberExpression { Member: PropertyInfo { Name: "Value" }, Expression: { } relation } && IsRelation(relation.Type)
+            && Field(relation, row, query) is { Field.IsRelation: true } path
+            && path.Field.RelatedMeta.Fields.FirstOrDefault(f => f.Name == property.Name) is { } related)
+            return (path.Path + "__" + related.Key, related);
         return null;
     }
+
+    private static bool IsRelation(Type type) => typeof(IRelation).IsAssignableFrom(type);
 
     private static bool UsesRow(Expression expression, ParameterExpression row)
     {

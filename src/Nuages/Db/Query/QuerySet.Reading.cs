@@ -20,10 +20,14 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
         var loaded = _query.Loaded;
         var annotations = _query.Annotations.Where(a => a.Selected).ToArray();
         var deferred = loaded.Length == Meta.Fields.Count ? null : Meta.Fields.Except(loaded).ToHashSet();
+        var relations = loaded.Where(f => f.IsRelation).ToArray();
+        var alias = _query.Alias;
         return reader =>
         {
-            var row = new T();
+            var row = new T { LoadedFrom = alias };
             for (var i = 0; i < loaded.Length; i++) loaded[i].Set(row, ModelMeta.FromDatabase(reader.GetValue(i), loaded[i]));
+            foreach (var relation in relations)
+                if (relation.Relation!(row) is { } reference) reference.Alias = alias;
             for (var j = 0; j < annotations.Length; j++)
                 row.Annotate(annotations[j].Name, ModelMeta.Read(reader.GetValue(loaded.Length + j), annotations[j].Expression.OutputType));
             row.DeferredFields = deferred;

@@ -1,3 +1,4 @@
+using Nuages.Async;
 using Nuages.Db.Backends;
 using Nuages.Db.Models;
 
@@ -5,19 +6,40 @@ namespace Nuages.Db.Query;
 
 public partial class QuerySet<T>
 {
-    /// <summary>Deletes the matching rows in one statement and returns how many went (Django's delete(), without cascades yet).</summary>
+    /// <summary>
+    /// Deletes the matching rows and returns how many went, cascades included (Django's delete()): the rows pointing at
+    /// them follow their [OnDelete] — in one atomic block — and when nothing points at this model, one DELETE does it.
+    /// </summary>
     public long Delete()
     {
         var executor = Executor;
-        return executor.Run("QuerySet.Delete", DeleteStatement(executor), command => command.ExecuteNonQuery());
+        var statement = DeleteStatement(executor); // refuses slices and the like before anything runs
+        if (!Collector.NeedsCollecting(Meta)) return executor.Run("QuerySet.Delete", statement, command => command.ExecuteNonQuery());
+        AsyncSafety.ThrowIfAsync("QuerySet.Delete");
+        return Atomic.Run(() => Completed(new Collector(executor, _query.Alias).Delete(_query, new Collector.SyncRunner(executor))), _query.Alias);
     }
 
-    /// <summary>Deletes the matching rows asynchronously. Writes run to completion unless a token is passed.</summary>
+    /// <summary>Delete, asynchronously. Writes run to completion unless a token is passed.</summary>
     public async Task<long> DeleteAsync(CancellationToken cancellationToken = default)
     {
         var executor = Executor;
-        return await executor.RunAsync(DeleteStatement(executor), (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false);
+        var statement = DeleteStatement(executor);
+        if (!Collector.NeedsCollecting(Meta))
+            return await executor.RunAsync(statement, (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false);
+        return await Atomic.RunAsync(async () => await new Collector(executor, _query.Alias).Delete(_query, new Collector.AsyncRunner(executor, cancellationToken)).ConfigureAwait(false),
+            _query.Alias, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A related manager's rows belong to its row: <c>author.Books.Create(book)</c> sets <c>book.Author</c>.</summary>
+    private T Fix(T row)
+    {
+        foreach (var (field, value) in _query.Fixed) field.Set(row, value);
+        return row;
+    }
+
+    /// <summary>The result of work done by sync calls only, which has completed by construction.</summary>
+    private static TResult Completed<TResult>(ValueTask<TResult> work) =>
+        work.IsCompleted ? work.GetAwaiter().GetResult() : throw new InvalidOperationException("A sync operation went asynchronous.");
 
     private Statement DeleteStatement(Executor executor)
     {
@@ -50,6 +72,7 @@ public partial class QuerySet<T>
     /// <summary>Saves <paramref name="instance"/> as a new row and returns it (Django's <c>create</c>).</summary>
     public T Create(T instance)
     {
+        Fix(instance);
         instance.Save(_query.Alias, forceInsert: true);
         return instance;
     }
@@ -57,6 +80,7 @@ public partial class QuerySet<T>
     /// <summary>Saves <paramref name="instance"/> as a new row, asynchronously.</summary>
     public async Task<T> CreateAsync(T instance, CancellationToken cancellationToken = default)
     {
+        Fix(instance);
         await instance.SaveAsync(_query.Alias, forceInsert: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         return instance;
     }
@@ -68,7 +92,7 @@ public partial class QuerySet<T>
     public List<T> BulkCreate(IEnumerable<T> rows, int? batchSize = null)
     {
         var executor = Executor;
-        var list = rows.ToList();
+        var list = rows.Select(Fix).ToList();
         var ids = new List<long>(list.Count);
         executor.InTransaction("QuerySet.BulkCreate", [.. InsertBatches(executor.Backend, list, batchSize)], command =>
         {
@@ -82,7 +106,7 @@ public partial class QuerySet<T>
     public async Task<List<T>> BulkCreateAsync(IEnumerable<T> rows, int? batchSize = null, CancellationToken cancellationToken = default)
     {
         var executor = Executor;
-        var list = rows.ToList();
+        var list = rows.Select(Fix).ToList();
         var ids = new List<long>(list.Count);
         await executor.InTransactionAsync([.. InsertBatches(executor.Backend, list, batchSize)], async (command, token) =>
         {

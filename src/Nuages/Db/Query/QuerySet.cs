@@ -179,8 +179,12 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
 internal static class QuerySetArguments
 {
     /// <summary>The properties by column name (<c>Name</c> or <c>name</c> is <c>name</c>).</summary>
-    public static IEnumerable<(string Name, object? Value)> Of(object? values) =>
-        values is null ? [] : values.GetType().GetProperties().Select(p => (ModelMeta.SnakeCase(p.Name), p.GetValue(values)));
+    public static IEnumerable<(string Name, object? Value)> Of(object? values) => values switch
+    {
+        null => [],
+        IEnumerable<KeyValuePair<string, object?>> dictionary => dictionary.Select(kv => (kv.Key, kv.Value)),
+        _ => values.GetType().GetProperties().Select(p => (ModelMeta.SnakeCase(p.Name), p.GetValue(values))),
+    };
 
     /// <summary>Named expressions; a constant becomes a <see cref="Value"/>.</summary>
     public static IEnumerable<(string Name, QueryExpression Expression)> Named(object annotations) =>
@@ -200,6 +204,11 @@ public class Manager<T> : QuerySet<T> where T : Model<T>, new()
     /// <c>public Published() : base(books =&gt; books.Filter("status", "published")) { }</c>.
     /// </summary>
     protected Manager(Func<QuerySet<T>, QuerySet<T>> baseQuery) : base(((ISubquery)baseQuery(new QuerySet<T>(Initial()))).Query)
+    {
+    }
+
+    /// <summary>A manager over an explicit query: the related managers.</summary>
+    private protected Manager(SqlQuery query) : base(query)
     {
     }
 

@@ -49,6 +49,9 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>The other members of a Union/Intersection/Difference, with their operators.</summary>
     public ImmutableArray<(string Operator, SqlQuery Query)> Combined { get; init; } = [];
 
+    /// <summary>The values a related manager gives the rows it creates: its relation to the row it belongs to.</summary>
+    public ImmutableArray<(FieldMeta Field, object? Value)> Fixed { get; init; } = [];
+
     /// <summary>SELECT … FOR UPDATE; PostgreSQL only, as SQLite locks the whole database for a writing transaction.</summary>
     public RowLock? Lock { get; init; }
 
@@ -66,8 +69,35 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         if (Annotations.FirstOrDefault(a => a.Name == name) is { } annotation)
             return AnnotationsAsColumns ? new AliasColumn(name, annotation.Expression.OutputType) : new Ref(name, annotation.Expression);
         if (Meta.ByName.TryGetValue(name, out var field)) return new Col(field);
-        var choices = Meta.Fields.Select(f => f.Key).Concat(Annotations.Select(a => a.Name)).Order(StringComparer.Ordinal);
-        throw new FieldError($"Cannot resolve keyword '{name}' into field. Choices are: {string.Join(", ", choices)}.");
+        if (name.Contains("__", StringComparison.Ordinal)) return RelatedValue(name);
+        throw Unresolved(name);
+    }
+
+    /// <summary>Django's error for a name that is no field, relation or annotation, with the choices.</summary>
+    public FieldError Unresolved(string name)
+    {
+        var choices = Meta.Fields.Select(f => f.Key).Concat(Meta.Reverse.Select(r => r.Name)).Concat(Annotations.Select(a => a.Name)).Distinct().Order(StringComparer.Ordinal);
+        return new FieldError($"Cannot resolve keyword '{name}' into field. Choices are: {string.Join(", ", choices)}.");
+    }
+
+    /// <summary>
+    /// A value across a relation to one row (<c>author__name</c> in OrderBy, Values or F): the related row's column as a
+    /// correlated subquery, one value per row, so nothing is repeated or lost when the reference is NULL.
+    /// </summary>
+    private QueryExpression RelatedValue(string path)
+    {
+        var cut = path.IndexOf("__", StringComparison.Ordinal);
+        var (head, rest) = (path[..cut], path[(cut + 2)..]);
+        if (Meta.ByName.TryGetValue(head, out var field) && field.IsRelation)
+        {
+            if (rest is "id" or "pk") return new Col(field);
+            var target = new SqlQuery(field.RelatedMeta, Alias);
+            var row = target.Filter(new LeafNode(new Col(target.Meta.Pk), "exact", new OuterRef(head)));
+            return new Subquery(new RelationSubquery(row, [target.ResolveName(rest)]));
+        }
+        if (Meta.ReverseNamed(head) is not null)
+            throw new FieldError($"'{head}' relates each {Meta.Type.Name} to many rows, so '{path}' has many values: aggregate it (Count(\"{head}\"), Max(\"{path}\")) or use PrefetchRelated.");
+        throw Unresolved(head);
     }
 
     public SqlQuery Filter(WhereNode node, string method = "filter")
@@ -258,6 +288,8 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
             return (outerSql, context.Values, resolved);
         }
         var plain = aggregates.Select(a => (a.Name, a.Expression.Resolve(this))).ToList();
+        if (plain.FirstOrDefault(p => !p.Item2.ContainsAggregate) is { Name: { } across })
+            throw new FieldError($"'{across}' aggregates rows related to each {Meta.Type.Name}, one value per row: annotate it, then aggregate the annotation, as in Annotate(new {{ N = new Count(\"books\") }}).Aggregate(new {{ Total = new Sum(\"n\") }}).");
         var (sql, values) = (this with { Order = [] }).CompileSelect(context, [.. plain.Select(p => p.Item2)]);
         return (sql, values, plain);
     }

@@ -49,10 +49,58 @@ internal sealed record LeafNode(QueryExpression Lhs, string Lookup, object? Valu
 
     public LeafNode(FieldMeta field, string lookup, object? value) : this(new Col(field), lookup, value) { }
 
-    /// <summary>The node for a Django lookup string (<c>"name__istartswith"</c>, <c>"joined__year__gte"</c>); bad names fail here, naming the choices.</summary>
-    public static LeafNode Parse(SqlQuery query, string lookup, object? value)
+    /// <summary>
+    /// The condition for a Django lookup string (<c>"name__istartswith"</c>, <c>"joined__year__gte"</c>,
+    /// <c>"author__name__startswith"</c>, <c>"books__title"</c>); bad names fail here, naming the choices.
+    /// </summary>
+    public static WhereNode Parse(SqlQuery query, string lookup, object? value)
     {
         var parts = lookup.Split("__");
+        value = Plain(value);
+        return Across(query, parts, value) ?? Leaf(query, lookup, parts, value);
+    }
+
+    /// <summary>A row or reference given as a value stands for its id, as in Django (<c>Filter("author", ursula)</c>).</summary>
+    private static object? Plain(object? value) => value switch
+    {
+        IModelRow row => row.Id,
+        IRelation relation => relation.Id,
+        IEnumerable items and not string and not byte[] and not ISubquery when items.Cast<object?>().Any(i => i is IModelRow or IRelation) => items.Cast<object?>().Select(Plain).ToList(),
+        _ => value,
+    };
+
+    private static bool IsLookupPart(string part) => Lookups.Contains(part) || Transform.Names.Contains(part);
+
+    /// <summary>
+    /// A lookup that crosses a relation, as a subquery on the other model: <c>author__name = x</c> is
+    /// <c>author_id IN (SELECT id FROM author WHERE name = x)</c>, and from the other side <c>books__title = x</c> is
+    /// <c>id IN (SELECT author_id FROM book WHERE title = x)</c> — so rows are never repeated, and Exclude keeps the rows
+    /// with no related row, as Django does. Null when the lookup stays on this model.
+    /// </summary>
+    private static WhereNode? Across(SqlQuery query, string[] parts, object? value)
+    {
+        var name = parts[0] == "pk" ? query.Meta.Pk.Key : parts[0];
+        if (query.Meta.ByName.TryGetValue(name, out var field))
+        {
+            if (!field.IsRelation || parts.Length == 1 || IsLookupPart(parts[1])) return null;
+            // author__id and author__pk are the reference's own column
+            if (parts[1] is "id" or "pk") return Parse(query, string.Join("__", [parts[0], .. parts[2..]]), value);
+            var target = new SqlQuery(field.RelatedMeta, query.Alias);
+            var inner = target.Filter(Parse(target, string.Join("__", parts[1..]), value));
+            var within = new LeafNode(new Col(field), "in", new RelationSubquery(inner, [new Col(target.Meta.Pk)]));
+            // NULL IN (…) is unknown, and so is its negation: say "not null" so that Exclude keeps the unset references
+            return field.Nullable ? new AndNode([new LeafNode(new Col(field), "isnull", false), within]) : within;
+        }
+        if (query.Meta.ReverseNamed(name) is not { } reverse) return null;
+        // books=book and books__in=[…] compare the related rows' ids
+        var rest = parts.Length == 1 || IsLookupPart(parts[1]) ? ["pk", .. parts[1..]] : parts[1..];
+        var owner = new SqlQuery(reverse.Owner, query.Alias);
+        var related = owner.Filter(Parse(owner, string.Join("__", rest), value)).Filter(new LeafNode(new Col(reverse.Field), "isnull", false));
+        return new LeafNode(new Col(query.Meta.Pk), "in", new RelationSubquery(related, [new Col(reverse.Field)]));
+    }
+
+    private static LeafNode Leaf(SqlQuery query, string lookup, string[] parts, object? value)
+    {
         var lhs = query.ResolveName(parts[0]);
         var i = 1;
         for (; i < parts.Length && Transform.Names.Contains(parts[i]); i++)
@@ -122,4 +170,12 @@ internal sealed record LeafNode(QueryExpression Lhs, string Lookup, object? Valu
         if (after.Length > 0) parts.Add(context.Param(after));
         return "(" + string.Join(" || ", parts) + ")";
     }
+}
+
+/// <summary>The other side of a relation as a subquery of a lookup: its query and the column it selects.</summary>
+internal sealed class RelationSubquery(SqlQuery query, IReadOnlyList<QueryExpression> columns) : ISubquery
+{
+    SqlQuery ISubquery.Query => query;
+
+    IReadOnlyList<QueryExpression> ISubquery.Columns => columns;
 }

@@ -1,0 +1,248 @@
+using System.ComponentModel.DataAnnotations;
+using Nuages.Async;
+using Nuages.Db;
+using Nuages.Db.Models;
+using Nuages.Db.Query;
+
+namespace Nuages.Tests.Db;
+
+public sealed class RelPublisher : Model<RelPublisher>
+{
+    [MaxLength(100)] public string Name { get; set; } = "";
+
+    public RelatedManager<RelAuthor> Authors => Related<RelAuthor>();
+}
+
+public sealed class RelAuthor : Model<RelAuthor>
+{
+    [MaxLength(100)] public string Name { get; set; } = "";
+
+    [OnDelete(OnDelete.Protect)] public ForeignKey<RelPublisher>? Publisher { get; set; }
+
+    public RelatedManager<RelBook> Books => Related<RelBook>("author");
+
+    public RelatedManager<RelBook> Edited => Related<RelBook>("editor");
+}
+
+public sealed class RelBook : Model<RelBook>
+{
+    [MaxLength(100)] public string Title { get; set; } = "";
+    public int Pages { get; set; }
+
+    [OnDelete(OnDelete.Cascade), RelatedName("books")] public ForeignKey<RelAuthor> Author { get; set; } = new();
+
+    [OnDelete(OnDelete.SetNull), RelatedName("edited")] public ForeignKey<RelAuthor>? Editor { get; set; }
+}
+
+public sealed class RelReview : Model<RelReview>
+{
+    public int Stars { get; set; }
+
+    [OnDelete(OnDelete.Cascade), RelatedName("reviews")] public ForeignKey<RelBook> Book { get; set; } = new();
+
+    // Django's documented RESTRICT example: a review goes with its book, but its reviewer cannot simply disappear.
+    [OnDelete(OnDelete.Restrict), RelatedName("reviewed")] public ForeignKey<RelAuthor> Reviewer { get; set; } = new();
+}
+
+/// <summary>Foreign keys: references, lookups across them both ways, related managers (spec O-13) and OnDelete, on both engines.</summary>
+public class RelationTests
+{
+    private static readonly Type[] Models = [typeof(RelPublisher), typeof(RelAuthor), typeof(RelBook), typeof(RelReview)];
+
+    private sealed record Library(string Alias, RelPublisher Press, RelAuthor Ursula, RelAuthor Octavia, RelAuthor Nobody, RelBook Earthsea, RelBook Lathe, RelBook Kindred);
+
+    private static Library Prepare(string engine)
+    {
+        var alias = OrmDatabase.Prepare(engine, Models);
+        var press = RelPublisher.Objects.Using(alias).Create(new RelPublisher { Name = "Ace" });
+        var ursula = RelAuthor.Objects.Using(alias).Create(new RelAuthor { Name = "Ursula", Publisher = press });
+        var octavia = RelAuthor.Objects.Using(alias).Create(new RelAuthor { Name = "Octavia" });
+        var nobody = RelAuthor.Objects.Using(alias).Create(new RelAuthor { Name = "Nobody" });
+        var books = RelBook.Objects.Using(alias);
+        var earthsea = books.Create(new RelBook { Title = "Earthsea", Pages = 183, Author = ursula, Editor = octavia });
+        var lathe = books.Create(new RelBook { Title = "Lathe", Pages = 184, Author = ursula });
+        var kindred = books.Create(new RelBook { Title = "Kindred", Pages = 264, Author = new(octavia.Id) });
+        return new Library(alias, press, ursula, octavia, nobody, earthsea, lathe, kindred);
+    }
+
+    private static string Titles(IEnumerable<RelBook> books) => string.Join(",", books.Select(b => b.Title).Order(StringComparer.Ordinal));
+
+    private static string Names(IEnumerable<RelAuthor> authors) => string.Join(",", authors.Select(a => a.Name).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void References_load_lazily_in_sync_code_and_explicitly_in_async_code_on_sqlite() => References(Prepare("sqlite"));
+
+    [PostgresFact]
+    public void References_load_lazily_in_sync_code_and_explicitly_in_async_code_on_postgres() => References(Prepare("postgres"));
+
+    private static void References(Library db)
+    {
+        var book = RelBook.Objects.Using(db.Alias).Get("title", "Earthsea");
+        Assert.Equal(db.Ursula.Id, book.Author.Id); // no query for the id
+        Assert.False(book.Author.IsLoaded);
+        Assert.Equal("Ursula", book.Author.Value!.Name); // one query, then cached
+        Assert.True(book.Author.IsLoaded);
+        Assert.Equal("Ace", book.Author.Value.Publisher!.Value!.Name);
+        Assert.Null(RelBook.Objects.Using(db.Alias).Get("title", "Lathe").Editor!.Value);
+
+        // spec O-21: in async code an unloaded reference must be loaded explicitly
+        AsyncToSync.Run(async () =>
+        {
+            var fresh = await RelBook.Objects.Using(db.Alias).GetAsync("title", "Kindred");
+            Assert.Throws<SynchronousOnlyOperationException>(() => fresh.Author.Value);
+            Assert.Equal("Octavia", (await fresh.Author.GetAsync())!.Name);
+            Assert.Equal("Octavia", fresh.Author.Value!.Name); // loaded now: no query
+            var other = await RelBook.Objects.Using(db.Alias).GetAsync("title", "Lathe");
+            await other.Author.LoadAsync();
+            Assert.Equal("Ursula", other.Author.Value!.Name);
+        });
+
+        // reassigning: an instance or an id
+        book.Author = db.Octavia;
+        book.Save(db.Alias);
+        Assert.Equal(db.Octavia.Id, RelBook.Objects.Using(db.Alias).Get("pk", book.Id).Author.Id);
+        book.Author = new(db.Ursula.Id);
+        Assert.False(book.Author.IsLoaded);
+        book.Save(db.Alias);
+        Assert.Equal("Ursula", RelBook.Objects.Using(db.Alias).Get("pk", book.Id).Author.Value!.Name);
+        // a reference to no row is refused by the database's constraint
+        Assert.Throws<IntegrityError>(() => RelBook.Objects.Using(db.Alias).Create(new RelBook { Title = "Ghost", Author = new(999_999) }));
+        Assert.Throws<IntegrityError>(() => RelBook.Objects.Using(db.Alias).Create(new RelBook { Title = "Orphan" })); // NOT NULL
+    }
+
+    [Fact]
+    public void Lookups_cross_relations_both_ways_on_sqlite() => Lookups(Prepare("sqlite"));
+
+    [PostgresFact]
+    public void Lookups_cross_relations_both_ways_on_postgres() => Lookups(Prepare("postgres"));
+
+    private static void Lookups(Library db)
+    {
+        var books = RelBook.Objects.Using(db.Alias);
+        var authors = RelAuthor.Objects.Using(db.Alias);
+        Assert.Equal("Earthsea,Lathe", Titles(books.Filter("author", db.Ursula)));
+        Assert.Equal("Earthsea,Lathe", Titles(books.Filter("author_id", db.Ursula.Id)));
+        Assert.Equal("Earthsea,Lathe", Titles(books.Filter("author__id", db.Ursula.Id)));
+        Assert.Equal("Earthsea,Kindred,Lathe", Titles(books.Filter("author__in", new[] { db.Ursula, db.Octavia })));
+        Assert.Equal("Kindred", Titles(books.Filter("author__name__startswith", "Oct")));
+        Assert.Equal("Earthsea,Lathe", Titles(books.Filter("author__publisher__name", "Ace"))); // two relations deep
+        Assert.Equal("Earthsea,Lathe", Titles(books.Filter(b => b.Author.Value!.Name.StartsWith("Urs"))));
+        Assert.Equal("Earthsea,Lathe", Titles(books.Filter(b => b.Author.Value!.Publisher!.Value!.Name == "Ace")));
+        Assert.Equal("Kindred", Titles(books.Filter(b => b.Author.Id == db.Octavia.Id)));
+        Assert.Equal("Kindred,Lathe", Titles(books.Filter("editor", null)));
+        // Exclude keeps the rows whose reference is NULL, as Django's does
+        Assert.Equal("Kindred,Lathe", Titles(books.Exclude("editor__name", "Octavia")));
+
+        // the other way: rows with related rows that match, each once
+        Assert.Equal("Ursula", Names(authors.Filter("books__pages__lt", 200)));
+        Assert.Equal("Octavia,Ursula", Names(authors.Filter("books__title__in", new[] { "Earthsea", "Kindred", "Lathe" })));
+        Assert.Equal("Ursula", Names(authors.Filter("books", db.Earthsea)));
+        Assert.Equal("Octavia", Names(authors.Filter("edited__title", "Earthsea")));
+        Assert.Equal("Nobody,Octavia", Names(authors.Exclude("books__title", "Earthsea")));
+        Assert.Equal("Ursula", Names(RelPublisher.Objects.Using(db.Alias).Get().Authors.Filter("books__pages__gt", 0).Distinct()));
+
+        // values across a reference to one row, and aggregates over relations to many
+        Assert.Equal(["Earthsea", "Lathe", "Kindred"], books.OrderBy("-author__name", "title").ValuesList<string>("title").ToList());
+        var rows = books.OrderBy("title").Values("title", "author__name").ToList();
+        Assert.Equal("Octavia", rows[1]["author__name"]);
+        var counted = authors.Annotate(new { N = new Count("books"), Total = new Sum("books__pages") }).OrderBy("name").ToList();
+        Assert.Equal([0L, 1L, 2L], counted.Select(a => Convert.ToInt64(a.Annotations["n"], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([null, 264L, 367L], counted.Select(a => a.Annotations["total"] is { } t ? (long?)Convert.ToInt64(t, System.Globalization.CultureInfo.InvariantCulture) : null));
+        Assert.Equal("Ursula", Names(authors.Annotate(new { N = new Count("books") }).Filter("n__gt", 1)));
+        Assert.Contains("annotate it, then aggregate", Assert.Throws<FieldError>(() => authors.Aggregate(new { N = new Count("books") })).Message);
+        Assert.Contains("has many values", Assert.Throws<FieldError>(() => authors.Values("books__title")).Message);
+        Assert.Equal("Cannot resolve keyword 'boks' into field. Choices are: books, edited, id, name, publisher, reviewed.",
+            Assert.Throws<FieldError>(() => authors.Filter("boks__title", "x")).Message);
+    }
+
+    [Fact]
+    public Task Related_managers_add_create_set_remove_and_clear_on_sqlite() => RelatedManagers(Prepare("sqlite")); // spec O-13
+
+    [PostgresFact]
+    public Task Related_managers_add_create_set_remove_and_clear_on_postgres() => RelatedManagers(Prepare("postgres")); // spec O-13
+
+    private static async Task RelatedManagers(Library db)
+    {
+        var ursula = await RelAuthor.Objects.Using(db.Alias).GetAsync("pk", db.Ursula.Id);
+        Assert.Equal(2, ursula.Books.Count());
+        Assert.Equal("Earthsea", (await ursula.Books.OrderBy("title").FirstAsync())!.Title);
+        Assert.Equal("Lathe", ursula.Books.Filter("pages__gt", 183).Get().Title);
+
+        var made = await ursula.Books.CreateAsync(new RelBook { Title = "Dispossessed", Pages = 387 });
+        Assert.Equal(ursula.Id, made.Author.Id);
+        var (got, created) = await ursula.Books.GetOrCreateAsync(new { Title = "Tehanu" }, new { Pages = 252 });
+        Assert.True(created);
+        Assert.Equal(ursula.Id, got.Author.Id);
+        Assert.False((await ursula.Books.GetOrCreateAsync(new { Title = "Tehanu" })).Created);
+        var (updated, _) = ursula.Books.UpdateOrCreate(new { Title = "Tehanu" }, new { Pages = 253 });
+        Assert.Equal(253, RelBook.Objects.Using(db.Alias).Get("pk", updated.Id).Pages);
+        Assert.Equal(0, db.Nobody.Books.Filter("title", "Tehanu").Count()); // each author's own rows
+
+        // Add moves rows: in one UPDATE of saved rows, or by saving each (which creates unsaved ones)
+        var kindred = RelBook.Objects.Using(db.Alias).Get("title", "Kindred");
+        ursula.Books.Add(kindred);
+        Assert.Equal(ursula.Id, kindred.Author.Id);
+        Assert.Equal(5, await ursula.Books.CountAsync());
+        Assert.Contains("isn't saved", Assert.Throws<ArgumentException>(() => ursula.Books.Add(new RelBook { Title = "Unsaved" })).Message);
+        await db.Nobody.Books.AddAsync([new RelBook { Title = "Blank" }], bulk: false);
+        Assert.Equal("Blank", Titles(db.Nobody.Books.ToList()));
+
+        // a required reference: no Remove or Clear, and Set only adds (Django's rule)
+        Assert.Contains("cannot be null", Assert.Throws<InvalidOperationException>(() => ursula.Books.Clear()).Message);
+        Assert.Contains("cannot be null", Assert.Throws<InvalidOperationException>(() => ursula.Books.Remove(kindred)).Message);
+        db.Octavia.Books.Set([kindred]);
+        Assert.Equal("Kindred", Titles(db.Octavia.Books.ToList()));
+
+        // a nullable one: Remove, Clear, and Set unlinking the others
+        var octavia = db.Octavia;
+        var books = RelBook.Objects.Using(db.Alias).OrderBy("title").ToList();
+        octavia.Edited.Set(books.Take(2));
+        Assert.Equal("Blank,Dispossessed", Titles(octavia.Edited.ToList()));
+        await octavia.Edited.SetAsync(books.Skip(1).Take(2));
+        Assert.Equal("Dispossessed,Earthsea", Titles(octavia.Edited.ToList()));
+        octavia.Edited.Remove(books[1]);
+        Assert.Null(books[1].Editor!.Id);
+        Assert.Equal("Earthsea", Titles(await octavia.Edited.ToListAsync()));
+        var stranger = RelBook.Objects.Using(db.Alias).Get("title", "Kindred");
+        Assert.Equal($"RelBook {stranger.Id} is not related to RelAuthor {octavia.Id}.", Assert.Throws<RelAuthor.DoesNotExist>(() => octavia.Edited.Remove(stranger)).Message);
+        await octavia.Edited.ClearAsync();
+        Assert.Equal(0, octavia.Edited.Count());
+        Assert.Equal(RelBook.Objects.Using(db.Alias).Count(), RelBook.Objects.Using(db.Alias).Filter("editor__isnull", true).Count());
+        Assert.Contains("needs to have a value for field \"id\"", Assert.Throws<InvalidOperationException>(() => new RelAuthor().Books).Message);
+    }
+
+    [Fact]
+    public Task Deletes_follow_on_delete_on_sqlite() => Deletes(Prepare("sqlite"));
+
+    [PostgresFact]
+    public Task Deletes_follow_on_delete_on_postgres() => Deletes(Prepare("postgres"));
+
+    private static async Task Deletes(Library db)
+    {
+        var reviews = RelReview.Objects.Using(db.Alias);
+        reviews.Create(new RelReview { Stars = 5, Book = db.Earthsea, Reviewer = db.Ursula }); // goes with Ursula's book
+        var octaviaOnLathe = reviews.Create(new RelReview { Stars = 4, Book = db.Lathe, Reviewer = db.Octavia });
+
+        // PROTECT: the publisher has authors
+        var protectedError = Assert.Throws<ProtectedError>(() => db.Press.Delete(db.Alias));
+        Assert.Equal("Cannot delete some instances of model 'RelPublisher' because they are referenced through protected foreign keys: 'RelAuthor.publisher'.", protectedError.Message);
+        Assert.Equal([(typeof(RelAuthor), db.Ursula.Id)], protectedError.ProtectedObjects);
+
+        // RESTRICT: Octavia reviewed Ursula's book, which would not go with her
+        var restricted = await Assert.ThrowsAsync<RestrictedError>(() => db.Octavia.DeleteAsync(db.Alias));
+        Assert.Equal("Cannot delete some instances of model 'RelAuthor' because they are referenced through restricted foreign keys: 'RelReview.reviewer'.", restricted.Message);
+        Assert.Equal(3, RelAuthor.Objects.Using(db.Alias).Count()); // refused before anything was written
+        octaviaOnLathe.Delete(db.Alias);
+
+        // CASCADE through two levels, with the RESTRICT row going by the same cascade; SET_NULL on the edited book
+        var deleted = await RelAuthor.Objects.Using(db.Alias).Filter("name", "Octavia").DeleteAsync();
+        Assert.Equal(2, deleted); // Octavia and Kindred
+        Assert.Null(RelBook.Objects.Using(db.Alias).Get("title", "Earthsea").Editor!.Id);
+        Assert.Equal(4, RelAuthor.Objects.Using(db.Alias).Filter("name", "Ursula").Delete()); // Ursula, her two books, the review of one
+        Assert.Equal(0, RelBook.Objects.Using(db.Alias).Count());
+        Assert.Equal(0, reviews.Count());
+        Assert.Equal("Nobody", Names(RelAuthor.Objects.Using(db.Alias).ToList()));
+        db.Press.Delete(db.Alias); // nothing protects it now
+        Assert.Equal(0, RelPublisher.Objects.Using(db.Alias).Count());
+    }
+}
