@@ -156,6 +156,39 @@ public class RelationTests
     }
 
     [Fact]
+    public void Select_related_reads_the_references_in_the_same_statement_on_sqlite() => SelectRelated(Prepare("sqlite"));
+
+    [PostgresFact]
+    public void Select_related_reads_the_references_in_the_same_statement_on_postgres() => SelectRelated(Prepare("postgres"));
+
+    private static void SelectRelated(Library db)
+    {
+        var books = RelBook.Objects.Using(db.Alias).OrderBy("title");
+        // read in async code, where an unloaded reference would refuse: SelectRelated loaded them all
+        var rows = AsyncToSync.Run(() => books.SelectRelated("author__publisher", "editor").Filter("pages__lt", 300).ToListAsync());
+        Assert.Equal(["Earthsea", "Kindred", "Lathe"], rows.Select(b => b.Title));
+        AsyncToSync.Run(async () =>
+        {
+            await Task.Yield();
+            Assert.All(rows, b => Assert.True(b.Author.IsLoaded));
+            Assert.Equal(["Ursula", "Octavia", "Ursula"], rows.Select(b => b.Author.Value!.Name));
+            Assert.Equal(["Ace", null, "Ace"], rows.Select(b => b.Author.Value!.Publisher!.Value?.Name));
+            Assert.Equal(["Octavia", null, null], rows.Select(b => b.Editor!.Value?.Name)); // LEFT OUTER JOIN: rows without an editor stay
+            Assert.Equal(db.Alias, ((IModelRow)rows[0].Author.Value!).LoadedFrom);
+        });
+        // no names: every required reference (author, and through it nothing required)
+        var all = books.SelectRelated().Get("title", "Kindred");
+        Assert.True(all.Author.IsLoaded);
+        Assert.Equal("Octavia", all.Author.Value!.Name);
+        Assert.Contains("t1", books.SelectRelated("author").Explain(), StringComparison.OrdinalIgnoreCase); // the joined table, in either plan
+        Assert.Equal(3, books.SelectRelated("author").Count());
+        Assert.Equal("Invalid field name(s) given in select_related: 'writer'. Choices are: author, editor",
+            Assert.Throws<FieldError>(() => books.SelectRelated("writer")).Message);
+        Assert.Equal("Non-relational field given in select_related: 'title'. Choices are: author, editor",
+            Assert.Throws<FieldError>(() => books.SelectRelated("title")).Message);
+    }
+
+    [Fact]
     public Task Related_managers_add_create_set_remove_and_clear_on_sqlite() => RelatedManagers(Prepare("sqlite")); // spec O-13
 
     [PostgresFact]

@@ -34,6 +34,12 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     /// <summary>The database the row was read from or last saved to (Django's <c>_state.db</c>); its relations are read from it.</summary>
     internal string? LoadedFrom { get; set; }
 
+    string? IModelRow.LoadedFrom
+    {
+        get => LoadedFrom;
+        set => LoadedFrom = value;
+    }
+
     /// <summary>
     /// The rows of <typeparamref name="TOther"/> that point at this one, as a related manager (Django's <c>book_set</c>):
     /// declare it as <c>public RelatedManager&lt;Book&gt; Books =&gt; Related&lt;Book&gt;();</c>. <paramref name="field"/>

@@ -75,6 +75,7 @@ internal sealed class ModelMeta
     private ModelMeta(Type type)
     {
         Type = type;
+        New = Expression.Lambda<Func<object>>(Expression.New(type)).Compile();
         Table = type.GetCustomAttribute<DbTableAttribute>()?.Name ?? SnakeCase(type.Name);
         var fields = new List<FieldMeta>();
         var nullability = new NullabilityInfoContext();
@@ -116,6 +117,7 @@ internal sealed class ModelMeta
             });
         }
         Pk = fields.Single(f => f.Name == "Id");
+        _pkIndex = fields.IndexOf(Pk);
         Fields = fields;
         var byName = fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
         foreach (var relation in fields.Where(f => f.IsRelation)) byName.TryAdd(relation.Key + "_id", relation); // Django's attname
@@ -203,6 +205,11 @@ internal sealed class ModelMeta
     public static ModelMeta For(Type type) => Cache.GetOrAdd(type, static t => new ModelMeta(t));
 
     public Type Type { get; }
+
+    private readonly int _pkIndex;
+
+    /// <summary>A new, empty row of the model (for rows read through relations, whose type is known only here).</summary>
+    public Func<object> New { get; }
     public string Table { get; }
     public FieldMeta Pk { get; }
     public IReadOnlyList<FieldMeta> Fields { get; }
@@ -290,6 +297,23 @@ internal sealed class ModelMeta
             throw new ArgumentException($"The value \"{printable}\" contains a lone UTF-16 surrogate (U+{(int)c:X4} at index {i}), which has no UTF-8 form; it was not sent.");
         }
         return text;
+    }
+
+    /// <summary>
+    /// A row made from the reader's columns from <paramref name="offset"/> on, one per field in order: what SelectRelated
+    /// reads for each related row; null when its key is NULL (no related row).
+    /// </summary>
+    public object? Materialize(System.Data.Common.DbDataReader reader, int offset, string alias)
+    {
+        if (reader.IsDBNull(offset + _pkIndex)) return null;
+        var row = New();
+        for (var i = 0; i < Fields.Count; i++)
+        {
+            Fields[i].Set(row, FromDatabase(reader.GetValue(offset + i), Fields[i]));
+            if (Fields[i].Relation?.Invoke(row) is { } reference) reference.Alias = alias;
+        }
+        ((IModelRow)row).LoadedFrom = alias;
+        return row;
     }
 
     /// <summary>A database value as the field's type.</summary>

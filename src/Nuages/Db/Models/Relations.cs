@@ -60,6 +60,8 @@ internal interface IRelation
 internal interface IModelRow
 {
     long Id { get; }
+
+    string? LoadedFrom { get; set; }
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Collections;
 using System.Data.Common;
 using Nuages.Async;
@@ -21,6 +22,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
         var annotations = _query.Annotations.Where(a => a.Selected).ToArray();
         var deferred = loaded.Length == Meta.Fields.Count ? null : Meta.Fields.Except(loaded).ToHashSet();
         var relations = loaded.Where(f => f.IsRelation).ToArray();
+        var related = _query.ValueNames is null ? _query.Related : [];
         var alias = _query.Alias;
         return reader =>
         {
@@ -30,9 +32,35 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
                 if (relation.Relation!(row) is { } reference) reference.Alias = alias;
             for (var j = 0; j < annotations.Length; j++)
                 row.Annotate(annotations[j].Name, ModelMeta.Read(reader.GetValue(loaded.Length + j), annotations[j].Expression.OutputType));
+            if (related.Length > 0) ReadRelated(reader, row, related, loaded.Length + annotations.Length, alias);
             row.DeferredFields = deferred;
             return row;
         };
+    }
+
+    /// <summary>SelectRelated's rows, each put in the reference that points at it, parents before children.</summary>
+    private static void ReadRelated(DbDataReader reader, object row, ImmutableArray<ImmutableArray<FieldMeta>> related, int offset, string alias)
+    {
+        var read = new Dictionary<int, object?>(related.Length);
+        for (var i = 0; i < related.Length; i++)
+        {
+            var chain = related[i];
+            var target = chain[^1].RelatedMeta;
+            var parent = chain.Length == 1 ? row : read[Parent(related, i)];
+            var value = parent is null ? null : target.Materialize(reader, offset, alias);
+            if (parent is not null && chain[^1].Relation!(parent) is { } reference) reference.Cached = value;
+            read[i] = value;
+            offset += target.Fields.Count;
+        }
+    }
+
+    /// <summary>The index of the chain one reference shorter than chain <paramref name="index"/> (chains come parents first).</summary>
+    private static int Parent(ImmutableArray<ImmutableArray<FieldMeta>> related, int index)
+    {
+        var chain = related[index];
+        for (var i = 0; i < index; i++)
+            if (related[i].Length == chain.Length - 1 && related[i].AsSpan().SequenceEqual(chain.AsSpan(0, chain.Length - 1))) return i;
+        throw new InvalidOperationException("A related chain came before its parent.");
     }
 
     /// <summary>The rows, read now (or from the result cache).</summary>

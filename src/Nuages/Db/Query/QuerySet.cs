@@ -66,6 +66,14 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     public QuerySet<T> Distinct() => With(_query with { Distinct = true });
 
     /// <summary>
+    /// Reads the rows these references point at in the same statement, with joins (Django's <c>select_related</c>):
+    /// <c>SelectRelated("author", "author__publisher")</c>, then <c>book.Author.Value</c> needs no query, in sync or
+    /// async code. With no names, every required reference is followed. Nullable references are joined so that rows
+    /// without one stay.
+    /// </summary>
+    public QuerySet<T> SelectRelated(params string[] fields) => With(_query.SelectRelated(fields));
+
+    /// <summary>
     /// Locks the rows read until the end of the transaction (<c>SELECT … FOR UPDATE</c>): <paramref name="nowait"/> fails
     /// at once on a locked row, <paramref name="skipLocked"/> leaves locked rows out, <paramref name="of"/> <c>["self"]</c>
     /// locks this model's table only, <paramref name="noKey"/> takes the weaker FOR NO KEY UPDATE. Reading it outside an

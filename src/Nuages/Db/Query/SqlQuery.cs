@@ -49,6 +49,9 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>The other members of a Union/Intersection/Difference, with their operators.</summary>
     public ImmutableArray<(string Operator, SqlQuery Query)> Combined { get; init; } = [];
 
+    /// <summary>The references SelectRelated reads in the same statement, each a chain of references from this model, parents first.</summary>
+    public ImmutableArray<ImmutableArray<FieldMeta>> Related { get; init; } = [];
+
     /// <summary>The values a related manager gives the rows it creates: its relation to the row it belongs to.</summary>
     public ImmutableArray<(FieldMeta Field, object? Value)> Fixed { get; init; } = [];
 
@@ -160,13 +163,55 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>The columns Values/ValuesList read.</summary>
     public IReadOnlyList<QueryExpression> ValueColumns() => [.. ValueNames!.Value.Select(ResolveName)];
 
+    /// <summary>
+    /// The references to read along (Django's <c>select_related</c>): <c>"author"</c>, <c>"author__publisher"</c>; none
+    /// named means every required reference, followed as far as they go.
+    /// </summary>
+    public SqlQuery SelectRelated(IReadOnlyList<string> paths)
+    {
+        var chains = new List<ImmutableArray<FieldMeta>>();
+        void Add(ImmutableArray<FieldMeta> chain)
+        {
+            if (!chains.Any(c => c.SequenceEqual(chain))) chains.Add(chain);
+        }
+        if (paths.Count == 0)
+        {
+            void Follow(ModelMeta meta, ImmutableArray<FieldMeta> chain)
+            {
+                foreach (var field in meta.Fields.Where(f => f.IsRelation && !f.Nullable && !chain.Contains(f)))
+                {
+                    Add(chain.Add(field));
+                    if (chain.Length < 4) Follow(field.RelatedMeta, chain.Add(field));
+                }
+            }
+            Follow(Meta, []);
+        }
+        foreach (var path in paths)
+        {
+            var meta = Meta;
+            var chain = ImmutableArray<FieldMeta>.Empty;
+            foreach (var name in path.Split("__"))
+            {
+                var choices = string.Join(", ", meta.Fields.Where(f => f.IsRelation).Select(f => f.Key));
+                if (!meta.ByName.TryGetValue(name, out var field))
+                    throw new FieldError($"Invalid field name(s) given in select_related: '{name}'. Choices are: {(choices.Length == 0 ? "(none)" : choices)}");
+                if (!field.IsRelation)
+                    throw new FieldError($"Non-relational field given in select_related: '{name}'. Choices are: {(choices.Length == 0 ? "(none)" : choices)}");
+                chain = chain.Add(field);
+                Add(chain);
+                meta = field.RelatedMeta;
+            }
+        }
+        return this with { Related = [.. Related.Concat(chains).DistinctBy(c => string.Join("__", c.Select(f => f.Key))).OrderBy(c => c.Length)] };
+    }
+
     /// <summary>The SELECT for <paramref name="columns"/> as a statement of its own.</summary>
     public Statement SelectStatement(Backend backend, IReadOnlyList<QueryExpression> columns)
     {
         // Outside a transaction the lock would end with the statement: Django refuses it rather than pretend.
         if (Lock is not null && backend is not SqliteBackend && Atomic.CurrentTransaction(Alias) is null)
             throw new TransactionManagementError("select_for_update cannot be used outside of a transaction.", Alias);
-        var (sql, values) = CompileSelect(new SqlContext(backend, []), columns);
+        var (sql, values) = CompileSelect(new SqlContext(backend, []), columns, withRelated: true);
         return new Statement(sql, values);
     }
 
@@ -178,10 +223,11 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     }
 
     /// <summary>The SELECT for <paramref name="columns"/>, its parameters appended to the context's.</summary>
-    public (string Sql, List<object?> Values) CompileSelect(SqlContext context, IReadOnlyList<QueryExpression> columns)
+    public (string Sql, List<object?> Values) CompileSelect(SqlContext context, IReadOnlyList<QueryExpression> columns, bool withRelated = false)
     {
         context = context.For(this);
         if (!Combined.IsEmpty) return CompileCombined(context);
+        (string Columns, string From)? joins = withRelated && !Related.IsEmpty && ValueNames is null ? Joins(context = context.Qualified()) : null;
         var sql = new StringBuilder("SELECT ");
         if (Distinct)
         {
@@ -190,7 +236,9 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
             columns = [.. columns, .. EffectiveOrder.Where(o => o.Expression is { } e && !columns.Any(c => Same(c, e))).Select(o => o.Expression!)];
         }
         sql.AppendJoin(", ", columns.Select(c => c is Ref r ? $"{c.Compile(context)} AS {Backend.Quote(r.Name)}" : c.Compile(context)));
+        if (joins is not null) sql.Append(joins.Value.Columns);
         sql.Append(" FROM ").Append(context.From(this));
+        if (joins is not null) sql.Append(joins.Value.From);
         var where = Where.Where(w => !w.ContainsAggregate).ToList();
         if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where.Select(w => w.Compile(context)));
         if (Grouped) // an aggregate annotation: one row per group; an aggregate alone (Aggregate()) is over all rows
@@ -204,6 +252,31 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         AppendOrderAndLimit(sql, context);
         if (Lock is { } rowLock && !context.Sqlite) sql.Append(rowLock.Clause(Meta.Table));
         return (sql.ToString(), context.Values);
+    }
+
+    /// <summary>
+    /// SelectRelated's columns (every field of each related model, in order) and its joins: INNER for a required
+    /// reference, LEFT OUTER for a nullable one and for anything reached through one, so no row is lost.
+    /// </summary>
+    private (string Columns, string From) Joins(SqlContext context)
+    {
+        var columns = new StringBuilder();
+        var from = new StringBuilder();
+        var aliases = new Dictionary<string, (string Alias, bool Outer)>();
+        var table = Backend.Quote(Meta.Table);
+        foreach (var chain in Related)
+        {
+            var (parent, parentOuter) = chain.Length == 1 ? (table, false) : aliases[string.Join("__", chain[..^1].Select(f => f.Key))];
+            var field = chain[^1];
+            var target = field.RelatedMeta;
+            var alias = "T" + (aliases.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var outer = parentOuter || field.Nullable;
+            aliases[string.Join("__", chain.Select(f => f.Key))] = (alias, outer);
+            foreach (var column in target.Fields) columns.Append(", ").Append(alias).Append('.').Append(Backend.Quote(column.Column));
+            from.Append(outer ? " LEFT OUTER JOIN " : " INNER JOIN ").Append(Backend.Quote(target.Table)).Append(' ').Append(alias)
+                .Append(" ON ").Append(alias).Append('.').Append(Backend.Quote(target.Pk.Column)).Append(" = ").Append(parent).Append('.').Append(Backend.Quote(field.Column));
+        }
+        return (columns.ToString(), from.ToString());
     }
 
     private List<QueryExpression> GroupColumns(IReadOnlyList<QueryExpression> columns)
