@@ -47,9 +47,8 @@ internal static class OrmDatabase
             s.Databases = databases;
         });
         var executor = Executor.For(alias);
-        // the models that refer to others come after them: dropped first
-        foreach (var model in models.Reverse())
-            executor.Run("test", new Statement($"DROP TABLE IF EXISTS \"{ModelMeta.For(model).Table}\"{(engine == "sqlite" ? "" : " CASCADE")}", []), command => command.ExecuteNonQuery());
+        foreach (var table in Schema.Tables(models))
+            executor.Run("test", new Statement($"DROP TABLE IF EXISTS \"{table}\"{(engine == "sqlite" ? "" : " CASCADE")}", []), command => command.ExecuteNonQuery());
         Schema.Migrate(models, alias);
         return alias;
     }

@@ -32,6 +32,30 @@ public sealed class RelBook : Model<RelBook>
     [OnDelete(OnDelete.Cascade), RelatedName("books")] public ForeignKey<RelAuthor> Author { get; set; } = new();
 
     [OnDelete(OnDelete.SetNull), RelatedName("edited")] public ForeignKey<RelAuthor>? Editor { get; set; }
+
+    [RelatedName("books")] public ManyToMany<RelTag> Tags => ManyToMany<RelTag>();
+}
+
+public sealed class RelTag : Model<RelTag>
+{
+    [MaxLength(50)] public string Name { get; set; } = "";
+
+    public RelatedManyToMany<RelBook> Books => RelatedManyToMany<RelBook>("tags");
+}
+
+public sealed class RelReader : Model<RelReader>
+{
+    [MaxLength(50)] public string Name { get; set; } = "";
+
+    [Through(typeof(RelLoan)), RelatedName("readers")] public ManyToMany<RelBook> Borrowed => ManyToMany<RelBook>();
+}
+
+/// <summary>An explicit through model, with a field of its own.</summary>
+public sealed class RelLoan : Model<RelLoan>
+{
+    [OnDelete(OnDelete.Cascade)] public ForeignKey<RelReader> Reader { get; set; } = new();
+    [OnDelete(OnDelete.Cascade)] public ForeignKey<RelBook> Book { get; set; } = new();
+    public int Days { get; set; }
 }
 
 public sealed class RelReview : Model<RelReview>
@@ -47,7 +71,7 @@ public sealed class RelReview : Model<RelReview>
 /// <summary>Foreign keys: references, lookups across them both ways, related managers (spec O-13) and OnDelete, on both engines.</summary>
 public class RelationTests
 {
-    private static readonly Type[] Models = [typeof(RelPublisher), typeof(RelAuthor), typeof(RelBook), typeof(RelReview)];
+    private static readonly Type[] Models = [typeof(RelPublisher), typeof(RelAuthor), typeof(RelBook), typeof(RelReview), typeof(RelTag), typeof(RelReader), typeof(RelLoan)];
 
     private sealed record Library(string Alias, RelPublisher Press, RelAuthor Ursula, RelAuthor Octavia, RelAuthor Nobody, RelBook Earthsea, RelBook Lathe, RelBook Kindred);
 
@@ -242,6 +266,72 @@ public class RelationTests
         Assert.Equal(0, octavia.Edited.Count());
         Assert.Equal(RelBook.Objects.Using(db.Alias).Count(), RelBook.Objects.Using(db.Alias).Filter("editor__isnull", true).Count());
         Assert.Contains("needs to have a value for field \"id\"", Assert.Throws<InvalidOperationException>(() => new RelAuthor().Books).Message);
+    }
+
+    [Fact]
+    public Task Many_to_many_relations_link_both_ways_on_sqlite() => ManyToMany(Prepare("sqlite")); // spec O-14, O-15
+
+    [PostgresFact]
+    public Task Many_to_many_relations_link_both_ways_on_postgres() => ManyToMany(Prepare("postgres")); // spec O-14, O-15
+
+    private static async Task ManyToMany(Library db)
+    {
+        var tags = RelTag.Objects.Using(db.Alias);
+        var fantasy = tags.Create(new RelTag { Name = "fantasy" });
+        var classic = tags.Create(new RelTag { Name = "classic" });
+        var earthsea = db.Earthsea;
+        earthsea.Tags.Add(fantasy, classic);
+        earthsea.Tags.Add(fantasy); // already linked: nothing happens
+        await db.Kindred.Tags.AddAsync([classic]);
+        Assert.Equal(["classic", "fantasy"], earthsea.Tags.OrderBy("name").ValuesList<string>("name").ToList());
+        Assert.Equal("Earthsea,Kindred", Titles(classic.Books.ToList())); // the other side
+        Assert.Equal("Earthsea", Titles(await fantasy.Books.ToListAsync()));
+
+        // lookups both ways, and with the other relations
+        var books = RelBook.Objects.Using(db.Alias);
+        Assert.Equal("Earthsea,Kindred", Titles(books.Filter("tags__name", "classic")));
+        Assert.Equal("Earthsea", Titles(books.Filter("tags", fantasy)));
+        Assert.Equal("Lathe", Titles(books.Exclude("tags__name__in", new[] { "classic", "fantasy" })));
+        Assert.Equal("classic", string.Join(",", tags.Filter("books__author__name", "Octavia").ValuesList<string>("name")));
+        Assert.Equal("fantasy", string.Join(",", tags.Filter("books__title", "Earthsea").Exclude("books__title", "Kindred").ValuesList<string>("name")));
+
+        // O-15: Set makes exactly these the links; Set([]) removes all; clear: true clears first
+        var scifi = await earthsea.Tags.CreateAsync(new RelTag { Name = "scifi" });
+        Assert.Equal(3, earthsea.Tags.Count());
+        earthsea.Tags.Set([fantasy, scifi]);
+        Assert.Equal(["fantasy", "scifi"], earthsea.Tags.OrderBy("name").ValuesList<string>("name").ToList());
+        await earthsea.Tags.SetAsync([classic], clear: true);
+        Assert.Equal(["classic"], earthsea.Tags.ValuesList<string>("name").ToList());
+        earthsea.Tags.Set([]);
+        Assert.Equal(0, earthsea.Tags.Count());
+        Assert.Equal(3, tags.Count()); // the tags themselves stay
+        var (made, created) = earthsea.Tags.GetOrCreate(new { Name = "myth" });
+        Assert.True(created);
+        Assert.False((await earthsea.Tags.GetOrCreateAsync(new { Name = "myth" })).Created);
+        Assert.Equal(made.Id, earthsea.Tags.Get().Id);
+        earthsea.Tags.Remove(made);
+        Assert.Equal(0, earthsea.Tags.Count());
+        classic.Books.Add(earthsea, db.Lathe); // from the other side
+        Assert.Equal("Earthsea,Kindred,Lathe", Titles(classic.Books.ToList()));
+        await classic.Books.ClearAsync();
+        Assert.Equal(0, db.Kindred.Tags.Count());
+        Assert.Contains("needs to have a value for field \"id\"", Assert.Throws<ArgumentException>(() => earthsea.Tags.Add(new RelTag { Name = "unsaved" })).Message);
+
+        // an explicit through model, with throughDefaults for its own field
+        var ada = RelReader.Objects.Using(db.Alias).Create(new RelReader { Name = "Ada" });
+        ada.Borrowed.Add([db.Lathe], throughDefaults: new { Days = 14 });
+        await ada.Borrowed.CreateAsync(new RelBook { Title = "Tehanu", Author = db.Ursula }, throughDefaults: new { Days = 7 });
+        Assert.Equal([7, 14], RelLoan.Objects.Using(db.Alias).OrderBy("days").ValuesList<int>("days").ToList());
+        Assert.Equal("Ada", string.Join(",", RelReader.Objects.Using(db.Alias).Filter("borrowed__title", "Tehanu").ValuesList<string>("name")));
+        Assert.Equal("Lathe", Titles(RelBook.Objects.Using(db.Alias).Filter("readers__name", "Ada").Filter("pages__gt", 0)));
+
+        // deleting either side takes its links along, and nothing else
+        earthsea.Tags.Add(fantasy);
+        fantasy.Delete(db.Alias);
+        Assert.Equal(0, earthsea.Tags.Count());
+        db.Lathe.Delete(db.Alias); // its loan goes by the through model's CASCADE
+        Assert.Equal([7], RelLoan.Objects.Using(db.Alias).ValuesList<int>("days").ToList());
+        Assert.Equal(["classic", "myth", "scifi"], tags.OrderBy("name").ValuesList<string>("name").ToList());
     }
 
     [Fact]

@@ -53,9 +53,32 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
             throw new FieldError(candidates.Count == 0
                 ? $"{typeof(TOther).Name} has no reference to {typeof(T).Name}{(field is null ? "" : $" named '{field}'")}."
                 : $"{typeof(TOther).Name} has several references to {typeof(T).Name} ({string.Join(", ", candidates.Select(c => c.Key))}): name one, as in Related<{typeof(TOther).Name}>(\"{candidates[0].Key}\").");
-        if (Id == 0) throw new InvalidOperationException($"\"{typeof(T).Name}\" needs to have a value for field \"id\" before this relationship can be used.");
-        return new RelatedManager<TOther>(reference, Id, LoadedFrom ?? "default", $"{typeof(T).Name} {Id}", message => new DoesNotExist(message));
+        return new RelatedManager<TOther>(reference, Saved(), LoadedFrom ?? "default", $"{typeof(T).Name} {Id}", message => new DoesNotExist(message));
     }
+
+    /// <summary>
+    /// The rows of a many-to-many relation this model declares: <c>public ManyToMany&lt;Tag&gt; Tags =&gt; ManyToMany&lt;Tag&gt;();</c>
+    /// (the relation is the property the call is made in).
+    /// </summary>
+    protected ManyToMany<TOther> ManyToMany<TOther>([System.Runtime.CompilerServices.CallerMemberName] string property = "") where TOther : Model<TOther>, new()
+    {
+        var relation = Meta.ManyToMany.FirstOrDefault(m => m.Name == property && m.TargetType == typeof(TOther))
+            ?? throw new FieldError($"{typeof(T).Name} has no ManyToMany<{typeof(TOther).Name}> property named '{property}'.");
+        return new ManyToMany<TOther>(relation, forward: true, Saved(), LoadedFrom ?? "default");
+    }
+
+    /// <summary>
+    /// The rows of <typeparamref name="TOther"/> related to this one by their many-to-many <paramref name="field"/>:
+    /// <c>public RelatedManyToMany&lt;Book&gt; Books =&gt; RelatedManyToMany&lt;Book&gt;("tags");</c>.
+    /// </summary>
+    protected RelatedManyToMany<TOther> RelatedManyToMany<TOther>(string field) where TOther : Model<TOther>, new()
+    {
+        var relation = ModelMeta.For(typeof(TOther)).ManyToMany.FirstOrDefault(m => (m.Key == field || m.Name == field) && m.TargetType == typeof(T))
+            ?? throw new FieldError($"{typeof(TOther).Name} has no ManyToMany<{typeof(T).Name}> named '{field}'.");
+        return new RelatedManyToMany<TOther>(relation, Saved(), LoadedFrom ?? "default");
+    }
+
+    private long Saved() => Id != 0 ? Id : throw new InvalidOperationException($"\"{typeof(T).Name}\" needs to have a value for field \"id\" before this relationship can be used.");
 
     /// <summary>The fields Only/Defer left unread; Save does not write them, so it cannot overwrite them with defaults.</summary>
     internal HashSet<FieldMeta>? DeferredFields { get; set; }

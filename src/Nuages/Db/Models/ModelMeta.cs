@@ -58,9 +58,10 @@ internal sealed class FieldMeta
 }
 
 /// <summary>A relation seen from the model it points at: Django's reverse relation (<c>author.book_set</c>, <c>books__title</c>).</summary>
-internal sealed record ReverseRelation(string Name, FieldMeta Field)
+internal sealed record ReverseRelation(string Name, FieldMeta Field, ModelMeta? Through = null)
 {
-    public ModelMeta Owner => ModelMeta.For(Field.Owner);
+    /// <summary>The model holding the reference; a ManyToMany's own table for its rows.</summary>
+    public ModelMeta Owner => Through ?? ModelMeta.For(Field.Owner);
 }
 
 /// <summary>What Nuages knows of a model type, built once: table, fields, options, constructor.</summary>
@@ -78,12 +79,18 @@ internal sealed class ModelMeta
         New = Expression.Lambda<Func<object>>(Expression.New(type)).Compile();
         Table = type.GetCustomAttribute<DbTableAttribute>()?.Name ?? SnakeCase(type.Name);
         var fields = new List<FieldMeta>();
+        var manyToMany = new List<ManyToManyMeta>();
         var nullability = new NullabilityInfoContext();
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (property.GetIndexParameters().Length > 0) continue;
             // A related manager property (author.Books) names the model on the other side, whose relations say the reverse names.
             if (RelatedManagerModel(property.PropertyType) is { } other && other != type) _sides.Add(other);
+            if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(Query.ManyToMany<>))
+            {
+                manyToMany.Add(new ManyToManyMeta(type, property, property.PropertyType.GetGenericArguments()[0]));
+                continue;
+            }
             if (!property.CanRead || !property.CanWrite) continue;
             if (RelationTarget(property.PropertyType) is { } target)
             {
@@ -127,6 +134,12 @@ internal sealed class ModelMeta
             var name = type.GetProperty(relation.Name)!.GetCustomAttribute<RelatedNameAttribute>()?.Name ?? SnakeCase(type.Name);
             Reverses.GetOrAdd(relation.RelatedType!, static _ => []).Add(new ReverseRelation(name, relation));
         }
+        ManyToMany = manyToMany;
+        foreach (var relation in manyToMany)
+        {
+            ReverseManyToMany.GetOrAdd(relation.TargetType, static _ => []).Add(relation);
+            if (relation.ThroughType is { } through) _sides.Add(through);
+        }
         Ordering = type.GetCustomAttribute<OrderingAttribute>()?.Fields ?? [];
         GetLatestBy = type.GetCustomAttribute<GetLatestByAttribute>()?.Fields ?? [];
         UniqueTogether = [.. type.GetCustomAttributes<UniqueTogetherAttribute>().Select(u => (IReadOnlyList<FieldMeta>)[.. u.Fields.Select(Field)])];
@@ -151,7 +164,87 @@ internal sealed class ModelMeta
         }
     }
 
-    public ReverseRelation? ReverseNamed(string name) => Reverse.FirstOrDefault(r => r.Name == name);
+    public ReverseRelation? ReverseNamed(string name) => Reverse.FirstOrDefault(r => r.Name == name && r.Through is null);
+
+    // ManyToMany relations by the model they point at, filled as their owners are built.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Collections.Concurrent.ConcurrentBag<ManyToManyMeta>> ReverseManyToMany = new();
+
+    /// <summary>The ManyToMany relations this model declares.</summary>
+    public IReadOnlyList<ManyToManyMeta> ManyToMany { get; }
+
+    /// <summary>The ManyToMany relations of other models (or this one) that point at this model.</summary>
+    public IEnumerable<ManyToManyMeta> ManyToManyTo
+    {
+        get
+        {
+            _ = Reverse; // builds the models named by related managers, which declare them
+            if (!ReverseManyToMany.TryGetValue(Type, out var found)) return [];
+            foreach (var through in found.Select(r => r.ThroughType).OfType<Type>()) For(through); // their references point here too
+            return found;
+        }
+    }
+
+    /// <summary>A ManyToMany by its name here: declared (<c>tags</c>, forward) or pointing here (<c>books</c>, not forward).</summary>
+    public (ManyToManyMeta Relation, bool Forward)? ManyToManyNamed(string name) =>
+        ManyToMany.FirstOrDefault(m => m.Key == name) is { } declared ? (declared, true)
+        : ManyToManyTo.FirstOrDefault(m => m.RelatedName == name) is { } pointing ? (pointing, false)
+        : null;
+
+    /// <summary>The names lookups accept that are not columns: reverse relations and ManyToMany relations both ways.</summary>
+    public IEnumerable<string> RelationNames =>
+        Reverse.Where(r => r.Through is null).Select(r => r.Name).Concat(ManyToMany.Select(m => m.Key)).Concat(ManyToManyTo.Select(m => m.RelatedName));
+
+    /// <summary>The row type of tables Nuages makes for ManyToMany relations; never instantiated.</summary>
+    private sealed class AutoThroughRow;
+
+    /// <summary>
+    /// The table of a ManyToMany without a through model, as Django makes it: <c>{table}_{field}</c> with an id and a
+    /// reference to each side (<c>from_x_id</c>/<c>to_x_id</c> when both are one model), unique together; its rows go
+    /// when either side's row is deleted.
+    /// </summary>
+    internal static (ModelMeta, FieldMeta, FieldMeta) AutoThrough(ManyToManyMeta relation)
+    {
+        var meta = new ModelMeta(relation);
+        return (meta, meta.Fields[1], meta.Fields[2]);
+    }
+
+    private ModelMeta(ManyToManyMeta relation)
+    {
+        var self = relation.OwnerType == relation.TargetType;
+        FieldMeta Side(string key, Type model) => new()
+        {
+            Name = key,
+            Key = key,
+            Column = key + "_id",
+            Type = typeof(long),
+            Nullable = false,
+            MaxLength = null,
+            Indexed = true,
+            RelatedType = model,
+            OnDelete = OnDelete.Cascade,
+            Get = _ => throw new NotSupportedException("Rows of a ManyToMany table are not read as objects."),
+            Set = (_, _) => throw new NotSupportedException("Rows of a ManyToMany table are not read as objects."),
+            Owner = typeof(AutoThroughRow),
+        };
+        var pk = new FieldMeta
+        {
+            Name = "Id", Key = "id", Column = "id", Type = typeof(long), Nullable = false, MaxLength = null,
+            Get = _ => throw new NotSupportedException(), Set = (_, _) => throw new NotSupportedException(), Owner = typeof(AutoThroughRow),
+        };
+        var source = Side((self ? "from_" : "") + SnakeCase(relation.OwnerType.Name), relation.OwnerType);
+        var target = Side((self ? "to_" : "") + SnakeCase(relation.TargetType.Name), relation.TargetType);
+        Type = typeof(AutoThroughRow);
+        New = () => throw new NotSupportedException("Rows of a ManyToMany table are not read as objects.");
+        Table = For(relation.OwnerType).Table + "_" + relation.Key;
+        Pk = pk;
+        Fields = [pk, source, target];
+        ByName = Fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
+        ManyToMany = [];
+        Ordering = [];
+        GetLatestBy = [];
+        UniqueTogether = [[source, target]];
+        Indexes = [];
+    }
 
     private static Type? RelationTarget(Type type)
     {

@@ -12,16 +12,15 @@ public static class Schema
         var backend = Connections.For(@using);
         var statements = new List<string>();
         var created = new HashSet<Type>();
-        foreach (var model in Ordered(models))
+        void Table(ModelMeta meta)
         {
-            var meta = ModelMeta.For(model);
             var table = Backend.Quote(meta.Table);
             var columns = meta.Fields.Select(f => f == meta.Pk
                 ? $"{Backend.Quote(f.Column)} {backend.AutoPrimaryKey}"
-                : $"{Backend.Quote(f.Column)} {backend.ColumnType(f)}{(f.Nullable ? " NULL" : " NOT NULL")}{(f.Unique ? " UNIQUE" : "")}{References(f, model, created)}");
+                : $"{Backend.Quote(f.Column)} {backend.ColumnType(f)}{(f.Nullable ? " NULL" : " NOT NULL")}{(f.Unique ? " UNIQUE" : "")}{References(f, meta.Type, created)}");
             var together = meta.UniqueTogether.Select(set => $"UNIQUE ({string.Join(", ", set.Select(f => Backend.Quote(f.Column)))})");
             statements.Add($"CREATE TABLE IF NOT EXISTS {table} ({string.Join(", ", columns.Concat(together))})");
-            created.Add(model);
+            created.Add(meta.Type);
             foreach (var field in meta.Fields.Where(f => f.Indexed && !f.Unique && f != meta.Pk))
                 statements.Add($"CREATE INDEX IF NOT EXISTS {Backend.Quote($"{meta.Table}_{field.Column}_idx")} ON {table} ({Backend.Quote(field.Column)})");
             foreach (var (name, fields) in meta.Indexes)
@@ -30,7 +29,21 @@ public static class Schema
                 statements.Add($"CREATE INDEX IF NOT EXISTS {Backend.Quote(name)} ON {table} ({string.Join(", ", parts)})");
             }
         }
+        var ordered = Ordered(models);
+        foreach (var model in ordered) Table(ModelMeta.For(model));
+        // the tables of ManyToMany relations without a model of their own, once both sides exist
+        foreach (var relation in AutoThrough(ordered)) Table(relation.Through);
         return statements;
+    }
+
+    private static IEnumerable<ManyToManyMeta> AutoThrough(IEnumerable<Type> models) =>
+        models.SelectMany(m => ModelMeta.For(m).ManyToMany).Where(r => r.ThroughType is null);
+
+    /// <summary>The tables of <paramref name="models"/>, those that refer to others first: the order to drop them in.</summary>
+    internal static IReadOnlyList<string> Tables(IEnumerable<Type> models)
+    {
+        var ordered = Ordered(models);
+        return [.. AutoThrough(ordered).Select(r => r.Through.Table), .. Enumerable.Reverse(ordered).Select(m => ModelMeta.For(m).Table)];
     }
 
     /// <summary>

@@ -17,9 +17,11 @@ internal sealed class Collector(Executor executor, string alias)
     private readonly List<(FieldMeta Field, object? Value, List<long> Ids)> _updates = [];
     private readonly List<(ReverseRelation Relation, List<long> Ids)> _restricted = [];
     private readonly List<(ReverseRelation Relation, List<long> Ids)> _protected = [];
+    private readonly List<SqlQuery> _links = [];
 
     /// <summary>Whether deleting rows of <paramref name="meta"/> can touch other rows: if not, one DELETE does it.</summary>
-    public static bool NeedsCollecting(ModelMeta meta) => meta.Reverse.Any(r => r.Field.OnDelete != OnDelete.DoNothing);
+    public static bool NeedsCollecting(ModelMeta meta) =>
+        meta.Reverse.Any(r => r.Field.OnDelete != OnDelete.DoNothing) || meta.ManyToMany.Count > 0 || meta.ManyToManyTo.Any();
 
     internal interface IRunner
     {
@@ -58,6 +60,11 @@ internal sealed class Collector(Executor executor, string alias)
                 var (sql, values) = owner.CompileUpdate(new SqlContext(executor.Backend, []), [(field.Key, value)], (_, v) => v)!.Value;
                 await runner.Execute(new Statement(sql, values)).ConfigureAwait(false);
             }
+        foreach (var links in _links)
+        {
+            var (sql, values) = links.CompileDelete(new SqlContext(executor.Backend, []));
+            await runner.Execute(new Statement(sql, values)).ConfigureAwait(false);
+        }
         var deleted = 0;
         // The rows collected last point at those collected before them; references are checked at commit anyway.
         foreach (var meta in Enumerable.Reverse(_order))
@@ -84,6 +91,15 @@ internal sealed class Collector(Executor executor, string alias)
         var set = Deleting(meta);
         var fresh = ids.Where(set.Add).ToList();
         if (fresh.Count == 0) return;
+        // ManyToMany rows go with either side: in Nuages' own tables here; a through model's references say themselves
+        foreach (var relation in meta.ManyToMany.Concat(meta.ManyToManyTo).Distinct())
+        {
+            if (relation.ThroughType is not null) continue;
+            var sides = new[] { relation.Source, relation.Target }.Where(f => f.RelatedType == meta.Type);
+            foreach (var side in sides)
+                foreach (var chunk in fresh.Chunk(Chunk))
+                    _links.Add(new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(side), "in", chunk)));
+        }
         foreach (var reverse in meta.Reverse)
         {
             if (reverse.Field.OnDelete == OnDelete.DoNothing) continue;

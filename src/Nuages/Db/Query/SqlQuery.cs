@@ -79,7 +79,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>Django's error for a name that is no field, relation or annotation, with the choices.</summary>
     public FieldError Unresolved(string name)
     {
-        var choices = Meta.Fields.Select(f => f.Key).Concat(Meta.Reverse.Select(r => r.Name)).Concat(Annotations.Select(a => a.Name)).Distinct().Order(StringComparer.Ordinal);
+        var choices = Meta.Fields.Select(f => f.Key).Concat(Meta.RelationNames).Concat(Annotations.Select(a => a.Name)).Distinct().Order(StringComparer.Ordinal);
         return new FieldError($"Cannot resolve keyword '{name}' into field. Choices are: {string.Join(", ", choices)}.");
     }
 

@@ -91,6 +91,15 @@ internal sealed record LeafNode(QueryExpression Lhs, string Lookup, object? Valu
             // NULL IN (…) is unknown, and so is its negation: say "not null" so that Exclude keeps the unset references
             return field.Nullable ? new AndNode([new LeafNode(new Col(field), "isnull", false), within]) : within;
         }
+        if (query.Meta.ManyToManyNamed(name) is var (relation, forward))
+        {
+            // tags__name = x is id IN (SELECT book_id FROM book_tags WHERE tag_id IN (SELECT id FROM tag WHERE name = x))
+            var (near, far) = forward ? (relation.Source, relation.Target) : (relation.Target, relation.Source);
+            var through = new SqlQuery(relation.Through, query.Alias);
+            var tail = parts.Length == 1 || IsLookupPart(parts[1]) ? ["pk", .. parts[1..]] : parts[1..];
+            var links = through.Filter(Parse(through, string.Join("__", [far.Key, .. tail]), value));
+            return new LeafNode(new Col(query.Meta.Pk), "in", new RelationSubquery(links, [new Col(near)]));
+        }
         if (query.Meta.ReverseNamed(name) is not { } reverse) return null;
         // books=book and books__in=[…] compare the related rows' ids
         var rest = parts.Length == 1 || IsLookupPart(parts[1]) ? ["pk", .. parts[1..]] : parts[1..];
