@@ -335,6 +335,49 @@ public class RelationTests
     }
 
     [Fact]
+    public void Prefetch_related_reads_relations_for_all_rows_at_once_on_sqlite() => PrefetchRelated(Prepare("sqlite")); // spec O-17
+
+    [PostgresFact]
+    public void Prefetch_related_reads_relations_for_all_rows_at_once_on_postgres() => PrefetchRelated(Prepare("postgres")); // spec O-17
+
+    private static void PrefetchRelated(Library db)
+    {
+        var fantasy = RelTag.Objects.Using(db.Alias).Create(new RelTag { Name = "fantasy" });
+        var classic = RelTag.Objects.Using(db.Alias).Create(new RelTag { Name = "classic" });
+        db.Earthsea.Tags.Add(fantasy, classic);
+        db.Kindred.Tags.Add(classic);
+        var authors = RelAuthor.Objects.Using(db.Alias).OrderBy("name")
+            .PrefetchRelated("books__tags", "publisher", new Prefetch("books", RelBook.Objects.Filter("pages__gt", 183), toAttr: "long_books"));
+        var read = AsyncToSync.Run(() => authors.ToListAsync());
+        // read from the prefetched rows, in async code where any sync query would refuse: no query is made
+        AsyncToSync.Run(async () =>
+        {
+            await Task.Yield();
+            Assert.Equal(["Nobody", "Octavia", "Ursula"], read.Select(a => a.Name));
+            Assert.Equal([0, 1, 2], read.Select(a => a.Books.Count()));
+            var ursula = read[2];
+            Assert.Equal(["Earthsea", "Lathe"], ursula.Books.ToList().Select(b => b.Title).Order(StringComparer.Ordinal));
+            Assert.Equal(["classic", "fantasy"], ursula.Books.ToList().Single(b => b.Title == "Earthsea").Tags.ToList().Select(t => t.Name).Order(StringComparer.Ordinal));
+            Assert.Equal("Ursula", ursula.Books.ToList()[0].Author.Value!.Name); // the reverse side is set too
+            Assert.Equal("Ace", ursula.Publisher!.Value!.Name);
+            Assert.Null(read[0].Publisher!.Value);
+            Assert.Equal(["Lathe"], ursula.Prefetched<RelBook>("long_books").Select(b => b.Title));
+            Assert.Equal(["Kindred"], read[1].Prefetched<RelBook>("long_books").Select(b => b.Title));
+        });
+        // a relation seen from the other side, and rows read before: PrefetchRelatedObjects
+        var tags = RelTag.Objects.Using(db.Alias).OrderBy("name").PrefetchRelated("books__author").ToList();
+        Assert.Equal(["Earthsea", "Kindred"], tags[0].Books.ToList().Select(b => b.Title).Order(StringComparer.Ordinal));
+        var books = RelBook.Objects.Using(db.Alias).OrderBy("title").ToList();
+        Prefetching.PrefetchRelatedObjects(books, "author", "tags");
+        Assert.True(books.All(b => b.Author.IsLoaded));
+        Assert.Equal([2, 1, 0], books.Select(b => b.Tags.Count()));
+        AsyncToSync.Run(() => Prefetching.PrefetchRelatedObjectsAsync(books, ["editor"]));
+        Assert.Equal("Octavia", books[0].Editor!.Value!.Name);
+        Assert.Equal("Cannot find 'writer' on RelBook object, 'writer' is an invalid parameter to prefetch_related()",
+            Assert.Throws<FieldError>(() => RelBook.Objects.Using(db.Alias).PrefetchRelated("writer").ToList()).Message);
+    }
+
+    [Fact]
     public Task Deletes_follow_on_delete_on_sqlite() => Deletes(Prepare("sqlite"));
 
     [PostgresFact]

@@ -40,6 +40,26 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
         set => LoadedFrom = value;
     }
 
+    private Dictionary<string, List<object>>? _prefetched;
+
+    Dictionary<string, List<object>>? IModelRow.Prefetched
+    {
+        get => _prefetched;
+        set => _prefetched = value;
+    }
+
+    /// <summary>The rows a <c>Prefetch(…, toAttr: name)</c> read for this row (Django's to_attr list).</summary>
+    public IReadOnlyList<TOther> Prefetched<TOther>(string name) =>
+        _prefetched?.TryGetValue(name, out var rows) == true ? [.. rows.Cast<TOther>()]
+        : throw new InvalidOperationException($"Nothing was prefetched as '{name}' for {typeof(T).Name} {Id}: use PrefetchRelated(new Prefetch(…, toAttr: \"{name}\")).");
+
+    /// <summary>A related manager answers from what PrefetchRelated read under its name, when it did.</summary>
+    private TManager Prefilled<TManager, TOther>(TManager manager, string name) where TManager : QuerySet<TOther> where TOther : Model<TOther>, new()
+    {
+        if (_prefetched?.TryGetValue(name, out var rows) == true) manager.Prefill([.. rows.Cast<TOther>()]);
+        return manager;
+    }
+
     /// <summary>
     /// The rows of <typeparamref name="TOther"/> that point at this one, as a related manager (Django's <c>book_set</c>):
     /// declare it as <c>public RelatedManager&lt;Book&gt; Books =&gt; Related&lt;Book&gt;();</c>. <paramref name="field"/>
@@ -53,7 +73,8 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
             throw new FieldError(candidates.Count == 0
                 ? $"{typeof(TOther).Name} has no reference to {typeof(T).Name}{(field is null ? "" : $" named '{field}'")}."
                 : $"{typeof(TOther).Name} has several references to {typeof(T).Name} ({string.Join(", ", candidates.Select(c => c.Key))}): name one, as in Related<{typeof(TOther).Name}>(\"{candidates[0].Key}\").");
-        return new RelatedManager<TOther>(reference, Saved(), LoadedFrom ?? "default", $"{typeof(T).Name} {Id}", message => new DoesNotExist(message));
+        var name = Meta.Reverse.FirstOrDefault(r => r.Field == reference)?.Name ?? "";
+        return Prefilled<RelatedManager<TOther>, TOther>(new RelatedManager<TOther>(reference, Saved(), LoadedFrom ?? "default", $"{typeof(T).Name} {Id}", message => new DoesNotExist(message)), name);
     }
 
     /// <summary>
@@ -64,7 +85,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     {
         var relation = Meta.ManyToMany.FirstOrDefault(m => m.Name == property && m.TargetType == typeof(TOther))
             ?? throw new FieldError($"{typeof(T).Name} has no ManyToMany<{typeof(TOther).Name}> property named '{property}'.");
-        return new ManyToMany<TOther>(relation, forward: true, Saved(), LoadedFrom ?? "default");
+        return Prefilled<ManyToMany<TOther>, TOther>(new ManyToMany<TOther>(relation, forward: true, Saved(), LoadedFrom ?? "default"), relation.Key);
     }
 
     /// <summary>
@@ -75,7 +96,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     {
         var relation = ModelMeta.For(typeof(TOther)).ManyToMany.FirstOrDefault(m => (m.Key == field || m.Name == field) && m.TargetType == typeof(T))
             ?? throw new FieldError($"{typeof(TOther).Name} has no ManyToMany<{typeof(T).Name}> named '{field}'.");
-        return new RelatedManyToMany<TOther>(relation, Saved(), LoadedFrom ?? "default");
+        return Prefilled<RelatedManyToMany<TOther>, TOther>(new RelatedManyToMany<TOther>(relation, Saved(), LoadedFrom ?? "default"), relation.RelatedName);
     }
 
     private long Saved() => Id != 0 ? Id : throw new InvalidOperationException($"\"{typeof(T).Name}\" needs to have a value for field \"id\" before this relationship can be used.");

@@ -62,6 +62,9 @@ internal interface IModelRow
     long Id { get; }
 
     string? LoadedFrom { get; set; }
+
+    /// <summary>Rows read by PrefetchRelated, by relation name (or its toAttr).</summary>
+    Dictionary<string, List<object>>? Prefetched { get; set; }
 }
 
 /// <summary>

@@ -69,6 +69,8 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
         if (_cache is { } cached) return [.. cached];
         var executor = Executor;
         var rows = executor.Read("QuerySet.ToList", Select(executor), Materializer());
+        if (!_query.Prefetches.IsEmpty)
+            SyncWork.Completed(new Prefetcher(executor, _query.Alias).Run(rows, Meta, _query.Prefetches, new Prefetcher.SyncReader(executor, _query.Alias)));
         return Cached(rows);
     }
 
@@ -77,7 +79,10 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     {
         if (_cache is { } cached) return [.. cached];
         var executor = Executor;
-        return Cached(await executor.ReadAsync(Select(executor), Materializer(), cancellationToken).ConfigureAwait(false));
+        var rows = await executor.ReadAsync(Select(executor), Materializer(), cancellationToken).ConfigureAwait(false);
+        if (!_query.Prefetches.IsEmpty)
+            await new Prefetcher(executor, _query.Alias).Run(rows, Meta, _query.Prefetches, new Prefetcher.AsyncReader(executor, _query.Alias, executor.ReadToken(cancellationToken))).ConfigureAwait(false);
+        return Cached(rows);
     }
 
     /// <summary>Keeps the rows as the result cache and hands out a copy, which the caller may change.</summary>

@@ -16,7 +16,7 @@ public partial class QuerySet<T>
         var statement = DeleteStatement(executor); // refuses slices and the like before anything runs
         if (!Collector.NeedsCollecting(Meta)) return executor.Run("QuerySet.Delete", statement, command => command.ExecuteNonQuery());
         AsyncSafety.ThrowIfAsync("QuerySet.Delete");
-        return Atomic.Run(() => Completed(new Collector(executor, _query.Alias).Delete(_query, new Collector.SyncRunner(executor))), _query.Alias);
+        return Atomic.Run(() => SyncWork.Completed(new Collector(executor, _query.Alias).Delete(_query, new Collector.SyncRunner(executor))), _query.Alias);
     }
 
     /// <summary>Delete, asynchronously. Writes run to completion unless a token is passed.</summary>
@@ -36,10 +36,6 @@ public partial class QuerySet<T>
         foreach (var (field, value) in _query.Fixed) field.Set(row, value);
         return row;
     }
-
-    /// <summary>The result of work done by sync calls only, which has completed by construction.</summary>
-    private static TResult Completed<TResult>(ValueTask<TResult> work) =>
-        work.IsCompleted ? work.GetAwaiter().GetResult() : throw new InvalidOperationException("A sync operation went asynchronous.");
 
     private Statement DeleteStatement(Executor executor)
     {

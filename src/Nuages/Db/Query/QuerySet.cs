@@ -74,6 +74,20 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     public QuerySet<T> SelectRelated(params string[] fields) => With(_query.SelectRelated(fields));
 
     /// <summary>
+    /// Reads these relations for all the rows at once, one more query per step, when the rows are read (Django's
+    /// <c>prefetch_related</c>): <c>PrefetchRelated("books", "books__tags")</c>, or a <see cref="Prefetch"/> with a query
+    /// of its own and a <c>toAttr</c>. Then <c>author.Books.ToList()</c> and <c>book.Author.Value</c> need no query.
+    /// </summary>
+    public QuerySet<T> PrefetchRelated(params object[] lookups) => With(_query with
+    {
+        Prefetches = _query.Prefetches.AddRange(lookups.Select(l => l as Prefetch ?? new Prefetch(l as string
+            ?? throw new ArgumentException($"PrefetchRelated takes lookup names and Prefetch objects, not {l?.GetType().Name ?? "null"}.")))),
+    });
+
+    /// <summary>What a related manager answers from: the rows PrefetchRelated read.</summary>
+    internal void Prefill(List<T> rows) => _cache = rows;
+
+    /// <summary>
     /// Locks the rows read until the end of the transaction (<c>SELECT … FOR UPDATE</c>): <paramref name="nowait"/> fails
     /// at once on a locked row, <paramref name="skipLocked"/> leaves locked rows out, <paramref name="of"/> <c>["self"]</c>
     /// locks this model's table only, <paramref name="noKey"/> takes the weaker FOR NO KEY UPDATE. Reading it outside an

@@ -52,6 +52,9 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>The references SelectRelated reads in the same statement, each a chain of references from this model, parents first.</summary>
     public ImmutableArray<ImmutableArray<FieldMeta>> Related { get; init; } = [];
 
+    /// <summary>The relations read for the rows after them, one more query per step (PrefetchRelated).</summary>
+    public ImmutableArray<Prefetch> Prefetches { get; init; } = [];
+
     /// <summary>The values a related manager gives the rows it creates: its relation to the row it belongs to.</summary>
     public ImmutableArray<(FieldMeta Field, object? Value)> Fixed { get; init; } = [];
 

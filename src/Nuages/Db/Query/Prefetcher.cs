@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using System.Globalization;
+using Nuages.Db.Models;
+
+namespace Nuages.Db.Query;
+
+/// <summary>
+/// A relation to read for a whole list of rows in one more query (Django's <c>Prefetch</c>):
+/// <c>new Prefetch("books", Book.Objects.Filter("pages__gt", 300), toAttr: "long_books")</c>. The query filters and
+/// orders the related rows; <paramref name="toAttr"/> keeps them under that name (<c>author.Prefetched&lt;Book&gt;("long_books")</c>)
+/// instead of in the relation's manager.
+/// </summary>
+public sealed class Prefetch(string lookup, ISubquery? queryset = null, string? toAttr = null)
+{
+    /// <summary>The relation path: <c>books</c>, <c>books__tags</c>.</summary>
+    public string Lookup { get; } = lookup;
+
+    internal SqlQuery? Query { get; } = queryset?.Query;
+
+    /// <summary>The name the rows are kept under instead of the relation's manager.</summary>
+    public string? ToAttr { get; } = toAttr;
+}
+
+/// <summary>
+/// Reads prefetched relations (Django's <c>prefetch_related_objects</c>): per step of a lookup, one query for all the
+/// rows — references by id, reverse references by their column, ManyToMany through its table then the rows — and
+/// puts what it read where the rows' relations look first. Written once over <see cref="IReader"/>; the sync twin's
+/// reader makes the drivers' sync calls.
+/// </summary>
+internal sealed class Prefetcher(Executor executor, string alias)
+{
+    private const int Chunk = 500;
+
+    internal interface IReader
+    {
+        ValueTask<List<object>> Rows(ModelMeta meta, SqlQuery query);
+
+        ValueTask<List<(long Near, long Far)>> Pairs(Statement statement);
+    }
+
+    internal sealed class SyncReader(Executor executor, string alias) : IReader
+    {
+        public ValueTask<List<object>> Rows(ModelMeta meta, SqlQuery query) =>
+            new(executor.Read("QuerySet.PrefetchRelated", Select(executor, query), r => meta.Materialize(r, 0, alias)!));
+
+        public ValueTask<List<(long Near, long Far)>> Pairs(Statement statement) => new(executor.Read("QuerySet.PrefetchRelated", statement, Pair));
+    }
+
+    internal sealed class AsyncReader(Executor executor, string alias, CancellationToken cancellationToken) : IReader
+    {
+        public async ValueTask<List<object>> Rows(ModelMeta meta, SqlQuery query) =>
+            await executor.ReadAsync(Select(executor, query), r => meta.Materialize(r, 0, alias)!, cancellationToken).ConfigureAwait(false);
+
+        public async ValueTask<List<(long Near, long Far)>> Pairs(Statement statement) =>
+            await executor.ReadAsync(statement, Pair, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Statement Select(Executor executor, SqlQuery query) =>
+        (query with { Loaded = [.. query.Meta.Fields], Annotations = [], ValueNames = null, Related = [] }).SelectStatement(executor.Backend, [.. query.Meta.Fields.Select(f => (QueryExpression)new Col(f))]);
+
+    private static (long, long) Pair(DbDataReader reader) =>
+        (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+
+    /// <summary>Reads every lookup for <paramref name="rows"/> of <paramref name="meta"/>.</summary>
+    public async ValueTask Run(IReadOnlyList<object> rows, ModelMeta meta, ImmutableArray<Prefetch> lookups, IReader reader)
+    {
+        if (rows.Count == 0) return;
+        foreach (var lookup in lookups)
+        {
+            var parts = lookup.Lookup.Split("__");
+            IReadOnlyList<object> level = rows;
+            var levelMeta = meta;
+            for (var i = 0; i < parts.Length && level.Count > 0; i++)
+            {
+                var last = i == parts.Length - 1;
+                (level, levelMeta) = await Step(level, levelMeta, parts[i], last ? lookup.Query : null, last ? lookup.ToAttr : null, reader).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private SqlQuery Query(ModelMeta meta, SqlQuery? custom) =>
+        custom is null ? new SqlQuery(meta, alias) { Order = [.. meta.Ordering.Select(n => new OrderItem(new Col(meta.Field(n.TrimStart('-'))), n.StartsWith('-')))] } : custom with { Alias = alias };
+
+    /// <summary>One relation for all of <paramref name="rows"/>; the related rows, for the next step of the lookup.</summary>
+    private async ValueTask<(IReadOnlyList<object>, ModelMeta)> Step(IReadOnlyList<object> rows, ModelMeta meta, string name, SqlQuery? custom, string? toAttr, IReader reader)
+    {
+        if (meta.ByName.TryGetValue(name, out var field) && field.IsRelation)
+        {
+            var target = field.RelatedMeta;
+            var ids = rows.Select(r => field.Get(r)).OfType<long>().Distinct().ToList();
+            var found = new Dictionary<long, object>();
+            foreach (var chunk in ids.Chunk(Chunk))
+                foreach (var row in await reader.Rows(target, Query(target, custom).Filter(new LeafNode(new Col(target.Pk), "in", chunk))).ConfigureAwait(false))
+                    found[((IModelRow)row).Id] = row;
+            foreach (var row in rows)
+            {
+                var value = field.Get(row) is long id ? found.GetValueOrDefault(id) : null;
+                if (toAttr is not null) Keep(row, toAttr, value is null ? [] : [value]);
+                else if (field.Relation!(row) is { } reference) reference.Cached = value;
+            }
+            return ([.. found.Values], target);
+        }
+        if (meta.ReverseNamed(name) is { } reverse)
+        {
+            var owner = reverse.Owner;
+            var children = new List<object>();
+            foreach (var chunk in rows.Select(r => ((IModelRow)r).Id).Chunk(Chunk))
+                children.AddRange(await reader.Rows(owner, Query(owner, custom).Filter(new LeafNode(new Col(reverse.Field), "in", chunk))).ConfigureAwait(false));
+            var byParent = children.ToLookup(c => (long)reverse.Field.Get(c)!);
+            foreach (var row in rows)
+            {
+                var mine = byParent[((IModelRow)row).Id].ToList();
+                foreach (var child in mine) reverse.Field.Relation!(child)!.Cached = row; // book.Author needs no query either
+                Keep(row, toAttr ?? name, mine);
+            }
+            return (children, owner);
+        }
+        if (meta.ManyToManyNamed(name) is var (relation, forward))
+        {
+            var (near, far) = forward ? (relation.Source, relation.Target) : (relation.Target, relation.Source);
+            var target = forward ? ModelMeta.For(relation.TargetType) : ModelMeta.For(relation.OwnerType);
+            var pairs = new List<(long Near, long Far)>();
+            foreach (var chunk in rows.Select(r => ((IModelRow)r).Id).Chunk(Chunk))
+            {
+                var links = new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(near), "in", chunk));
+                pairs.AddRange(await reader.Pairs(links.SelectStatement(executor.Backend, [new Col(near), new Col(far)])).ConfigureAwait(false));
+            }
+            var related = new List<object>();
+            foreach (var chunk in pairs.Select(p => p.Far).Distinct().Chunk(Chunk))
+                related.AddRange(await reader.Rows(target, Query(target, custom).Filter(new LeafNode(new Col(target.Pk), "in", chunk))).ConfigureAwait(false));
+            var position = related.Select((r, i) => (((IModelRow)r).Id, i)).ToDictionary(p => p.Id, p => p.i);
+            var farOf = pairs.ToLookup(p => p.Near, p => p.Far);
+            foreach (var row in rows)
+                Keep(row, toAttr ?? name, [.. farOf[((IModelRow)row).Id].Where(position.ContainsKey).OrderBy(id => position[id]).Select(id => related[position[id]])]);
+            return (related, target);
+        }
+        throw new FieldError($"Cannot find '{name}' on {meta.Type.Name} object, '{name}' is an invalid parameter to prefetch_related()");
+    }
+
+    private static void Keep(object row, string name, List<object> rows) => (((IModelRow)row).Prefetched ??= [])[name] = rows;
+}
+
+/// <summary>Django's <c>prefetch_related_objects</c>: prefetching for rows already read (spec O-17).</summary>
+public static class Prefetching
+{
+    /// <summary>Reads <paramref name="lookups"/> (names or <see cref="Prefetch"/>es) for <paramref name="rows"/>, as PrefetchRelated would have.</summary>
+    public static void PrefetchRelatedObjects<T>(IReadOnlyList<T> rows, params object[] lookups) where T : Model<T>, new()
+    {
+        Async.AsyncSafety.ThrowIfAsync("PrefetchRelatedObjects");
+        var (prefetcher, executor, alias, specs) = Prepare(rows, lookups);
+        SyncWork.Completed(prefetcher.Run([.. rows], ModelMeta.For(typeof(T)), specs, new Prefetcher.SyncReader(executor, alias)));
+    }
+
+    /// <summary>PrefetchRelatedObjects, asynchronously.</summary>
+    public static async Task PrefetchRelatedObjectsAsync<T>(IReadOnlyList<T> rows, object[] lookups, CancellationToken cancellationToken = default) where T : Model<T>, new()
+    {
+        var (prefetcher, executor, alias, specs) = Prepare(rows, lookups);
+        await prefetcher.Run([.. rows], ModelMeta.For(typeof(T)), specs, new Prefetcher.AsyncReader(executor, alias, executor.ReadToken(cancellationToken))).ConfigureAwait(false);
+    }
+
+    private static (Prefetcher, Executor, string, ImmutableArray<Prefetch>) Prepare<T>(IReadOnlyList<T> rows, object[] lookups) where T : Model<T>, new()
+    {
+        var alias = rows.Count > 0 ? ((IModelRow)rows[0]).LoadedFrom ?? "default" : "default";
+        var executor = Executor.For(alias);
+        ImmutableArray<Prefetch> specs = [.. ((ISubquery)Model<T>.Objects.PrefetchRelated(lookups)).Query.Prefetches];
+        return (new Prefetcher(executor, alias), executor, alias, specs);
+    }
+}
+
+/// <summary>
+/// Work written once as async code over a sync or async reader (the collector, the prefetcher): with the sync reader
+/// every step is a driver's sync call, so the work has completed when it returns — checked, never waited for.
+/// </summary>
+internal static class SyncWork
+{
+    public static TResult Completed<TResult>(ValueTask<TResult> work) =>
+        work.IsCompleted ? work.GetAwaiter().GetResult() : throw new InvalidOperationException("A sync operation went asynchronous.");
+
+    public static void Completed(ValueTask work)
+    {
+        if (!work.IsCompleted) throw new InvalidOperationException("A sync operation went asynchronous.");
+        work.GetAwaiter().GetResult();
+    }
+}
