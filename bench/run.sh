@@ -3,6 +3,7 @@
 #   TechEmpower /plaintext and /json: Nuages against plain ASP.NET Core minimal APIs.
 #   TechEmpower /db, /queries, /fortunes, /updates on PostgreSQL (installed and started from Debian's packages if
 #   missing): Nuages' ORM against raw Npgsql (same minimal-API peer) and against EF Core.
+# The relations endpoints (/books, /order) run against EF Core after them; NO_TECHEMPOWER_DB=1 runs only those.
 # Bounded: DURATION seconds per run after a WARMUP-second warm-up (default 20: the JIT compiles ~8,700 methods in
 # a database endpoint's first 20 s of load, up to a core's worth of CPU, which a shorter warm-up measures instead). Skip the database part with NO_DB=1, the rest with NO_PLAIN=1.
 # Usage: bench/run.sh [duration-seconds] [connections]
@@ -80,6 +81,7 @@ echo
 fi
 
 [ "${NO_DB:-0}" = 1 ] && exit 0
+if [ "${NO_TECHEMPOWER_DB:-0}" != 1 ]; then
 printf '%-20s %12s %12s %12s %10s %10s\n' endpoint nuages_rps npgsql_rps efcore_rps vs_npgsql vs_efcore
 for endpoint in /db "/queries?queries=20" /fortunes "/updates?queries=20"; do
     warm $NUAGES_PORT "$endpoint"; warm $PEER_PORT "$endpoint"; warm $EF_PORT "$endpoint"
@@ -87,4 +89,16 @@ for endpoint in /db "/queries?queries=20" /fortunes "/updates?queries=20"; do
     raw=$(rps $PEER_PORT "$endpoint")
     ef=$(rps $EF_PORT "$endpoint")
     printf '%-20s %12.0f %12.0f %12.0f %10.3f %10.3f\n' "$endpoint" "$nuages" "$raw" "$ef" "$(ratio "$nuages" "$raw")" "$(ratio "$nuages" "$ef")"
+done
+fi
+
+# Relations (issue 7): 20 books with author (SelectRelated) and tags (PrefetchRelated) against EF Core's Include,
+# and a write transaction (an order row and the book's sold count) against EF Core's transaction. No raw peer.
+echo
+printf '%-20s %12s %12s %10s\n' endpoint nuages_rps efcore_rps vs_efcore
+for endpoint in /books /order; do
+    warm $NUAGES_PORT "$endpoint"; warm $EF_PORT "$endpoint"
+    nuages=$(rps $NUAGES_PORT "$endpoint")
+    ef=$(rps $EF_PORT "$endpoint")
+    printf '%-20s %12.0f %12.0f %10.3f\n' "$endpoint" "$nuages" "$ef" "$(ratio "$nuages" "$ef")"
 done

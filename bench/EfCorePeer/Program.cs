@@ -54,7 +54,55 @@ app.MapGet("/updates", async (BenchContext db, string? queries) =>
     await db.SaveChangesAsync();
     return Results.Json(worlds);
 });
+app.MapGet("/books", async (BenchContext db) =>
+{
+    var start = Random.Shared.Next(1, 981);
+    var books = await db.Books.AsNoTracking().Include(b => b.Author).Include(b => b.Tags)
+        .Where(b => b.Id >= start).OrderBy(b => b.Id).Take(20).ToListAsync();
+    return Results.Json(books.Select(b => new { id = b.Id, title = b.Title, author = b.Author.Name, tags = b.Tags.Select(t => t.Name) }));
+});
+app.MapGet("/order", async (BenchContext db) =>
+{
+    var bookId = Random.Shared.Next(1, 1001);
+    await using var transaction = await db.Database.BeginTransactionAsync();
+    var order = new Order { Quantity = 1, BookId = bookId };
+    db.Orders.Add(order);
+    await db.SaveChangesAsync();
+    await db.Books.Where(b => b.Id == bookId).ExecuteUpdateAsync(s => s.SetProperty(b => b.Sold, b => b.Sold + 1));
+    await transaction.CommitAsync();
+    return Results.Json(new { order = order.Id, book = bookId });
+});
 app.Run();
+
+internal sealed class Author
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+}
+
+internal sealed class Tag
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+}
+
+internal sealed class Book
+{
+    public long Id { get; set; }
+    public string Title { get; set; } = "";
+    public int Pages { get; set; }
+    public int Sold { get; set; }
+    public long AuthorId { get; set; }
+    public Author Author { get; set; } = null!;
+    public List<Tag> Tags { get; set; } = [];
+}
+
+internal sealed class Order
+{
+    public long Id { get; set; }
+    public int Quantity { get; set; }
+    public long BookId { get; set; }
+}
 
 internal sealed class World
 {
@@ -72,6 +120,8 @@ internal sealed class BenchContext(DbContextOptions<BenchContext> options) : DbC
 {
     public DbSet<World> Worlds => Set<World>();
     public DbSet<Fortune> Fortunes => Set<Fortune>();
+    public DbSet<Book> Books => Set<Book>();
+    public DbSet<Order> Orders => Set<Order>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -86,6 +136,44 @@ internal sealed class BenchContext(DbContextOptions<BenchContext> options) : DbC
             e.ToTable("fortune");
             e.Property(f => f.Id).HasColumnName("id");
             e.Property(f => f.Message).HasColumnName("message");
+        });
+        model.Entity<Author>(e =>
+        {
+            e.ToTable("bench_author");
+            e.Property(a => a.Id).HasColumnName("id");
+            e.Property(a => a.Name).HasColumnName("name");
+        });
+        model.Entity<Tag>(e =>
+        {
+            e.ToTable("bench_tag");
+            e.Property(t => t.Id).HasColumnName("id");
+            e.Property(t => t.Name).HasColumnName("name");
+        });
+        model.Entity<Order>(e =>
+        {
+            e.ToTable("bench_order");
+            e.Property(o => o.Id).HasColumnName("id");
+            e.Property(o => o.Quantity).HasColumnName("quantity");
+            e.Property(o => o.BookId).HasColumnName("book_id");
+        });
+        model.Entity<Book>(e =>
+        {
+            e.ToTable("bench_book");
+            e.Property(b => b.Id).HasColumnName("id");
+            e.Property(b => b.Title).HasColumnName("title");
+            e.Property(b => b.Pages).HasColumnName("pages");
+            e.Property(b => b.Sold).HasColumnName("sold");
+            e.Property(b => b.AuthorId).HasColumnName("author_id");
+            e.HasOne(b => b.Author).WithMany().HasForeignKey(b => b.AuthorId);
+            e.HasMany(b => b.Tags).WithMany().UsingEntity<Dictionary<string, object>>("bench_book_tags",
+                r => r.HasOne<Tag>().WithMany().HasForeignKey("bench_tag_id"),
+                l => l.HasOne<Book>().WithMany().HasForeignKey("bench_book_id"),
+                j =>
+                {
+                    j.ToTable("bench_book_tags");
+                    j.Property<long>("id");
+                    j.HasKey("id");
+                });
         });
     }
 }

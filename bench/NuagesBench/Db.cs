@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Nuages.Db;
 using Nuages.Db.Models;
+using Nuages.Db.Query;
 using Nuages.Http;
 
 /// <summary>TechEmpower's World table: 10,000 rows of random numbers.</summary>
@@ -61,5 +63,65 @@ internal static class DbBench
         Array.Sort(worlds, (a, b) => a.Id.CompareTo(b.Id)); // concurrent updates lock rows in one order: no deadlocks
         await World.Objects.BulkUpdateAsync(worlds, ["random_number"]);
         return new JsonResponse(worlds.Select(Json).ToArray(), safe: false);
+    }
+}
+
+/// <summary>Relations for the books endpoint: not TechEmpower's, the "relations-heavy" test.</summary>
+[DbTable("bench_author")]
+public sealed class BenchAuthor : Model<BenchAuthor>
+{
+    [System.ComponentModel.DataAnnotations.MaxLength(100)] public string Name { get; set; } = "";
+}
+
+[DbTable("bench_tag")]
+public sealed class BenchTag : Model<BenchTag>
+{
+    [System.ComponentModel.DataAnnotations.MaxLength(50)] public string Name { get; set; } = "";
+}
+
+[DbTable("bench_book")]
+public sealed class BenchBook : Model<BenchBook>
+{
+    [System.ComponentModel.DataAnnotations.MaxLength(200)] public string Title { get; set; } = "";
+    public int Pages { get; set; }
+    public int Sold { get; set; }
+    [OnDelete(OnDelete.Cascade)] public ForeignKey<BenchAuthor> Author { get; set; } = new();
+    public ManyToMany<BenchTag> Tags => ManyToMany<BenchTag>();
+}
+
+[DbTable("bench_order")]
+public sealed class BenchOrder : Model<BenchOrder>
+{
+    public int Quantity { get; set; }
+    [OnDelete(OnDelete.Cascade)] public ForeignKey<BenchBook> Book { get; set; } = new();
+}
+
+internal static class RelationsBench
+{
+    private static int RandomStart() => Random.Shared.Next(1, 981);
+
+    /// <summary>20 books from a random place, each with its author (a join) and its tags (one more query).</summary>
+    public static async Task<HttpResponse> Books(HttpRequest request)
+    {
+        var books = await BenchBook.Objects.SelectRelated("author").PrefetchRelated("tags")
+            .Filter("id__gte", RandomStart()).OrderBy("id").Slice(0, 20).ToListAsync();
+        return new JsonResponse(books.Select(b => new
+        {
+            id = b.Id,
+            title = b.Title,
+            author = b.Author.Value!.Name,
+            tags = b.Tags.ToList().Select(t => t.Name),
+        }).ToArray(), safe: false);
+    }
+
+    /// <summary>A write transaction: an order row and the book's sold count, all or nothing.</summary>
+    public static async Task<HttpResponse> Order(HttpRequest request)
+    {
+        var bookId = Random.Shared.Next(1, 1001);
+        await using var atomic = await Atomic.BeginAsync();
+        var order = await BenchOrder.Objects.CreateAsync(new BenchOrder { Quantity = 1, Book = new(bookId) });
+        await BenchBook.Objects.Filter("pk", bookId).UpdateAsync(new { Sold = new F("sold") + 1 });
+        await atomic.CommitAsync();
+        return new JsonResponse(new { order = order.Id, book = bookId });
     }
 }

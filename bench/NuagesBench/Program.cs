@@ -25,7 +25,9 @@ app.UrlPatterns(
     Path("db", DbBench.Single),
     Path("queries", DbBench.Queries),
     Path("fortunes", DbBench.Fortunes),
-    Path("updates", DbBench.Updates));
+    Path("updates", DbBench.Updates),
+    Path("books", RelationsBench.Books),
+    Path("order", RelationsBench.Order));
 return await app.RunAsync();
 
 internal static class Bench

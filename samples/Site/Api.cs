@@ -15,14 +15,17 @@ namespace Site;
 public sealed class Author : Model<Author>
 {
     [MaxLength(100), Unique] public string Name { get; set; } = "";
+
+    /// <summary>The author's books: the other side of <see cref="Book.Author"/>.</summary>
+    public RelatedManager<Book> Books => Related<Book>();
 }
 
-/// <summary>A book of an author (relations come later: the author's id, for now).</summary>
+/// <summary>A book of an author; deleting the author deletes their books.</summary>
 [Ordering("-published", "title")]
 public sealed class Book : Model<Book>
 {
     [MaxLength(200)] public string Title { get; set; } = "";
-    [DbIndex] public long AuthorId { get; set; }
+    [OnDelete(OnDelete.Cascade), RelatedName("books")] public ForeignKey<Author> Author { get; set; } = new();
     public int Pages { get; set; }
     public DateOnly? Published { get; set; }
 }
@@ -42,8 +45,7 @@ public static class Api
     {
         if (request.Method == "POST") return await CreateAuthor(request);
         if (request.Method != "GET") return new HttpResponseNotAllowed(["GET", "POST"]);
-        var books = Book.Objects.Filter("author_id", new OuterRef("id")).Values("author_id").Annotate(new { N = new Count() }).ValuesList<long>("n");
-        var authors = await Author.Objects.Annotate(new { Books = new Coalesce(new Subquery(books), 0) }).ToListAsync();
+        var authors = await Author.Objects.Annotate(new { Books = new Count("books") }).ToListAsync();
         return new JsonResponse(new
         {
             authors = authors.Select(a => new { a.Id, a.Name, books = a.Annotations["books"], url = Reverse("api:author-detail", new { id = a.Id }) }),
@@ -71,7 +73,7 @@ public static class Api
     {
         var author = await GetObjectOr404Async(Author.Objects, a => a.Id == id);
         if (request.Method == "POST") return await AddBooks(request, author);
-        var books = await Book.Objects.Filter(b => b.AuthorId == author.Id).Values("title", "pages", "published").ToListAsync();
+        var books = await author.Books.Values("title", "pages", "published").ToListAsync();
         return new JsonResponse(new { author.Id, author.Name, books });
     }
 
@@ -85,7 +87,7 @@ public static class Api
         await using var atomic = await Atomic.BeginAsync();
         for (var i = 0; i < books.Count; i++)
         {
-            var book = new Book { Title = books[i].Title ?? "", Pages = books[i].Pages, AuthorId = author.Id };
+            var book = new Book { Title = books[i].Title ?? "", Pages = books[i].Pages, Author = author };
             try
             {
                 await book.FullCleanAsync();
@@ -106,7 +108,7 @@ public static class Api
     public static async Task<HttpResponse> Stats(HttpRequest request)
     {
         var totals = await Book.Objects.AggregateAsync(new { Books = new Count(), TotalPages = new Sum("pages"), Longest = new Max("pages"), Since = new Min("published") });
-        var perAuthor = await Book.Objects.Values("author_id").Annotate(new { Books = new Count(), TotalPages = new Sum("pages") }).OrderBy("-total_pages").ToListAsync();
+        var perAuthor = await Book.Objects.Values("author").Annotate(new { Books = new Count(), TotalPages = new Sum("pages") }).OrderBy("-total_pages").ToListAsync();
         return new JsonResponse(new { totals, perAuthor });
     }
 }

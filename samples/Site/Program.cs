@@ -20,9 +20,9 @@ if (Author.Objects.Count() == 0) Atomic.Run(() => // the first rows, all or none
     var octavia = Author.Objects.Create(new Author { Name = "Octavia E. Butler" });
     Book.Objects.BulkCreate(
     [
-        new Book { Title = "The Left Hand of Darkness", AuthorId = ursula.Id, Pages = 304, Published = new DateOnly(1969, 3, 1) },
-        new Book { Title = "The Dispossessed", AuthorId = ursula.Id, Pages = 387, Published = new DateOnly(1974, 5, 1) },
-        new Book { Title = "Kindred", AuthorId = octavia.Id, Pages = 264, Published = new DateOnly(1979, 6, 1) },
+        new Book { Title = "The Left Hand of Darkness", Author = ursula, Pages = 304, Published = new DateOnly(1969, 3, 1) },
+        new Book { Title = "The Dispossessed", Author = ursula, Pages = 387, Published = new DateOnly(1974, 5, 1) },
+        new Book { Title = "Kindred", Author = octavia, Pages = 264, Published = new DateOnly(1979, 6, 1) },
     ]);
 });
 app.UrlPatterns(
