@@ -266,6 +266,12 @@ public class RelationTests
         Assert.Equal(0, octavia.Edited.Count());
         Assert.Equal(RelBook.Objects.Using(db.Alias).Count(), RelBook.Objects.Using(db.Alias).Filter("editor__isnull", true).Count());
         Assert.Contains("needs to have a value for field \"id\"", Assert.Throws<InvalidOperationException>(() => new RelAuthor().Books).Message);
+
+        // spec O-18: the shortcuts take related managers too, within their rows
+        Assert.Equal("Tehanu", (await Shortcuts.GetObjectOr404Async(ursula.Books, b => b.Title == "Tehanu")).Title);
+        Assert.Equal("No RelBook matches the given query.", (await Assert.ThrowsAsync<Nuages.Http.Http404>(() => Shortcuts.GetObjectOr404Async(db.Nobody.Books, b => b.Title == "Tehanu"))).Message);
+        Assert.Equal(4, (await Shortcuts.GetListOr404Async(ursula.Books)).Count); // Kindred went back to Octavia
+        Assert.Throws<Nuages.Http.Http404>(() => Shortcuts.GetListOr404(db.Octavia.Edited));
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal abstract class Backend
 
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>Closes the pool's idle connections (a connection in use closes when it is given back).</summary>
+    public abstract void ClearPool();
+
     /// <summary>Begins a transaction on <paramref name="connection"/>.</summary>
     public virtual DbTransaction Begin(DbConnection connection) => connection.BeginTransaction();
 
@@ -74,6 +77,8 @@ internal sealed class SqliteBackend(string connectionString) : Backend
     public override DbTransaction Begin(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
 
     public override ValueTask<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken) => new(Begin(connection));
+
+    public override void ClearPool() => SqliteConnection.ClearAllPools();
 
     public override string Target => $"SQLite file {new SqliteConnectionStringBuilder(connectionString).DataSource}";
 
@@ -138,6 +143,8 @@ internal sealed class PostgresBackend(string connectionString) : Backend
     }
 
     public override DbConnection Open() => _source.OpenConnection();
+
+    public override void ClearPool() => _source.Clear();
 
     public override string Target
     {
