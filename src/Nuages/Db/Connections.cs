@@ -12,6 +12,7 @@ public static class Connections
     internal static void Configure(IReadOnlyDictionary<string, DatabaseSettings> databases)
     {
         if (databases.Count == 0) return;
+        foreach (var (alias, settings) in databases) settings.Effective(alias); // a misconfiguration fails at startup, naming the alias
         lock (Lock)
         {
             var merged = new Dictionary<string, DatabaseSettings>(_databases);
@@ -29,7 +30,7 @@ public static class Connections
     internal static Backend For(string alias) => Cached.TryGetValue(alias, out var backend) ? backend : Cached.GetOrAdd(alias, Lookup(alias));
 
     private static Backend Lookup(string alias) => _databases.TryGetValue(alias, out var settings)
-        ? Backend.For(settings)
+        ? Backend.For(settings, alias)
         : throw new ImproperlyConfiguredException(
             $"The database alias '{alias}' is not in Settings.Databases (configured: {(_databases.Count == 0 ? "none" : string.Join(", ", _databases.Keys))}).");
 }

@@ -11,11 +11,11 @@ internal abstract class Backend
 {
     private static readonly ConcurrentDictionary<DatabaseSettings, Backend> Backends = new();
 
-    public static Backend For(DatabaseSettings settings) => Backends.GetOrAdd(settings, static s => s.Engine switch
+    public static Backend For(DatabaseSettings settings, string alias) => Backends.GetOrAdd(settings, (s, a) => s.Engine switch
     {
-        DatabaseEngine.Sqlite => new SqliteBackend(s.ConnectionString),
-        _ => new PostgresBackend(s.ConnectionString),
-    });
+        DatabaseEngine.Sqlite => new SqliteBackend(s.Effective(a)),
+        _ => new PostgresBackend(s.Effective(a)),
+    }, alias);
 
     public abstract DbConnection Open();
 
