@@ -63,6 +63,7 @@ public sealed class NuagesApp
         ResponseDefaults.ContentType = settings.DefaultContentType;
         Async.SyncWorkerPool.Shared.Max = settings.SyncWorkers;
         Db.Connections.Configure(settings.Databases);
+        Db.Routers.Configure(settings.DatabaseRouters);
         return new NuagesApp(args, settings, configuration);
     }
 

@@ -101,6 +101,9 @@ public sealed class Settings
     /// <summary>The databases by alias (Django's <c>DATABASES</c>): <c>s.Databases["default"] = Database.Sqlite("db.sqlite3")</c>.</summary>
     public Dictionary<string, Db.DatabaseSettings> Databases { get; set; } = [];
 
+    /// <summary>Django's <c>DATABASE_ROUTERS</c>: where reads and writes go when a query names no alias.</summary>
+    public List<Db.IDatabaseRouter> DatabaseRouters { get; set; } = [];
+
     /// <summary>Middleware, outermost first, by type name or alias.</summary>
     public List<string> Middleware { get; set; } = [];
 

@@ -108,8 +108,9 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     /// Inserts the row (no Id yet, or <paramref name="forceInsert"/>) or updates it; an update that matches no row inserts
     /// it, as Django does. <paramref name="updateFields"/> writes only those fields, and fails if the row is gone.
     /// </summary>
-    public void Save(string @using = "default", string[]? updateFields = null, bool forceInsert = false)
+    public void Save(string? @using = null, string[]? updateFields = null, bool forceInsert = false)
     {
+        @using = WriteAlias(@using);
         var executor = Executor.For(@using);
         LoadedFrom = @using;
         if (Plan(executor, updateFields, forceInsert) is not { } plan) return;
@@ -124,8 +125,9 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     }
 
     /// <summary>Save, asynchronously. Writes run to completion unless a token is passed.</summary>
-    public async Task SaveAsync(string @using = "default", string[]? updateFields = null, bool forceInsert = false, CancellationToken cancellationToken = default)
+    public async Task SaveAsync(string? @using = null, string[]? updateFields = null, bool forceInsert = false, CancellationToken cancellationToken = default)
     {
+        @using = WriteAlias(@using);
         var executor = Executor.For(@using);
         LoadedFrom = @using;
         if (Plan(executor, updateFields, forceInsert) is not { } plan) return;
@@ -137,6 +139,20 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
         if (await executor.RunAsync(plan.Statement, (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false) > 0) return;
         if (updateFields is not null) throw UpdateMatchedNothing(executor);
         Id = ToLong(await executor.RunAsync(InsertStatement(executor, keepId: true), (command, token) => command.ExecuteScalarAsync(token), cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Where a save goes (Django's <c>router.db_for_write</c> with the instance as hint): the alias given, else the
+    /// routers', else the database the row came from, else <c>default</c>. A reference to a row of another database
+    /// is refused unless a router allows it, as Django's descriptors refuse it.
+    /// </summary>
+    private string WriteAlias(string? given)
+    {
+        var alias = given ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? "default";
+        foreach (var field in Meta.Fields.Where(f => f.IsRelation))
+            if (field.Relation!(this)?.Cached is IModelRow { LoadedFrom: { } theirs } related && !Routers.AllowRelation(this, related, alias, theirs))
+                throw new InvalidOperationException($"Cannot assign \"{related.GetType().Name} {related.Id}\": the current database router prevents this relation.");
+        return alias;
     }
 
     private static long ToLong(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
@@ -167,12 +183,12 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     /// Reloads every field from the database (Django's refresh_from_db); with <paramref name="fromQueryset"/>, through that
     /// query, so a row it excludes raises <see cref="DoesNotExist"/> (spec O-11, O-12).
     /// </summary>
-    public void RefreshFromDb(string @using = "default", QuerySet<T>? fromQueryset = null) =>
-        CopyFrom((fromQueryset ?? Objects.Using(@using)).Get("pk", Id));
+    public void RefreshFromDb(string? @using = null, QuerySet<T>? fromQueryset = null) =>
+        CopyFrom((fromQueryset ?? Objects.Using(@using ?? LoadedFrom ?? Routers.ForRead(typeof(T)) ?? "default")).Get("pk", Id));
 
     /// <summary>RefreshFromDb, asynchronously.</summary>
-    public async Task RefreshFromDbAsync(string @using = "default", QuerySet<T>? fromQueryset = null, CancellationToken cancellationToken = default) =>
-        CopyFrom(await (fromQueryset ?? Objects.Using(@using)).GetAsync("pk", Id, cancellationToken).ConfigureAwait(false));
+    public async Task RefreshFromDbAsync(string? @using = null, QuerySet<T>? fromQueryset = null, CancellationToken cancellationToken = default) =>
+        CopyFrom(await (fromQueryset ?? Objects.Using(@using ?? LoadedFrom ?? Routers.ForRead(typeof(T)) ?? "default")).GetAsync("pk", Id, cancellationToken).ConfigureAwait(false));
 
     private void CopyFrom(T fresh)
     {
@@ -182,9 +198,9 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     }
 
     /// <summary>Deletes the row.</summary>
-    public void Delete(string @using = "default") => Objects.Using(@using).Filter("pk", Id).Delete();
+    public void Delete(string? @using = null) => Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? "default").Filter("pk", Id).Delete();
 
     /// <summary>Deletes the row, asynchronously.</summary>
-    public Task DeleteAsync(string @using = "default", CancellationToken cancellationToken = default) =>
-        Objects.Using(@using).Filter("pk", Id).DeleteAsync(cancellationToken);
+    public Task DeleteAsync(string? @using = null, CancellationToken cancellationToken = default) =>
+        Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? "default").Filter("pk", Id).DeleteAsync(cancellationToken);
 }

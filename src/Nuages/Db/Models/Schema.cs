@@ -29,7 +29,7 @@ public static class Schema
                 statements.Add($"CREATE INDEX IF NOT EXISTS {Backend.Quote(name)} ON {table} ({string.Join(", ", parts)})");
             }
         }
-        var ordered = Ordered(models);
+        var ordered = Ordered(models).Where(m => Routers.AllowMigrate(@using, m)).ToList();
         foreach (var model in ordered) Table(ModelMeta.For(model));
         // the tables of ManyToMany relations without a model of their own, once both sides exist
         foreach (var relation in AutoThrough(ordered)) Table(relation.Through);

@@ -33,7 +33,7 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
     {
         var (near, far) = forward ? (relation.Source, relation.Target) : (relation.Target, relation.Source);
         var links = new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(near), "exact", ownerId));
-        return (Initial() with { Alias = alias }).Filter(new LeafNode(new Col(Meta.Pk), "in", new RelationSubquery(links, [new Col(far)])));
+        return (Initial() with { Alias = alias, AliasGiven = true }).Filter(new LeafNode(new Col(Meta.Pk), "in", new RelationSubquery(links, [new Col(far)])));
     }
 
     private SqlQuery Links => new SqlQuery(_relation.Through, _alias).Filter(new LeafNode(new Col(_near), "exact", _ownerId));

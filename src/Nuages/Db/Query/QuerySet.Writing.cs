@@ -12,6 +12,7 @@ public partial class QuerySet<T>
     /// </summary>
     public long Delete()
     {
+        if (Rerouted is { } routed) return routed.Delete();
         var executor = Executor;
         var statement = DeleteStatement(executor); // refuses slices and the like before anything runs
         if (!Collector.NeedsCollecting(Meta)) return executor.Run("QuerySet.Delete", statement, command => command.ExecuteNonQuery());
@@ -22,6 +23,7 @@ public partial class QuerySet<T>
     /// <summary>Delete, asynchronously. Writes run to completion unless a token is passed.</summary>
     public async Task<long> DeleteAsync(CancellationToken cancellationToken = default)
     {
+        if (Rerouted is { } routed) return await routed.DeleteAsync(cancellationToken).ConfigureAwait(false);
         var executor = Executor;
         var statement = DeleteStatement(executor);
         if (!Collector.NeedsCollecting(Meta))
@@ -49,6 +51,7 @@ public partial class QuerySet<T>
     /// </summary>
     public long Update(object changes)
     {
+        if (Rerouted is { } routed) return routed.Update(changes);
         var executor = Executor;
         return UpdateStatement(executor, changes) is { } update ? executor.Run("QuerySet.Update", update, command => command.ExecuteNonQuery()) : 0;
     }
@@ -56,6 +59,7 @@ public partial class QuerySet<T>
     /// <summary>Update, asynchronously. Writes run to completion unless a token is passed.</summary>
     public async Task<long> UpdateAsync(object changes, CancellationToken cancellationToken = default)
     {
+        if (Rerouted is { } routed) return await routed.UpdateAsync(changes, cancellationToken).ConfigureAwait(false);
         var executor = Executor;
         return UpdateStatement(executor, changes) is { } update
             ? await executor.RunAsync(update, (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false)
@@ -68,6 +72,7 @@ public partial class QuerySet<T>
     /// <summary>Saves <paramref name="instance"/> as a new row and returns it (Django's <c>create</c>).</summary>
     public T Create(T instance)
     {
+        if (Rerouted is { } routed) return routed.Create(instance);
         Fix(instance);
         instance.Save(_query.Alias, forceInsert: true);
         return instance;
@@ -76,6 +81,7 @@ public partial class QuerySet<T>
     /// <summary>Saves <paramref name="instance"/> as a new row, asynchronously.</summary>
     public async Task<T> CreateAsync(T instance, CancellationToken cancellationToken = default)
     {
+        if (Rerouted is { } routed) return await routed.CreateAsync(instance, cancellationToken).ConfigureAwait(false);
         Fix(instance);
         await instance.SaveAsync(_query.Alias, forceInsert: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         return instance;
@@ -87,6 +93,7 @@ public partial class QuerySet<T>
     /// </summary>
     public List<T> BulkCreate(IEnumerable<T> rows, int? batchSize = null)
     {
+        if (Rerouted is { } routed) return routed.BulkCreate(rows, batchSize);
         var executor = Executor;
         var list = rows.Select(Fix).ToList();
         var ids = new List<long>(list.Count);
@@ -101,6 +108,7 @@ public partial class QuerySet<T>
     /// <summary>BulkCreate, asynchronously.</summary>
     public async Task<List<T>> BulkCreateAsync(IEnumerable<T> rows, int? batchSize = null, CancellationToken cancellationToken = default)
     {
+        if (Rerouted is { } routed) return await routed.BulkCreateAsync(rows, batchSize, cancellationToken).ConfigureAwait(false);
         var executor = Executor;
         var list = rows.Select(Fix).ToList();
         var ids = new List<long>(list.Count);
@@ -118,6 +126,7 @@ public partial class QuerySet<T>
     /// </summary>
     public long BulkUpdate(IEnumerable<T> rows, string[] fields, int? batchSize = null)
     {
+        if (Rerouted is { } routed) return routed.BulkUpdate(rows, fields, batchSize);
         var executor = Executor;
         long updated = 0;
         executor.InTransaction("QuerySet.BulkUpdate", [.. UpdateBatches(executor.Backend, rows.ToList(), fields, batchSize)], command => updated += command.ExecuteNonQuery());
@@ -127,6 +136,7 @@ public partial class QuerySet<T>
     /// <summary>BulkUpdate, asynchronously.</summary>
     public async Task<long> BulkUpdateAsync(IEnumerable<T> rows, string[] fields, int? batchSize = null, CancellationToken cancellationToken = default)
     {
+        if (Rerouted is { } routed) return await routed.BulkUpdateAsync(rows, fields, batchSize, cancellationToken).ConfigureAwait(false);
         var executor = Executor;
         long updated = 0;
         await executor.InTransactionAsync([.. UpdateBatches(executor.Backend, rows.ToList(), fields, batchSize)],
@@ -198,6 +208,7 @@ public partial class QuerySet<T>
     /// </summary>
     public (T Object, bool Created) GetOrCreate(object match, object? defaults = null)
     {
+        if (Rerouted is { } routed) return routed.GetOrCreate(match, defaults);
         var found = Matching(match).ForGet().ToList();
         if (found.Count > 0) return (Single(found), false);
         try
@@ -217,6 +228,7 @@ public partial class QuerySet<T>
     /// <summary>GetOrCreate, asynchronously.</summary>
     public async Task<(T Object, bool Created)> GetOrCreateAsync(object match, object? defaults = null, CancellationToken cancellationToken = default)
     {
+        if (Rerouted is { } routed) return await routed.GetOrCreateAsync(match, defaults, cancellationToken).ConfigureAwait(false);
         var found = await Matching(match).ForGet().ToListAsync(cancellationToken).ConfigureAwait(false);
         if (found.Count > 0) return (Single(found), false);
         try
@@ -238,7 +250,8 @@ public partial class QuerySet<T>
     /// <paramref name="match"/> and <paramref name="createDefaults"/> (<paramref name="defaults"/> when that is null), spec O-09.
     /// As in Django, in a transaction with the row locked (SelectForUpdate), so a concurrent update waits for this one.
     /// </summary>
-    public (T Object, bool Created) UpdateOrCreate(object match, object? defaults = null, object? createDefaults = null) => Atomic.Run(() =>
+    public (T Object, bool Created) UpdateOrCreate(object match, object? defaults = null, object? createDefaults = null) =>
+        Rerouted is { } routed ? routed.UpdateOrCreate(match, defaults, createDefaults) : Atomic.Run(() =>
     {
         var (row, created) = SelectForUpdate().GetOrCreate(match, createDefaults ?? defaults);
         if (created || FieldNames(defaults) is not { Length: > 0 } fields) return (row, created);
@@ -247,7 +260,8 @@ public partial class QuerySet<T>
     }, _query.Alias);
 
     /// <summary>UpdateOrCreate, asynchronously.</summary>
-    public Task<(T Object, bool Created)> UpdateOrCreateAsync(object match, object? defaults = null, object? createDefaults = null, CancellationToken cancellationToken = default) => Atomic.RunAsync(async () =>
+    public Task<(T Object, bool Created)> UpdateOrCreateAsync(object match, object? defaults = null, object? createDefaults = null, CancellationToken cancellationToken = default) =>
+        Rerouted is { } routed ? routed.UpdateOrCreateAsync(match, defaults, createDefaults, cancellationToken) : Atomic.RunAsync(async () =>
     {
         var (row, created) = await SelectForUpdate().GetOrCreateAsync(match, createDefaults ?? defaults, cancellationToken).ConfigureAwait(false);
         if (created || FieldNames(defaults) is not { Length: > 0 } fields) return (row, created);

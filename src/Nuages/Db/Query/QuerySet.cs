@@ -19,7 +19,14 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
 
     private protected static SqlQuery Initial() => new(ModelMeta.For(typeof(T)), "default") { Order = DefaultOrder(), DefaultOrder = true };
 
-    internal QuerySet(SqlQuery query) => _query = query;
+    // Reads go where the routers say when no alias was named; writes ask again (WriteAlias).
+    internal QuerySet(SqlQuery query) => _query = query.AliasGiven || !Routers.Active || Routers.ForRead(typeof(T)) is not { } routed ? query : query with { Alias = routed };
+
+    /// <summary>Where a write of this query goes: the alias named, or the routers' choice, or <c>default</c>.</summary>
+    private string WriteAlias => _query.AliasGiven ? _query.Alias : Routers.ForWrite(typeof(T)) ?? "default";
+
+    /// <summary>For a write: this query on the alias writes go to, named, so nothing below asks the routers again.</summary>
+    private QuerySet<T>? Rerouted => _query.AliasGiven || !Routers.Active ? null : Using(WriteAlias);
 
     internal static ModelMeta Meta => ModelMeta.For(typeof(T));
 
@@ -107,7 +114,7 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     public QuerySet<T> Slice(int start, int? end = null) => With(_query.Slice(start, end));
 
     /// <summary>Runs on another database alias.</summary>
-    public QuerySet<T> Using(string alias) => With(_query with { Alias = alias });
+    public QuerySet<T> Using(string alias) => With(_query with { Alias = alias, AliasGiven = true });
 
     /// <summary>A copy of this query, with no results cached (Django's all()).</summary>
     public QuerySet<T> All() => With(_query);

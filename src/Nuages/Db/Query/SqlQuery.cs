@@ -49,6 +49,9 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>The other members of a Union/Intersection/Difference, with their operators.</summary>
     public ImmutableArray<(string Operator, SqlQuery Query)> Combined { get; init; } = [];
 
+    /// <summary>The alias was named (Using, a related manager's row): routers are not asked.</summary>
+    public bool AliasGiven { get; init; }
+
     /// <summary>The references SelectRelated reads in the same statement, each a chain of references from this model, parents first.</summary>
     public ImmutableArray<ImmutableArray<FieldMeta>> Related { get; init; } = [];
 
