@@ -19,6 +19,12 @@ public sealed record DatabaseSettings(DatabaseEngine Engine, string ConnectionSt
     /// </summary>
     public bool AtomicRequests { get; init; }
 
+    /// <summary>
+    /// Django's <c>DISABLE_SERVER_SIDE_CURSORS</c> (spec O-32): Iterator reads with a plain query instead of a cursor,
+    /// as a transaction-pooling proxy (PgBouncer) needs; the rows still arrive one by one from the driver.
+    /// </summary>
+    public bool DisableServerSideCursors { get; init; }
+
     /// <summary>The most connections the pool keeps open (PostgreSQL; Npgsql's default is 100).</summary>
     public int? MaxPoolSize { get; init; }
 

@@ -177,7 +177,7 @@ internal sealed class Executor(Backend backend, string alias)
             yield break;
         }
         using var lease = OpenConnection();
-        using var transaction = Backend is SqliteBackend ? null : lease.Connection.BeginTransaction();
+        using var transaction = !Backend.ServerSideCursors ? null : lease.Connection.BeginTransaction();
         foreach (var (part, fetch) in CursorStatements(statement, chunkSize, "nuages_iterator"))
         {
             using var command = Command(lease.Connection, part, transaction);
@@ -202,7 +202,7 @@ internal sealed class Executor(Backend backend, string alias)
         }
         cancellationToken = ReadToken(cancellationToken);
         await using var lease = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = Backend is SqliteBackend ? null : await lease.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = !Backend.ServerSideCursors ? null : await lease.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (part, fetch) in CursorStatements(statement, chunkSize, "nuages_iterator"))
         {
             await using var command = Command(lease.Connection, part, transaction);
@@ -235,7 +235,7 @@ internal sealed class Executor(Backend backend, string alias)
         }
         finally
         {
-            if (Backend is not SqliteBackend && Atomic.CurrentTransaction(Alias) is { NeedsRollback: false })
+            if (Backend.ServerSideCursors && Atomic.CurrentTransaction(Alias) is { NeedsRollback: false })
                 Run("QuerySet.Iterator", new Statement($"CLOSE {cursor}", []), command => command.ExecuteNonQuery());
         }
     }
@@ -254,14 +254,14 @@ internal sealed class Executor(Backend backend, string alias)
         }
         finally
         {
-            if (Backend is not SqliteBackend && Atomic.CurrentTransaction(Alias) is { NeedsRollback: false })
+            if (Backend.ServerSideCursors && Atomic.CurrentTransaction(Alias) is { NeedsRollback: false })
                 await RunAsync(new Statement($"CLOSE {cursor}", []), (command, token) => command.ExecuteNonQueryAsync(token), CancellationToken.None).ConfigureAwait(false);
         }
     }
 
     private IEnumerable<(Statement Statement, bool Fetch)> CursorStatements(Statement statement, int chunkSize, string cursor)
     {
-        if (Backend is SqliteBackend)
+        if (!Backend.ServerSideCursors)
         {
             yield return (statement, false);
             yield break;

@@ -14,12 +14,15 @@ internal abstract class Backend
     public static Backend For(DatabaseSettings settings, string alias) => Backends.GetOrAdd(settings, (s, a) => s.Engine switch
     {
         DatabaseEngine.Sqlite => new SqliteBackend(s.Effective(a)),
-        _ => new PostgresBackend(s.Effective(a)),
+        _ => new PostgresBackend(s.Effective(a)) { ServerSideCursors = !s.DisableServerSideCursors },
     }, alias);
 
     public abstract DbConnection Open();
 
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether Iterator reads through a server-side cursor, a chunk per FETCH (PostgreSQL, unless disabled).</summary>
+    public bool ServerSideCursors { get; init; }
 
     /// <summary>Closes the pool's idle connections (a connection in use closes when it is given back).</summary>
     public abstract void ClearPool();
