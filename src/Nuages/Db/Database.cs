@@ -25,6 +25,14 @@ public sealed record DatabaseSettings(DatabaseEngine Engine, string ConnectionSt
     /// </summary>
     public bool DisableServerSideCursors { get; init; }
 
+    /// <summary>
+    /// SQLite only (Django 5.1's <c>transaction_mode</c>): how atomic blocks begin — <c>IMMEDIATE</c> (Nuages' default:
+    /// the write lock is taken at BEGIN, waiting out the busy timeout, so a block that reads then writes never fails
+    /// with "database is locked"), <c>DEFERRED</c> (SQLite's and Django's default: read-only blocks run side by side),
+    /// or <c>EXCLUSIVE</c> (the same as IMMEDIATE in WAL mode, which Nuages uses).
+    /// </summary>
+    public string? TransactionMode { get; init; }
+
     /// <summary>The most connections the pool keeps open (PostgreSQL; Npgsql's default is 100).</summary>
     public int? MaxPoolSize { get; init; }
 
@@ -51,8 +59,11 @@ public sealed record DatabaseSettings(DatabaseEngine Engine, string ConnectionSt
             var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString);
             if (CommandTimeout is { } wait) sqlite.DefaultTimeout = Seconds(wait);
             if (ConnectTimeout is not null) Fail("SQLite opens a file and has no connect timeout; its busy timeout waits for locks.");
+            if (TransactionMode is not (null or "IMMEDIATE" or "DEFERRED" or "EXCLUSIVE"))
+                Fail($"TransactionMode must be IMMEDIATE, DEFERRED or EXCLUSIVE, not '{TransactionMode}'.");
             return sqlite.ConnectionString;
         }
+        if (TransactionMode is not null) Fail("TransactionMode is SQLite's: PostgreSQL transactions take row locks as they go.");
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
         var defaults = new Npgsql.NpgsqlConnectionStringBuilder();
         void Set<TValue>(string key, TValue? value, Func<Npgsql.NpgsqlConnectionStringBuilder, TValue> read, Action<TValue> apply) where TValue : struct

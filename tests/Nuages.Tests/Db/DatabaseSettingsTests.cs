@@ -27,6 +27,36 @@ public class DatabaseSettingsTests
     }
 
     [Fact]
+    public void Sqlite_blocks_begin_immediate_unless_told_deferred()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nuages-mode-{Guid.NewGuid():N}.sqlite3");
+        NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["mode_immediate"] = Database.Sqlite(path);
+            s.Databases["mode_deferred"] = Database.Sqlite(path) with { TransactionMode = "DEFERRED" };
+        });
+        Executor.For("mode_immediate").Run("test", new Statement("CREATE TABLE IF NOT EXISTS t (x integer)", []), c => c.ExecuteNonQuery());
+        // a deferred block that has only read holds no write lock: another connection can still write…
+        using (Atomic.Begin("mode_deferred"))
+        {
+            Executor.For("mode_deferred").Read("test", new Statement("SELECT COUNT(*) FROM t", []), r => r.GetInt64(0));
+            Assert.Equal(1, Executor.For("mode_immediate").Run("test", new Statement("INSERT INTO t VALUES (1)", []), c => c.ExecuteNonQuery()));
+        }
+        // …an immediate one holds it from BEGIN: another writer waits out the busy timeout and fails
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Default Timeout=1");
+        connection.Open();
+        using (Atomic.Begin("mode_immediate"))
+        {
+            Executor.For("mode_immediate").Read("test", new Statement("SELECT COUNT(*) FROM t", []), r => r.GetInt64(0));
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO t VALUES (2)";
+            Assert.Contains("locked", Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => command.ExecuteNonQuery()).Message);
+        }
+        connection.Dispose();
+    }
+
+    [Fact]
     public void Misconfigured_pools_fail_at_startup_naming_the_alias() // spec O-30, as Nuages has it
     {
         Assert.Equal("Settings.Databases[\"shop\"]: Maximum Pool Size is set both in the connection string and in the settings: say it once.",
@@ -37,5 +67,8 @@ public class DatabaseSettingsTests
             Refused(Database.Postgres("Host=db") with { MaxPoolSize = 10, MinPoolSize = 20 }).Message);
         Assert.StartsWith("Settings.Databases[\"shop\"]: SQLite has no pool size",
             Refused(Database.Sqlite("shop.sqlite3") with { MaxPoolSize = 3 }).Message);
+        Assert.Equal("Settings.Databases[\"shop\"]: TransactionMode must be IMMEDIATE, DEFERRED or EXCLUSIVE, not 'LAZY'.",
+            Refused(Database.Sqlite("shop.sqlite3") with { TransactionMode = "LAZY" }).Message);
+        Assert.StartsWith("Settings.Databases[\"shop\"]: TransactionMode is SQLite's", Refused(Database.Postgres("Host=db") with { TransactionMode = "DEFERRED" }).Message);
     }
 }

@@ -13,7 +13,7 @@ internal abstract class Backend
 
     public static Backend For(DatabaseSettings settings, string alias) => Backends.GetOrAdd(settings, (s, a) => s.Engine switch
     {
-        DatabaseEngine.Sqlite => new SqliteBackend(s.Effective(a)),
+        DatabaseEngine.Sqlite => new SqliteBackend(s.Effective(a)) { TransactionMode = s.TransactionMode ?? "IMMEDIATE" },
         _ => new PostgresBackend(s.Effective(a)) { ServerSideCursors = !s.DisableServerSideCursors },
     }, alias);
 
@@ -73,11 +73,16 @@ internal sealed class SqliteBackend(string connectionString) : Backend
     }
 
     /// <summary>
-    /// BEGIN IMMEDIATE: the transaction takes SQLite's write lock first, waiting out the busy timeout, rather than
-    /// failing with "database is locked" when a read in it later turns into a write while another writer holds it;
-    /// it also makes a read-modify-write in a block safe, which is what SelectForUpdate asks for elsewhere.
+    /// BEGIN IMMEDIATE unless the settings say DEFERRED: the transaction takes SQLite's write lock first, waiting out
+    /// the busy timeout, rather than failing with "database is locked" when a read in it later turns into a write
+    /// while another writer holds it; it also makes a read-modify-write in a block safe, which is what
+    /// SelectForUpdate asks for elsewhere. In WAL mode, which Nuages always uses, EXCLUSIVE is the same as IMMEDIATE.
     /// </summary>
-    public override DbTransaction Begin(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: false);
+    public override DbTransaction Begin(DbConnection connection) =>
+        ((SqliteConnection)connection).BeginTransaction(deferred: TransactionMode == "DEFERRED");
+
+    /// <summary>How blocks begin: IMMEDIATE, DEFERRED or EXCLUSIVE.</summary>
+    public string TransactionMode { get; init; } = "IMMEDIATE";
 
     public override ValueTask<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken) => new(Begin(connection));
 
