@@ -50,6 +50,7 @@ internal static class OrmDatabase
         foreach (var table in Schema.Tables(models))
             executor.Run("test", new Statement($"DROP TABLE IF EXISTS \"{table}\"{(engine == "sqlite" ? "" : " CASCADE")}", []), command => command.ExecuteNonQuery());
         Schema.Migrate(models, alias);
+        if (models.Contains(typeof(ContentType))) ContentType.ClearCache(); // its table was made anew
         return alias;
     }
 }

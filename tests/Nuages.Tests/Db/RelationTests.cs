@@ -40,6 +40,8 @@ public sealed class RelTag : Model<RelTag>
 {
     [MaxLength(50)] public string Name { get; set; } = "";
 
+    public GenericRelation<RelNote> Notes => GenericRelation<RelNote>();
+
     public RelatedManyToMany<RelBook> Books => RelatedManyToMany<RelBook>("tags");
 }
 
@@ -48,6 +50,16 @@ public sealed class RelReader : Model<RelReader>
     [MaxLength(50)] public string Name { get; set; } = "";
 
     [Through(typeof(RelLoan)), RelatedName("readers")] public ManyToMany<RelBook> Borrowed => ManyToMany<RelBook>();
+}
+
+/// <summary>A note on a row of any model: Django's GenericForeignKey.</summary>
+public sealed class RelNote : Model<RelNote>
+{
+    [MaxLength(100)] public string Text { get; set; } = "";
+    [OnDelete(OnDelete.Cascade)] public ForeignKey<ContentType> ContentType { get; set; } = new();
+    public long ObjectId { get; set; }
+
+    public GenericForeignKey Target => Generic();
 }
 
 /// <summary>An explicit through model, with a field of its own.</summary>
@@ -71,7 +83,7 @@ public sealed class RelReview : Model<RelReview>
 /// <summary>Foreign keys: references, lookups across them both ways, related managers (spec O-13) and OnDelete, on both engines.</summary>
 public class RelationTests
 {
-    private static readonly Type[] Models = [typeof(RelPublisher), typeof(RelAuthor), typeof(RelBook), typeof(RelReview), typeof(RelTag), typeof(RelReader), typeof(RelLoan)];
+    private static readonly Type[] Models = [typeof(RelPublisher), typeof(RelAuthor), typeof(RelBook), typeof(RelReview), typeof(RelTag), typeof(RelReader), typeof(RelLoan), typeof(ContentType), typeof(RelNote)];
 
     private sealed record Library(string Alias, RelPublisher Press, RelAuthor Ursula, RelAuthor Octavia, RelAuthor Nobody, RelBook Earthsea, RelBook Lathe, RelBook Kindred);
 
@@ -381,6 +393,41 @@ public class RelationTests
         Assert.Equal("Octavia", books[0].Editor!.Value!.Name);
         Assert.Equal("Cannot find 'writer' on RelBook object, 'writer' is an invalid parameter to prefetch_related()",
             Assert.Throws<FieldError>(() => RelBook.Objects.Using(db.Alias).PrefetchRelated("writer").ToList()).Message);
+    }
+
+    [Fact]
+    public Task Generic_relations_have_the_reverse_managers_methods_on_sqlite() => Generic(Prepare("sqlite")); // spec O-16
+
+    [PostgresFact]
+    public Task Generic_relations_have_the_reverse_managers_methods_on_postgres() => Generic(Prepare("postgres")); // spec O-16
+
+    private static async Task Generic(Library db)
+    {
+        var tag = await RelTag.Objects.Using(db.Alias).CreateAsync(new RelTag { Name = "classic" });
+        var note = new RelNote { Text = "on a book" };
+        await note.Target.SetAsync(db.Earthsea);
+        note.Save(db.Alias);
+        Assert.Equal("Earthsea", ((RelBook)(await RelNote.Objects.Using(db.Alias).Get().Target.GetAsync())!).Title);
+        Assert.Equal("Earthsea", ((RelBook)note.Target.Get()!).Title);
+
+        // the other side: a manager with the reverse-reference managers' methods, sync and async
+        var first = await tag.Notes.CreateAsync(new RelNote { Text = "first" });
+        tag.Notes.Create(new RelNote { Text = "second" });
+        Assert.Equal(["first", "second"], (await tag.Notes.OrderBy("text").ToListAsync()).Select(n => n.Text));
+        Assert.True((await tag.Notes.GetOrCreateAsync(new { Text = "third" })).Created);
+        Assert.False(tag.Notes.GetOrCreate(new { Text = "third" }).Created);
+        Assert.False((await tag.Notes.UpdateOrCreateAsync(new { Text = "third" }, new { Text = "third, edited" })).Created);
+        Assert.Equal("classic", ((RelTag)(await tag.Notes.Get("text", "third, edited").Target.GetAsync())!).Name);
+        var moved = RelNote.Objects.Using(db.Alias).Get("text", "on a book");
+        await tag.Notes.AddAsync([moved]);
+        Assert.Equal(4, tag.Notes.Count());
+        Assert.Equal(0, RelNote.Objects.Using(db.Alias).Filter("object_id", db.Earthsea.Id).Filter("content_type__model", typeof(RelBook).FullName).Count());
+        tag.Notes.Remove(first); // deletes it: a generic reference cannot be NULL
+        Assert.Equal(3, RelNote.Objects.Using(db.Alias).Count());
+        await tag.Notes.SetAsync([moved]);
+        Assert.Equal(["on a book"], tag.Notes.ValuesList<string>("text").ToList());
+        await tag.Notes.ClearAsync();
+        Assert.Equal(0, RelNote.Objects.Using(db.Alias).Count());
     }
 
     [Fact]

@@ -99,6 +99,23 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
         return Prefilled<RelatedManyToMany<TOther>, TOther>(new RelatedManyToMany<TOther>(relation, Saved(), LoadedFrom ?? "default"), relation.RelatedName);
     }
 
+    /// <summary>
+    /// A reference to a row of any model, kept in this model's <paramref name="typeField"/> (a <c>ForeignKey&lt;ContentType&gt;</c>)
+    /// and <paramref name="idField"/> (a <c>long</c>): <c>public GenericForeignKey Target =&gt; Generic();</c>.
+    /// </summary>
+    protected GenericForeignKey Generic(string typeField = "content_type", string idField = "object_id") =>
+        new(this, Meta.Field(typeField), Meta.Field(idField), LoadedFrom ?? "default");
+
+    /// <summary>
+    /// The rows of <typeparamref name="TOther"/> whose generic reference points at this one (Django's <c>GenericRelation</c>):
+    /// <c>public GenericRelation&lt;Comment&gt; Comments =&gt; GenericRelation&lt;Comment&gt;();</c>.
+    /// </summary>
+    protected GenericRelation<TOther> GenericRelation<TOther>(string typeField = "content_type", string idField = "object_id") where TOther : Model<TOther>, new()
+    {
+        var meta = ModelMeta.For(typeof(TOther));
+        return new GenericRelation<TOther>(meta.Field(typeField), meta.Field(idField), typeof(T), Saved(), LoadedFrom ?? "default");
+    }
+
     private long Saved() => Id != 0 ? Id : throw new InvalidOperationException($"\"{typeof(T).Name}\" needs to have a value for field \"id\" before this relationship can be used.");
 
     /// <summary>The fields Only/Defer left unread; Save does not write them, so it cannot overwrite them with defaults.</summary>

@@ -297,6 +297,11 @@ internal sealed class ModelMeta
 
     public static ModelMeta For(Type type) => Cache.GetOrAdd(type, static t => new ModelMeta(t));
 
+    /// <summary>A model type by its full name: one Nuages has met, or one of the loaded assemblies'.</summary>
+    public static Type? Known(string name) =>
+        Cache.Keys.FirstOrDefault(t => t.FullName == name)
+        ?? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(name)).FirstOrDefault(t => t is not null);
+
     public Type Type { get; }
 
     private readonly int _pkIndex;

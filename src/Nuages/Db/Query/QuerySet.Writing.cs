@@ -33,7 +33,7 @@ public partial class QuerySet<T>
     }
 
     /// <summary>A related manager's rows belong to its row: <c>author.Books.Create(book)</c> sets <c>book.Author</c>.</summary>
-    private T Fix(T row)
+    internal T Fix(T row)
     {
         foreach (var (field, value) in _query.Fixed) field.Set(row, value);
         return row;
