@@ -58,10 +58,10 @@ internal sealed class FieldMeta
 }
 
 /// <summary>A relation seen from the model it points at: Django's reverse relation (<c>author.book_set</c>, <c>books__title</c>).</summary>
-internal sealed record ReverseRelation(string Name, FieldMeta Field, ModelMeta? Through = null)
+internal sealed record ReverseRelation(string Name, FieldMeta Field)
 {
-    /// <summary>The model holding the reference; a ManyToMany's own table for its rows.</summary>
-    public ModelMeta Owner => Through ?? ModelMeta.For(Field.Owner);
+    /// <summary>The model holding the reference.</summary>
+    public ModelMeta Owner => ModelMeta.For(Field.Owner);
 }
 
 /// <summary>What Nuages knows of a model type, built once: table, fields, options, constructor.</summary>
@@ -164,7 +164,7 @@ internal sealed class ModelMeta
         }
     }
 
-    public ReverseRelation? ReverseNamed(string name) => Reverse.FirstOrDefault(r => r.Name == name && r.Through is null);
+    public ReverseRelation? ReverseNamed(string name) => Reverse.FirstOrDefault(r => r.Name == name);
 
     // ManyToMany relations by the model they point at, filled as their owners are built.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Collections.Concurrent.ConcurrentBag<ManyToManyMeta>> ReverseManyToMany = new();
@@ -192,7 +192,7 @@ internal sealed class ModelMeta
 
     /// <summary>The names lookups accept that are not columns: reverse relations and ManyToMany relations both ways.</summary>
     public IEnumerable<string> RelationNames =>
-        Reverse.Where(r => r.Through is null).Select(r => r.Name).Concat(ManyToMany.Select(m => m.Key)).Concat(ManyToManyTo.Select(m => m.RelatedName));
+        Reverse.Select(r => r.Name).Concat(ManyToMany.Select(m => m.Key)).Concat(ManyToManyTo.Select(m => m.RelatedName));
 
     /// <summary>The row type of tables Nuages makes for ManyToMany relations; never instantiated.</summary>
     private sealed class AutoThroughRow;
