@@ -50,7 +50,13 @@ internal abstract class Backend
     /// <summary>A regular-expression match of <paramref name="column"/> against the pattern parameter.</summary>
     public abstract string Regex(string column, string pattern, bool ignoreCase);
 
-    public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+    /// <summary>A name as SQL quotes it; the same few names come back in every statement, so each is quoted once.</summary>
+    public static string Quote(string name) =>
+        Quoted.TryGetValue(name, out var quoted) ? quoted : Quoted.Count < 4096 ? Quoted.GetOrAdd(name, Quoting) : Quoting(name);
+
+    private static readonly ConcurrentDictionary<string, string> Quoted = new(StringComparer.Ordinal);
+
+    private static string Quoting(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }
 
 internal sealed class SqliteBackend(string connectionString) : Backend

@@ -311,6 +311,11 @@ internal sealed class ModelMeta
     public string Table { get; }
     public FieldMeta Pk { get; }
     public IReadOnlyList<FieldMeta> Fields { get; }
+
+    /// <summary>Every field as a column expression, in order: what most queries select.</summary>
+    public IReadOnlyList<Query.QueryExpression> Columns => _columns ??= [.. Fields.Select(f => (Query.QueryExpression)new Query.Col(f))];
+
+    private IReadOnlyList<Query.QueryExpression>? _columns;
     public IReadOnlyList<string> Ordering { get; }
     public IReadOnlyList<string> GetLatestBy { get; }
     public IReadOnlyList<IReadOnlyList<FieldMeta>> UniqueTogether { get; }

@@ -365,6 +365,9 @@ internal sealed class Transform(QueryExpression source, string name) : QueryExpr
 /// <summary>Where compiled SQL goes: the parameters so far, and how columns are qualified inside subqueries.</summary>
 internal sealed class SqlContext(Backend backend, List<object?> values, SqlQuery? query = null, string? qualifier = null, SqlContext? outer = null, int depth = 0)
 {
+    // The first placeholders of both engines, made once: "$1"/"@p0", "$2"/"@p1", …
+    private static readonly string[][] Placeholders = [.. Enumerable.Range(1, 64).Select(i => new[] { "$" + i.ToString(CultureInfo.InvariantCulture), "@p" + (i - 1).ToString(CultureInfo.InvariantCulture) })];
+
     public Backend Backend { get; } = backend;
 
     public bool Sqlite { get; } = backend is SqliteBackend;
@@ -383,7 +386,9 @@ internal sealed class SqlContext(Backend backend, List<object?> values, SqlQuery
     {
         Values.Add(ModelMeta.ToDatabase(value, Sqlite));
         // PostgreSQL's own $n placeholders spare Npgsql rewriting named ones in every statement.
-        return Sqlite ? "@p" + (Values.Count - 1).ToString(CultureInfo.InvariantCulture) : "$" + Values.Count.ToString(CultureInfo.InvariantCulture);
+        var index = Values.Count;
+        return index <= Placeholders.Length ? Placeholders[index - 1][Sqlite ? 1 : 0]
+            : Sqlite ? "@p" + (index - 1).ToString(CultureInfo.InvariantCulture) : "$" + index.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Set when compiling an OuterRef: its column must name the outer table, or the subquery's own table would capture it.</summary>

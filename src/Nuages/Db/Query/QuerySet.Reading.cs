@@ -16,7 +16,15 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     private Statement Select(Executor executor) => _query.SelectStatement(executor.Backend, _query.ModelColumns());
 
     /// <summary>Reads rows into instances: the loaded fields by compiled setters, then the annotations; no reflection per row.</summary>
-    private Func<DbDataReader, T> Materializer()
+    private Func<DbDataReader, T> Materializer() =>
+        // the common case — every field, no annotation, nothing related — is built once per alias, not per query
+        _query.Loaded.Length == Meta.Fields.Count && _query.Annotations.IsEmpty && (_query.Related.IsEmpty || _query.ValueNames is not null)
+            ? Plain.GetOrAdd(_query.Alias, static (_, query) => new QuerySet<T>(query).Build(), _query)
+            : Build();
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<DbDataReader, T>> Plain = new(StringComparer.Ordinal);
+
+    private Func<DbDataReader, T> Build()
     {
         var loaded = _query.Loaded;
         var annotations = _query.Annotations.Where(a => a.Selected).ToArray();
@@ -306,7 +314,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
         Filter(lookup, value).GetAsync(cancellationToken);
 
     // Django drops the ordering of a get(), which only needs a count, and caps the rows unless the query is sliced or combined.
-    private QuerySet<T> ForGet() => _query.Sliced || !_query.Combined.IsEmpty ? this : With(_query with { Order = [] }).Slice(0, GetLimit);
+    private QuerySet<T> ForGet() => _query.Sliced || !_query.Combined.IsEmpty ? this : With(_query with { Order = [], Limit = GetLimit });
 
     private static T Single(List<T> rows) => rows.Count switch
     {

@@ -75,7 +75,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     public QueryExpression ResolveName(string name)
     {
         if (name == "pk") name = Meta.Pk.Key;
-        if (Annotations.FirstOrDefault(a => a.Name == name) is { } annotation)
+        if (!Annotations.IsEmpty && Annotations.FirstOrDefault(a => a.Name == name) is { } annotation)
             return AnnotationsAsColumns ? new AliasColumn(name, annotation.Expression.OutputType) : new Ref(name, annotation.Expression);
         if (Meta.ByName.TryGetValue(name, out var field)) return new Col(field);
         if (name.Contains("__", StringComparison.Ordinal)) return RelatedValue(name);
@@ -163,8 +163,9 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     }
 
     /// <summary>The columns a model query reads: loaded fields, then selected annotations.</summary>
-    public IReadOnlyList<QueryExpression> ModelColumns() =>
-        [.. Loaded.Select(f => (QueryExpression)new Col(f)), .. Annotations.Where(a => a.Selected).Select(a => (QueryExpression)new Ref(a.Name, a.Expression))];
+    public IReadOnlyList<QueryExpression> ModelColumns() => Loaded.Length == Meta.Fields.Count && Annotations.IsEmpty
+        ? Meta.Columns // every field, as most queries read: built once per model
+        : [.. Loaded.Select(f => (QueryExpression)new Col(f)), .. Annotations.Where(a => a.Selected).Select(a => (QueryExpression)new Ref(a.Name, a.Expression))];
 
     /// <summary>The columns Values/ValuesList read.</summary>
     public IReadOnlyList<QueryExpression> ValueColumns() => [.. ValueNames!.Value.Select(ResolveName)];
@@ -245,8 +246,13 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         if (joins is not null) sql.Append(joins.Value.Columns);
         sql.Append(" FROM ").Append(context.From(this));
         if (joins is not null) sql.Append(joins.Value.From);
-        var where = Where.Where(w => !w.ContainsAggregate).ToList();
-        if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where.Select(w => w.Compile(context)));
+        var first = true;
+        foreach (var condition in Where)
+        {
+            if (condition.ContainsAggregate) continue;
+            sql.Append(first ? " WHERE " : " AND ").Append(condition.Compile(context));
+            first = false;
+        }
         if (Grouped) // an aggregate annotation: one row per group; an aggregate alone (Aggregate()) is over all rows
         {
             var groups = GroupColumns(columns);
