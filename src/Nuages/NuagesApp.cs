@@ -154,6 +154,12 @@ public sealed class NuagesApp
             kestrel.Limits.MaxRequestBodySize = null;
             // h2c requests carry :scheme http on a connection Kestrel was told is TLS (see CleartextHttp2).
             kestrel.AllowAlternateSchemes = true;
+            // Django sends header values as Latin-1 (HttpResponse.__setitem__); Kestrel sends only ASCII unless told.
+            kestrel.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
+            // Slow clients: an upload or a read slower than the minimum rate is cut, so it holds no connection forever.
+            var grace = Settings.MinDataRateGracePeriod;
+            kestrel.Limits.MinRequestBodyDataRate = Settings.MinRequestBodyDataRate is { } upload ? new MinDataRate(upload, grace) : null;
+            kestrel.Limits.MinResponseDataRate = Settings.MinResponseDataRate is { } download ? new MinDataRate(download, grace) : null;
         });
         var web = builder.Build();
         Handler.Prebuild(isAsync: gateway == ServerGateway.Async);

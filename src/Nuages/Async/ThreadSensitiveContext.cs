@@ -62,8 +62,25 @@ public sealed class ThreadSensitiveContext : IDisposable
     }
 
     /// <summary>
+    /// Gives the context's worker back to the pool now, before the context ends. The async gateway calls it once the
+    /// view and the sync middleware have returned, so sending a response — a long stream to a slow client included —
+    /// holds no sync worker. A thread-sensitive call made later in the context (a sync <c>request_finished</c>
+    /// receiver) takes a worker again, kept until the context ends.
+    /// </summary>
+    internal void ReleaseWorker()
+    {
+        Task<SyncWorker>? worker;
+        lock (_lock)
+        {
+            worker = _worker;
+            _worker = null;
+        }
+        Release(worker);
+    }
+
+    /// <summary>
     /// Ends the context: the request's resources (database connections) are released, and its worker goes back to the
-    /// pool once the work queued on it is done (spec S-27).
+    /// pool once the work queued on it is done (asgiref's ThreadSensitiveContext.__aexit__).
     /// </summary>
     public void Dispose()
     {
@@ -71,7 +88,16 @@ public sealed class ThreadSensitiveContext : IDisposable
         Flow.Raw = _previous;
         _scope?.End();
         Task<SyncWorker>? worker;
-        lock (_lock) worker = _worker;
+        lock (_lock)
+        {
+            worker = _worker;
+            _worker = null;
+        }
+        Release(worker);
+    }
+
+    private static void Release(Task<SyncWorker>? worker)
+    {
         if (worker is null) return;
         if (worker.IsCompletedSuccessfully) SyncWorkerPool.Shared.Release(worker.Result);
         else worker.ContinueWith(static t => SyncWorkerPool.Shared.Release(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -131,6 +131,24 @@ public sealed class Settings
     /// <summary>On shutdown (SIGTERM, Ctrl-C), how long in-flight requests may take to finish before their <c>Aborted</c> tokens fire.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The slowest a client may send a request body, in bytes per second, once <see cref="MinDataRateGracePeriod"/>
+    /// has passed; a slower upload is answered 408 and its connection closed (Kestrel's <c>MinRequestBodyDataRate</c>).
+    /// Null lets a client send as slowly as it likes.
+    /// </summary>
+    public double? MinRequestBodyDataRate { get; set; } = 240;
+
+    /// <summary>
+    /// The slowest a client may read a response, in bytes per second, once <see cref="MinDataRateGracePeriod"/> has
+    /// passed; a client that reads slower (or not at all) while the site is writing is disconnected, so a stalled
+    /// reader of a stream holds no connection forever (Kestrel's <c>MinResponseDataRate</c>). The clock runs only
+    /// while a write is waiting on the client: a stream that sends a heartbeat now and then is not cut. Null turns it off.
+    /// </summary>
+    public double? MinResponseDataRate { get; set; } = 240;
+
+    /// <summary>How long a client may stay below <see cref="MinRequestBodyDataRate"/> or <see cref="MinResponseDataRate"/> before it is cut (more than 1 second).</summary>
+    public TimeSpan MinDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Write one access-log line per request on the <c>Nuages.Server</c> logger.</summary>
     public bool AccessLog { get; set; } = true;
 
@@ -160,10 +178,28 @@ public sealed class Settings
         DataUploadMaxNumberFiles = (int?)ReadNullableLong(section, nameof(DataUploadMaxNumberFiles), DataUploadMaxNumberFiles);
         FileUploadMaxMemorySize = ReadNullableLong(section, nameof(FileUploadMaxMemorySize), FileUploadMaxMemorySize) ?? FileUploadMaxMemorySize;
         SyncWorkers = (int)(ReadNullableLong(section, nameof(SyncWorkers), SyncWorkers) ?? SyncWorkers);
-        if (section[nameof(ShutdownTimeout)] is { } shutdown)
-            ShutdownTimeout = TimeSpan.TryParse(shutdown, System.Globalization.CultureInfo.InvariantCulture, out var timeout) ? timeout
-                : double.TryParse(shutdown, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds)
-                : throw new ImproperlyConfiguredException($"The ShutdownTimeout setting must be a time span (00:00:30) or a number of seconds, not '{shutdown}'.");
+        ShutdownTimeout = ReadTimeSpan(section, nameof(ShutdownTimeout), ShutdownTimeout);
+        MinDataRateGracePeriod = ReadTimeSpan(section, nameof(MinDataRateGracePeriod), MinDataRateGracePeriod);
+        MinRequestBodyDataRate = ReadNullableDouble(section, nameof(MinRequestBodyDataRate), MinRequestBodyDataRate);
+        MinResponseDataRate = ReadNullableDouble(section, nameof(MinResponseDataRate), MinResponseDataRate);
+    }
+
+    private static TimeSpan ReadTimeSpan(IConfigurationSection section, string key, TimeSpan current)
+    {
+        if (section[key] is not { } raw) return current;
+        return TimeSpan.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var timeout) ? timeout
+            : double.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds)
+            : throw new ImproperlyConfiguredException($"The {key} setting must be a time span (00:00:30) or a number of seconds, not '{raw}'.");
+    }
+
+    private static double? ReadNullableDouble(IConfigurationSection section, string key, double? current)
+    {
+        var raw = section[key];
+        if (raw is null) return current;
+        if (raw.Length == 0 || raw.Equals("null", StringComparison.OrdinalIgnoreCase)) return null;
+        return double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ImproperlyConfiguredException($"The {key} setting must be a number or null, not '{raw}'.");
     }
 
     /// <summary>Checks the settings a site cannot start without; throws naming the setting to fix.</summary>
@@ -175,13 +211,15 @@ public sealed class Settings
                 "in appsettings.json (\"Nuages\": { \"SecretKey\": \"…\" }) or with the NUAGES__SecretKey environment variable.");
         if (SyncWorkers < 1)
             throw new ImproperlyConfiguredException($"The SyncWorkers setting must be at least 1, not {SyncWorkers}.");
+        if (MinRequestBodyDataRate is <= 0 || MinResponseDataRate is <= 0)
+            throw new ImproperlyConfiguredException(
+                $"The MinRequestBodyDataRate and MinResponseDataRate settings must be positive (bytes per second) or null, not {MinRequestBodyDataRate?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} and {MinResponseDataRate?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}.");
+        if (MinDataRateGracePeriod <= TimeSpan.FromSeconds(1))
+            throw new ImproperlyConfiguredException($"The MinDataRateGracePeriod setting must be longer than 1 second (Kestrel checks rates once a second), not {MinDataRateGracePeriod}.");
         if (string.IsNullOrWhiteSpace(DefaultCharset))
             throw new ImproperlyConfiguredException("The DefaultCharset setting must not be empty.");
-        try { System.Text.Encoding.GetEncoding(DefaultCharset); }
-        catch (ArgumentException)
-        {
+        if (!Http.HttpRequest.TryGetEncoding(DefaultCharset, out _))
             throw new ImproperlyConfiguredException($"The DefaultCharset setting names an unknown encoding: '{DefaultCharset}'.");
-        }
     }
 
     /// <summary>The hosts checked by <see cref="Http.HttpRequest.GetHost"/>, with Django's Debug fallback.</summary>

@@ -39,16 +39,31 @@ internal sealed class AsyncGateway
     public async Task InvokeAsync(HttpContext context)
     {
         var aborted = context.RequestAborted;
+        try
+        {
+            await ServeAsync(context, aborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RequestBodyReader.IsClientGone(e, aborted))
+        {
+            // spec: the client is gone (reset, closed, or cut as too slow); nothing more is sent,
+            // and request_finished has fired. One Debug line: it is an event, not an error of the site.
+            GatewayLog.Disconnected(_requestLogger, context.Request.Path.Value ?? "/");
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context, CancellationToken aborted)
+    {
+        if (!RequestBodyReader.HasValidContentLength(context))
+        {
+            await KestrelExchange.RefuseAsync(context, 400).ConfigureAwait(false);
+            return;
+        }
         HttpRequest request;
         try
         {
-            var (body, spool) = await ReadBodyAsync(context, aborted).ConfigureAwait(false);
-            request = KestrelExchange.BuildRequest(_settings, context, body);
-            request.Spool = spool;
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            return; // spec A-06: the client left while sending its body; nothing to answer.
+            var body = await RequestBodyReader.ReadAsync(context, _settings, drainWhenTooBig: false, aborted).ConfigureAwait(false);
+            request = KestrelExchange.BuildRequest(_settings, context, body.Body);
+            request.Spool = body.Spool;
         }
         catch (RequestDataTooBig)
         {
@@ -57,10 +72,10 @@ internal sealed class AsyncGateway
             await _handler.FinishUnbuiltAsync().ConfigureAwait(false); // spec A-10
             return;
         }
-        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        catch (Exception e) when (!RequestBodyReader.IsClientGone(e, aborted) && RequestBodyReader.BadBodyStatus(e) is { } status)
         {
-            // Kestrel refused the body itself (malformed chunking, over its own size limit).
-            await WriteAsync(context, new HttpResponse("", null, e.StatusCode), aborted).ConfigureAwait(false);
+            // Kestrel refused the body itself (malformed chunking, too slow, over its own size limit).
+            await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false);
             return;
         }
 
@@ -69,56 +84,9 @@ internal sealed class AsyncGateway
             var response = await _handler.ServeAsync(request, (_, r) => WriteAsync(context, r, aborted)).ConfigureAwait(false);
             if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
         }
-        catch (Exception e) when (aborted.IsCancellationRequested && e is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
-        {
-            // spec: the client is gone; nothing more is sent, and request_finished has fired.
-            GatewayLog.Disconnected(_requestLogger, request.Path);
-        }
         finally
         {
             request.Close(); // spec A-35
-        }
-    }
-
-    private async ValueTask<(byte[] Body, SpooledBody? Spool)> ReadBodyAsync(HttpContext context, CancellationToken aborted)
-    {
-        var kestrel = context.Request;
-        var length = kestrel.ContentLength;
-        if (length == 0) return ([], null);
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }) return ([], null);
-        // Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count files: multipart bodies are checked field by field.
-        var limit = KestrelExchange.IsMultipart(kestrel.ContentType) ? null : _settings.DataUploadMaxMemorySize;
-        if (length is { } declared && limit is { } max && declared > max)
-            throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
-        if (length is { } known && known <= _settings.FileUploadMaxMemorySize)
-        {
-            var buffer = new byte[known];
-            var read = 0;
-            while (read < buffer.Length)
-            {
-                var n = await kestrel.Body.ReadAsync(buffer.AsMemory(read), aborted).ConfigureAwait(false);
-                if (n == 0) throw new OperationCanceledException(aborted);
-                read += n;
-            }
-            return (buffer, null);
-        }
-        using var body = new BodyBuffer(_settings.FileUploadMaxMemorySize, limit);
-        var chunk = ArrayPool<byte>.Shared.Rent(65_536);
-        try
-        {
-            int n;
-            while ((n = await kestrel.Body.ReadAsync(chunk, aborted).ConfigureAwait(false)) > 0) body.Append(chunk.AsSpan(0, n));
-            var (bytes, spool) = body.Finish();
-            if (length is { } expected && (spool?.Length ?? bytes.Length) < expected)
-            {
-                spool?.Dispose();
-                throw new OperationCanceledException(aborted); // the client stopped sending
-            }
-            return (bytes, spool);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 

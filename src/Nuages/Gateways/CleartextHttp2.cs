@@ -37,7 +37,18 @@ internal static class CleartextHttp2
 
     private static ConnectionDelegate Middleware(ConnectionDelegate next) => async connection =>
     {
-        if (await StartsWithPrefaceAsync(connection).ConfigureAwait(false))
+        bool preface;
+        try
+        {
+            preface = await StartsWithPrefaceAsync(connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // Closed or reset before sending a byte (health checks, port scans): nothing to serve, nothing to log,
+            // as plain Kestrel logs nothing for them either.
+            return;
+        }
+        if (preface)
         {
             // Kestrel chooses HTTP/2 on a mixed endpoint only for a connection that has TLS features
             // and negotiated "h2"; the request keeps its own :scheme (AllowAlternateSchemes).

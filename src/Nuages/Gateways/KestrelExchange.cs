@@ -50,6 +50,16 @@ internal static class KestrelExchange
         return response.StatusCode is < 200 or 204 or 304;
     }
 
+    /// <summary>Answers a request whose framing was refused with an empty body, and closes the connection after it.</summary>
+    public static async Task RefuseAsync(HttpContext context, int status)
+    {
+        if (context.Response.HasStarted) return;
+        context.Response.StatusCode = status;
+        context.Response.Headers.Connection = "close";
+        context.Response.ContentLength = 0;
+        await context.Response.CompleteAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Connection facts read from Kestrel only when asked.</summary>
     private sealed class KestrelRequestSource(HttpContext context) : RequestSource
     {

@@ -38,13 +38,52 @@ internal sealed class SyncGateway
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var thread = await _threads.AcquireAsync().ConfigureAwait(false);
+        var aborted = context.RequestAborted;
+        try
+        {
+            await ServeAsync(context, aborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RequestBodyReader.IsClientGone(e, aborted))
+        {
+            GatewayLog.Disconnected(_requestLogger, context.Request.Path.Value ?? "/");
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context, CancellationToken aborted)
+    {
+        if (!RequestBodyReader.HasValidContentLength(context))
+        {
+            await KestrelExchange.RefuseAsync(context, 400).ConfigureAwait(false);
+            return;
+        }
+        // The body is read before the request takes a gateway thread, asynchronously: a slow upload holds no thread
+        // (a WSGI server's worker would block on it), and Kestrel's minimum data rate cuts it with a 408.
+        RequestBodyReader.Result body;
+        try
+        {
+            body = await RequestBodyReader.ReadAsync(context, _settings, drainWhenTooBig: true, aborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!RequestBodyReader.IsClientGone(e, aborted) && RequestBodyReader.BadBodyStatus(e) is { } status)
+        {
+            await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false);
+            return;
+        }
+        SyncWorker thread;
+        try
+        {
+            thread = await _threads.AcquireAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            body.Spool?.Dispose();
+            throw;
+        }
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         thread.Post(new ActionItem(() =>
         {
             try
             {
-                Serve(context);
+                Serve(context, body);
                 done.SetResult();
             }
             catch (Exception e)
@@ -59,55 +98,21 @@ internal sealed class SyncGateway
         await done.Task.ConfigureAwait(false);
     }
 
-    private void Serve(HttpContext context)
+    private void Serve(HttpContext context, RequestBodyReader.Result body)
     {
         context.Features.Get<IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
-        var aborted = context.RequestAborted;
+        var request = KestrelExchange.BuildRequest(_settings, context, body.Body);
+        request.Spool = body.Spool;
+        if (body.TooBig) request.BodyError = RequestBodyReader.TooBig(); // spec W-12: raised when the view reads the body
         try
         {
-            var (body, spool, tooBig) = ReadBody(context);
-            var request = KestrelExchange.BuildRequest(_settings, context, body);
-            request.Spool = spool;
-            if (tooBig) request.BodyError = new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
-            try
-            {
-                var response = _handler.Serve(request, (_, r) => Write(context, r));
-                if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
-            }
-            finally
-            {
-                request.Close();
-            }
+            var response = _handler.Serve(request, (_, r) => Write(context, r));
+            if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
         }
-        catch (Exception e) when (aborted.IsCancellationRequested && e is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        finally
         {
-            GatewayLog.Disconnected(_requestLogger, context.Request.Path);
+            request.Close();
         }
-    }
-
-    /// <summary>Reads the whole body (spooling a large one); one over the limit is kept out of reach and flagged (spec W-12).</summary>
-    private (byte[] Body, SpooledBody? Spool, bool TooBig) ReadBody(HttpContext context)
-    {
-        var kestrel = context.Request;
-        if (kestrel.ContentLength == 0 || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }) return ([], null, false);
-        var limit = KestrelExchange.IsMultipart(kestrel.ContentType) ? null : _settings.DataUploadMaxMemorySize;
-        using var body = new BodyBuffer(_settings.FileUploadMaxMemorySize, limit);
-        var chunk = new byte[65_536];
-        int read;
-        try
-        {
-            while ((read = kestrel.Body.Read(chunk, 0, chunk.Length)) > 0) body.Append(chunk.AsSpan(0, read));
-        }
-        catch (RequestDataTooBig)
-        {
-            while (kestrel.Body.Read(chunk, 0, chunk.Length) > 0)
-            {
-                // Drain, so the connection can carry the 400 and the next request.
-            }
-            return ([], null, true);
-        }
-        var (bytes, spool) = body.Finish();
-        return (bytes, spool, false);
     }
 
     private void Write(HttpContext context, HttpResponse response)

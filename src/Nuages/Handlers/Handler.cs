@@ -75,6 +75,9 @@ internal sealed partial class Handler
             // The response is built: the request's connections go back to the pool before the (possibly slow) send,
             // so a pool serves more requests; a streaming body that queries takes connections of its own.
             request.Scope?.End();
+            // Likewise the sync worker of the request's thread-sensitive context: the view and the sync middleware
+            // have returned, and a sync iterator body is drained on a worker of its own, so sending holds none.
+            context.ReleaseWorker();
             await send(request, response).ConfigureAwait(false);
             return response;
         }

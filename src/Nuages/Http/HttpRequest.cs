@@ -226,14 +226,20 @@ public sealed partial class HttpRequest
     {
         var path = EscapeUriPath(Path);
         if (forceAppendSlash && !path.EndsWith('/')) path += "/";
-        return QueryString.Length > 0 ? path + "?" + QueryString : path;
+        // Django encodes the query defensively (iri_to_uri): RFC 3986 wants it ASCII, without spaces or backslashes.
+        return QueryString.Length > 0 ? path + "?" + HttpResponseRedirect.IriToUri(QueryString) : path;
     }
 
     /// <summary>
     /// An absolute URI for <paramref name="location"/> (relative or absolute), or for this request
     /// when it is null, built from the scheme and the validated host.
     /// </summary>
-    public string BuildAbsoluteUri(string? location = null)
+    public string BuildAbsoluteUri(string? location = null) =>
+        // Django's build_absolute_uri ends in iri_to_uri: CR, LF, spaces, backslashes and non-ASCII leave encoded,
+        // whichever way the URI was put together.
+        HttpResponseRedirect.IriToUri(JoinAbsoluteUri(location));
+
+    private string JoinAbsoluteUri(string? location)
     {
         var schemeHost = $"{Scheme}://{GetHost()}";
         if (location is null) return schemeHost + GetFullPath();
@@ -249,8 +255,10 @@ public sealed partial class HttpRequest
 
     private string RawHost()
     {
+        // Django reads HTTP_HOST whenever the header is there, empty included (an empty one is a DisallowedHost);
+        // only a request without it falls back to the server's address.
         var host = Headers.Get("Host");
-        if (!string.IsNullOrEmpty(host)) return host;
+        if (host is not null) return host;
         var server = Source.ServerName ?? "";
         var port = Source.ServerPort;
         return port is null || port == (IsSecure ? "443" : "80") ? server : server + ":" + port;
@@ -285,24 +293,35 @@ public sealed partial class HttpRequest
         }
     }
 
+    /// <summary>
+    /// The encoding a charset names, as Django's <c>codecs.lookup</c> check in <c>_set_content_type_params</c>:
+    /// an unknown or unsupported name (UTF-7, which .NET refuses to decode) is not an error — the caller falls
+    /// back to the default charset, as Django does on <c>LookupError</c>.
+    /// </summary>
     internal static bool TryGetEncoding(string name, out Encoding encoding)
     {
-        try
+        if (name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase))
         {
-            encoding = GetEncoding(name);
+            encoding = Utf8NoBom;
             return true;
         }
-        catch (ArgumentException)
+        try
         {
-            encoding = Encoding.UTF8;
+            // Code pages (windows-1252, shift_jis…) come from the framework's provider, asked directly rather than
+            // registered process-wide.
+            encoding = System.Text.CodePagesEncodingProvider.Instance.GetEncoding(name) ?? Encoding.GetEncoding(name);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            encoding = Utf8NoBom;
             return false;
         }
     }
 
+    /// <summary>The encoding of a charset a site configured (checked at startup, so it exists).</summary>
     internal static Encoding GetEncoding(string name) =>
-        name.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || name.Equals("utf8", StringComparison.OrdinalIgnoreCase)
-            ? Utf8NoBom
-            : Encoding.GetEncoding(name);
+        TryGetEncoding(name, out var encoding) ? encoding : throw new ArgumentException($"'{name}' is not a known encoding.", nameof(name));
 
     internal static readonly Encoding Utf8NoBom = new UTF8Encoding(false);
 
@@ -334,8 +353,7 @@ public sealed partial class HttpRequest
     }
 
     /// <summary>Python's repr of a string, used where Django's messages quote user input.</summary>
-    internal static string PyRepr(string s) =>
-        s.Contains('\'') && !s.Contains('"') ? "\"" + s + "\"" : "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+    internal static string PyRepr(string s) => Core.PythonRepr.Of(s);
 
     /// <summary>Django's <c>escape_uri_path</c>: percent-encodes all but the characters a path may carry as they are.</summary>
     internal static string EscapeUriPath(string path) => UriEncoding.Quote(path, "/:@&+$,-_.!~*'()");

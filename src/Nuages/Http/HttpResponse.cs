@@ -114,6 +114,9 @@ public class HttpResponse
 
     private void Store(string key, string value, long? maxAge, string? expires, string? path, string? domain, bool secure, bool httpOnly, string? sameSite)
     {
+        ResponseCookie.CheckName(key);
+        ResponseCookie.CheckAttribute(path);
+        ResponseCookie.CheckAttribute(domain);
         var cookies = (Dictionary<string, ResponseCookie>)Cookies;
         var cookie = new ResponseCookie(key, value);
         if (expires is not null) cookie.Expires = expires;

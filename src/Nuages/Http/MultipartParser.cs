@@ -23,6 +23,7 @@ internal static class MultipartParser
         var files = new UploadedFileDict();
         long fieldBytes = 0;
         var fieldCount = 0;
+        var fileCount = 0;
 
         var pos = body.IndexOf(delimiter);
         if (pos < 0) throw new MultiPartParserError("The multipart body has no opening boundary.");
@@ -37,7 +38,7 @@ internal static class MultipartParser
             // The CRLF before a delimiter belongs to the delimiter.
             if (part.EndsWith("\r\n"u8)) part = part[..^2];
             else if (part.EndsWith("\n"u8)) part = part[..^1];
-            ReadPart(part, request, settings, form, files, ref fieldBytes, ref fieldCount);
+            ReadPart(part, request, settings, form, files, ref fieldBytes, ref fieldCount, ref fileCount);
             pos += next + delimiter.Length;
         }
         return (form.Freeze(), files);
@@ -50,7 +51,7 @@ internal static class MultipartParser
         throw new MultiPartParserError("A multipart boundary is not followed by a line end.");
     }
 
-    private static void ReadPart(ReadOnlySpan<byte> part, HttpRequest request, Settings settings, QueryDict form, UploadedFileDict files, ref long fieldBytes, ref int fieldCount)
+    private static void ReadPart(ReadOnlySpan<byte> part, HttpRequest request, Settings settings, QueryDict form, UploadedFileDict files, ref long fieldBytes, ref int fieldCount, ref int fileCount)
     {
         var encoding = request.Encoding;
         var headerEnd = part.IndexOf("\r\n\r\n"u8);
@@ -60,34 +61,43 @@ internal static class MultipartParser
             headerEnd = part.IndexOf("\n\n"u8);
             separator = 2;
         }
-        if (headerEnd < 0) throw new MultiPartParserError("A multipart part has no header block.");
-        var headerText = Encoding.UTF8.GetString(part[..headerEnd]);
+        string? disposition = null, contentType = null;
+        if (headerEnd >= 0)
+        {
+            foreach (var line in Encoding.UTF8.GetString(part[..headerEnd]).Split('\n'))
+            {
+                var colon = line.IndexOf(':');
+                if (colon <= 0) continue;
+                var name = line[..colon].Trim();
+                var value = line[(colon + 1)..].Trim();
+                if (name.Equals("Content-Disposition", StringComparison.OrdinalIgnoreCase)) disposition = value;
+                else if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) contentType = value;
+            }
+        }
+        var parameters = disposition is null ? null : HeaderParameters.Parse(disposition).Params;
+        var isFile = parameters is not null && parameters.ContainsKey("filename");
+
+        // Django counts every part that is not a file toward DATA_UPLOAD_MAX_NUMBER_FIELDS — those without a
+        // Content-Disposition (or without headers at all) and those without a name included, though it then
+        // skips them — so thousands of nameless parts are refused like thousands of fields.
+        if (!isFile)
+        {
+            fieldCount++;
+            if (settings.DataUploadMaxNumberFields is { } maxFields && fieldCount > maxFields)
+                throw new TooManyFieldsSent("The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
+        }
+        if (parameters is null || !parameters.TryGetValue("name", out var fieldName)) return;
+        fieldName = fieldName.Trim();
         var content = part[(headerEnd + separator)..];
 
-        string? disposition = null, contentType = null;
-        foreach (var line in headerText.Split('\n'))
+        if (isFile)
         {
-            var colon = line.IndexOf(':');
-            if (colon <= 0) continue;
-            var name = line[..colon].Trim();
-            var value = line[(colon + 1)..].Trim();
-            if (name.Equals("Content-Disposition", StringComparison.OrdinalIgnoreCase)) disposition = value;
-            else if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) contentType = value;
-        }
-        if (disposition is null) return; // Django skips parts without a disposition.
-        var (kind, parameters) = HeaderParameters.Parse(disposition);
-        if (kind != "form-data" || !parameters.TryGetValue("name", out var fieldName)) return;
-
-        fieldCount++;
-        if (settings.DataUploadMaxNumberFields is { } maxFields && fieldCount > maxFields)
-            throw new TooManyFieldsSent("The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
-
-        if (parameters.TryGetValue("filename", out var fileName))
-        {
-            fileName = System.IO.Path.GetFileName(fileName.Replace('\\', '/'));
-            if (fileName.Length == 0) return; // an empty file input sends no file
-            if (settings.DataUploadMaxNumberFiles is { } maxFiles && files.Count + 1 > maxFiles)
+            // Files are counted before their names are looked at, as Django does.
+            if (settings.DataUploadMaxNumberFiles is { } maxFiles && ++fileCount > maxFiles)
                 throw new TooManyFilesSent("The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES.");
+            // An empty file input sends filename=""; a name that sanitizes to nothing ("..", "/", a control) is
+            // no safer: Django skips both.
+            if (UploadedFileName.Sanitize(parameters["filename"]) is not { } fileName) return;
             var (type, typeParams) = HeaderParameters.Parse(contentType ?? "application/octet-stream");
             var charset = typeParams.GetValueOrDefault("charset");
             // Django's TemporaryUploadedFile: a file over FileUploadMaxMemorySize goes to disk, deleted when the request ends.
@@ -99,7 +109,8 @@ internal static class MultipartParser
             return;
         }
 
-        fieldBytes += content.Length;
+        // As Django: the value and the name plus two (the '&' and '=' an urlencoded body would spend) count.
+        fieldBytes += content.Length + fieldName.Length + 2;
         if (settings.DataUploadMaxMemorySize is { } maxBytes && fieldBytes > maxBytes)
             throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
         form.AppendInternal(fieldName, encoding.GetString(content));

@@ -53,6 +53,41 @@ public sealed class ResponseCookie
         return sb.ToString();
     }
 
+    // Python's Morsel._reserved: names a cookie may not take, compared without case.
+    private static readonly string[] Reserved = ["expires", "path", "comment", "domain", "max-age", "secure", "httponly", "version", "samesite"];
+
+    /// <summary>
+    /// Python's <c>Morsel.set</c>: a name is one or more token characters (letters, digits, <c>!#$%&amp;'*+-.^_`|~:</c>)
+    /// and not an attribute name — so no name can smuggle <c>; Domain=…</c> into the header.
+    /// </summary>
+    internal static void CheckName(string name)
+    {
+        foreach (var reserved in Reserved)
+            if (name.Equals(reserved, StringComparison.OrdinalIgnoreCase))
+                throw new CookieError($"Attempt to set a reserved key {HttpRequest.PyRepr(name)}");
+        var legal = name.Length > 0;
+        foreach (var c in name)
+            if (!(char.IsAsciiLetterOrDigit(c) || LegalChars.Contains(c))) { legal = false; break; }
+        if (!legal) throw new CookieError($"Illegal key {HttpRequest.PyRepr(name)}");
+    }
+
+    /// <summary>
+    /// Attribute values (path, domain) are written as they are: a control character would end or split the
+    /// header, so it is refused, as current Python's <c>Morsel</c> does; so is a <c>;</c>.
+    /// </summary>
+    internal static void CheckAttribute(string? value)
+    {
+        if (value is null) return;
+        foreach (var c in value)
+        {
+            if (c < ' ' || c == '\x7f')
+                throw new CookieError($"Control characters are not allowed in cookies {HttpRequest.PyRepr(value)}");
+            // Python writes a ';' through and so starts another attribute; Nuages refuses it.
+            if (c == ';')
+                throw new CookieError($"A cookie attribute cannot contain ';', which would start another attribute: {HttpRequest.PyRepr(value)}");
+        }
+    }
+
     private const string LegalChars = "!#$%&'*+-.^_`|~:";
     private const string UnescapedExtra = " ()/<=>?@[]{}";
 

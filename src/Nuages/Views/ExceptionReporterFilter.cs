@@ -9,7 +9,7 @@ namespace Nuages.Views;
 /// nothing (spec D-67); with it off, the POST values named by <see cref="SensitivePostParametersAttribute"/>
 /// and the variables named by <see cref="SensitiveVariablesAttribute"/> become <see cref="Placeholder"/>.
 /// </summary>
-public sealed class ExceptionReporterFilter(Settings settings)
+public sealed partial class ExceptionReporterFilter(Settings settings)
 {
     /// <summary>What a hidden value is replaced by.</summary>
     public const string Placeholder = "********************";
@@ -21,6 +21,25 @@ public sealed class ExceptionReporterFilter(Settings settings)
 
     /// <summary>Whether redaction applies (Debug off).</summary>
     public bool IsActive => !settings.Debug;
+
+    // Django's SafeExceptionReporterFilter.hidden_settings: names whose values a report never shows.
+    [System.Text.RegularExpressions.GeneratedRegex("API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex HiddenNames();
+
+    /// <summary>
+    /// A named value as a report shows it (Django's <c>cleanse_setting</c>): hidden when its name says it is a
+    /// credential — <c>HTTP_AUTHORIZATION</c>, <c>HTTP_X_API_KEY</c>, <c>HTTP_COOKIE</c>, <c>SecretKey</c>. Applied
+    /// whatever <c>Debug</c> says, since the Debug page is where it shows.
+    /// </summary>
+    public static string Cleanse(string name, string value) => HiddenNames().IsMatch(name) ? Placeholder : value;
+
+    /// <summary>The request's META as a report may show it: credentials hidden (Django's <c>get_safe_request_meta</c>).</summary>
+    public static IEnumerable<KeyValuePair<string, string>> GetSafeRequestMeta(HttpRequest request) =>
+        request.Meta.Select(m => new KeyValuePair<string, string>(m.Key, Cleanse(m.Key, m.Value)));
+
+    /// <summary>The request's cookies as a report may show them: those named like credentials (<c>csrftoken</c>) hidden.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> GetSafeCookies(HttpRequest request) =>
+        request.Cookies.Select(c => new KeyValuePair<string, string>(c.Key, Cleanse(c.Key, c.Value)));
 
     /// <summary>The request's POST fields as a report may show them: every key, sensitive values hidden (spec D-65).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> GetPostParameters(HttpRequest request)

@@ -108,11 +108,5 @@ public abstract partial class Model<T>
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>Python's repr, which Django's messages show: strings in single quotes.</summary>
-    private static string Repr(object value) => value switch
-    {
-        string s => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'",
-        Enum e => Convert.ToInt64(e, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+    private static string Repr(object value) => Core.PythonRepr.Of(value);
 }

@@ -126,6 +126,7 @@ internal sealed record LeafNode(QueryExpression Lhs, string Lookup, object? Valu
         return new LeafNode(lhs, kind, value switch
         {
             QueryExpression expression => expression.Resolve(query),
+            _ when LookupValue.Prepares(kind) => LookupValue.Prepare(lhs.OutputType, parts[0], kind, value),
             _ => value,
         });
     }
