@@ -146,6 +146,14 @@ public sealed class Settings
     /// </summary>
     public double? MinResponseDataRate { get; set; } = 240;
 
+    /// <summary>
+    /// The longest one write of a response (at most 64 KiB) may wait on a client that reads nothing; then the
+    /// connection is closed and the request's <c>Aborted</c> token fires, so a stalled reader of a stream or a large
+    /// file holds nothing for long. Unlike <see cref="MinResponseDataRate"/>, which Kestrel measures as the average
+    /// since the response began, it bounds every write. Null turns it off.
+    /// </summary>
+    public TimeSpan? ResponseWriteTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long a client may stay below <see cref="MinRequestBodyDataRate"/> or <see cref="MinResponseDataRate"/> before it is cut (more than 1 second).</summary>
     public TimeSpan MinDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -180,6 +188,8 @@ public sealed class Settings
         SyncWorkers = (int)(ReadNullableLong(section, nameof(SyncWorkers), SyncWorkers) ?? SyncWorkers);
         ShutdownTimeout = ReadTimeSpan(section, nameof(ShutdownTimeout), ShutdownTimeout);
         MinDataRateGracePeriod = ReadTimeSpan(section, nameof(MinDataRateGracePeriod), MinDataRateGracePeriod);
+        if (section[nameof(ResponseWriteTimeout)] is { } writeTimeout)
+            ResponseWriteTimeout = writeTimeout.Length == 0 || writeTimeout.Equals("null", StringComparison.OrdinalIgnoreCase) ? null : ReadTimeSpan(section, nameof(ResponseWriteTimeout), TimeSpan.Zero);
         MinRequestBodyDataRate = ReadNullableDouble(section, nameof(MinRequestBodyDataRate), MinRequestBodyDataRate);
         MinResponseDataRate = ReadNullableDouble(section, nameof(MinResponseDataRate), MinResponseDataRate);
     }
@@ -214,6 +224,8 @@ public sealed class Settings
         if (MinRequestBodyDataRate is <= 0 || MinResponseDataRate is <= 0)
             throw new ImproperlyConfiguredException(
                 $"The MinRequestBodyDataRate and MinResponseDataRate settings must be positive (bytes per second) or null, not {MinRequestBodyDataRate?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} and {MinResponseDataRate?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}.");
+        if (ResponseWriteTimeout is { } write && write <= TimeSpan.Zero)
+            throw new ImproperlyConfiguredException($"The ResponseWriteTimeout setting must be positive or null, not {write}.");
         if (MinDataRateGracePeriod <= TimeSpan.FromSeconds(1))
             throw new ImproperlyConfiguredException($"The MinDataRateGracePeriod setting must be longer than 1 second (Kestrel checks rates once a second), not {MinDataRateGracePeriod}.");
         if (string.IsNullOrWhiteSpace(DefaultCharset))

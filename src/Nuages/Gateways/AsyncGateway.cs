@@ -53,11 +53,6 @@ internal sealed class AsyncGateway
 
     private async Task ServeAsync(HttpContext context, CancellationToken aborted)
     {
-        if (!RequestBodyReader.HasValidContentLength(context))
-        {
-            await KestrelExchange.RefuseAsync(context, 400).ConfigureAwait(false);
-            return;
-        }
         HttpRequest request;
         try
         {
@@ -99,7 +94,7 @@ internal sealed class AsyncGateway
             if (bodyless) return;
             var content = response.Content;
             kestrel.ContentLength = content.Length;
-            if (content.Length > 0) await kestrel.Body.WriteAsync(content, aborted).ConfigureAwait(false);
+            if (content.Length > 0) await ResponseBodyWriter.WriteAsync(context, content, _settings.ResponseWriteTimeout, aborted).ConfigureAwait(false);
             return;
         }
         var streaming = (StreamingHttpResponse)response;
@@ -109,15 +104,15 @@ internal sealed class AsyncGateway
             // spec A-31: a sync iterator is drained on a sync worker before anything is sent.
             GatewayLog.StreamingWarning(_requestLogger, SyncStreamingWarning);
             var parts = await SyncToAsync.Run(() => streaming.EnumerateParts().ToList(), threadSensitive: false, aborted);
-            foreach (var part in parts) await kestrel.Body.WriteAsync(part, aborted).ConfigureAwait(false);
+            foreach (var part in parts) await ResponseBodyWriter.WriteAsync(context, part, _settings.ResponseWriteTimeout, aborted).ConfigureAwait(false);
             return;
         }
         await kestrel.StartAsync(aborted).ConfigureAwait(false);
         await foreach (var part in streaming.EnumeratePartsAsync(aborted).ConfigureAwait(false))
         {
             if (part.Length == 0) continue;
-            await kestrel.Body.WriteAsync(part, aborted).ConfigureAwait(false);
-            await kestrel.Body.FlushAsync(aborted).ConfigureAwait(false); // spec A-32
+            // spec A-32: each part is flushed as it comes (Kestrel's WriteAsync flushes).
+            await ResponseBodyWriter.WriteAsync(context, part, _settings.ResponseWriteTimeout, aborted).ConfigureAwait(false);
         }
     }
 }

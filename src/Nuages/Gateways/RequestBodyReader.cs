@@ -85,22 +85,6 @@ internal static class RequestBodyReader
     public static RequestDataTooBig TooBig() => new("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
 
     /// <summary>
-    /// RFC 9110 §8.6: Content-Length is one or more digits. Kestrel also takes a sign or surrounding spaces
-    /// (<c>+5</c>); a request framed that way is refused, as a front proxy might read its length differently.
-    /// </summary>
-    public static bool HasValidContentLength(HttpContext context)
-    {
-        var values = context.Request.Headers.ContentLength.HasValue ? context.Request.Headers["Content-Length"] : default;
-        foreach (var value in values)
-        {
-            if (string.IsNullOrEmpty(value)) return false;
-            foreach (var c in value)
-                if (!char.IsAsciiDigit(c)) return false;
-        }
-        return true;
-    }
-
-    /// <summary>
     /// Whether <paramref name="exception"/>, met while reading a request or writing its response, means the client
     /// went away (it reset or closed the connection, or Kestrel cut it as too slow): one event, logged at Debug
     /// by the gateway, never an error. Kestrel signals it in several forms, and its abort token may be signalled

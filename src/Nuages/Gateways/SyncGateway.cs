@@ -51,11 +51,6 @@ internal sealed class SyncGateway
 
     private async Task ServeAsync(HttpContext context, CancellationToken aborted)
     {
-        if (!RequestBodyReader.HasValidContentLength(context))
-        {
-            await KestrelExchange.RefuseAsync(context, 400).ConfigureAwait(false);
-            return;
-        }
         // The body is read before the request takes a gateway thread, asynchronously: a slow upload holds no thread
         // (a WSGI server's worker would block on it), and Kestrel's minimum data rate cuts it with a 408.
         RequestBodyReader.Result body;
@@ -118,13 +113,12 @@ internal sealed class SyncGateway
     private void Write(HttpContext context, HttpResponse response)
     {
         var bodyless = KestrelExchange.WriteHead(context, response);
-        var output = context.Response.Body;
         if (!response.Streaming)
         {
             if (bodyless) return;
             var content = response.Content;
             context.Response.ContentLength = content.Length;
-            output.Write(content);
+            ResponseBodyWriter.Write(context, content, _settings.ResponseWriteTimeout);
             return;
         }
         if (bodyless) return;
@@ -139,15 +133,14 @@ internal sealed class SyncGateway
                 await foreach (var part in streaming.EnumeratePartsAsync(context.RequestAborted).ConfigureAwait(false)) all.Add(part);
                 return all;
             });
-            foreach (var part in parts) output.Write(part);
+            foreach (var part in parts) ResponseBodyWriter.Write(context, part, _settings.ResponseWriteTimeout);
             return;
         }
         // spec W-17: sync content goes out part by part.
         foreach (var part in streaming.EnumerateParts())
         {
             if (part.Length == 0) continue;
-            output.Write(part);
-            output.Flush();
+            ResponseBodyWriter.Write(context, part, _settings.ResponseWriteTimeout); // written and flushed
         }
     }
 }

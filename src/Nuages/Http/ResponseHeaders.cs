@@ -70,13 +70,20 @@ public sealed class ResponseHeaders : IEnumerable<KeyValuePair<string, string>>
         return name;
     }
 
-    /// <summary>Django's header value rules: no newlines; values outside Latin-1 are MIME-encoded (RFC 2047).</summary>
+    /// <summary>
+    /// Django's header value rules (django/http/response.py <c>ResponseHeaders._convert_to_charset</c>): no newlines;
+    /// values within Latin-1 go out as Latin-1 bytes, others MIME-encoded (RFC 2047).
+    /// </summary>
     private static string Encode(string name, string value)
     {
         foreach (var c in value)
         {
             if (c is '\n' or '\r')
                 throw new BadHeaderError($"Header values can't contain newlines but got {HttpRequest.PyRepr(value)} for header {HttpRequest.PyRepr(name)}.");
+            // Django lets other controls through; no HTTP server sends them (RFC 9110 field values), and Kestrel would
+            // fail the response when it is written — refused here, where the code that set it is on the stack.
+            if (c < ' ' && c != '\t' || c == '\x7f')
+                throw new BadHeaderError($"Header values can't contain control characters but got {HttpRequest.PyRepr(value)} for header {HttpRequest.PyRepr(name)}.");
         }
         foreach (var c in value)
         {

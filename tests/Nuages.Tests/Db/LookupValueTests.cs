@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+using Nuages.Db.Models;
+
+namespace Nuages.Tests.Db;
+
+public sealed class LookupRow : Model<LookupRow>
+{
+    [MaxLength(50)] public string Name { get; set; } = "";
+    public int Score { get; set; }
+    public double Ratio { get; set; }
+    public decimal Price { get; set; }
+    public bool Flag { get; set; }
+    public Guid Token { get; set; }
+    public DateOnly Day { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>Lookup values go through the field, as Django's get_prep_value: text becomes the field's type, or the query fails naming it.</summary>
+public class LookupValueTests
+{
+    private static readonly Guid Token = Guid.Parse("12345678-1234-5678-1234-567812345678");
+
+    private static async Task<string> Prepare(string engine)
+    {
+        var alias = OrmDatabase.Prepare(engine, typeof(LookupRow));
+        await new LookupRow { Name = "12", Score = 12, Ratio = 1.5, Price = 9.99m, Flag = true, Token = Token, Day = new DateOnly(2024, 2, 29), At = new DateTimeOffset(2024, 2, 29, 10, 30, 0, TimeSpan.Zero) }.SaveAsync(alias);
+        await new LookupRow { Name = "other", Score = 3, Ratio = -2, Price = 1m, Flag = false, Token = Guid.Empty, Day = new DateOnly(2023, 1, 1), At = new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero) }.SaveAsync(alias);
+        return alias;
+    }
+
+    [Fact]
+    public async Task Text_values_become_the_fields_type_on_sqlite() => await TextValues(await Prepare("sqlite"));
+
+    [PostgresFact]
+    public async Task Text_values_become_the_fields_type_on_postgres() => await TextValues(await Prepare("postgres"));
+
+    private static async Task TextValues(string alias)
+    {
+        var rows = LookupRow.Objects.Using(alias);
+        async Task<string[]> Names(string lookup, object value) => [.. (await rows.Filter(lookup, value).OrderBy("name").ToListAsync()).Select(r => r.Name)];
+
+        Assert.Equal(["12"], await Names("score", " 12 "));
+        Assert.Equal(["12"], await Names("score__gte", "1_0"));
+        Assert.Equal(["12"], await Names("score", 12.9)); // Python's int() truncates
+        Assert.Equal(["12", "other"], await Names("score__in", new object[] { "3", 12L }));
+        Assert.Equal(["12"], await Names("score__range", new[] { "10", "20" }));
+        Assert.Equal(["12"], await Names("ratio__gt", "1e0"));
+        Assert.Equal(["12"], await Names("price", "9.99"));
+        Assert.Equal(["12"], await Names("flag", "True"));
+        Assert.Equal(["other"], await Names("flag", "0"));
+        Assert.Equal(["12"], await Names("token", "{12345678-1234-5678-1234-567812345678}"));
+        Assert.Equal(["12"], await Names("day", "2024-02-29"));
+        Assert.Equal(["12"], await Names("day__gte", "2024-2-1"));
+        Assert.Equal(["12"], await Names("at__gte", "2024-02-29"));
+        Assert.Equal(["12"], await Names("at", "2024-02-29T10:30:00+00:00"));
+        Assert.Equal(["12"], await Names("at__date", "2024-02-29"));
+        Assert.Equal(["12"], await Names("at__year", "2024"));
+        Assert.Equal(["12"], await Names("name", 12)); // a text field compares with str(value)
+    }
+
+    [Theory]
+    [InlineData("score", "abc", "Field 'score' expected a number but got 'abc'.")]
+    [InlineData("score__gt", "1.5", "Field 'score' expected a number but got '1.5'.")]
+    [InlineData("score__in", "", "Field 'score' expected a number but got ''.")]
+    [InlineData("ratio", "one", "Field 'ratio' expected a number but got 'one'.")]
+    public void A_value_the_field_cannot_take_fails_when_the_query_is_built(string lookup, string value, string message)
+    {
+        object argument = lookup.EndsWith("__in", StringComparison.Ordinal) ? new[] { value } : value;
+        var error = Assert.Throws<ArgumentException>(() => LookupRow.Objects.Filter(lookup, argument));
+        Assert.Equal(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("price", "ten", "“ten” value must be a decimal number.")]
+    [InlineData("flag", "yes", "“yes” value must be either True or False.")]
+    [InlineData("token", "not-a-uuid", "“not-a-uuid” is not a valid UUID.")]
+    [InlineData("day", "29/02/2024", "“29/02/2024” value has an invalid date format. It must be in YYYY-MM-DD format.")]
+    [InlineData("day", "2023-02-29", "“2023-02-29” value has the correct format (YYYY-MM-DD) but it is an invalid date.")]
+    [InlineData("at", "yesterday", "“yesterday” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.")]
+    public void Fields_that_validate_their_values_raise_djangos_validation_error(string lookup, string value, string message)
+    {
+        var error = Assert.Throws<ValidationError>(() => LookupRow.Objects.Filter(lookup, value));
+        Assert.Equal([message], error.Messages);
+    }
+}
