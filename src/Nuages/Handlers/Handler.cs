@@ -76,8 +76,11 @@ internal sealed partial class Handler
             // so a pool serves more requests; a streaming body that queries takes connections of its own.
             request.Scope?.End();
             // Likewise the sync worker of the request's thread-sensitive context: the view and the sync middleware
-            // have returned, and a sync iterator body is drained on a worker of its own, so sending holds none.
-            context.ReleaseWorker();
+            // have returned, and a sync iterator body is drained on a worker of its own, so sending holds none — a
+            // slow reader of a long stream must not keep a worker from the other requests. Except when a sync
+            // request_finished receiver will run: Django runs it on the thread request_started's ran on, so the
+            // worker stays the request's until then (docs/async.md says to make such receivers async).
+            if (!Signals.RequestFinished.HasSyncReceivers) context.ReleaseWorker();
             await send(request, response).ConfigureAwait(false);
             return response;
         }

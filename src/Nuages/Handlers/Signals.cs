@@ -44,6 +44,9 @@ public sealed class Signal
     /// <summary>Whether any receiver is connected: sending to none costs nothing.</summary>
     public bool HasReceivers => _sync.Length > 0 || _async.Length > 0;
 
+    /// <summary>Whether a sync receiver is connected (it runs on the request's sync thread).</summary>
+    public bool HasSyncReceivers => _sync.Length > 0;
+
     /// <summary>Sends from async code: sync receivers through thread-sensitive SyncToAsync (spec ), async ones concurrently.</summary>
     internal async ValueTask SendAsync(RequestSignal signal)
     {
