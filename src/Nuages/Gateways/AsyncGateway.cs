@@ -36,20 +36,8 @@ internal sealed class AsyncGateway
         _requestLogger = handler.LoggerFactory.CreateLogger("Nuages.Request");
     }
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        var aborted = context.RequestAborted;
-        try
-        {
-            await ServeAsync(context, aborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (RequestBodyReader.IsClientGone(e, aborted))
-        {
-            // spec: the client is gone (reset, closed, or cut as too slow); nothing more is sent,
-            // and request_finished has fired. One Debug line: it is an event, not an error of the site.
-            GatewayLog.Disconnected(_requestLogger, context.Request.Path.Value ?? "/");
-        }
-    }
+    public Task InvokeAsync(HttpContext context) =>
+        KestrelExchange.UnlessClientGoneAsync(context, ServeAsync(context, context.RequestAborted), _requestLogger);
 
     private async Task ServeAsync(HttpContext context, CancellationToken aborted)
     {
@@ -67,10 +55,9 @@ internal sealed class AsyncGateway
             await _handler.FinishUnbuiltAsync().ConfigureAwait(false); // spec A-10
             return;
         }
-        catch (Exception e) when (!RequestBodyReader.IsClientGone(e, aborted) && RequestBodyReader.BadBodyStatus(e) is { } status)
+        catch (Exception e) when (RequestBodyReader.RefusedStatus(e, aborted) is { } status)
         {
-            // Kestrel refused the body itself (malformed chunking, too slow, over its own size limit).
-            await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false);
+            await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false); // malformed chunking, too slow…
             return;
         }
 

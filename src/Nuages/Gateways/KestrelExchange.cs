@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 using Nuages.Conf;
 using Nuages.Http;
 using HttpRequest = Nuages.Http.HttpRequest;
@@ -48,6 +49,23 @@ internal static class KestrelExchange
             foreach (var cookie in response.Cookies.Values) headers.Append("Set-Cookie", cookie.ToString());
         }
         return response.StatusCode is < 200 or 204 or 304;
+    }
+
+    /// <summary>
+    /// Awaits a request being served, and takes a client that went away (reset, closed, cut as too slow) as the event
+    /// it is: nothing more is sent, request_finished has fired (spec ), and one Debug line says so —
+    /// never an exception for Kestrel to log as the application's error.
+    /// </summary>
+    public static async Task UnlessClientGoneAsync(HttpContext context, Task serving, ILogger requestLogger)
+    {
+        try
+        {
+            await serving.ConfigureAwait(false);
+        }
+        catch (Exception e) when (RequestBodyReader.IsClientGone(e, context.RequestAborted))
+        {
+            GatewayLog.Disconnected(requestLogger, context.Request.Path.Value ?? "/");
+        }
     }
 
     /// <summary>Answers a request whose framing was refused with an empty body, and closes the connection after it.</summary>

@@ -102,9 +102,9 @@ internal static class RequestBodyReader
     /// <summary>
     /// The status to answer for a body Kestrel could not read although the client is still there: its own
     /// verdict (400 malformed chunking, 408 too slow, 413 too large), and 400 for a chunk size that overflows
-    /// (Kestrel reports that as a plain <see cref="IOException"/>).
+    /// (Kestrel reports that as a plain <see cref="IOException"/>); null for anything else.
     /// </summary>
-    public static int? BadBodyStatus(Exception exception) => exception switch
+    public static int? RefusedStatus(Exception exception, CancellationToken aborted) => IsClientGone(exception, aborted) ? null : exception switch
     {
         Microsoft.AspNetCore.Http.BadHttpRequestException bad => bad.StatusCode,
         IOException { InnerException: OverflowException } => 400,

@@ -36,18 +36,8 @@ internal sealed class SyncGateway
         _requestLogger = handler.LoggerFactory.CreateLogger("Nuages.Request");
     }
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        var aborted = context.RequestAborted;
-        try
-        {
-            await ServeAsync(context, aborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (RequestBodyReader.IsClientGone(e, aborted))
-        {
-            GatewayLog.Disconnected(_requestLogger, context.Request.Path.Value ?? "/");
-        }
-    }
+    public Task InvokeAsync(HttpContext context) =>
+        KestrelExchange.UnlessClientGoneAsync(context, ServeAsync(context, context.RequestAborted), _requestLogger);
 
     private async Task ServeAsync(HttpContext context, CancellationToken aborted)
     {
@@ -58,9 +48,9 @@ internal sealed class SyncGateway
         {
             body = await RequestBodyReader.ReadAsync(context, _settings, drainWhenTooBig: true, aborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (!RequestBodyReader.IsClientGone(e, aborted) && RequestBodyReader.BadBodyStatus(e) is { } status)
+        catch (Exception e) when (RequestBodyReader.RefusedStatus(e, aborted) is { } status)
         {
-            await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false);
+            await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false); // malformed chunking, too slow…
             return;
         }
         SyncWorker thread;

@@ -121,7 +121,9 @@ public class ClientGoneLogTests(ClientGoneSites sites) : IClassFixture<ClientGon
 
         var loud = logs.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception?.GetType().Name}").ToList();
         Assert.Empty(loud);
-        Assert.Contains(logs.Entries, e => e.Category == "Nuages.Request" && e.Level == LogLevel.Debug && e.Message.StartsWith("Client disconnected", StringComparison.Ordinal));
+        // A long poll left by its client always ends in the view's cancellation: that one is logged, once, at Debug.
+        if (!syncGateway)
+            Assert.Contains(logs.Entries, e => e.Category == "Nuages.Request" && e.Level == LogLevel.Debug && e.Message == "Client disconnected before the response to /poll/ was sent.");
     }
 }
 
