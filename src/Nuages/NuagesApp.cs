@@ -30,9 +30,10 @@ public sealed class NuagesApp
     private Handler? _handler;
     private ILoggerFactory? _loggerFactory;
 
-    private NuagesApp(string[] args, Settings settings, IConfiguration configuration)
+    private NuagesApp(string[] args, Settings settings, IConfiguration configuration, Site site)
     {
         _args = args;
+        Site = site;
         Settings = settings;
         Configuration = configuration;
     }
@@ -59,13 +60,21 @@ public sealed class NuagesApp
         configure?.Invoke(settings);
         settings.Apply(configuration);
         settings.Validate();
-        ResponseDefaults.Charset = settings.DefaultCharset;
-        ResponseDefaults.ContentType = settings.DefaultContentType;
-        Async.SyncWorkerPool.Shared.Max = settings.SyncWorkers;
-        Db.Connections.Configure(settings.Databases);
-        Db.Routers.Configure(settings.DatabaseRouters);
-        return new NuagesApp(args, settings, configuration);
+        var site = new Site(settings);
+        _ = Db.Connections.Of(site); // a misconfigured database fails here, naming its alias
+        // The site becomes the current one of the calling flow (Program.Main, a test): its ORM calls and Reverse
+        // outside requests use it. Nothing process-wide is set: other flows and other sites are untouched.
+        site.EnterForFlow();
+        return new NuagesApp(args, settings, configuration, site);
     }
+
+    /// <summary>
+    /// Makes this site the current one of the calling flow until the returned scope is disposed: what ORM calls,
+    /// migrations and <c>Reverse</c> outside a request use when the process has several sites.
+    /// </summary>
+    public IDisposable Enter() => Site.Enter();
+
+    internal Site Site { get; }
 
     /// <summary>The settings in effect.</summary>
     public Settings Settings { get; }
@@ -99,7 +108,7 @@ public sealed class NuagesApp
         ThrowIfBuilt();
         var resolver = new UrlResolver(patterns);
         _patterns = patterns;
-        UrlResolver.Active = resolver;
+        UrlResolver.Of(Site).Value = resolver;
         _resolver = resolver;
         return this;
     }
@@ -113,7 +122,7 @@ public sealed class NuagesApp
             if (_handler is not null) return _handler;
             lock (_buildLock)
             {
-                return _handler ??= new Handler(Settings, _resolver ?? new UrlResolver(_patterns), ErrorViews, Signals, LoggerFactory);
+                return _handler ??= new Handler(Site, _resolver ?? new UrlResolver(_patterns), ErrorViews, Signals, LoggerFactory);
             }
         }
     }
@@ -169,7 +178,7 @@ public sealed class NuagesApp
         var bound = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         // The endpoint is marked TLS to keep HTTP/2 (see CleartextHttp2); it is plain HTTP all the same.
         var uri = new UriBuilder(bound) { Scheme = "http" }.Uri;
-        return new NuagesServer(web, uri);
+        return new NuagesServer(web, uri, Async.SyncWorkerPool.For(Site));
     }
 
     /// <summary>Whether the last server started serves h2c next to HTTP/1.1.</summary>
@@ -228,10 +237,12 @@ public enum ServerGateway
 public sealed class NuagesServer : IAsyncDisposable
 {
     private readonly WebApplication _web;
+    private readonly Async.SyncWorkerPool _workers;
 
-    internal NuagesServer(WebApplication web, Uri address)
+    internal NuagesServer(WebApplication web, Uri address, Async.SyncWorkerPool workers)
     {
         _web = web;
+        _workers = workers;
         Address = address;
     }
 
@@ -246,6 +257,6 @@ public sealed class NuagesServer : IAsyncDisposable
     {
         await _web.StopAsync().ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
-        Async.SyncWorkerPool.Shared.StopIdle();
+        _workers.StopIdle();
     }
 }

@@ -48,11 +48,17 @@ internal static class Flow
 /// One request's share of the async machinery: its thread-sensitive context, its cancellation token
 /// and the count of sync/async switches made for it.
 /// </summary>
-internal sealed class RequestScope(ThreadSensitiveContext context, CancellationToken aborted)
+internal sealed class RequestScope(ThreadSensitiveContext context, CancellationToken aborted, Conf.Site? site = null)
 {
     private int _switches;
 
     public ThreadSensitiveContext Context { get; } = context;
+
+    /// <summary>The site serving the request; null for a context opened outside any request.</summary>
+    public Conf.Site? Site { get; } = site;
+
+    /// <summary>Where the request's sync work runs: its site's workers, or the process's for a context of its own.</summary>
+    public SyncWorkerPool Pool { get; } = SyncWorkerPool.For(site);
 
     public CancellationToken Aborted { get; } = aborted;
 

@@ -46,17 +46,18 @@ public static class SyncToAsync
         SyncCall<T> call;
         if (!threadSensitive)
         {
-            var acquiring = SyncWorkerPool.Shared.AcquireAsync();
+            var pool = state.Request?.Pool ?? SyncWorkerPool.Shared;
+            var acquiring = pool.AcquireAsync();
             if (acquiring.IsCompletedSuccessfully)
             {
                 var worker = acquiring.Result;
-                call = new SyncCall<T>(function, context, state.Request, worker) { Then = () => SyncWorkerPool.Shared.ReturnNow(worker) };
+                call = new SyncCall<T>(function, context, state.Request, worker) { Then = () => pool.ReturnNow(worker) };
                 worker.Post(call);
             }
             else
             {
                 call = new SyncCall<T>(function, context, state.Request, null!);
-                PostWhenAcquired(acquiring.AsTask(), call, release: true);
+                PostWhenAcquired(acquiring.AsTask(), call, pool);
             }
             task = call.Completion.Task;
         }
@@ -79,7 +80,7 @@ public static class SyncToAsync
             else
             {
                 call = new SyncCall<T>(function, context, state.Request, null!);
-                PostWhenAcquired(acquiring, call, release: false);
+                PostWhenAcquired(acquiring, call, releaseTo: null);
             }
             task = call.Completion.Task;
         }
@@ -136,13 +137,13 @@ public static class SyncToAsync
             throw new InvalidOperationException("Single thread executor already being used, would deadlock");
     }
 
-    private static void PostWhenAcquired<T>(Task<SyncWorker> acquiring, SyncCall<T> call, bool release)
+    private static void PostWhenAcquired<T>(Task<SyncWorker> acquiring, SyncCall<T> call, SyncWorkerPool? releaseTo)
     {
         acquiring.ContinueWith(t =>
         {
             var worker = t.Result;
             call.Retarget(worker);
-            if (release) call.Then = () => SyncWorkerPool.Shared.ReturnNow(worker);
+            if (releaseTo is { } pool) call.Then = () => pool.ReturnNow(worker);
             worker.Post(call);
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

@@ -22,8 +22,12 @@ internal sealed class SyncWorkerPool
         _name = name;
     }
 
-    /// <summary>The process-wide pool; its size follows the <c>SyncWorkers</c> setting of the site created last.</summary>
+    /// <summary>The process's pool, for sync work outside any site's request (32 workers).</summary>
     public static SyncWorkerPool Shared { get; } = new(32);
+
+    /// <summary>The pool of <paramref name="site"/> (its <c>SyncWorkers</c> setting), or <see cref="Shared"/> without one.</summary>
+    public static SyncWorkerPool For(Conf.Site? site) =>
+        site is null ? Shared : site.Feature(static s => new SyncWorkerPool(s.Settings.SyncWorkers));
 
     public int Max
     {

@@ -33,21 +33,21 @@ public sealed class ThreadSensitiveContext : IDisposable
     }
 
     /// <summary>Opens a context for a request served by the async side: marks the flow async (ARCHITECTURE rule 6).</summary>
-    internal static ThreadSensitiveContext EnterAsyncRequest(CancellationToken aborted)
+    internal static ThreadSensitiveContext EnterAsyncRequest(CancellationToken aborted, Conf.Site? site = null)
     {
         var previous = Flow.Raw;
         var context = new ThreadSensitiveContext(previous, owner: true);
-        Flow.Raw = new FlowState(context._scope = new RequestScope(context, aborted), isAsync: true, executor: null, runningOn: null, runningItem: null);
+        Flow.Raw = new FlowState(context._scope = new RequestScope(context, aborted, site), isAsync: true, executor: null, runningOn: null, runningItem: null);
         return context;
     }
 
     /// <summary>Opens a context for a request served on the calling sync thread (sync gateway, sync test client).</summary>
-    internal static ThreadSensitiveContext EnterSyncRequest(CancellationToken aborted)
+    internal static ThreadSensitiveContext EnterSyncRequest(CancellationToken aborted, Conf.Site? site = null)
     {
         var previous = Flow.Raw;
         var context = new ThreadSensitiveContext(previous, owner: true);
         var state = previous ?? FlowState.Default;
-        Flow.Raw = new FlowState(context._scope = new RequestScope(context, aborted), isAsync: false, state.Executor, state.RunningOn, state.RunningItem);
+        Flow.Raw = new FlowState(context._scope = new RequestScope(context, aborted, site), isAsync: false, state.Executor, state.RunningOn, state.RunningItem);
         return context;
     }
 
@@ -57,7 +57,7 @@ public sealed class ThreadSensitiveContext : IDisposable
         if (_worker is { } existing) return existing;
         lock (_lock)
         {
-            return _worker ??= SyncWorkerPool.Shared.AcquireAsync().AsTask();
+            return _worker ??= Pool.AcquireAsync().AsTask();
         }
     }
 
@@ -75,8 +75,11 @@ public sealed class ThreadSensitiveContext : IDisposable
             worker = _worker;
             _worker = null;
         }
-        Release(worker);
+        Release(Pool, worker);
     }
+
+    /// <summary>Where the context's worker comes from: its request's site's pool, else the process's.</summary>
+    private SyncWorkerPool Pool => _scope?.Pool ?? (_previous?.Request?.Pool ?? SyncWorkerPool.Shared);
 
     /// <summary>
     /// Ends the context: the request's resources (database connections) are released, and its worker goes back to the
@@ -93,13 +96,13 @@ public sealed class ThreadSensitiveContext : IDisposable
             worker = _worker;
             _worker = null;
         }
-        Release(worker);
+        Release(Pool, worker);
     }
 
-    private static void Release(Task<SyncWorker>? worker)
+    private static void Release(SyncWorkerPool pool, Task<SyncWorker>? worker)
     {
         if (worker is null) return;
-        if (worker.IsCompletedSuccessfully) SyncWorkerPool.Shared.Release(worker.Result);
-        else worker.ContinueWith(static t => SyncWorkerPool.Shared.Release(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (worker.IsCompletedSuccessfully) pool.Release(worker.Result);
+        else worker.ContinueWith(t => pool.Release(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }

@@ -294,5 +294,6 @@ public sealed class TransactionManagementError(string message, string alias) : P
 /// <summary>The log of transaction callbacks, category <c>Nuages.Db</c>; the site's handler sets it.</summary>
 internal static class DbLog
 {
-    public static ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    /// <summary>The current site's <c>Nuages.Db</c> logger.</summary>
+    public static ILogger Logger => Connections.Current.Logger;
 }

@@ -1,36 +1,52 @@
+using Microsoft.Extensions.Logging;
 using Nuages.Conf;
 using Nuages.Db.Backends;
 
 namespace Nuages.Db;
 
-/// <summary>The databases of the site, by alias (Django's <c>connections</c>): set from <c>Settings.Databases</c> when the site is created.</summary>
-public static class Connections
+/// <summary>
+/// The databases of a site, by alias (Django's <c>connections</c>), from its <c>Settings.Databases</c>: each site has its
+/// own, so two sites in one process never share an alias by accident. The ORM reaches those of the current site.
+/// </summary>
+internal sealed class Connections
 {
-    private static volatile IReadOnlyDictionary<string, DatabaseSettings> _databases = new Dictionary<string, DatabaseSettings>();
-
-    /// <summary>Adds or replaces the site's aliases; aliases of other sites in the process stay (tests build many).</summary>
-    internal static void Configure(IReadOnlyDictionary<string, DatabaseSettings> databases)
-    {
-        if (databases.Count == 0) return;
-        foreach (var (alias, settings) in databases) settings.Effective(alias); // a misconfiguration fails at startup, naming the alias
-        lock (Lock)
-        {
-            var merged = new Dictionary<string, DatabaseSettings>(_databases);
-            foreach (var (alias, settings) in databases) merged[alias] = settings;
-            _databases = merged;
-            Cached.Clear();
-        }
-    }
-
-    private static readonly object Lock = new();
+    private readonly IReadOnlyDictionary<string, DatabaseSettings> _databases;
 
     // Every statement looks its alias up: by name, rather than by hashing the settings and their connection string.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Backend> Cached = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Backend> _cached = new(StringComparer.Ordinal);
 
-    internal static Backend For(string alias) => Cached.TryGetValue(alias, out var backend) ? backend : Cached.GetOrAdd(alias, Lookup(alias));
+    private Connections(Site site)
+    {
+        _databases = new Dictionary<string, DatabaseSettings>(site.Settings.Databases);
+        Routers = new Routers(site.Settings.DatabaseRouters);
+        Site = site;
+    }
 
-    private static Backend Lookup(string alias) => _databases.TryGetValue(alias, out var settings)
-        ? Backend.For(settings, alias)
+    public Site Site { get; }
+
+    /// <summary>The site's routers (Django's <c>DATABASE_ROUTERS</c>).</summary>
+    public Routers Routers { get; }
+
+    /// <summary>Where the ORM logs (<c>Nuages.Db</c>): the site's logger factory once it is serving, silent before.</summary>
+    public ILogger Logger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>The databases of <paramref name="site"/>; a misconfigured one fails here, naming its alias.</summary>
+    public static Connections Of(Site site) => site.Feature(static s =>
+    {
+        foreach (var (alias, settings) in s.Settings.Databases) settings.Effective(alias);
+        return new Connections(s);
+    });
+
+    /// <summary>The databases of the current site (the request's, the one this flow entered, or the only one).</summary>
+    public static Connections Current => Of(Site.Current);
+
+    /// <summary>The backend of an alias of the current site.</summary>
+    internal static Backend For(string alias) => Current.Backend(alias);
+
+    internal Backend Backend(string alias) => _cached.TryGetValue(alias, out var backend) ? backend : _cached.GetOrAdd(alias, Lookup(alias));
+
+    private Backend Lookup(string alias) => _databases.TryGetValue(alias, out var settings)
+        ? Backends.Backend.For(settings, alias)
         : throw new ImproperlyConfiguredException(
-            $"The database alias '{alias}' is not in Settings.Databases (configured: {(_databases.Count == 0 ? "none" : string.Join(", ", _databases.Keys))}).");
+            $"The database alias '{alias}' is not in Settings.Databases of {Site} (configured: {(_databases.Count == 0 ? "none" : string.Join(", ", _databases.Keys))}).");
 }

@@ -20,24 +20,41 @@ public interface IDatabaseRouter
     bool? AllowMigrate(string alias, Type model) => null;
 }
 
-/// <summary>The site's routers, asked in order (Django's <c>ConnectionRouter</c>).</summary>
-internal static class Routers
+/// <summary>A site's routers, asked in order (Django's <c>ConnectionRouter</c>); the statics ask the current site's.</summary>
+internal sealed class Routers(IReadOnlyList<IDatabaseRouter> routers)
 {
-    private static volatile IDatabaseRouter[] _routers = [];
+    private readonly IDatabaseRouter[] _routers = [.. routers];
 
-    public static bool Active => _routers.Length > 0;
+    // No site to tell (a model's manager made before any site): no router, so Django's defaults.
+    private static IDatabaseRouter[] CurrentRouters => Conf.Site.TryCurrent is { } site ? Connections.Of(site).Routers._routers : [];
 
-    internal static void Configure(IReadOnlyList<IDatabaseRouter> routers)
+    public static bool Active => CurrentRouters.Length > 0;
+
+    public static string? ForRead(Type model)
     {
-        if (routers.Count > 0) _routers = [.. routers];
+        foreach (var router in CurrentRouters)
+            if (router.DbForRead(model) is { } alias) return alias;
+        return null;
     }
 
-    public static string? ForRead(Type model) => _routers.Select(r => r.DbForRead(model)).FirstOrDefault(a => a is not null);
+    public static string? ForWrite(Type model, object? instance = null)
+    {
+        foreach (var router in CurrentRouters)
+            if (router.DbForWrite(model, instance) is { } alias) return alias;
+        return null;
+    }
 
-    public static string? ForWrite(Type model, object? instance = null) => _routers.Select(r => r.DbForWrite(model, instance)).FirstOrDefault(a => a is not null);
+    public static bool AllowRelation(object row, object related, string rowAlias, string relatedAlias)
+    {
+        foreach (var router in CurrentRouters)
+            if (router.AllowRelation(row, related) is { } allowed) return allowed;
+        return rowAlias == relatedAlias;
+    }
 
-    public static bool AllowRelation(object row, object related, string rowAlias, string relatedAlias) =>
-        _routers.Select(r => r.AllowRelation(row, related)).FirstOrDefault(a => a is not null) ?? rowAlias == relatedAlias;
-
-    public static bool AllowMigrate(string alias, Type model) => _routers.Select(r => r.AllowMigrate(alias, model)).FirstOrDefault(a => a is not null) ?? true;
+    public static bool AllowMigrate(string alias, Type model)
+    {
+        foreach (var router in CurrentRouters)
+            if (router.AllowMigrate(alias, model) is { } allowed) return allowed;
+        return true;
+    }
 }

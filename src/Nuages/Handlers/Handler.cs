@@ -16,6 +16,7 @@ namespace Nuages.Handlers;
 /// </summary>
 internal sealed partial class Handler
 {
+    private readonly Site _site;
     private readonly Settings _settings;
     private readonly UrlResolver _resolver;
     private readonly ErrorViews _errorViews;
@@ -27,8 +28,10 @@ internal sealed partial class Handler
     // The last Host header that passed validation: most requests repeat it, so the check is a string compare.
     private volatile string? _lastValidHost;
 
-    public Handler(Settings settings, UrlResolver resolver, ErrorViews errorViews, RequestSignals signals, ILoggerFactory loggerFactory)
+    public Handler(Site site, UrlResolver resolver, ErrorViews errorViews, RequestSignals signals, ILoggerFactory loggerFactory)
     {
+        var settings = site.Settings;
+        _site = site;
         Signals = signals;
         _settings = settings;
         _resolver = resolver;
@@ -36,7 +39,7 @@ internal sealed partial class Handler
         _loggerFactory = loggerFactory;
         _requestLogger = loggerFactory.CreateLogger("Nuages.Request");
         _atomicRequests = [.. settings.Databases.Where(d => d.Value.AtomicRequests).Select(d => d.Key)];
-        Db.DbLog.Logger = loggerFactory.CreateLogger("Nuages.Db");
+        Db.Connections.Of(site).Logger = loggerFactory.CreateLogger("Nuages.Db");
         _asyncChain = new(() => BuildChain(isAsync: true));
         _syncChain = new(() => BuildChain(isAsync: false));
     }
@@ -63,7 +66,7 @@ internal sealed partial class Handler
     public async ValueTask<HttpResponse> ServeAsync(HttpRequest request, Func<HttpRequest, HttpResponse, ValueTask> send)
     {
         Prepare(request);
-        using var context = ThreadSensitiveContext.EnterAsyncRequest(request.Aborted);
+        using var context = ThreadSensitiveContext.EnterAsyncRequest(request.Aborted, _site);
         request.Scope = Flow.Current.Request;
         var signal = new RequestSignal(request, ServerGateway.Async);
         try
@@ -98,7 +101,7 @@ internal sealed partial class Handler
     public HttpResponse Serve(HttpRequest request, Action<HttpRequest, HttpResponse> send)
     {
         Prepare(request);
-        using var context = ThreadSensitiveContext.EnterSyncRequest(request.Aborted);
+        using var context = ThreadSensitiveContext.EnterSyncRequest(request.Aborted, _site);
         request.Scope = Flow.Current.Request;
         var signal = new RequestSignal(request, ServerGateway.Sync);
         try
@@ -125,7 +128,6 @@ internal sealed partial class Handler
         request.RequestLogger = _requestLogger;
         request.LoggerFactory = _loggerFactory;
         request.ErrorViews = _errorViews;
-        _resolver.EnterRequest();
         if (request.ScriptName.Length > 0) ScriptPrefix.Set(request.ScriptName); // spec A-17
     }
 

@@ -1,3 +1,4 @@
+using Nuages.Conf;
 using System.Text;
 
 namespace Nuages.Http;
@@ -175,8 +176,10 @@ public class HttpResponse
 }
 
 /// <summary>Defaults that responses read when built: the site's charset and content type (process-wide, as Django's settings).</summary>
+/// <summary>The current site's <c>DefaultCharset</c> and <c>DefaultContentType</c> (Django's defaults without a site).</summary>
 internal static class ResponseDefaults
 {
-    public static string Charset { get; set; } = "utf-8";
-    public static string ContentType { get; set; } = "text/html";
+    public static string Charset => Site.TryCurrent?.Settings.DefaultCharset ?? "utf-8";
+
+    public static string ContentType => Site.TryCurrent?.Settings.DefaultContentType ?? "text/html";
 }

@@ -14,9 +14,6 @@ namespace Nuages.Urls;
 /// </summary>
 internal sealed class UrlResolver
 {
-    private static volatile UrlResolver? _active;
-    private static int _built;
-    private static readonly AsyncLocal<UrlResolver?> RequestResolver = new();
     private readonly Node[] _root;
     private readonly Namespace _namespaces = new("");
 
@@ -24,26 +21,21 @@ internal sealed class UrlResolver
     {
         Patterns = patterns;
         _root = Compile(patterns, [], [], [], [], "", _namespaces, [], []);
-        Interlocked.Increment(ref _built);
     }
 
     /// <summary>
-    /// The resolver <see cref="Routes.Reverse"/> uses: the one of the request being served when a
-    /// process hosts several sites (tests do), else the site's. One site pays nothing per request.
+    /// The resolver <see cref="Routes.Reverse"/> uses: the current site's (the request's, the one this flow entered,
+    /// or the only one) — Django's ROOT_URLCONF, per site.
     /// </summary>
-    public static UrlResolver? Current => RequestResolver.Value ?? _active;
+    public static UrlResolver? Current => Site.TryCurrent is { } site ? Of(site).Value : null;
 
-    /// <summary>Called as a request starts, so reversing inside it uses its own site.</summary>
-    public void EnterRequest()
-    {
-        if (Volatile.Read(ref _built) > 1 && RequestResolver.Value != this) RequestResolver.Value = this;
-    }
+    /// <summary>The site's slot for its resolver, set when its URL patterns are.</summary>
+    public static Slot Of(Site site) => site.Feature(static _ => new Slot());
 
-    /// <summary>The resolver of the site built last: what the static <see cref="Routes.Reverse"/> uses, as Django's ROOT_URLCONF.</summary>
-    public static UrlResolver? Active
+    /// <summary>Holds a site's resolver.</summary>
+    internal sealed class Slot
     {
-        get => _active;
-        set => _active = value;
+        public volatile UrlResolver? Value;
     }
 
     public IReadOnlyList<UrlPattern> Patterns { get; }

@@ -43,13 +43,14 @@ public class AtomicTests
         T result = default!;
         Exception? error = null;
         Thread thread;
+        var site = Nuages.Conf.Site.Current; // the thread says which site it works for, as code on a thread of its own must
         using (ExecutionContext.SuppressFlow())
         {
             thread = new Thread(() =>
             {
                 try
                 {
-                    result = function();
+                    using (site.Enter()) result = function();
                 }
                 catch (Exception e)
                 {

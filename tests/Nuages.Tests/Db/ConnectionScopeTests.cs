@@ -70,7 +70,8 @@ public class ConnectionScopeTests
     {
         _streamAlias = OrmDatabase.Prepare("sqlite", typeof(ScopeRow));
         await ScopeRow.Objects.Using(_streamAlias).CreateAsync(new ScopeRow { Name = "Ada" });
-        var site = TestSite.Create(Path("stream/", Stream));
+        // The serving site has the alias too: a request reaches its own site's databases only.
+        var site = TestSite.Create(s => s.Databases[_streamAlias] = OrmDatabase.Settings("sqlite"), Path("stream/", Stream));
         var response = await new AsyncClient(site).GetAsync("/stream/");
         Assert.Equal("released, rows: 1", response.Text);
         Assert.Equal("released, rows: 1", new Client(site).Get("/stream/").Text);

@@ -79,7 +79,7 @@ public class AtomicFaultTests
         for (var i = 0; i < 20; i++) Assert.Equal(500, (int)(await http.GetAsync("/throw/")).StatusCode); // more than the pool holds
 
         Assert.Equal("0", await http.GetStringAsync("/count/"));
-        Assert.Equal(0, await FaultRow.Objects.Using("orm_postgres").CountAsync());
+        Assert.Equal(0, await FaultRow.Objects.Using(Alias).CountAsync()); // the current site is the serving one now: its alias, same database
         Assert.Equal(0, await PgActivity.Count(watcher, ApplicationName, "state <> 'idle'")); // every connection back in the pool, idle
         Assert.InRange(await PgActivity.Count(watcher, ApplicationName, "true"), 1, 5);
     }

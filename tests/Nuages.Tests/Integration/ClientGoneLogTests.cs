@@ -17,8 +17,12 @@ public sealed class ClientGoneSites : IAsyncLifetime
 
     public static HttpResponse Length(HttpRequest request) => new(request.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>Released each time a long poll has started.</summary>
+    public static readonly SemaphoreSlim PollStarted = new(0);
+
     public static async Task<HttpResponse> Poll(HttpRequest request)
     {
+        PollStarted.Release();
         await Task.Delay(Timeout.Infinite, request.Aborted);
         return new HttpResponse("unreachable");
     }
@@ -73,12 +77,13 @@ public sealed class ClientGoneSites : IAsyncLifetime
 public class ClientGoneLogTests(ClientGoneSites sites) : IClassFixture<ClientGoneSites>
 {
     /// <summary>Opens a connection, sends <paramref name="sent"/>, waits for <paramref name="awaitReply"/> if given, then leaves: with a reset (RST) or a close (FIN).</summary>
-    private static async Task LeaveAsync(int port, string sent, bool reset, string? awaitReply = null)
+    private static async Task LeaveAsync(int port, string sent, bool reset, string? awaitReply = null, SemaphoreSlim? awaitStarted = null)
     {
         var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", port);
         if (sent.Length > 0) await client.GetStream().WriteAsync(Encoding.Latin1.GetBytes(sent.Replace("\n", "\r\n")));
         if (awaitReply is not null) await RawClient.ReadUntilAsync(client, awaitReply, TimeSpan.FromSeconds(10));
+        if (awaitStarted is not null) Assert.True(await awaitStarted.WaitAsync(TimeSpan.FromSeconds(10)));
         if (reset) client.Client.Linger(); else client.Client.Shutdown(SocketShutdown.Both);
         client.Dispose();
     }
@@ -109,7 +114,7 @@ public class ClientGoneLogTests(ClientGoneSites sites) : IClassFixture<ClientGon
             connections += 6;
             if (!syncGateway) // the sync gateway holds a thread per poll: one is enough to show it
             {
-                await LeaveAsync(port, "GET /poll/ HTTP/1.1\nHost: 127.0.0.1\n\n", reset);
+                await LeaveAsync(port, "GET /poll/ HTTP/1.1\nHost: 127.0.0.1\n\n", reset, awaitStarted: ClientGoneSites.PollStarted);
                 connections++;
             }
         }
