@@ -161,56 +161,10 @@ public sealed class Settings
     public bool AccessLog { get; set; } = true;
 
     /// <summary>
-    /// Reads the <c>Nuages</c> section of <paramref name="configuration"/> over the values already set.
-    /// A list given there replaces the list set in code rather than extending it.
+    /// Reads the <c>Nuages</c> section of <paramref name="configuration"/> over the values already set: every setting
+    /// by its name (<see cref="SettingsBinder"/>). A list given there replaces the list set in code rather than extending it.
     /// </summary>
-    internal void Apply(IConfiguration configuration)
-    {
-        var section = configuration.GetSection("Nuages");
-        if (!section.Exists()) return;
-        Debug = ReadBool(section, nameof(Debug), Debug);
-        SecretKey = section[nameof(SecretKey)] ?? SecretKey;
-        DefaultCharset = section[nameof(DefaultCharset)] ?? DefaultCharset;
-        DefaultContentType = section[nameof(DefaultContentType)] ?? DefaultContentType;
-        XFrameOptions = section[nameof(XFrameOptions)] ?? XFrameOptions;
-        CsrfTrustedOrigins = ReadList(section, nameof(CsrfTrustedOrigins)) ?? CsrfTrustedOrigins;
-        AppendSlash = ReadBool(section, nameof(AppendSlash), AppendSlash);
-        PrependWww = ReadBool(section, nameof(PrependWww), PrependWww);
-        DisallowedUserAgents = ReadList(section, nameof(DisallowedUserAgents)) ?? DisallowedUserAgents;
-        AccessLog = ReadBool(section, nameof(AccessLog), AccessLog);
-        ForceScriptName = section[nameof(ForceScriptName)] ?? ForceScriptName;
-        AllowedHosts = ReadList(section, nameof(AllowedHosts)) ?? AllowedHosts;
-        Middleware = ReadList(section, nameof(Middleware)) ?? Middleware;
-        DataUploadMaxMemorySize = ReadNullableLong(section, nameof(DataUploadMaxMemorySize), DataUploadMaxMemorySize);
-        DataUploadMaxNumberFields = (int?)ReadNullableLong(section, nameof(DataUploadMaxNumberFields), DataUploadMaxNumberFields);
-        DataUploadMaxNumberFiles = (int?)ReadNullableLong(section, nameof(DataUploadMaxNumberFiles), DataUploadMaxNumberFiles);
-        FileUploadMaxMemorySize = ReadNullableLong(section, nameof(FileUploadMaxMemorySize), FileUploadMaxMemorySize) ?? FileUploadMaxMemorySize;
-        SyncWorkers = (int)(ReadNullableLong(section, nameof(SyncWorkers), SyncWorkers) ?? SyncWorkers);
-        ShutdownTimeout = ReadTimeSpan(section, nameof(ShutdownTimeout), ShutdownTimeout);
-        MinDataRateGracePeriod = ReadTimeSpan(section, nameof(MinDataRateGracePeriod), MinDataRateGracePeriod);
-        if (section[nameof(ResponseWriteTimeout)] is { } writeTimeout)
-            ResponseWriteTimeout = writeTimeout.Length == 0 || writeTimeout.Equals("null", StringComparison.OrdinalIgnoreCase) ? null : ReadTimeSpan(section, nameof(ResponseWriteTimeout), TimeSpan.Zero);
-        MinRequestBodyDataRate = ReadNullableDouble(section, nameof(MinRequestBodyDataRate), MinRequestBodyDataRate);
-        MinResponseDataRate = ReadNullableDouble(section, nameof(MinResponseDataRate), MinResponseDataRate);
-    }
-
-    private static TimeSpan ReadTimeSpan(IConfigurationSection section, string key, TimeSpan current)
-    {
-        if (section[key] is not { } raw) return current;
-        return TimeSpan.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var timeout) ? timeout
-            : double.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds)
-            : throw new ImproperlyConfiguredException($"The {key} setting must be a time span (00:00:30) or a number of seconds, not '{raw}'.");
-    }
-
-    private static double? ReadNullableDouble(IConfigurationSection section, string key, double? current)
-    {
-        var raw = section[key];
-        if (raw is null) return current;
-        if (raw.Length == 0 || raw.Equals("null", StringComparison.OrdinalIgnoreCase)) return null;
-        return double.TryParse(raw, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ImproperlyConfiguredException($"The {key} setting must be a number or null, not '{raw}'.");
-    }
+    internal void Apply(IConfiguration configuration) => SettingsBinder.Bind(this, configuration);
 
     /// <summary>Checks the settings a site cannot start without; throws naming the setting to fix.</summary>
     internal void Validate()
@@ -228,10 +182,27 @@ public sealed class Settings
             throw new ImproperlyConfiguredException($"The ResponseWriteTimeout setting must be positive or null, not {write}.");
         if (MinDataRateGracePeriod <= TimeSpan.FromSeconds(1))
             throw new ImproperlyConfiguredException($"The MinDataRateGracePeriod setting must be longer than 1 second (Kestrel checks rates once a second), not {MinDataRateGracePeriod}.");
+        NotNegative(nameof(SecureHstsSeconds), SecureHstsSeconds);
+        NotNegative(nameof(DataUploadMaxMemorySize), DataUploadMaxMemorySize);
+        NotNegative(nameof(DataUploadMaxNumberFields), DataUploadMaxNumberFields);
+        NotNegative(nameof(DataUploadMaxNumberFiles), DataUploadMaxNumberFiles);
+        NotNegative(nameof(FileUploadMaxMemorySize), FileUploadMaxMemorySize);
+        NotNegative(nameof(CsrfCookieAge), CsrfCookieAge);
+        if (ShutdownTimeout < TimeSpan.Zero)
+            throw new ImproperlyConfiguredException($"The ShutdownTimeout setting must not be negative, not {ShutdownTimeout}.");
+        if (CsrfCookieSameSite is { } sameSite && !(sameSite.Equals("Lax", StringComparison.OrdinalIgnoreCase) || sameSite.Equals("Strict", StringComparison.OrdinalIgnoreCase) || sameSite.Equals("None", StringComparison.OrdinalIgnoreCase)))
+            throw new ImproperlyConfiguredException($"The CsrfCookieSameSite setting must be Lax, Strict, None or null, not '{sameSite}'.");
+        if (!(XFrameOptions.Equals("DENY", StringComparison.OrdinalIgnoreCase) || XFrameOptions.Equals("SAMEORIGIN", StringComparison.OrdinalIgnoreCase)))
+            throw new ImproperlyConfiguredException($"The XFrameOptions setting must be DENY or SAMEORIGIN, not '{XFrameOptions}'.");
         if (string.IsNullOrWhiteSpace(DefaultCharset))
             throw new ImproperlyConfiguredException("The DefaultCharset setting must not be empty.");
         if (!Http.HttpRequest.TryGetEncoding(DefaultCharset, out _))
             throw new ImproperlyConfiguredException($"The DefaultCharset setting names an unknown encoding: '{DefaultCharset}'.");
+    }
+
+    private static void NotNegative(string setting, long? value)
+    {
+        if (value < 0) throw new ImproperlyConfiguredException($"The {setting} setting must not be negative, not {value}.");
     }
 
     /// <summary>The hosts checked by <see cref="Http.HttpRequest.GetHost"/>, with Django's Debug fallback.</summary>
@@ -240,33 +211,4 @@ public sealed class Settings
 
     private static readonly string[] DebugHosts = [".localhost", "127.0.0.1", "[::1]"];
 
-    private static bool ReadBool(IConfigurationSection section, string key, bool current)
-    {
-        var raw = section[key];
-        if (raw is null) return current;
-        return bool.TryParse(raw, out var value)
-            ? value
-            : throw new ImproperlyConfiguredException($"The {key} setting must be true or false, not '{raw}'.");
-    }
-
-    private static long? ReadNullableLong(IConfigurationSection section, string key, long? current)
-    {
-        var raw = section[key];
-        if (raw is null) return current;
-        if (raw.Length == 0 || raw.Equals("null", StringComparison.OrdinalIgnoreCase)) return null;
-        return long.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ImproperlyConfiguredException($"The {key} setting must be a whole number or null, not '{raw}'.");
-    }
-
-    private static List<string>? ReadList(IConfigurationSection section, string key)
-    {
-        var child = section.GetSection(key);
-        if (!child.Exists()) return null;
-        // A plain value ("a,b") is accepted too, so an environment variable can set a whole list.
-        if (child.Value is { } flat)
-            return flat.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        return child.GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
-            .Select(c => c.Value ?? "").Where(v => v.Length > 0).ToList();
-    }
 }

@@ -64,7 +64,7 @@ public class SettingsTests
     public void A_malformed_value_is_an_error_naming_the_setting_and_value()
     {
         var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config(("Nuages:Debug", "yes"))));
-        Assert.Equal("The Debug setting must be true or false, not 'yes'.", error.Message);
+        Assert.Equal("The setting Nuages:Debug (NUAGES__Debug) must be true or false, not 'yes'.", error.Message);
     }
 
     [Fact]
@@ -76,5 +76,137 @@ public class SettingsTests
             s.DefaultCharset = "klingon-8";
         }));
         Assert.Contains("klingon-8", error.Message);
+    }
+
+    /// <summary>
+    /// A value for every public settable property of Settings, as appsettings.json and as environment variables would
+    /// give it, and what the property must then hold. A property of a type this table lacks fails the test: a new
+    /// setting cannot be added without being shown to be read.
+    /// </summary>
+    private static (string Json, (string Key, string Value)[] Env, Func<Settings, bool> Bound)? Sample(System.Reflection.PropertyInfo property)
+    {
+        var name = property.Name;
+        var type = property.PropertyType;
+        var nullable = Nullable.GetUnderlyingType(type);
+        string text = name switch
+        {
+            nameof(Settings.DefaultCharset) => "utf-16",
+            nameof(Settings.DefaultContentType) => "text/plain",
+            nameof(Settings.XFrameOptions) => "SAMEORIGIN",
+            nameof(Settings.CsrfCookieSameSite) => "Strict",
+            nameof(Settings.SecretKey) => "from-configuration",
+            _ => "value-of-" + name,
+        };
+        object? expected;
+        string jsonValue;
+        if (type == typeof(bool)) { var flip = !(bool)property.GetValue(new Settings())!; expected = flip; jsonValue = flip ? "true" : "false"; text = jsonValue; }
+        else if ((nullable ?? type) == typeof(int)) { expected = 7; jsonValue = text = "7"; }
+        else if ((nullable ?? type) == typeof(long)) { expected = 12345L; jsonValue = text = "12345"; }
+        else if ((nullable ?? type) == typeof(double)) { expected = 1234.5; jsonValue = text = "1234.5"; }
+        else if ((nullable ?? type) == typeof(TimeSpan)) { expected = TimeSpan.FromSeconds(7); text = "00:00:07"; jsonValue = "\"00:00:07\""; }
+        else if (type == typeof(string)) { expected = text; jsonValue = $"\"{text}\""; }
+        else if (type == typeof(List<string>))
+        {
+            return ($"\"{name}\": [\"a.example\", \"b.example\"]", [(name, "a.example,b.example")],
+                s => ((List<string>)property.GetValue(s)!).SequenceEqual(["a.example", "b.example"]));
+        }
+        else if (type == typeof(Dictionary<string, object?>))
+        {
+            return ($"\"{name}\": {{ \"default-src\": [\"'self'\", \"cdn.example\"] }}", [(name + "__default-src", "'self',cdn.example")],
+                s => ((Dictionary<string, object?>)property.GetValue(s)!)["default-src"] is List<string> sources && sources.SequenceEqual(["'self'", "cdn.example"]));
+        }
+        else if (type == typeof(Dictionary<string, Nuages.Db.DatabaseSettings>))
+        {
+            return ($"\"{name}\": {{ \"cfg\": {{ \"Engine\": \"Postgres\", \"ConnectionString\": \"Host=db;Database=shop\", \"MaxPoolSize\": 9 }} }}",
+                [(name + "__cfg__Engine", "Postgres"), (name + "__cfg__ConnectionString", "Host=db;Database=shop"), (name + "__cfg__MaxPoolSize", "9")],
+                s => s.Databases["cfg"] is { Engine: Nuages.Db.DatabaseEngine.Postgres, ConnectionString: "Host=db;Database=shop", MaxPoolSize: 9 });
+        }
+        else if (type == typeof(List<Nuages.Db.IDatabaseRouter>)) return null; // C# objects: code only, shown below
+        else throw new InvalidOperationException($"Settings.{name} is a {type}: give it a sample here, and make sure configuration can set it.");
+        return ($"\"{name}\": {jsonValue}", [(name, text)], s => Equals(property.GetValue(s), expected));
+    }
+
+    public static TheoryData<string> SettingNames()
+    {
+        var names = new TheoryData<string>();
+        foreach (var property in typeof(Settings).GetProperties().Where(p => p.SetMethod is { IsPublic: true })) names.Add(property.Name);
+        return names;
+    }
+
+    [Theory]
+    [MemberData(nameof(SettingNames))]
+    public void Every_setting_is_read_from_appsettings_json_and_from_NUAGES_environment_variables(string name)
+    {
+        var property = typeof(Settings).GetProperty(name)!;
+        if (Sample(property) is not var (json, env, bound))
+        {
+            var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config(("Nuages:" + name + ":0", "Some.Router")), s => s.Debug = true));
+            Assert.Equal($"The setting Nuages:{name} (NUAGES__{name}) can only be set in code: {name} holds List<IDatabaseRouter>, which configuration cannot express.", error.Message);
+            return;
+        }
+        // appsettings.json
+        var document = $"{{ \"Nuages\": {{ \"Debug\": true, {json} }} }}".Replace("\"Debug\": true, \"Debug\": false", "\"Debug\": false", StringComparison.Ordinal);
+        if (name == nameof(Settings.Debug)) document = $"{{ \"Nuages\": {{ {json}, \"SecretKey\": \"k\" }} }}";
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(document));
+        var fromJson = NuagesApp.Create([], new ConfigurationBuilder().AddJsonStream(stream).Build());
+        Assert.True(bound(fromJson.Settings), $"{name} was not read from appsettings.json: {document}");
+
+        // NUAGES__* environment variables (a prefix of this test's own keeps other tests' sites from seeing them)
+        var prefix = $"T{Guid.NewGuid():N}_";
+        var variables = env.Select(e => (Name: $"{prefix}NUAGES__{e.Key}", e.Value)).ToList();
+        if (name != nameof(Settings.SecretKey)) variables.Add(($"{prefix}NUAGES__SecretKey", "k"));
+        if (name != nameof(Settings.Debug)) variables.Add(($"{prefix}NUAGES__Debug", "true"));
+        try
+        {
+            foreach (var (variable, value) in variables) Environment.SetEnvironmentVariable(variable, value);
+            var fromEnv = NuagesApp.Create([], new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build());
+            Assert.True(bound(fromEnv.Settings), $"{name} was not read from NUAGES__{name}");
+        }
+        finally
+        {
+            foreach (var (variable, _) in variables) Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public void An_unknown_key_fails_naming_it_and_the_closest_setting()
+    {
+        var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config(("Nuages:SecureSslRedirec", "true"), ("Nuages:Debug", "true"))));
+        Assert.Equal("The setting Nuages:SecureSslRedirec (NUAGES__SecureSslRedirec) is not a setting: Settings has no property 'SecureSslRedirec'. Did you mean 'SecureSslRedirect'?", error.Message);
+    }
+
+    [Theory]
+    [InlineData("Nuages:SyncWorkers", "many", "The setting Nuages:SyncWorkers (NUAGES__SyncWorkers) must be a whole number, not 'many'.")]
+    [InlineData("Nuages:DataUploadMaxMemorySize", "2MB", "The setting Nuages:DataUploadMaxMemorySize (NUAGES__DataUploadMaxMemorySize) must be a whole number or null, not '2MB'.")]
+    [InlineData("Nuages:ShutdownTimeout", "soon", "The setting Nuages:ShutdownTimeout (NUAGES__ShutdownTimeout) must be a time span (00:00:30) or a number of seconds, not 'soon'.")]
+    [InlineData("Nuages:SecureHstsSeconds", "-1", "The SecureHstsSeconds setting must not be negative, not -1.")]
+    [InlineData("Nuages:XFrameOptions", "ALLOW", "The XFrameOptions setting must be DENY or SAMEORIGIN, not 'ALLOW'.")]
+    [InlineData("Nuages:Databases:x:MaxPools", "3", "The setting Nuages:Databases:x:MaxPools (NUAGES__Databases__x__MaxPools) is not a database option: DatabaseSettings has no property 'MaxPools'.")]
+    public void Values_of_the_wrong_type_or_out_of_range_fail_naming_the_key(string key, string value, string message)
+    {
+        var values = new List<(string, string?)> { ("Nuages:Debug", "true"), (key, value) };
+        if (key.StartsWith("Nuages:Databases", StringComparison.Ordinal)) values.AddRange([("Nuages:Databases:x:Engine", "Sqlite"), ("Nuages:Databases:x:Path", "x.sqlite3")]);
+        var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config([.. values])));
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Nullable_settings_take_null_from_configuration()
+    {
+        var app = NuagesApp.Create([], Config(("Nuages:Debug", "true"), ("Nuages:DataUploadMaxMemorySize", "null"), ("Nuages:ResponseWriteTimeout", ""), ("Nuages:SecureReferrerPolicy", "null")));
+        Assert.Null(app.Settings.DataUploadMaxMemorySize);
+        Assert.Null(app.Settings.ResponseWriteTimeout);
+        Assert.Null(app.Settings.SecureReferrerPolicy);
+    }
+
+    [Fact]
+    public void The_settings_reference_lists_every_setting()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(System.IO.Path.Combine(root.FullName, "Nuages.slnx"))) root = root.Parent!;
+        var reference = File.ReadAllText(System.IO.Path.Combine(root.FullName, "docs", "settings.md"));
+        var missing = typeof(Settings).GetProperties().Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name)
+            .Where(name => !reference.Contains($"| `{name}` |", StringComparison.Ordinal)).ToList();
+        Assert.Empty(missing);
     }
 }
