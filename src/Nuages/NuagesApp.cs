@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -99,6 +100,22 @@ public sealed class NuagesApp
         }
     }
 
+    private readonly List<Action<WebApplication>> _aspNetCore = [];
+
+    /// <summary>
+    /// Adds ASP.NET Core middleware or endpoints in front of Nuages, for what Nuages does not do itself
+    /// (<c>web.UseResponseCompression()</c>, <c>web.MapHealthChecks("/healthz")</c>, <c>web.MapGet(…)</c>). They run on the
+    /// server <see cref="StartAsync(string, CancellationToken)"/> starts, after Nuages' host check (a request for a host
+    /// outside <c>AllowedHosts</c> is answered 400 before any of them) and before Nuages' gateway; an endpoint they
+    /// map answers its requests, every other request goes on to Nuages.
+    /// </summary>
+    public NuagesApp AspNetCore(Action<WebApplication> configure)
+    {
+        ThrowIfBuilt();
+        _aspNetCore.Add(configure);
+        return this;
+    }
+
     /// <summary>The site's models (Django's installed apps' models): what <c>migrate</c> creates tables for.</summary>
     public List<Type> Models { get; } = [];
 
@@ -172,8 +189,21 @@ public sealed class NuagesApp
         });
         var web = builder.Build();
         Handler.Prebuild(isAsync: gateway == ServerGateway.Async);
-        if (gateway == ServerGateway.Sync) web.Run(new SyncGateway(Handler, threads).InvokeAsync);
-        else web.Run(new AsyncGateway(Handler).InvokeAsync);
+        RequestDelegate serve = gateway == ServerGateway.Sync ? new SyncGateway(Handler, threads).InvokeAsync : new AsyncGateway(Handler).InvokeAsync;
+        if (_aspNetCore.Count > 0)
+        {
+            // The host check first, as Nuages' own handler does it, so nothing added here serves a host the site refuses.
+            web.Use(async (context, next) =>
+            {
+                if (KestrelExchange.HostAllowed(Settings, context)) await next(context).ConfigureAwait(false);
+                else await KestrelExchange.RefuseAsync(context, 400).ConfigureAwait(false);
+            });
+            foreach (var configure in _aspNetCore) configure(web);
+            var nuages = serve;
+            // Minimal hosting runs mapped endpoints after the terminal delegate: run the one routing chose here.
+            serve = context => context.GetEndpoint()?.RequestDelegate is { } endpoint ? endpoint(context) : nuages(context);
+        }
+        web.Run(serve);
         await web.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         // The endpoint is marked TLS to keep HTTP/2 (see CleartextHttp2); it is plain HTTP all the same.

@@ -65,6 +65,19 @@ public sealed class Settings
     /// <summary>The Cross-Origin-Opener-Policy value; null sends none.</summary>
     public string? SecureCrossOriginOpenerPolicy { get; set; } = "same-origin";
 
+    /// <summary>
+    /// Behind a TLS-terminating proxy, the header (in META form) and value that mark a request the client sent over
+    /// HTTPS, as Django's <c>SECURE_PROXY_SSL_HEADER</c>: <c>["HTTP_X_FORWARDED_PROTO", "https"]</c>. Empty: the
+    /// connection's scheme. Set it only when the proxy always sets (or strips) that header.
+    /// </summary>
+    public List<string> SecureProxySslHeader { get; set; } = [];
+
+    /// <summary>Take the host from <c>X-Forwarded-Host</c> when a request has it (Django's <c>USE_X_FORWARDED_HOST</c>).</summary>
+    public bool UseXForwardedHost { get; set; }
+
+    /// <summary>Take the port from <c>X-Forwarded-Port</c> when a request has it (Django's <c>USE_X_FORWARDED_PORT</c>).</summary>
+    public bool UseXForwardedPort { get; set; }
+
     /// <summary>Name of the CSRF cookie.</summary>
     public string CsrfCookieName { get; set; } = "csrftoken";
 
@@ -182,6 +195,9 @@ public sealed class Settings
             throw new ImproperlyConfiguredException($"The ResponseWriteTimeout setting must be positive or null, not {write}.");
         if (MinDataRateGracePeriod <= TimeSpan.FromSeconds(1))
             throw new ImproperlyConfiguredException($"The MinDataRateGracePeriod setting must be longer than 1 second (Kestrel checks rates once a second), not {MinDataRateGracePeriod}.");
+        if (SecureProxySslHeader.Count is not (0 or 2))
+            throw new ImproperlyConfiguredException(
+                "The SecureProxySslHeader setting must hold two values, a header in META form and the value that means HTTPS, as [\"HTTP_X_FORWARDED_PROTO\", \"https\"] (or HTTP_X_FORWARDED_PROTO,https in NUAGES__SecureProxySslHeader).");
         NotNegative(nameof(SecureHstsSeconds), SecureHstsSeconds);
         NotNegative(nameof(DataUploadMaxMemorySize), DataUploadMaxMemorySize);
         NotNegative(nameof(DataUploadMaxNumberFields), DataUploadMaxNumberFields);

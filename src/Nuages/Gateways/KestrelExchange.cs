@@ -78,6 +78,14 @@ internal static class KestrelExchange
         await context.Response.CompleteAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Whether the request's host is one the site serves (Django's <c>get_host</c> check, for what runs before Nuages).</summary>
+    public static bool HostAllowed(Settings settings, HttpContext context)
+    {
+        var host = settings.UseXForwardedHost && context.Request.Headers["X-Forwarded-Host"] is { Count: > 0 } forwarded ? forwarded.ToString() : context.Request.Headers.Host.ToString();
+        var (domain, _) = HttpRequest.SplitDomainPort(host);
+        return domain.Length > 0 && HttpRequest.ValidateHost(domain, settings.EffectiveAllowedHosts);
+    }
+
     /// <summary>Connection facts read from Kestrel only when asked.</summary>
     private sealed class KestrelRequestSource(HttpContext context) : RequestSource
     {

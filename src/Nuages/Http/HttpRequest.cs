@@ -37,7 +37,7 @@ public sealed partial class HttpRequest
         QueryString = queryString;
         RawHeaders = headers;
         _body = body;
-        Scheme = string.IsNullOrEmpty(scheme) ? "http" : scheme; // spec A-16
+        _connectionScheme = string.IsNullOrEmpty(scheme) ? "http" : scheme; // spec A-16
         Source = source;
         Aborted = aborted;
     }
@@ -57,10 +57,24 @@ public sealed partial class HttpRequest
     /// <summary>The raw query string, without the <c>?</c>.</summary>
     public string QueryString { get; }
 
-    /// <summary><c>http</c> or <c>https</c>.</summary>
-    public string Scheme { get; }
+    /// <summary>
+    /// <c>http</c> or <c>https</c>: the connection's, unless <see cref="Settings.SecureProxySslHeader"/> names a header a
+    /// TLS-terminating proxy sets — then that header decides, when the request has it (Django's <c>HttpRequest.scheme</c>).
+    /// </summary>
+    public string Scheme => _scheme ??= ProxiedScheme() ?? _connectionScheme;
 
-    /// <summary>Whether the request came over HTTPS.</summary>
+    private readonly string _connectionScheme;
+    private string? _scheme;
+
+    private string? ProxiedScheme()
+    {
+        if (_settings.SecureProxySslHeader is not [var header, var secureValue]) return null;
+        if (Meta.Get(header) is not { } value) return null;
+        var first = value.Split(',', 2)[0];
+        return first.Trim() == secureValue ? "https" : "http";
+    }
+
+    /// <summary>Whether the request came over HTTPS (or, behind a proxy, reached it over HTTPS).</summary>
     public bool IsSecure => Scheme == "https";
 
     /// <summary>The request body, read in full before the view runs.</summary>
@@ -217,6 +231,8 @@ public sealed partial class HttpRequest
     /// <summary>The port the client asked for (from the Host header, else the server's).</summary>
     public string GetPort()
     {
+        // Django's USE_X_FORWARDED_PORT: behind a proxy, the port the client asked the proxy for.
+        if (_settings.UseXForwardedPort && Headers.Get("X-Forwarded-Port") is { } forwarded) return forwarded;
         var (_, port) = SplitDomainPort(RawHost());
         return port.Length > 0 ? port : Source.ServerPort ?? (IsSecure ? "443" : "80");
     }
@@ -255,12 +271,14 @@ public sealed partial class HttpRequest
 
     private string RawHost()
     {
+        // Django's USE_X_FORWARDED_HOST: behind a proxy, the host the client asked the proxy for.
+        if (_settings.UseXForwardedHost && Headers.Get("X-Forwarded-Host") is { } forwarded) return forwarded;
         // Django reads HTTP_HOST whenever the header is there, empty included (an empty one is a DisallowedHost);
         // only a request without it falls back to the server's address.
         var host = Headers.Get("Host");
         if (host is not null) return host;
         var server = Source.ServerName ?? "";
-        var port = Source.ServerPort;
+        var port = _settings.UseXForwardedPort && Headers.Get("X-Forwarded-Port") is { } forwardedPort ? forwardedPort : Source.ServerPort;
         return port is null || port == (IsSecure ? "443" : "80") ? server : server + ":" + port;
     }
 
