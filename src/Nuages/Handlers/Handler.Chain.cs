@@ -174,7 +174,7 @@ internal sealed partial class Handler
         return capabilities == MiddlewareCapabilities.None ? MiddlewareCapabilities.Sync : capabilities;
     }
 
-    private static Type ResolveMiddlewareType(string path)
+    internal static Type ResolveMiddlewareType(string path)
     {
         var type = Type.GetType(path, throwOnError: false);
         if (type is not null) return type;

@@ -24,21 +24,89 @@ internal static class SystemChecks
                 problems.Add(new("urls.W003", $"Your URL pattern '{route}' [name='{name}'] has a name including a ':'. Remove the colon, to avoid ambiguous namespace references.", null, false));
         }
         CheckNamespaces(app.Handler.Resolver.Patterns, "", problems);
-        if (deploy)
-        {
-            if (Async.AsyncSafety.UnsafeAllowed) // spec S-42
-                problems.Add(new("async.E001",
-                    $"You should not set the {Async.AsyncSafety.AllowUnsafeVariable} environment variable in deployment. This disables async safety protection.", null, true));
-            if (settings.Debug)
-                problems.Add(new("security.W018", "You should not have Debug set to true in deployment.", null, false));
-            if (settings.AllowedHosts.Count == 0)
-                problems.Add(new("security.W020", "AllowedHosts must not be empty in deployment.", null, false));
-            if (settings.SecretKey.Length < 50 || settings.SecretKey.Distinct().Count() < 5)
-                problems.Add(new("security.W009",
-                    "Your SecretKey has less than 50 characters or less than 5 unique characters.",
-                    "Generate a long and random value for SecretKey, otherwise many of Nuages' security-critical features will be vulnerable to attack.", false));
-        }
+        if (deploy) CheckDeployment(settings, problems);
         return problems;
+    }
+
+    // Django's REFERRER_POLICY_VALUES and the Cross-Origin-Opener-Policy values SecurityMiddleware may send.
+    private static readonly string[] ReferrerPolicies =
+        ["no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url"];
+
+    private static readonly string[] OpenerPolicies = ["same-origin", "same-origin-allow-popups", "unsafe-none"];
+
+    /// <summary>
+    /// Django's deployment checks (django/core/checks/security/base.py and csrf.py), with their ids and texts in
+    /// Nuages' names (settings and middleware as C# spells them), and Nuages' own about sync-only middleware.
+    /// </summary>
+    private static void CheckDeployment(Conf.Settings settings, List<CheckMessage> problems)
+    {
+        void Warn(string id, string message) => problems.Add(new(id, message, null, false));
+        if (Async.AsyncSafety.UnsafeAllowed) // spec S-42
+            problems.Add(new("async.E001",
+                $"You should not set the {Async.AsyncSafety.AllowUnsafeVariable} environment variable in deployment. This disables async safety protection.", null, true));
+
+        var middleware = settings.Middleware.Select(TryResolve).ToList();
+        bool Has<T>() => middleware.Contains(typeof(T));
+        var security = Has<Middleware.SecurityMiddleware>();
+        var xframe = Has<Middleware.XFrameOptionsMiddleware>();
+        var csrf = Has<Middleware.CsrfViewMiddleware>();
+        if (!security)
+            Warn("security.W001", $"You do not have '{typeof(Middleware.SecurityMiddleware).FullName}' in your Middleware so the SecureHstsSeconds, SecureContentTypeNosniff, SecureReferrerPolicy, SecureCrossOriginOpenerPolicy, and SecureSslRedirect settings will have no effect.");
+        if (!xframe)
+            Warn("security.W002", $"You do not have '{typeof(Middleware.XFrameOptionsMiddleware).FullName}' in your Middleware, so your pages will not be served with an 'x-frame-options' header. Unless there is a good reason for your site to be served in a frame, you should consider enabling this header to help prevent clickjacking attacks.");
+        if (!csrf)
+            Warn("security.W003", $"You don't appear to be using Nuages' built-in cross-site request forgery protection via the middleware ('{typeof(Middleware.CsrfViewMiddleware).FullName}' is not in your Middleware). Enabling the middleware is the safest approach to ensure you don't leave any holes.");
+        if (security && settings.SecureHstsSeconds == 0)
+            Warn("security.W004", "You have not set a value for the SecureHstsSeconds setting. If your entire site is served only over SSL, you may want to consider setting a value and enabling HTTP Strict Transport Security. Be sure to read the documentation first; enabling HSTS carelessly can cause serious, irreversible problems.");
+        if (security && settings.SecureHstsSeconds > 0 && !settings.SecureHstsIncludeSubdomains)
+            Warn("security.W005", "You have not set the SecureHstsIncludeSubdomains setting to true. Without this, your site is potentially vulnerable to attack via an insecure connection to a subdomain. Only set this to true if you are certain that all subdomains of your domain should be served exclusively via SSL.");
+        if (security && !settings.SecureContentTypeNosniff)
+            Warn("security.W006", "Your SecureContentTypeNosniff setting is not set to true, so your pages will not be served with an 'X-Content-Type-Options: nosniff' header. You should consider enabling this header to prevent the browser from identifying content types incorrectly.");
+        if (security && !settings.SecureSslRedirect)
+            Warn("security.W008", "Your SecureSslRedirect setting is not set to true. Unless your site should be available over both SSL and non-SSL connections, you may want to either set this setting true or configure a load balancer or reverse-proxy server to redirect all connections to HTTPS.");
+        if (settings.SecretKey.Length < 50 || settings.SecretKey.Distinct().Count() < 5 || settings.SecretKey.StartsWith("django-insecure-", StringComparison.Ordinal))
+            problems.Add(new("security.W009",
+                "Your SecretKey has less than 50 characters, less than 5 unique characters, or it's prefixed with 'django-insecure-' indicating that it was generated automatically by Django.",
+                "Generate a long and random value for SecretKey, otherwise many of Nuages' security-critical features will be vulnerable to attack.", false));
+        if (csrf && !settings.CsrfCookieSecure)
+            Warn("security.W016", $"You have '{typeof(Middleware.CsrfViewMiddleware).FullName}' in your Middleware, but you have not set CsrfCookieSecure to true. Using a secure-only CSRF cookie makes it more difficult for network traffic sniffers to steal the CSRF token.");
+        if (settings.Debug)
+            Warn("security.W018", "You should not have Debug set to true in deployment.");
+        if (xframe && !settings.XFrameOptions.Equals("DENY", StringComparison.OrdinalIgnoreCase))
+            Warn("security.W019", $"You have '{typeof(Middleware.XFrameOptionsMiddleware).FullName}' in your Middleware, but XFrameOptions is not set to 'DENY'. Unless there is a good reason for your site to serve other parts of itself in a frame, you should change it to 'DENY'.");
+        if (settings.AllowedHosts.Count == 0)
+            Warn("security.W020", "AllowedHosts must not be empty in deployment.");
+        if (security && settings.SecureHstsSeconds > 0 && !settings.SecureHstsPreload)
+            Warn("security.W021", "You have not set the SecureHstsPreload setting to true. Without this, your site cannot be submitted to the browser preload list.");
+        if (security && settings.SecureReferrerPolicy is null)
+            Warn("security.W022", "You have not set the SecureReferrerPolicy setting. Without this, your site will not send a Referrer-Policy header. You should consider enabling this header to protect user privacy.");
+        if (security && settings.SecureReferrerPolicy is { } referrer
+            && referrer.Split(',', StringSplitOptions.TrimEntries).Any(v => !ReferrerPolicies.Contains(v)))
+            problems.Add(new("security.E023", "You have set the SecureReferrerPolicy setting to an invalid value.", $"Valid values are: {string.Join(", ", ReferrerPolicies)}.", true));
+        if (security && settings.SecureCrossOriginOpenerPolicy is { } opener && !OpenerPolicies.Contains(opener))
+            problems.Add(new("security.E024", "You have set the SecureCrossOriginOpenerPolicy setting to an invalid value.", $"Valid values are: {string.Join(", ", OpenerPolicies)}.", true));
+
+        // Nuages' own: a sync-only middleware puts every request it wraps, async ones included, on a sync worker for
+        // the request's whole life, so a long poll or a stream behind it holds one of the SyncWorkers.
+        foreach (var (name, type) in settings.Middleware.Zip(middleware))
+        {
+            if (type is null || Handlers.Handler.CapabilitiesOf(type).HasFlag(Middleware.MiddlewareCapabilities.Async)) continue;
+            problems.Add(new("nuages.W001",
+                $"The middleware '{name}' is sync-only: every request through it, async views and long polls included, holds one of the {settings.SyncWorkers} sync workers (SyncWorkers) until its response is built.",
+                "Make it async-capable (implement IAsyncMiddleware, or derive from Middleware with [NonBlocking] hooks), or keep long-running async views out of its reach.", false));
+        }
+    }
+
+    private static Type? TryResolve(string name)
+    {
+        try
+        {
+            return Handlers.Handler.ResolveMiddlewareType(name);
+        }
+        catch (Conf.ImproperlyConfiguredException)
+        {
+            return null;
+        }
     }
 
     private static void CheckNamespaces(IReadOnlyList<UrlPattern> patterns, string prefix, List<CheckMessage> problems)
