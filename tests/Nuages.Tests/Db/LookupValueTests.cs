@@ -60,6 +60,29 @@ public class LookupValueTests
         Assert.Equal(["12"], await Names("name", 12)); // a text field compares with str(value)
     }
 
+    [Fact]
+    public Task Date_lookups_give_the_same_rows_whatever_the_values_type_on_sqlite() => DateLookups(Prepare("sqlite"));
+
+    [PostgresFact]
+    public Task Date_lookups_give_the_same_rows_whatever_the_values_type_on_postgres() => DateLookups(Prepare("postgres"));
+
+    private static async Task DateLookups(string alias)
+    {
+        await Seed(alias);
+        var rows = LookupRow.Objects.Using(alias);
+        object[] sameDay = ["2024-02-29", new DateTime(2024, 2, 29), new DateTime(2024, 2, 29, 0, 0, 0, DateTimeKind.Utc), new DateOnly(2024, 2, 29), new DateTimeOffset(2024, 2, 29, 0, 0, 0, TimeSpan.Zero)];
+        foreach (var value in sameDay)
+        {
+            foreach (var lookup in new[] { "at__gte", "at__date", "day", "day__gte" })
+            {
+                var names = (await rows.Filter(lookup, value).ToListAsync()).Select(r => r.Name).ToList();
+                Assert.True(names.SequenceEqual(["12"]), $"{lookup} with {value.GetType().Name} {value} gave [{string.Join(", ", names)}]");
+            }
+            var before = (await rows.Filter("at__lt", value).ToListAsync()).Select(r => r.Name).ToList();
+            Assert.True(before.SequenceEqual(["other"]), $"at__lt with {value.GetType().Name} gave [{string.Join(", ", before)}]");
+        }
+    }
+
     [Theory]
     [InlineData("score", "abc", "Field 'score' expected a number but got 'abc'.")]
     [InlineData("score__gt", "1.5", "Field 'score' expected a number but got '1.5'.")]

@@ -330,16 +330,12 @@ internal sealed class ModelMeta
     private static bool IsJsonType(Type type) =>
         type == typeof(JsonDocument) || type == typeof(JsonElement) || typeof(System.Text.Json.Nodes.JsonNode).IsAssignableFrom(type);
 
-    internal static string SnakeCase(string name)
-    {
-        var sb = new StringBuilder();
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0 && !char.IsUpper(name[i - 1])) sb.Append('_');
-            sb.Append(char.ToLowerInvariant(name[i]));
-        }
-        return sb.ToString();
-    }
+    /// <summary>
+    /// The one name conversion of the ORM — tables, columns, lookup keys, annotations, Values keys, related names —
+    /// .NET's <see cref="System.Text.Json.JsonNamingPolicy.SnakeCaseLower"/>, which keeps acronyms whole:
+    /// <c>NComments</c> → <c>n_comments</c>, <c>HTTPStatus</c> → <c>http_status</c>, <c>HTMLPage</c> → <c>html_page</c>.
+    /// </summary>
+    internal static string SnakeCase(string name) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 
     private static Func<object, object?> Getter(PropertyInfo property)
     {
