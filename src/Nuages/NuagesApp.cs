@@ -31,10 +31,11 @@ public sealed class NuagesApp
     private Handler? _handler;
     private ILoggerFactory? _loggerFactory;
 
-    private NuagesApp(string[] args, Settings settings, IConfiguration configuration, Site site)
+    private NuagesApp(string[] args, Settings settings, IConfiguration configuration, Site site, Apps.AppRegistry apps)
     {
         _args = args;
         Site = site;
+        Apps = apps;
         Settings = settings;
         Configuration = configuration;
     }
@@ -63,10 +64,12 @@ public sealed class NuagesApp
         settings.Validate();
         var site = new Site(settings);
         _ = Db.Connections.Of(site); // a misconfigured database fails here, naming its alias
+        var apps = new Apps.AppRegistry(settings); // and an app that is missing or listed twice
         // The site becomes the current one of the calling flow (Program.Main, a test): its ORM calls and Reverse
         // outside requests use it. Nothing process-wide is set: other flows and other sites are untouched.
         site.EnterForFlow();
-        return new NuagesApp(args, settings, configuration, site);
+        foreach (var installed in apps.All) installed.Ready();
+        return new NuagesApp(args, settings, configuration, site, apps);
     }
 
     /// <summary>
@@ -116,8 +119,17 @@ public sealed class NuagesApp
         return this;
     }
 
-    /// <summary>The site's models (Django's installed apps' models): what <c>migrate</c> creates tables for.</summary>
+    /// <summary>The site's installed apps (Django's <c>apps</c>), from <c>Settings.InstalledApps</c>.</summary>
+    public Apps.AppRegistry Apps { get; }
+
+    /// <summary>
+    /// Models of the site outside any app — the one-line way for a one-file site (<c>app.Models.Add(typeof(Author))</c>).
+    /// With the installed apps' models they are what <c>migrate</c> creates tables for (<see cref="AllModels"/>).
+    /// </summary>
     public List<Type> Models { get; } = [];
+
+    /// <summary>Every model of the site: the installed apps' and <see cref="Models"/>.</summary>
+    public IReadOnlyList<Type> AllModels => [.. Apps.Models.Concat(Models).Distinct()];
 
     /// <summary>Sets the site's URL patterns (Django's <c>urlpatterns</c>); they are compiled, and their views bound, right away.</summary>
     public NuagesApp UrlPatterns(params UrlPattern[] patterns)

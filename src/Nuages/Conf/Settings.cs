@@ -117,6 +117,12 @@ public sealed class Settings
     /// <summary>Django's <c>DATABASE_ROUTERS</c>: where reads and writes go when a query names no alias.</summary>
     public List<Db.IDatabaseRouter> DatabaseRouters { get; set; } = [];
 
+    /// <summary>
+    /// The site's apps (Django's <c>INSTALLED_APPS</c>), by the full name of their <c>AppConfig</c> class:
+    /// <c>s.InstalledApps.Add&lt;BlogConfig&gt;()</c> in code. Their models are the site's, with <c>app.Models</c>.
+    /// </summary>
+    public List<string> InstalledApps { get; set; } = [];
+
     /// <summary>Middleware, outermost first, by type name or alias.</summary>
     public List<string> Middleware { get; set; } = [];
 

@@ -31,8 +31,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 return Routes();
             case "migrate" or "sqlmigrate":
                 var alias = rest.Length >= 2 && rest[0] == "--database" ? rest[1] : "default";
-                foreach (var statement in Db.Models.Schema.Sql(app.Models, alias)) output.WriteLine(statement + ";");
-                if (command == "migrate") Db.Models.Schema.Migrate(app.Models, alias);
+                foreach (var statement in Db.Models.Schema.Sql(app.AllModels, alias)) output.WriteLine(statement + ";");
+                if (command == "migrate") Db.Models.Schema.Migrate(app.AllModels, alias);
                 return 0;
             case "help" or "--help" or "-h":
                 await output.WriteAsync(Usage).ConfigureAwait(false);

@@ -105,6 +105,11 @@ public class SettingsTests
         else if ((nullable ?? type) == typeof(double)) { expected = 1234.5; jsonValue = text = "1234.5"; }
         else if ((nullable ?? type) == typeof(TimeSpan)) { expected = TimeSpan.FromSeconds(7); text = "00:00:07"; jsonValue = "\"00:00:07\""; }
         else if (type == typeof(string)) { expected = text; jsonValue = $"\"{text}\""; }
+        else if (name == nameof(Settings.InstalledApps))
+        {
+            string[] apps = [typeof(Nuages.Tests.Apps.Blog.BlogConfig).FullName!, typeof(Nuages.Tests.Apps.Shop.ShopApp).FullName!];
+            return ($"\"{name}\": [\"{apps[0]}\", \"{apps[1]}\"]", [(name, string.Join(",", apps))], s => s.InstalledApps.SequenceEqual(apps));
+        }
         else if (type == typeof(List<string>))
         {
             return ($"\"{name}\": [\"a.example\", \"b.example\"]", [(name, "a.example,b.example")],

@@ -73,11 +73,17 @@ internal sealed class ModelMeta
         typeof(DateTimeOffset), typeof(DateTime), typeof(DateOnly), typeof(TimeOnly), typeof(TimeSpan), typeof(Guid), typeof(byte[]),
     ];
 
+    /// <summary>Django's model label: <c>blog.Post</c> for a model of the app <c>blog</c>, the class name otherwise.</summary>
+    public string Label { get; }
+
     private ModelMeta(Type type)
     {
         Type = type;
         New = Expression.Lambda<Func<object>>(Expression.New(type)).Compile();
-        Table = type.GetCustomAttribute<DbTableAttribute>()?.Name ?? SnakeCase(type.Name);
+        // Django's defaults: an app's model is "{label}.{Name}" in table "{label}_{name}"; a model outside any app keeps its snake_case name.
+        var app = Apps.AppConfig.Of(type);
+        Label = app is null ? type.Name : $"{app.Label}.{type.Name}";
+        Table = type.GetCustomAttribute<DbTableAttribute>()?.Name ?? (app is null ? SnakeCase(type.Name) : $"{app.Label}_{type.Name.ToLowerInvariant()}");
         var fields = new List<FieldMeta>();
         var manyToMany = new List<ManyToManyMeta>();
         var nullability = new NullabilityInfoContext();
@@ -236,6 +242,7 @@ internal sealed class ModelMeta
         Type = typeof(AutoThroughRow);
         New = () => throw new NotSupportedException("Rows of a ManyToMany table are not read as objects.");
         Table = For(relation.OwnerType).Table + "_" + relation.Key;
+        Label = Table;
         Pk = pk;
         Fields = [pk, source, target];
         ByName = Fields.ToDictionary(f => f.Key, StringComparer.Ordinal);
