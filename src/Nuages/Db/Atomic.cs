@@ -229,7 +229,11 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     public static void OnCommit(Action callback, string @using = "default", bool robust = false)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        if (CurrentTransaction(@using) is { } transaction) transaction.AddCallback(new CommitCallback(callback, null, robust, [.. OpenBlocks(@using)]));
+        if (CurrentTransaction(@using) is { } transaction)
+        {
+            transaction.AddCallback(new CommitCallback(callback, null, robust, [.. OpenBlocks(@using)]));
+            QueryLog.Record(@using, callback, null);
+        }
         else Transaction.Invoke(callback, robust);
     }
 
@@ -243,6 +247,7 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(callback);
         if (CurrentTransaction(@using) is not { } transaction) return Transaction.InvokeAsync(callback, robust);
         transaction.AddCallback(new CommitCallback(null, callback, robust, [.. OpenBlocks(@using)]));
+        QueryLog.Record(@using, null, callback);
         return Task.CompletedTask;
     }
 

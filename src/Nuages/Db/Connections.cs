@@ -10,7 +10,7 @@ namespace Nuages.Db;
 /// </summary>
 internal sealed class Connections
 {
-    private readonly IReadOnlyDictionary<string, DatabaseSettings> _databases;
+    private volatile Dictionary<string, DatabaseSettings> _databases;
 
     // Every statement looks its alias up: by name, rather than by hashing the settings and their connection string.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Backend> _cached = new(StringComparer.Ordinal);
@@ -43,10 +43,23 @@ internal sealed class Connections
     /// <summary>The backend of an alias of the current site.</summary>
     internal static Backend For(string alias) => Current.Backend(alias);
 
+    /// <summary>The settings of an alias (what a test database is made from).</summary>
+    internal DatabaseSettings Settings(string alias) => _databases.TryGetValue(alias, out var settings) ? settings : throw Missing(alias);
+
+    /// <summary>Points an alias at other settings (a test database), from the next statement on.</summary>
+    internal void Use(string alias, DatabaseSettings settings)
+    {
+        _databases = new Dictionary<string, DatabaseSettings>(_databases) { [alias] = settings };
+        _cached.TryRemove(alias, out _);
+    }
+
+    /// <summary>The site's aliases.</summary>
+    internal IReadOnlyCollection<string> Aliases => _databases.Keys;
+
     internal Backend Backend(string alias) => _cached.TryGetValue(alias, out var backend) ? backend : _cached.GetOrAdd(alias, Lookup(alias));
 
-    private Backend Lookup(string alias) => _databases.TryGetValue(alias, out var settings)
-        ? Backends.Backend.For(settings, alias)
-        : throw new ImproperlyConfiguredException(
-            $"The database alias '{alias}' is not in Settings.Databases of {Site} (configured: {(_databases.Count == 0 ? "none" : string.Join(", ", _databases.Keys))}).");
+    private Backend Lookup(string alias) => Backends.Backend.For(Settings(alias), alias);
+
+    private ImproperlyConfiguredException Missing(string alias) => new(
+        $"The database alias '{alias}' is not in Settings.Databases of {Site} (configured: {(_databases.Count == 0 ? "none" : string.Join(", ", _databases.Keys))}).");
 }

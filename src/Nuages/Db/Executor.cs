@@ -93,6 +93,7 @@ internal sealed class Executor(Backend backend, string alias)
 
     public static DbCommand Command(DbConnection connection, Statement statement, DbTransaction? transaction = null)
     {
+        QueryLog.Record(statement);
         var command = connection.CreateCommand();
         command.CommandText = statement.Sql;
         command.Transaction = transaction;

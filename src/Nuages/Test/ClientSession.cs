@@ -22,7 +22,16 @@ internal sealed class ClientSession(NuagesApp app, IDictionary<string, string>? 
         return factory;
     }
 
-    public HttpRequest Build(string method, string path, object? data, string? contentType, IDictionary<string, string>? headers, bool secure)
+    public HttpRequest Build(string method, string path, object? data, string? contentType, IDictionary<string, string>? headers, bool secure, CancellationToken aborted = default)
+    {
+        lock (Factory)
+        {
+            Factory.Aborted = aborted;
+            return BuildWithFactory(method, path, data, contentType, headers, secure);
+        }
+    }
+
+    private HttpRequest BuildWithFactory(string method, string path, object? data, string? contentType, IDictionary<string, string>? headers, bool secure)
     {
         var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (Cookies.Count > 0) all["Cookie"] = string.Join("; ", Cookies.Select(c => $"{c.Key}={ResponseCookie.Quote(c.Value)}"));

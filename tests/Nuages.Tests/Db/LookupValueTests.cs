@@ -15,13 +15,38 @@ public sealed class LookupRow : Model<LookupRow>
     public DateTimeOffset At { get; set; }
 }
 
+/// <summary>
+/// A site whose "sqlite" and "postgres" aliases are test databases made for the class (Nuages.Test.TestDatabase), with
+/// the LookupRow table in each: the fixture the ORM tests use.
+/// </summary>
+public sealed class LookupSite : IDisposable
+{
+    public LookupSite()
+    {
+        App = NuagesApp.Create([], new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["sqlite"] = OrmDatabase.Settings("sqlite");
+            if (Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES") is { Length: > 0 }) s.Databases["postgres"] = OrmDatabase.Settings("postgres");
+        });
+        App.Models.Add(typeof(LookupRow));
+        Database = Nuages.Test.TestDatabase.Create(App);
+    }
+
+    public NuagesApp App { get; }
+
+    public Nuages.Test.TestDatabase Database { get; }
+
+    public void Dispose() => Database.Dispose();
+}
+
 /// <summary>Lookup values go through the field, as Django's get_prep_value: text becomes the field's type, or the query fails naming it.</summary>
-public class LookupValueTests
+public class LookupValueTests(LookupSite site) : Nuages.Test.TestCase(site.App), IClassFixture<LookupSite>
 {
     private static readonly Guid Token = Guid.Parse("12345678-1234-5678-1234-567812345678");
 
-    // Sync, so the site it creates stays the current one of the test's flow (an async method's AsyncLocal writes end with it).
-    private static string Prepare(string engine) => OrmDatabase.Prepare(engine, typeof(LookupRow));
+    // Each test seeds its rows in its own transaction, rolled back after it.
+    private static string Prepare(string engine) => engine;
 
     private static async Task Seed(string alias)
     {
