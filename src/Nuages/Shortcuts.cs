@@ -6,7 +6,7 @@ using Nuages.Http;
 namespace Nuages;
 
 /// <summary>
-/// Django's shortcuts for views: the row or a 404, the rows or a 404 (spec O-18). Use with <c>using static Nuages.Shortcuts;</c>.
+/// Django's shortcuts for views: the row or a 404, the rows or a 404 (as django/shortcuts.py). Use with <c>using static Nuages.Shortcuts;</c>.
 /// </summary>
 public static class Shortcuts
 {

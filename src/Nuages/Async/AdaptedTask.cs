@@ -5,7 +5,7 @@ namespace Nuages.Async;
 /// <summary>
 /// The result of <see cref="SyncToAsync.Run{T}(Func{T}, bool, CancellationToken)"/>: await it to get the sync
 /// function's result, with the <see cref="AsyncLocal{T}"/> values it set now visible to the awaiting method
-/// (spec S-12). <see cref="AsTask"/> gives a plain task (without that copy-back) for combinators.
+/// (as asgiref/sync.py). <see cref="AsTask"/> gives a plain task (without that copy-back) for combinators.
 /// </summary>
 public readonly struct AdaptedTask<T>
 {

@@ -4,7 +4,7 @@ namespace Nuages.Async;
 /// Django's <c>async_unsafe</c>: sync-only operations (the sync ORM, sync connection access) call
 /// <see cref="ThrowIfAsync(string)"/>, which refuses to run on the async side of a request, where a
 /// blocking call would hold a thread-pool thread (ARCHITECTURE rule 6). Setting the environment variable
-/// <c>NUAGES_ALLOW_ASYNC_UNSAFE</c> to a non-empty value turns the check off (spec S-40).
+/// <c>NUAGES_ALLOW_ASYNC_UNSAFE</c> to a non-empty value turns the check off (as django/utils/asyncio.py).
 /// </summary>
 public static class AsyncSafety
 {
@@ -17,7 +17,7 @@ public static class AsyncSafety
     /// <summary>Whether the check is disabled by <see cref="AllowUnsafeVariable"/>.</summary>
     public static bool UnsafeAllowed => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AllowUnsafeVariable));
 
-    /// <summary>Throws <see cref="SynchronousOnlyOperationException"/> when called from async code (spec S-39).</summary>
+    /// <summary>Throws <see cref="SynchronousOnlyOperationException"/> when called from async code (as django/utils/asyncio.py).</summary>
     public static void ThrowIfAsync(string operation)
     {
         if (Flow.Current.IsAsync && !UnsafeAllowed) throw new SynchronousOnlyOperationException(operation);

@@ -5,10 +5,10 @@ namespace Nuages.Async;
 /// <summary>
 /// asgiref's <c>async_to_sync</c>: runs async code from sync code. The async function runs on the .NET
 /// thread pool while the calling thread waits by pumping its own queue, so thread-sensitive
-/// <see cref="SyncToAsync"/> calls the function makes run back on the calling thread (spec S-22) and
+/// <see cref="SyncToAsync"/> calls the function makes run back on the calling thread (as asgiref/sync.py) and
 /// nothing deadlocks. Values the caller set in <see cref="AsyncLocal{T}"/>s are seen inside; values an async
-/// lambda sets are seen by the caller afterwards (spec S-23). Calling it from async code is refused
-/// (spec S-18): await the function instead.
+/// lambda sets are seen by the caller afterwards (as asgiref/sync.py). Calling it from async code is refused
+/// (as asgiref/sync.py): await the function instead.
 /// </summary>
 public static class AsyncToSync
 {

@@ -6,7 +6,7 @@ namespace Nuages.Async;
 /// A task-like type for async lambdas given to <see cref="AsyncToSync"/>. Its builder keeps the execution
 /// context as the function left it — something a plain <see cref="Task"/> cannot offer, since .NET scopes
 /// <see cref="AsyncLocal{T}"/> writes to the async method that made them — so the sync caller sees the
-/// values the async function set (spec S-23). Write <c>AsyncToSync.Run(async () =&gt; …)</c> and the
+/// values the async function set (as asgiref/sync.py). Write <c>AsyncToSync.Run(async () =&gt; …)</c> and the
 /// compiler builds the lambda with it.
 /// </summary>
 [AsyncMethodBuilder(typeof(ContextTaskMethodBuilder<>))]

@@ -16,10 +16,10 @@ internal sealed class FlowState(RequestScope? request, bool isAsync, PumpExecuto
     /// <summary>The thread blocked in the innermost AsyncToSync above this flow, pumping its queue.</summary>
     public PumpExecutor? Executor { get; } = executor;
 
-    /// <summary>The sync thread this flow is executing on, for the deadlock guard of spec S-10.</summary>
+    /// <summary>The sync thread this flow is executing on, for the deadlock guard of as asgiref/sync.py does.</summary>
     public ISyncExecutor? RunningOn { get; } = runningOn;
 
-    /// <summary>The SyncToAsync call this flow is executing, so an AsyncToSync inside can tell it (spec S-15).</summary>
+    /// <summary>The SyncToAsync call this flow is executing, so an AsyncToSync inside can tell it (as asgiref/sync.py).</summary>
     public SyncCall? RunningItem { get; } = runningItem;
 
     public static FlowState Default { get; } = new(null, false, null, null, null);

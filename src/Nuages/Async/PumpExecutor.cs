@@ -3,7 +3,7 @@ namespace Nuages.Async;
 /// <summary>
 /// asgiref's <c>CurrentThreadExecutor</c>: the queue of a sync thread blocked in <see cref="AsyncToSync"/>.
 /// While it waits for the async function, the thread runs the thread-sensitive sync work that function
-/// sends back (spec S-22), so sync code called from async code called from sync code lands on the
+/// sends back (as asgiref/sync.py), so sync code called from async code called from sync code lands on the
 /// original thread and nothing deadlocks.
 /// </summary>
 internal sealed class PumpExecutor(PumpExecutor? outer) : ISyncExecutor
@@ -13,11 +13,11 @@ internal sealed class PumpExecutor(PumpExecutor? outer) : ISyncExecutor
     private readonly Thread _thread = Thread.CurrentThread;
     private bool _done;
 
-    /// <summary>Queues work for the pumping thread; work for an executor that has finished goes to the nearest live outer one (spec S-31).</summary>
+    /// <summary>Queues work for the pumping thread; work for an executor that has finished goes to the nearest live outer one (as asgiref/sync.py).</summary>
     public void Post(IWorkItem item)
     {
         if (Thread.CurrentThread == _thread)
-            throw new InvalidOperationException("You cannot submit onto CurrentThreadExecutor from its own thread"); // spec S-30
+            throw new InvalidOperationException("You cannot submit onto CurrentThreadExecutor from its own thread"); // as asgiref/sync.py does
         for (var executor = this; executor is not null; executor = executor.OuterExecutor)
         {
             lock (executor._lock)
@@ -33,11 +33,11 @@ internal sealed class PumpExecutor(PumpExecutor? outer) : ISyncExecutor
 
     private PumpExecutor? OuterExecutor => outer;
 
-    /// <summary>Runs queued work on the calling thread until <paramref name="task"/> is done and the queue is empty (spec S-32).</summary>
+    /// <summary>Runs queued work on the calling thread until <paramref name="task"/> is done and the queue is empty (as asgiref/sync.py).</summary>
     public void RunUntil(Task task)
     {
         if (Thread.CurrentThread != _thread)
-            throw new InvalidOperationException("You cannot run CurrentThreadExecutor from a different thread"); // spec S-29
+            throw new InvalidOperationException("You cannot run CurrentThreadExecutor from a different thread"); // as asgiref/sync.py does
         task.GetAwaiter().UnsafeOnCompleted(() =>
         {
             lock (_lock) Monitor.Pulse(_lock);

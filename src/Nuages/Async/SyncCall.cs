@@ -3,7 +3,7 @@ namespace Nuages.Async;
 /// <summary>
 /// One SyncToAsync call queued to a sync thread: runs the function in the caller's execution context
 /// (so <see cref="AsyncLocal{T}"/> values flow in) marked as sync, and keeps the context as the
-/// function left it (so the caller can take its changes back, spec S-12).
+/// function left it (so the caller can take its changes back, as asgiref/sync.py does).
 /// </summary>
 internal abstract class SyncCall : IWorkItem
 {
@@ -12,7 +12,7 @@ internal abstract class SyncCall : IWorkItem
     /// <summary>The execution context as the sync function left it.</summary>
     public ExecutionContext? Final { get; protected set; }
 
-    /// <summary>Whether the function is blocked in an AsyncToSync right now (its async code decides about cancellation, spec S-15).</summary>
+    /// <summary>Whether the function is blocked in an AsyncToSync right now (its async code decides about cancellation, as asgiref/sync.py does).</summary>
     public bool InAsyncToSync => Volatile.Read(ref _innerAsync) > 0;
 
     private volatile bool _absorbed;
@@ -22,7 +22,7 @@ internal abstract class SyncCall : IWorkItem
 
     /// <summary>
     /// Whether the cancellation reached the async code the function was waiting on, which finished anyway:
-    /// the function goes on and its result counts (spec S-15).
+    /// the function goes on and its result counts (as asgiref/sync.py).
     /// </summary>
     public bool LeavesCancellationToInnerCode => InAsyncToSync || _absorbed;
 

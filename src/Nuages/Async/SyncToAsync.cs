@@ -2,11 +2,11 @@ namespace Nuages.Async;
 
 /// <summary>
 /// asgiref's <c>sync_to_async</c>: runs sync (blocking) code from async code on a sync thread, never on
-/// the .NET thread pool. Thread-sensitive calls (the default, spec S-05) go, in this order, to the thread
-/// blocked in the innermost <see cref="AsyncToSync"/> above (spec S-06), to the current request's thread
-/// (spec S-07), or to one process-wide sync thread (spec S-09); <c>threadSensitive: false</c> takes any
-/// free sync worker (spec S-11). <see cref="AsyncLocal{T}"/> values flow in, and the changes the function
-/// makes flow back to the awaiting method (spec S-12).
+/// the .NET thread pool. Thread-sensitive calls (the default, as asgiref/sync.py does) go, in this order, to the thread
+/// blocked in the innermost <see cref="AsyncToSync"/> above (as asgiref/sync.py), to the current request's thread
+/// (as asgiref/sync.py), or to one process-wide sync thread (as asgiref/sync.py); <c>threadSensitive: false</c> takes any
+/// free sync worker (as asgiref/sync.py). <see cref="AsyncLocal{T}"/> values flow in, and the changes the function
+/// makes flow back to the awaiting method (as asgiref/sync.py).
 /// </summary>
 public static class SyncToAsync
 {
@@ -15,8 +15,8 @@ public static class SyncToAsync
     /// <summary>
     /// Runs <paramref name="function"/> on a sync thread. When <paramref name="cancellationToken"/> (by default,
     /// inside a request, the request's <c>Aborted</c>) fires, the await ends with an
-    /// <see cref="OperationCanceledException"/> while the function runs to completion on its thread (spec S-14),
-    /// unless the function is inside an <see cref="AsyncToSync"/> whose async code decides (spec S-15).
+    /// <see cref="OperationCanceledException"/> while the function runs to completion on its thread (as asgiref/sync.py),
+    /// unless the function is inside an <see cref="AsyncToSync"/> whose async code decides (as asgiref/sync.py).
     /// </summary>
     public static AdaptedTask<T> Run<T>(Func<T> function, bool threadSensitive = true, CancellationToken cancellationToken = default) =>
         Run(function, threadSensitive, cancellationToken, ambient: true);
@@ -36,7 +36,7 @@ public static class SyncToAsync
     private static AdaptedTask<T> Run<T>(Func<T> function, bool threadSensitive, CancellationToken cancellationToken, bool ambient)
     {
         ArgumentNullException.ThrowIfNull(function);
-        if (Awaitable<T>.Is) throw new ArgumentException("SyncToAsync can only be applied to sync functions.", nameof(function)); // spec S-02
+        if (Awaitable<T>.Is) throw new ArgumentException("SyncToAsync can only be applied to sync functions.", nameof(function)); // as asgiref/sync.py does
         var caller = Flow.Raw;
         var state = caller ?? FlowState.Default;
         AdapterMetrics.CountSwitch(state);
@@ -130,7 +130,7 @@ public static class SyncToAsync
             || typeof(T) == typeof(ContextTask);
     }
 
-    // spec S-10: the flow is executing on the very thread it would queue to, without pumping it: it would wait forever.
+    // as asgiref/sync.py does: the flow is executing on the very thread it would queue to, without pumping it: it would wait forever.
     private static void ThrowIfWouldDeadlock(FlowState state, ISyncExecutor target)
     {
         if (ReferenceEquals(state.RunningOn, target))

@@ -2,10 +2,10 @@ namespace Nuages.Async;
 
 /// <summary>
 /// asgiref's <c>ThreadSensitiveContext</c>: inside it, every thread-sensitive sync call runs on one sync
-/// worker, taken from the pool on first use and given back when the context ends (spec S-07). The async
+/// worker, taken from the pool on first use and given back when the context ends (as asgiref/sync.py). The async
 /// gateway opens one per request, so the sync middleware and the sync view of a request share a thread
-/// and its <c>[ThreadStatic]</c> state, while concurrent requests use different threads (spec A-03).
-/// Re-entrant: inside another context, <see cref="Enter"/> changes nothing (spec S-26).
+/// and its <c>[ThreadStatic]</c> state, while concurrent requests use different threads (as django/core/handlers/asgi.py).
+/// Re-entrant: inside another context, <see cref="Enter"/> changes nothing (as asgiref/sync.py).
 /// </summary>
 public sealed class ThreadSensitiveContext : IDisposable
 {

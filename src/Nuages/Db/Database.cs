@@ -20,7 +20,7 @@ public sealed record DatabaseSettings(DatabaseEngine Engine, string ConnectionSt
     public bool AtomicRequests { get; init; }
 
     /// <summary>
-    /// Django's <c>DISABLE_SERVER_SIDE_CURSORS</c> (spec O-32): Iterator reads with a plain query instead of a cursor,
+    /// Django's <c>DISABLE_SERVER_SIDE_CURSORS</c> (as django/db/backends/base/base.py): Iterator reads with a plain query instead of a cursor,
     /// as a transaction-pooling proxy (PgBouncer) needs; the rows still arrive one by one from the driver.
     /// </summary>
     public bool DisableServerSideCursors { get; init; }

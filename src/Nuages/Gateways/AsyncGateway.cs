@@ -14,7 +14,7 @@ namespace Nuages.Gateways;
 
 /// <summary>
 /// The async gateway, Django's <c>ASGIHandler</c> as a Kestrel <see cref="RequestDelegate"/>: reads the
-/// whole body first (spec A-04), builds the request as a lazy view over Kestrel's own data, runs the
+/// whole body first (as django/core/handlers/asgi.py), builds the request as a lazy view over Kestrel's own data, runs the
 /// handler in async mode and writes the response — buffered with Content-Length, or streamed and
 /// flushed part by part.
 /// </summary>
@@ -50,9 +50,9 @@ internal sealed class AsyncGateway
         }
         catch (RequestDataTooBig)
         {
-            // spec A-09
+            // Django's ASGI handler answers a body over DataUploadMaxMemorySize with this 413 before any view runs.
             await WriteAsync(context, new HttpResponse("413 Payload too large", "text/plain; charset=utf-8", 413), aborted).ConfigureAwait(false);
-            await _handler.FinishUnbuiltAsync().ConfigureAwait(false); // spec A-10
+            await _handler.FinishUnbuiltAsync().ConfigureAwait(false); // request_finished once, as django/core/handlers/asgi.py sends it
             return;
         }
         catch (Exception e) when (RequestBodyReader.RefusedStatus(e, aborted) is { } status)
@@ -68,7 +68,7 @@ internal sealed class AsyncGateway
         }
         finally
         {
-            request.Close(); // spec A-35
+            request.Close(); // temporary upload files go now, as django/core/handlers/asgi.py closes the body
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed class AsyncGateway
         if (bodyless) return;
         if (!streaming.IsAsync)
         {
-            // spec A-31: a sync iterator is drained on a sync worker before anything is sent.
+            // as django/core/handlers/asgi.py does: a sync iterator is drained on a sync worker before anything is sent.
             GatewayLog.StreamingWarning(_requestLogger, SyncStreamingWarning);
             var parts = await SyncToAsync.Run(() => streaming.EnumerateParts().ToList(), threadSensitive: false, aborted);
             foreach (var part in parts) await ResponseBodyWriter.WriteAsync(context, part, _settings.ResponseWriteTimeout, aborted).ConfigureAwait(false);
@@ -98,7 +98,7 @@ internal sealed class AsyncGateway
         await foreach (var part in streaming.EnumeratePartsAsync(aborted).ConfigureAwait(false))
         {
             if (part.Length == 0) continue;
-            // spec A-32: each part is flushed as it comes (Kestrel's WriteAsync flushes).
+            // as django/core/handlers/asgi.py does: each part is flushed as it comes (Kestrel's WriteAsync flushes).
             await ResponseBodyWriter.WriteAsync(context, part, _settings.ResponseWriteTimeout, aborted).ConfigureAwait(false);
         }
     }

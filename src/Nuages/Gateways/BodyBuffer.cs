@@ -5,7 +5,7 @@ namespace Nuages.Gateways;
 
 /// <summary>
 /// Collects a request body as it arrives: in memory up to <c>FileUploadMaxMemorySize</c>, then in a
-/// temporary file (spec A-05). Writes to the file are page-cache writes, short enough to make inline.
+/// temporary file (as django/core/handlers/asgi.py). Writes to the file are page-cache writes, short enough to make inline.
 /// </summary>
 internal sealed class BodyBuffer(long memoryLimit, long? sizeLimit) : IDisposable
 {
@@ -17,7 +17,7 @@ internal sealed class BodyBuffer(long memoryLimit, long? sizeLimit) : IDisposabl
     public void Append(ReadOnlySpan<byte> chunk)
     {
         _length += chunk.Length;
-        if (sizeLimit is { } max && _length > max) throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
+        if (sizeLimit is { } max && _length > max) throw new RequestDataTooBig(Nuages.Http.RequestLimitMessages.RequestDataTooBig);
         if (_spool is null && _length > memoryLimit)
         {
             _spool = new SpooledBody();

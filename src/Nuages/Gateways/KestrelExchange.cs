@@ -15,7 +15,7 @@ internal static class KestrelExchange
     public static HttpRequest BuildRequest(Settings settings, HttpContext context, byte[] body)
     {
         var kestrel = context.Request;
-        // Kestrel itself answers 400 to a request target with raw non-ASCII bytes (spec A-08), so the query is ASCII here.
+        // Kestrel itself answers 400 to a request target with raw non-ASCII bytes (as django/core/handlers/asgi.py), so the query is ASCII here.
         var query = kestrel.QueryString.HasValue ? kestrel.QueryString.Value!.Substring(1) : "";
         var pathBase = kestrel.PathBase.HasValue ? kestrel.PathBase.Value! : "";
         var path = pathBase + (kestrel.Path.HasValue ? kestrel.Path.Value : "/");
@@ -24,7 +24,7 @@ internal static class KestrelExchange
             new KestrelRequestSource(context), context.RequestAborted);
     }
 
-    /// <summary>spec A-12: methods are upper-cased; Kestrel's interned names for the standard ones already are.</summary>
+    /// <summary>as django/core/handlers/asgi.py does: methods are upper-cased; Kestrel's interned names for the standard ones already are.</summary>
     private static string UpperMethod(string method)
     {
         foreach (var c in method)
@@ -53,7 +53,7 @@ internal static class KestrelExchange
 
     /// <summary>
     /// Awaits a request being served, and takes a client that went away (reset, closed, cut as too slow) as the event
-    /// it is: nothing more is sent, request_finished has fired (spec ), and one Debug line says so —
+    /// it is: nothing more is sent, request_finished has fired (as django/core/handlers/asgi.py), and one Debug line says so —
     /// never an exception for Kestrel to log as the application's error.
     /// </summary>
     public static async Task UnlessClientGoneAsync(HttpContext context, Task serving, ILogger requestLogger)

@@ -82,7 +82,7 @@ internal static class RequestBodyReader
     }
 
     /// <summary>The error both gateways give for a body over <c>DataUploadMaxMemorySize</c>.</summary>
-    public static RequestDataTooBig TooBig() => new("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
+    public static RequestDataTooBig TooBig() => new(Nuages.Http.RequestLimitMessages.RequestDataTooBig);
 
     /// <summary>
     /// Whether <paramref name="exception"/>, met while reading a request or writing its response, means the client

@@ -11,9 +11,9 @@ namespace Nuages.Gateways;
 
 /// <summary>
 /// The sync gateway, Django's <c>WSGIHandler</c>: each request is served on one of N blocking gateway
-/// threads, with the chain built in sync mode (spec W-01). The body is read and the response written
+/// threads, with the chain built in sync mode (as django/core/handlers/wsgi.py). The body is read and the response written
 /// with blocking I/O on that thread; async views and middleware run through <see cref="AsyncToSync"/>,
-/// so the thread-sensitive sync code they call comes back to the gateway thread (spec W-13, W-14).
+/// so the thread-sensitive sync code they call comes back to the gateway thread (as django/core/handlers/wsgi.py).
 /// At most N requests are served at once: the rest wait for a thread.
 /// </summary>
 internal sealed class SyncGateway
@@ -88,7 +88,7 @@ internal sealed class SyncGateway
         context.Features.Get<IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
         var request = KestrelExchange.BuildRequest(_settings, context, body.Body);
         request.Spool = body.Spool;
-        if (body.TooBig) request.BodyError = RequestBodyReader.TooBig(); // spec W-12: raised when the view reads the body
+        if (body.TooBig) request.BodyError = RequestBodyReader.TooBig(); // as django/core/handlers/wsgi.py does: raised when the view reads the body
         try
         {
             var response = _handler.Serve(request, (_, r) => Write(context, r));
@@ -115,7 +115,7 @@ internal sealed class SyncGateway
         var streaming = (StreamingHttpResponse)response;
         if (streaming.IsAsync)
         {
-            // spec W-16: async content is drained through AsyncToSync before the first byte goes out.
+            // as django/core/handlers/wsgi.py does: async content is drained through AsyncToSync before the first byte goes out.
             GatewayLog.StreamingWarning(_requestLogger, AsyncStreamingWarning);
             var parts = AsyncToSync.Run(async () =>
             {
@@ -126,7 +126,7 @@ internal sealed class SyncGateway
             foreach (var part in parts) ResponseBodyWriter.Write(context, part, _settings.ResponseWriteTimeout);
             return;
         }
-        // spec W-17: sync content goes out part by part.
+        // as django/core/handlers/wsgi.py does: sync content goes out part by part.
         foreach (var part in streaming.EnumerateParts())
         {
             if (part.Length == 0) continue;

@@ -10,9 +10,9 @@ namespace Nuages.Handlers;
 
 /// <summary>
 /// Building the middleware chain (Django's <c>load_middleware</c>), once per mode, from the view outwards
-/// (spec H-05). Each middleware runs in the mode of the layer beneath it when it can (spec H-06); a
+/// (as django/core/handlers/base.py). Each middleware runs in the mode of the layer beneath it when it can (as django/core/handlers/base.py); a
 /// single-mode middleware gets the layer beneath adapted to its mode, which is logged at Debug level as
-/// Django logs it (spec H-07…H-11). The four cases:
+/// Django logs it (as django/core/handlers/base.py). The four cases:
 /// <list type="bullet">
 /// <item>sync layer beneath, sync-capable middleware: runs sync, nothing adapted;</item>
 /// <item>sync layer beneath, async-only middleware: the layer is wrapped sync→async ("Synchronous handler adapted…");</item>
@@ -50,19 +50,19 @@ internal sealed partial class Handler
             var type = ResolveMiddlewareType(path);
             var capabilities = CapabilitiesOf(type);
             if (capabilities == MiddlewareCapabilities.None)
-                throw new InvalidOperationException($"Middleware {path} must have at least one of sync_capable/async_capable set to True."); // spec H-04
+                throw new InvalidOperationException($"Middleware {path} must have at least one of sync_capable/async_capable set to True."); // as django/core/handlers/base.py does
             bool runsAsync;
             Next next;
             if (!layer.IsAsync)
             {
                 runsAsync = !capabilities.HasFlag(MiddlewareCapabilities.Sync);
-                if (runsAsync && debug) Log.SyncAdapted(_requestLogger, path); // spec H-08, H-11: before instantiation
+                if (runsAsync && debug) Log.SyncAdapted(_requestLogger, path); // as django/core/handlers/base.py does: before instantiation
                 next = runsAsync ? new Next(AsAsync(layer)) : new Next(AsSync(layer));
             }
             else
             {
                 runsAsync = capabilities.HasFlag(MiddlewareCapabilities.Async);
-                if (!runsAsync && debug) Log.AsyncAdapted(_requestLogger, path); // spec H-07, H-11
+                if (!runsAsync && debug) Log.AsyncAdapted(_requestLogger, path); // as django/core/handlers/base.py does
                 next = runsAsync ? new Next(AsAsync(layer)) : new Next(AsSync(layer));
             }
             object? instance;
@@ -72,7 +72,7 @@ internal sealed partial class Handler
             }
             catch (MiddlewareNotUsed notUsed)
             {
-                // spec H-12, H-13: skipped; the chain goes on with the layer beneath, unadapted.
+                // as django/core/handlers/base.py does: skipped; the chain goes on with the layer beneath, unadapted.
                 if (debug)
                 {
                     if (notUsed.Message.Length == 0) Log.NotUsed(_requestLogger, path);
@@ -80,10 +80,10 @@ internal sealed partial class Handler
                 }
                 continue;
             }
-            if (instance is null) throw new ImproperlyConfiguredException($"Middleware factory {path} returned None."); // spec H-14
+            if (instance is null) throw new ImproperlyConfiguredException($"Middleware factory {path} returned null."); // as django/core/handlers/base.py does
             if (instance is MiddlewareBase hooks)
             {
-                // spec H-15: view hooks run in MIDDLEWARE order, template and exception hooks in reverse.
+                // as django/core/handlers/base.py does: view hooks run in MIDDLEWARE order, template and exception hooks in reverse.
                 if (hooks.HookKinds.View != MiddlewareBase.HookKind.None) chain.ViewHooks.Insert(0, hooks);
                 if (hooks.HookKinds.TemplateResponse != MiddlewareBase.HookKind.None) chain.TemplateHooks.Add(hooks);
                 if (hooks.HookKinds.Exception != MiddlewareBase.HookKind.None) chain.ExceptionHooks.Add(hooks);
@@ -92,7 +92,7 @@ internal sealed partial class Handler
                 ? new Layer(true, null, ConvertExceptions(AsyncEntry(instance, path)), IsCore: false)
                 : new Layer(false, ConvertExceptions(SyncEntry(instance, path)), null, IsCore: false);
         }
-        // spec H-10: the outermost layer meets the server's mode silently.
+        // as django/core/handlers/base.py does: the outermost layer meets the server's mode silently.
         if (isAsync) chain.Async = AsAsync(layer);
         else chain.Sync = AsSync(layer);
         return chain;
@@ -114,7 +114,7 @@ internal sealed partial class Handler
         return request => new ValueTask<HttpResponse>(SyncToAsync.RunShielded(() => inner(request)).AsTask());
     }
 
-    /// <summary>spec H-26: no exception leaves a layer; the next outer middleware always gets a response.</summary>
+    /// <summary>as django/core/handlers/base.py does: no exception leaves a layer; the next outer middleware always gets a response.</summary>
     private Func<HttpRequest, HttpResponse> ConvertExceptions(Func<HttpRequest, HttpResponse> layer) => request =>
     {
         try
@@ -164,7 +164,7 @@ internal sealed partial class Handler
         ? async.InvokeAsync
         : throw new ImproperlyConfiguredException($"Middleware {path} runs in async mode here but does not implement IAsyncMiddleware.");
 
-    /// <summary>spec H-02, H-03: the declared capabilities, else what the implemented interfaces say, else sync.</summary>
+    /// <summary>as django/core/handlers/base.py does: the declared capabilities, else what the implemented interfaces say, else sync.</summary>
     internal static MiddlewareCapabilities CapabilitiesOf(Type type)
     {
         if (type.GetCustomAttribute<MiddlewareCapabilitiesAttribute>() is { } declared) return declared.Capabilities;

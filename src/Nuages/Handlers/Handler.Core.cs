@@ -21,7 +21,7 @@ internal sealed partial class Handler
             response = middleware.HookKinds.View.HasFlag(HookKind.Sync)
                 ? middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)
                 : AsyncToSync.Run(() => middleware.ProcessViewAsync(request, match.Func, match.Args, match.Kwargs));
-            if (response is not null) break; // spec H-18
+            if (response is not null) break; // as django/core/handlers/base.py does
         }
         if (response is null)
         {
@@ -57,7 +57,7 @@ internal sealed partial class Handler
                 }
                 catch (Exception exception) when (!IsDisconnect(request, exception))
                 {
-                    response = ExceptionHooks(chain, request, exception); // spec H-29
+                    response = ExceptionHooks(chain, request, exception); // as django/core/handlers/base.py does
                     if (response is null) throw;
                 }
             }
@@ -76,7 +76,7 @@ internal sealed partial class Handler
                 ? await middleware.ProcessViewAsync(request, match.Func, match.Args, match.Kwargs).ConfigureAwait(false)
                 : kinds.NonBlocking
                     ? middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)
-                    : await SyncToAsync.RunShielded(() => middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)); // spec H-17
+                    : await SyncToAsync.RunShielded(() => middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)); // as django/core/handlers/base.py does
             if (response is not null) break;
         }
         if (response is null)
@@ -124,13 +124,13 @@ internal sealed partial class Handler
             {
                 try
                 {
-                    // spec H-35: an async render is awaited, a sync one runs on the request's sync thread.
+                    // as django/core/handlers/base.py does: an async render is awaited, a sync one runs on the request's sync thread.
                     if (deferred.RendersAsync) await deferred.RenderAsync().ConfigureAwait(false);
                     else await SyncToAsync.RunShielded(deferred.Render);
                 }
                 catch (Exception exception) when (!IsDisconnect(request, exception))
                 {
-                    response = await ExceptionHooksAsync(chain, request, exception).ConfigureAwait(false); // spec H-29
+                    response = await ExceptionHooksAsync(chain, request, exception).ConfigureAwait(false); // as django/core/handlers/base.py does
                     if (response is null) throw;
                 }
             }
@@ -145,7 +145,7 @@ internal sealed partial class Handler
 
     /// <summary>
     /// Django's <c>make_view_atomic</c>: the view's call in one atomic block per alias, committed when it returns a
-    /// response, rolled back when it throws — for sync views and, beyond Django (spec O-23), async ones.
+    /// response, rolled back when it throws — for sync views and, beyond Django (as django/db/transaction.py), async ones.
     /// </summary>
     private static object? Atomically(string[] aliases, int index, Func<object?> call) =>
         index == aliases.Length ? call() : Db.Atomic.Run(() => Atomically(aliases, index + 1, call), aliases[index]);
@@ -153,7 +153,7 @@ internal sealed partial class Handler
     private static Task<object?> AtomicallyAsync(string[] aliases, int index, Func<Task<object?>> call) =>
         index == aliases.Length ? call() : Db.Atomic.RunAsync(() => AtomicallyAsync(aliases, index + 1, call), aliases[index]);
 
-    /// <summary>spec H-28: the exception hooks, innermost middleware first; the first response wins, else the exception goes on.</summary>
+    /// <summary>as django/core/handlers/base.py does: the exception hooks, innermost middleware first; the first response wins, else the exception goes on.</summary>
     private static HttpResponse? ExceptionHooks(Chain chain, HttpRequest request, Exception exception)
     {
         foreach (var middleware in chain.ExceptionHooks)
@@ -172,7 +172,7 @@ internal sealed partial class Handler
         {
             var kinds = middleware.HookKinds;
             var response = kinds.Exception.HasFlag(HookKind.Async)
-                ? await middleware.ProcessExceptionAsync(request, exception).ConfigureAwait(false) // spec H-30
+                ? await middleware.ProcessExceptionAsync(request, exception).ConfigureAwait(false) // as django/core/handlers/base.py does
                 : kinds.NonBlocking
                     ? middleware.ProcessException(request, exception)
                     : await SyncToAsync.RunShielded(() => middleware.ProcessException(request, exception));
@@ -181,7 +181,7 @@ internal sealed partial class Handler
         return null;
     }
 
-    /// <summary>spec H-34: a template hook must give a response.</summary>
+    /// <summary>as django/core/handlers/base.py does: a template hook must give a response.</summary>
     private static HttpResponse CheckTemplateHook(MiddlewareBase middleware, HttpResponse? response) => response
-        ?? throw new InvalidOperationException($"{middleware.GetType().Name}.ProcessTemplateResponse didn't return an HttpResponse object. It returned None instead.");
+        ?? throw new InvalidOperationException($"{middleware.GetType().Name}.ProcessTemplateResponse didn't return an HttpResponse object. It returned null instead.");
 }

@@ -9,7 +9,7 @@ namespace Nuages.Handlers;
 
 /// <summary>
 /// Turns a request into a response, Django's <c>BaseHandler</c>: checks the host, resolves the URL,
-/// calls the view in the handler's mode and converts every exception into a response (spec H-27).
+/// calls the view in the handler's mode and converts every exception into a response (as django/core/handlers/base.py).
 /// Two entry points share everything but the call: <see cref="GetResponseAsync"/> (async mode, the
 /// async gateway and <c>AsyncClient</c>: sync views run on a sync worker) and <see cref="GetResponse"/>
 /// (sync mode, the sync test <c>Client</c>: sync views run on the calling thread).
@@ -61,7 +61,7 @@ internal sealed partial class Handler
     /// <summary>
     /// Serves a request in async mode inside its own thread-sensitive context: request_started, the chain,
     /// then <paramref name="send"/> (the gateway writing the response), then request_finished — exactly once,
-    /// whether the response was sent, failed, or abandoned by a disconnect (spec A-24).
+    /// whether the response was sent, failed, or abandoned by a disconnect (as django/core/handlers/asgi.py).
     /// </summary>
     public async ValueTask<HttpResponse> ServeAsync(HttpRequest request, Func<HttpRequest, HttpResponse, ValueTask> send)
     {
@@ -119,7 +119,7 @@ internal sealed partial class Handler
         }
     }
 
-    /// <summary>request_finished for a request that could not be built (spec A-10): sent once, off the thread pool.</summary>
+    /// <summary>request_finished for a request that could not be built (as django/core/handlers/asgi.py): sent once, off the thread pool.</summary>
     public ValueTask FinishUnbuiltAsync() =>
         Signals.RequestFinished.HasReceivers ? Signals.RequestFinished.SendAsync(new RequestSignal(null, ServerGateway.Async)) : default;
 
@@ -128,7 +128,7 @@ internal sealed partial class Handler
         request.RequestLogger = _requestLogger;
         request.LoggerFactory = _loggerFactory;
         request.ErrorViews = _errorViews;
-        if (request.ScriptName.Length > 0) ScriptPrefix.Set(request.ScriptName); // spec A-17
+        if (request.ScriptName.Length > 0) ScriptPrefix.Set(request.ScriptName); // as django/core/handlers/asgi.py does
     }
 
     private ResolverMatch Resolve(HttpRequest request)
@@ -144,11 +144,11 @@ internal sealed partial class Handler
         return match;
     }
 
-    /// <summary>spec H-31, H-32: a view must give a response; name it when it does not.</summary>
+    /// <summary>as django/core/handlers/base.py does: a view must give a response; name it when it does not.</summary>
     internal static HttpResponse CheckResponse(object? result, string viewName) => result switch
     {
         HttpResponse response => response,
-        null => throw new InvalidOperationException($"The view {viewName} didn't return an HttpResponse object. It returned None instead."),
+        null => throw new InvalidOperationException($"The view {viewName} didn't return an HttpResponse object. It returned null instead."),
         Task or ValueTask => throw new InvalidOperationException(
             $"The view {viewName} didn't return an HttpResponse object. It returned an unawaited coroutine instead. You may need to add an 'await' into your view."),
         _ when result.GetType().IsGenericType && result.GetType().GetGenericTypeDefinition() == typeof(ValueTask<>) => throw new InvalidOperationException(
@@ -156,7 +156,7 @@ internal sealed partial class Handler
         _ => throw new InvalidOperationException($"The view {viewName} didn't return an HttpResponse object. It returned an instance of {result.GetType().FullName} instead."),
     };
 
-    /// <summary>spec H-27: Http404 → 404, PermissionDenied → 403, bad requests → 400, anything else → 500.</summary>
+    /// <summary>as django/core/handlers/base.py does: Http404 → 404, PermissionDenied → 403, bad requests → 400, anything else → 500.</summary>
     internal HttpResponse ResponseForException(HttpRequest request, Exception exception)
     {
         try
@@ -227,7 +227,7 @@ internal sealed partial class Handler
             "{Method} {Path}; POST: {Post}; view arguments: {Arguments}", request.Method, request.Path, post, arguments);
     }
 
-    /// <summary>spec H-39: every response ≥ 400 is logged once, 5xx as errors and 4xx as warnings.</summary>
+    /// <summary>as django/core/handlers/base.py does: every response ≥ 400 is logged once, 5xx as errors and 4xx as warnings.</summary>
     private void Finish(HttpRequest request, HttpResponse response)
     {
         if (response.StatusCode < 400 || response.HasBeenLogged) return;

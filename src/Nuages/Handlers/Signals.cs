@@ -47,7 +47,7 @@ public sealed class Signal
     /// <summary>Whether a sync receiver is connected (it runs on the request's sync thread).</summary>
     public bool HasSyncReceivers => _sync.Length > 0;
 
-    /// <summary>Sends from async code: sync receivers through thread-sensitive SyncToAsync (spec ), async ones concurrently.</summary>
+    /// <summary>Sends from async code: sync receivers through thread-sensitive SyncToAsync (as django/core/handlers/asgi.py), async ones concurrently.</summary>
     internal async ValueTask SendAsync(RequestSignal signal)
     {
         var sync = _sync;

@@ -6,7 +6,7 @@ namespace Nuages.Http;
 /// <summary>
 /// Django's <c>compress_string</c> / <c>compress_sequence</c>: gzip at level 6 with mtime 0, and a random
 /// 0–99-byte file name of <c>a</c>s in the header (the FNAME flag) so that compressed sizes leak less
-/// about secrets in the page (BREACH, spec D-49).
+/// about secrets in the page (BREACH, as django/views/decorators/gzip.py does).
 /// </summary>
 internal static class Gzip
 {
@@ -50,7 +50,7 @@ internal static class Gzip
         yield return Drain(buffer);
     }
 
-    /// <summary>An async sequence: each part becomes a gzip member of its own (spec D-47); the members concatenate to one valid gzip body.</summary>
+    /// <summary>An async sequence: each part becomes a gzip member of its own (as django/views/decorators/gzip.py); the members concatenate to one valid gzip body.</summary>
     public static async IAsyncEnumerable<byte[]> CompressSequenceAsync(IAsyncEnumerable<byte[]> parts, int maxRandomBytes = MaxRandomBytes,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -31,18 +31,18 @@ public sealed partial class HttpRequest
         Method = method;
         Path = path;
         ScriptName = scriptName;
-        // spec A-11: the script name is removed from the path as a plain string prefix.
+        // as django/core/handlers/asgi.py does: the script name is removed from the path as a plain string prefix.
         PathInfo = scriptName.Length > 0 && path.StartsWith(scriptName, StringComparison.Ordinal) ? path[scriptName.Length..] : path;
         if (PathInfo.Length == 0) PathInfo = "/";
         QueryString = queryString;
         RawHeaders = headers;
         _body = body;
-        _connectionScheme = string.IsNullOrEmpty(scheme) ? "http" : scheme; // spec A-16
+        _connectionScheme = string.IsNullOrEmpty(scheme) ? "http" : scheme; // as django/core/handlers/asgi.py does
         Source = source;
         Aborted = aborted;
     }
 
-    /// <summary>The method, upper-cased (spec A-12).</summary>
+    /// <summary>The method, upper-cased (as django/core/handlers/asgi.py).</summary>
     public string Method { get; }
 
     /// <summary>The full path, script name included, decoded (<c>/blog/2024/</c>).</summary>
@@ -93,7 +93,7 @@ public sealed partial class HttpRequest
     /// <summary>Temporary files to delete when the request ends.</summary>
     internal void RegisterResource(IDisposable resource) => (_resources ??= []).Add(resource);
 
-    /// <summary>Django's <c>request.close()</c>: the spooled body and uploaded temporary files go (spec A-35).</summary>
+    /// <summary>Django's <c>request.close()</c>: the spooled body and uploaded temporary files go (as django/core/handlers/asgi.py).</summary>
     internal void Close()
     {
         Spool?.Dispose();
@@ -104,7 +104,7 @@ public sealed partial class HttpRequest
 
     /// <summary>
     /// Set by the sync gateway when the body was over <c>DataUploadMaxMemorySize</c>: reading it (or the
-    /// form) raises this, which answers 400, as Django's WSGI handler does (spec W-12).
+    /// form) raises this, which answers 400, as Django's WSGI handler does (as django/core/handlers/wsgi.py).
     /// </summary>
     internal RequestDataTooBig? BodyError { get; set; }
 
@@ -300,7 +300,7 @@ public sealed partial class HttpRequest
                 break;
             case "application/x-www-form-urlencoded":
                 if (_settings.DataUploadMaxMemorySize is { } max && BodySpan.Length > max)
-                    throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
+                    throw new RequestDataTooBig(RequestLimitMessages.RequestDataTooBig);
                 _form = QueryDict.ParseImmutable(Encoding.Latin1.GetString(Body), Encoding, _settings.DataUploadMaxNumberFields);
                 _files = UploadedFileDict.Empty;
                 break;

@@ -13,7 +13,7 @@ internal static class MultipartParser
     public static (QueryDict Form, UploadedFileDict Files) Parse(HttpRequest request, Settings settings)
     {
         if (!request.ContentParams.TryGetValue("boundary", out var boundaryText) || boundaryText.Length == 0)
-            throw new MultiPartParserError("Invalid boundary in multipart: None");
+            throw new MultiPartParserError("Invalid boundary in multipart: null");
         if (boundaryText.Length > 70 || boundaryText.Any(c => c > 0x7E || c < 0x20))
             throw new MultiPartParserError($"Invalid boundary in multipart: {boundaryText}");
 
@@ -84,7 +84,7 @@ internal static class MultipartParser
         {
             fieldCount++;
             if (settings.DataUploadMaxNumberFields is { } maxFields && fieldCount > maxFields)
-                throw new TooManyFieldsSent("The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
+                throw new TooManyFieldsSent(RequestLimitMessages.TooManyFields);
         }
         if (parameters is null || !parameters.TryGetValue("name", out var fieldName)) return;
         fieldName = fieldName.Trim();
@@ -94,7 +94,7 @@ internal static class MultipartParser
         {
             // Files are counted before their names are looked at, as Django does.
             if (settings.DataUploadMaxNumberFiles is { } maxFiles && ++fileCount > maxFiles)
-                throw new TooManyFilesSent("The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES.");
+                throw new TooManyFilesSent(RequestLimitMessages.TooManyFiles);
             // An empty file input sends filename=""; a name that sanitizes to nothing ("..", "/", a control) is
             // no safer: Django skips both.
             if (UploadedFileName.Sanitize(parameters["filename"]) is not { } fileName) return;
@@ -112,7 +112,7 @@ internal static class MultipartParser
         // As Django: the value and the name plus two (the '&' and '=' an urlencoded body would spend) count.
         fieldBytes += content.Length + fieldName.Length + 2;
         if (settings.DataUploadMaxMemorySize is { } maxBytes && fieldBytes > maxBytes)
-            throw new RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.");
+            throw new RequestDataTooBig(RequestLimitMessages.RequestDataTooBig);
         form.AppendInternal(fieldName, encoding.GetString(content));
     }
 }

@@ -43,7 +43,7 @@ public sealed class QueryDict : IEnumerable<KeyValuePair<string, string>>
             var count = 1;
             foreach (var c in query) if (c == '&') count++;
             if (count > max)
-                throw new TooManyFieldsSent("The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.");
+                throw new TooManyFieldsSent(RequestLimitMessages.TooManyFields);
         }
         var start = 0;
         while (start <= query.Length)

@@ -2,7 +2,7 @@ namespace Nuages.Http;
 
 /// <summary>
 /// A response whose content is produced after the view returns (Django's <c>SimpleTemplateResponse</c>):
-/// middleware <c>ProcessTemplateResponse</c> hooks see it first, then the handler renders it (spec H-35).
+/// middleware <c>ProcessTemplateResponse</c> hooks see it first, then the handler renders it (as django/core/handlers/base.py).
 /// Override <see cref="Render"/>, or <see cref="RenderAsync"/> for rendering that awaits.
 /// </summary>
 public abstract class RenderableResponse : HttpResponse

@@ -7,7 +7,7 @@ namespace Nuages.Http;
 /// <summary>
 /// The request's headers, case-insensitive, as Django's <c>request.headers</c>. A view over the
 /// server's own header store: nothing is copied. A header sent several times reads as its values
-/// joined with a bare comma, as Django's ASGI handler joins them (spec A-15).
+/// joined with a bare comma, as Django's ASGI handler joins them (as django/core/handlers/asgi.py).
 /// </summary>
 public sealed class RequestHeaders : IReadOnlyDictionary<string, string>
 {

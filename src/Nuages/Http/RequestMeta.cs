@@ -5,7 +5,7 @@ namespace Nuages.Http;
 /// <summary>
 /// Django's <c>request.META</c>: CGI-style keys computed on access from the request, never copied
 /// up front. <c>CONTENT_TYPE</c>/<c>CONTENT_LENGTH</c> come from their headers, every other header
-/// is <c>HTTP_</c> + its upper-cased name with <c>-</c> as <c>_</c> (spec A-14).
+/// is <c>HTTP_</c> + its upper-cased name with <c>-</c> as <c>_</c> (as django/core/handlers/asgi.py).
 /// </summary>
 public sealed class RequestMeta : IReadOnlyDictionary<string, string>
 {

@@ -4,8 +4,8 @@ namespace Nuages.Http;
 
 /// <summary>
 /// A request body too large to keep in memory (over <c>FileUploadMaxMemorySize</c>), spooled to a temporary
-/// file while it is read (spec A-05) and mapped into memory for parsing, so a large upload never sits
-/// in the managed heap. The file is deleted when the request ends, touched or not (spec A-35).
+/// file while it is read (as django/core/handlers/asgi.py) and mapped into memory for parsing, so a large upload never sits
+/// in the managed heap. The file is deleted when the request ends, touched or not (as django/core/handlers/asgi.py).
 /// </summary>
 internal sealed unsafe class SpooledBody : IDisposable
 {

@@ -4,7 +4,7 @@ namespace Nuages.Http;
 
 /// <summary>
 /// A response whose body is produced part by part. Given an <see cref="IAsyncEnumerable{T}"/> it is
-/// asynchronous (<see cref="IsAsync"/>, spec A-37) and the async gateway sends and flushes each part
+/// asynchronous (<see cref="IsAsync"/>, as django/core/handlers/asgi.py does) and the async gateway sends and flushes each part
 /// as it comes; a plain <see cref="IEnumerable{T}"/> is consumed on a sync worker first. Parts are
 /// strings (encoded in the response's charset) or bytes.
 /// </summary>

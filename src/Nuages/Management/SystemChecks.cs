@@ -41,7 +41,7 @@ internal static class SystemChecks
     private static void CheckDeployment(Conf.Settings settings, List<CheckMessage> problems)
     {
         void Warn(string id, string message) => problems.Add(new(id, message, null, false));
-        if (Async.AsyncSafety.UnsafeAllowed) // spec S-42
+        if (Async.AsyncSafety.UnsafeAllowed) // as django/utils/asyncio.py does
             problems.Add(new("async.E001",
                 $"You should not set the {Async.AsyncSafety.AllowUnsafeVariable} environment variable in deployment. This disables async safety protection.", null, true));
 

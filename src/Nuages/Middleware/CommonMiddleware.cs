@@ -52,7 +52,7 @@ public sealed class CommonMiddleware : Middleware
         var resolver = Urls.UrlResolver.Current;
         if (resolver is null || resolver.Resolve(request.PathInfo) is not null) return false;
         return resolver.Resolve(request.PathInfo + "/") is { } match
-               && !match.View.Descriptor.Decorators.OfType<NoAppendSlashAttribute>().Any(); // spec D-69
+               && !match.View.Descriptor.Decorators.OfType<NoAppendSlashAttribute>().Any(); // as django/views/decorators/common.py does
     }
 
     private string FullPathWithSlash(HttpRequest request)

@@ -10,7 +10,7 @@ namespace Nuages.Middleware;
 /// <c>ProcessView</c>, <c>ProcessTemplateResponse</c>, <c>ProcessException</c> and <c>ProcessResponse</c>,
 /// each in its sync form or its <c>…Async</c> form. It runs in either mode (it takes the mode of the
 /// layer beneath it); a hook whose form differs from the mode is adapted — a sync hook in async mode runs
-/// on the request's sync thread (spec H-24), or inline when the class is marked <see cref="NonBlockingAttribute"/>.
+/// on the request's sync thread (as django/core/handlers/base.py), or inline when the class is marked <see cref="NonBlockingAttribute"/>.
 /// </summary>
 public abstract class Middleware : ISyncMiddleware, IAsyncMiddleware
 {
@@ -20,7 +20,7 @@ public abstract class Middleware : ISyncMiddleware, IAsyncMiddleware
     /// <summary>Builds the middleware around the rest of the chain.</summary>
     protected Middleware(Next next)
     {
-        // spec H-25
+        // as django/core/handlers/base.py does
         Next = next ?? throw new ArgumentNullException(nameof(next), "get_response must be provided.");
         _hooks = Hooks.GetOrAdd(GetType(), HookSet.For);
     }
@@ -28,7 +28,7 @@ public abstract class Middleware : ISyncMiddleware, IAsyncMiddleware
     /// <summary>The rest of the chain.</summary>
     protected Next Next { get; }
 
-    /// <summary>Whether this instance runs in async mode: it does when the chain beneath it is async (spec H-25).</summary>
+    /// <summary>Whether this instance runs in async mode: it does when the chain beneath it is async (as django/core/handlers/base.py).</summary>
     public bool IsAsync => Next.IsAsync;
 
     internal HookSet HookKinds => _hooks;
@@ -39,7 +39,7 @@ public abstract class Middleware : ISyncMiddleware, IAsyncMiddleware
     /// <summary>The async form of <see cref="ProcessRequest"/>.</summary>
     protected virtual ValueTask<HttpResponse?> ProcessRequestAsync(HttpRequest request) => new((HttpResponse?)null);
 
-    /// <summary>Once the view is known, before it runs: return a response to skip the remaining hooks and the view (spec H-18).</summary>
+    /// <summary>Once the view is known, before it runs: return a response to skip the remaining hooks and the view (as django/core/handlers/base.py).</summary>
     protected internal virtual HttpResponse? ProcessView(HttpRequest request, Delegate view, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs) => null;
 
     /// <summary>The async form of <see cref="ProcessView"/>.</summary>
@@ -52,7 +52,7 @@ public abstract class Middleware : ISyncMiddleware, IAsyncMiddleware
     /// <summary>The async form of <see cref="ProcessTemplateResponse"/>.</summary>
     protected internal virtual ValueTask<HttpResponse> ProcessTemplateResponseAsync(HttpRequest request, HttpResponse response) => new(response);
 
-    /// <summary>When the view raised: return a response to answer with it, or null to let the exception go on (spec H-28).</summary>
+    /// <summary>When the view raised: return a response to answer with it, or null to let the exception go on (as django/core/handlers/base.py).</summary>
     protected internal virtual HttpResponse? ProcessException(HttpRequest request, Exception exception) => null;
 
     /// <summary>The async form of <see cref="ProcessException"/>.</summary>

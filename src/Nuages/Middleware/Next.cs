@@ -48,7 +48,7 @@ public interface IAsyncMiddleware
 [Flags]
 public enum MiddlewareCapabilities
 {
-    /// <summary>Neither: refused when the chain is built (spec H-04).</summary>
+    /// <summary>Neither: refused when the chain is built (as django/core/handlers/base.py).</summary>
     None = 0,
 
     /// <summary>Sync mode.</summary>
@@ -57,14 +57,14 @@ public enum MiddlewareCapabilities
     /// <summary>Async mode.</summary>
     Async = 2,
 
-    /// <summary>Either mode: the middleware takes the mode of the layer beneath it, with no adapter (spec H-06).</summary>
+    /// <summary>Either mode: the middleware takes the mode of the layer beneath it, with no adapter (as django/core/handlers/base.py).</summary>
     Both = Sync | Async,
 }
 
 /// <summary>
 /// Declares a middleware's capabilities. Without it they follow the interfaces the type implements:
 /// <see cref="ISyncMiddleware"/> → sync, <see cref="IAsyncMiddleware"/> → async, both → either, none →
-/// sync (Django's default, spec H-02).
+/// sync (Django's default, as django/core/handlers/base.py does).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = true)]
 public sealed class MiddlewareCapabilitiesAttribute(MiddlewareCapabilities capabilities) : Attribute
@@ -80,5 +80,5 @@ public sealed class MiddlewareCapabilitiesAttribute(MiddlewareCapabilities capab
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class NonBlockingAttribute : Attribute;
 
-/// <summary>Thrown by a middleware's constructor to take itself out of the chain (spec H-12).</summary>
+/// <summary>Thrown by a middleware's constructor to take itself out of the chain (as django/core/handlers/base.py).</summary>
 public sealed class MiddlewareNotUsed(string message = "") : Exception(message);

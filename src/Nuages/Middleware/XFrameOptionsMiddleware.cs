@@ -5,7 +5,7 @@ namespace Nuages.Middleware;
 
 /// <summary>
 /// Django's clickjacking protection: sets <c>X-Frame-Options</c> to the <c>XFrameOptions</c> setting
-/// (upper-cased, default DENY) unless the response has one or was marked exempt (spec D-19). It only
+/// (upper-cased, default DENY) unless the response has one or was marked exempt (as django/views/decorators/clickjacking.py). It only
 /// reads and writes headers, so it runs inline in both modes.
 /// </summary>
 [NonBlocking]

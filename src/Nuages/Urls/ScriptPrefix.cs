@@ -2,7 +2,7 @@ namespace Nuages.Urls;
 
 /// <summary>
 /// The prefix <c>Reverse</c> puts before every URL: <c>/</c>, or the request's script name when the
-/// site is mounted below one (spec A-17). Set per request only when it differs from <c>/</c>, so the
+/// site is mounted below one (as django/core/handlers/asgi.py). Set per request only when it differs from <c>/</c>, so the
 /// common case costs nothing.
 /// </summary>
 public static class ScriptPrefix

@@ -6,7 +6,7 @@ namespace Nuages.Views;
 
 /// <summary>
 /// Django's <c>SafeExceptionReporterFilter</c>: what error reports may show. With <c>Debug</c> on it hides
-/// nothing (spec D-67); with it off, the POST values named by <see cref="SensitivePostParametersAttribute"/>
+/// nothing (as django/views/decorators/debug.py); with it off, the POST values named by <see cref="SensitivePostParametersAttribute"/>
 /// and the variables named by <see cref="SensitiveVariablesAttribute"/> become <see cref="Placeholder"/>.
 /// </summary>
 public sealed partial class ExceptionReporterFilter(Settings settings)
@@ -41,7 +41,7 @@ public sealed partial class ExceptionReporterFilter(Settings settings)
     public static IEnumerable<KeyValuePair<string, string>> GetSafeCookies(HttpRequest request) =>
         request.Cookies.Select(c => new KeyValuePair<string, string>(c.Key, Cleanse(c.Key, c.Value)));
 
-    /// <summary>The request's POST fields as a report may show them: every key, sensitive values hidden (spec D-65).</summary>
+    /// <summary>The request's POST fields as a report may show them: every key, sensitive values hidden (as django/views/decorators/debug.py).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> GetPostParameters(HttpRequest request)
     {
         var fields = request.Form.ToList();
@@ -52,7 +52,7 @@ public sealed partial class ExceptionReporterFilter(Settings settings)
 
     /// <summary>
     /// The variables of <paramref name="view"/> as a report may show them: names kept, the values
-    /// its <see cref="SensitiveVariablesAttribute"/> names (all, with no names) hidden (spec D-66).
+    /// its <see cref="SensitiveVariablesAttribute"/> names (all, with no names) hidden (as django/views/decorators/debug.py).
     /// </summary>
     public IReadOnlyDictionary<string, object?> CleanseVariables(Delegate view, IReadOnlyDictionary<string, object?> variables)
     {

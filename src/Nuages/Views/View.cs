@@ -35,7 +35,7 @@ public abstract class View
     {
     }
 
-    /// <summary>Answers OPTIONS: 200, the Allow header, <c>Content-Length: 0</c> and no body (spec H-46).</summary>
+    /// <summary>Answers OPTIONS: 200, the Allow header, <c>Content-Length: 0</c> and no body (as django/views/generic/base.py).</summary>
     public virtual HttpResponse Options(HttpRequest request)
     {
         var response = new HttpResponse();
@@ -44,7 +44,7 @@ public abstract class View
         return response;
     }
 
-    /// <summary>The methods this view answers, upper-cased, in <see cref="HttpMethodNames"/> order (spec H-45).</summary>
+    /// <summary>The methods this view answers, upper-cased, in <see cref="HttpMethodNames"/> order (as django/views/generic/base.py).</summary>
     public IReadOnlyList<string> AllowedMethods => Invoker.AllowedMethods;
 
     /// <summary>The 405 answer for a method the view does not handle, logged as Django logs it.</summary>
@@ -58,8 +58,8 @@ public abstract class View
 
     /// <summary>
     /// The view delegate for <typeparamref name="TView"/>: sync when its handlers are sync, async when
-    /// they are async (spec H-43); <paramref name="initialize"/> sets up each new instance (Django's
-    /// <c>initkwargs</c>). Handlers mixing sync and async are rejected here, at startup (spec H-42).
+    /// they are async (as django/views/generic/base.py); <paramref name="initialize"/> sets up each new instance (Django's
+    /// <c>initkwargs</c>). Handlers mixing sync and async are rejected here, at startup (as django/views/generic/base.py).
     /// </summary>
     public static Delegate AsView<TView>(Action<TView>? initialize = null) where TView : View, new()
     {
@@ -94,7 +94,7 @@ public abstract class View
                 if (method is null) continue;
                 var handler = Handler.For(viewType, method);
                 handlers[name] = handler;
-                // spec H-41: options does not count towards the class being async.
+                // as django/views/generic/base.py does: options does not count towards the class being async.
                 if (name == "options") continue;
                 (handler.IsAsync ? async : sync).Add(method.Name);
             }
@@ -103,7 +103,7 @@ public abstract class View
                     $"{viewType.FullName} HTTP handlers must either be all sync or all async; " +
                     $"{string.Join(", ", sync)} {(sync.Count == 1 ? "is" : "are")} sync but {string.Join(", ", async)} {(async.Count == 1 ? "is" : "are")} async.");
             IsAsync = async.Count > 0;
-            // spec H-47: head is get when the class has get but no head.
+            // as django/views/generic/base.py does: head is get when the class has get but no head.
             if (handlers.TryGetValue("get", out var get) && !handlers.ContainsKey("head") && prototype.HttpMethodNames.Contains("head"))
                 handlers["head"] = get;
             AllowedMethods = prototype.HttpMethodNames.Where(handlers.ContainsKey).Select(n => n.ToUpperInvariant()).ToArray();
@@ -155,7 +155,7 @@ public abstract class View
         {
             var view = Prepare(request);
             if (!_handlers.TryGetValue(request.Method, out var handler))
-                return new ValueTask<HttpResponse>(view.HttpMethodNotAllowed(request)); // spec H-44
+                return new ValueTask<HttpResponse>(view.HttpMethodNotAllowed(request)); // as django/views/generic/base.py does
             return handler.IsAsync ? handler.Async!(view, request) : new ValueTask<HttpResponse>(handler.Sync!(view, request));
         }
     }

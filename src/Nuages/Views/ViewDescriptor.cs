@@ -7,7 +7,7 @@ namespace Nuages.Views;
 
 /// <summary>
 /// What Nuages knows of a view delegate, read once when URL patterns are compiled: its name for
-/// error messages, whether it is async (from its return type, spec H-01) and its parameters.
+/// error messages, whether it is async (from its return type, as django/core/handlers/base.py does) and its parameters.
 /// </summary>
 internal sealed class ViewDescriptor
 {
@@ -30,7 +30,7 @@ internal sealed class ViewDescriptor
     /// <summary>The view's decorators, outermost first: those wrapped around the delegate, then its method's attributes.</summary>
     public IReadOnlyList<Decorators.ViewDecoratorAttribute> Decorators { get; }
 
-    /// <summary><c>Namespace.Type.Method</c>, or <c>Namespace.ViewClass.view</c> for a class-based view (spec H-33).</summary>
+    /// <summary><c>Namespace.Type.Method</c>, or <c>Namespace.ViewClass.view</c> for a class-based view (as django/core/handlers/base.py).</summary>
     public string Name { get; }
 
     public bool IsAsync { get; }
@@ -71,7 +71,7 @@ internal sealed class ViewDescriptor
             isAsync = false;
             resultType = returnType;
         }
-        // A view declared to return object is checked per call (spec H-31, H-32); anything else must be a response.
+        // A view declared to return object is checked per call (as django/core/handlers/base.py); anything else must be a response.
         if (!(typeof(HttpResponse).IsAssignableFrom(resultType) || resultType == typeof(object)))
             throw new ImproperlyConfiguredException(
                 $"The view {name} returns {Describe(returnType)}; a view must return HttpResponse (sync) or Task<HttpResponse> / ValueTask<HttpResponse> (async).");
@@ -81,7 +81,7 @@ internal sealed class ViewDescriptor
         return new ViewDescriptor(view, name, isAsync, resultType, parameters, isClassView, decorators) { Original = original };
     }
 
-    /// <summary>The awaitable return types that make a view async: tasks, and the adapters' own (spec S-01).</summary>
+    /// <summary>The awaitable return types that make a view async: tasks, and the adapters' own (as asgiref/sync.py).</summary>
     private static readonly Type[] AsyncResultTypes = [typeof(Task<>), typeof(ValueTask<>), typeof(Async.AdaptedTask<>), typeof(Async.ContextTask<>)];
 
     internal static string Describe(Type type) =>
@@ -154,7 +154,7 @@ internal sealed class ViewDescriptor
         return new BoundView(this, invoke, null);
     }
 
-    /// <summary>A sync view inside a decorator: the view keeps its mode (spec D-01).</summary>
+    /// <summary>A sync view inside a decorator: the view keeps its mode (as django/utils/decorators.py).</summary>
     private static Func<Http.HttpRequest, object?[], object?> Around(Decorators.ViewDecoratorAttribute decorator, Func<Http.HttpRequest, object?[], object?> view) =>
         (request, values) =>
         {

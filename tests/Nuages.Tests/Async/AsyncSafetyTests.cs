@@ -26,7 +26,7 @@ public class AsyncSafetyTests
         Path("sync/", SyncView), Path("async/", AsyncView), Path("adapted/", AsyncViewThroughAdapter));
 
     [Fact]
-    public async Task Sync_only_code_refuses_to_run_in_async_code_with_djangos_message() // spec S-39
+    public async Task Sync_only_code_refuses_to_run_in_async_code_with_djangos_message() // as django/utils/asyncio.py does
     {
         var error = await Assert.ThrowsAsync<SynchronousOnlyOperationException>(() => new AsyncClient(Site()).GetAsync("/async/"));
         Assert.Equal("You cannot call this from an async context - use a thread or SyncToAsync.", error.Message);
@@ -39,7 +39,7 @@ public class AsyncSafetyTests
     }
 
     [Fact]
-    public async Task Through_SyncToAsync_it_runs() // spec S-41
+    public async Task Through_SyncToAsync_it_runs() // as django/utils/asyncio.py does
     {
         Assert.Equal("ran", (await new AsyncClient(Site()).GetAsync("/adapted/")).Text);
         Assert.Equal("ran", (await new AsyncClient(Site()).GetAsync("/sync/")).Text);
@@ -48,7 +48,7 @@ public class AsyncSafetyTests
     }
 
     [Fact]
-    public async Task A_non_empty_variable_disables_the_check_and_an_empty_one_does_not() // spec S-40
+    public async Task A_non_empty_variable_disables_the_check_and_an_empty_one_does_not() // as django/utils/asyncio.py does
     {
         try
         {
@@ -64,7 +64,7 @@ public class AsyncSafetyTests
     }
 
     [Fact]
-    public async Task Deploy_check_reports_the_variable() // spec S-42
+    public async Task Deploy_check_reports_the_variable() // as django/utils/asyncio.py does
     {
         var app = Site();
         try

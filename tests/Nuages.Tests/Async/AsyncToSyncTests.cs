@@ -7,7 +7,7 @@ public class AsyncToSyncTests
     private static readonly AsyncLocal<string?> Foo = new();
 
     [Fact]
-    public void Runs_async_code_from_sync_code_on_the_pool() // spec S-20
+    public void Runs_async_code_from_sync_code_on_the_pool() // as asgiref/sync.py does
     {
         var caller = Environment.CurrentManagedThreadId;
         var (thread, pooled) = AsyncToSync.Run(async () =>
@@ -20,7 +20,7 @@ public class AsyncToSyncTests
     }
 
     [Fact]
-    public void Thread_sensitive_sync_code_called_by_the_async_code_runs_back_on_the_caller() // spec S-06, S-08, S-22
+    public void Thread_sensitive_sync_code_called_by_the_async_code_runs_back_on_the_caller() // as asgiref/sync.py does
     {
         var caller = Environment.CurrentManagedThreadId;
         var inner = AsyncToSync.Run(async () =>
@@ -33,7 +33,7 @@ public class AsyncToSyncTests
     }
 
     [Fact]
-    public async Task From_a_sync_worker_the_async_code_runs_on_the_async_side_and_calls_back_to_the_worker() // spec S-19
+    public async Task From_a_sync_worker_the_async_code_runs_on_the_async_side_and_calls_back_to_the_worker() // as asgiref/sync.py does
     {
         var (worker, asyncSide, back) = await SyncToAsync.Run(() =>
         {
@@ -50,7 +50,7 @@ public class AsyncToSyncTests
     }
 
     [Fact]
-    public void Threads_started_elsewhere_do_not_see_the_flows_values_and_their_writes_stay_theirs() // spec S-34
+    public void Threads_started_elsewhere_do_not_see_the_flows_values_and_their_writes_stay_theirs() // as asgiref/sync.py does
     {
         Foo.Value = "mine";
         string? seenByUnrelated = "unset";
@@ -82,7 +82,7 @@ public class AsyncToSyncTests
     }
 
     [Fact]
-    public void Values_flow_in_and_back_out_of_an_async_lambda() // spec S-23
+    public void Values_flow_in_and_back_out_of_an_async_lambda() // as asgiref/sync.py does
     {
         Foo.Value = "bar";
         var result = AsyncToSync.Run(async () =>
@@ -102,7 +102,7 @@ public class AsyncToSyncTests
     }
 
     [Fact]
-    public void Values_cross_any_nesting_of_the_two_adapters_both_ways() // spec S-33
+    public void Values_cross_any_nesting_of_the_two_adapters_both_ways() // as asgiref/sync.py does
     {
         Foo.Value = "level 0";
         AsyncToSync.Run(async () =>
@@ -124,7 +124,7 @@ public class AsyncToSyncTests
     }
 
     [Fact]
-    public async Task Child_tasks_get_a_copy_their_writes_stay_theirs() // spec S-35
+    public async Task Child_tasks_get_a_copy_their_writes_stay_theirs() // as asgiref/sync.py does
     {
         Foo.Value = "parent";
         await Task.Run(() => Foo.Value = "child");
@@ -132,7 +132,7 @@ public class AsyncToSyncTests
     }
 
     [Fact]
-    public async Task Calling_it_from_async_code_is_refused() // spec S-18
+    public async Task Calling_it_from_async_code_is_refused() // as asgiref/sync.py does
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Task.Run(() => AsyncToSync.Run(async () =>
         {
@@ -143,7 +143,7 @@ public class AsyncToSyncTests
     }
 
     [Fact]
-    public void Called_inside_a_catch_block_it_returns_normally() // spec S-24
+    public void Called_inside_a_catch_block_it_returns_normally() // as asgiref/sync.py does
     {
         int result;
         try

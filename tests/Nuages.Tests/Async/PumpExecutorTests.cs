@@ -10,7 +10,7 @@ public class PumpExecutorTests
     }
 
     [Fact]
-    public void Only_its_own_thread_may_pump_it() // spec S-29
+    public void Only_its_own_thread_may_pump_it() // as asgiref/sync.py does
     {
         var executor = new PumpExecutor(null);
         Exception? error = null;
@@ -21,7 +21,7 @@ public class PumpExecutorTests
     }
 
     [Fact]
-    public void Its_own_thread_may_not_submit_to_it() // spec S-30
+    public void Its_own_thread_may_not_submit_to_it() // as asgiref/sync.py does
     {
         var executor = new PumpExecutor(null);
         var error = Assert.Throws<InvalidOperationException>(() => executor.Post(new Item(() => { })));
@@ -29,7 +29,7 @@ public class PumpExecutorTests
     }
 
     [Fact]
-    public async Task Work_for_a_finished_executor_goes_to_the_live_outer_one_or_fails() // spec S-31
+    public async Task Work_for_a_finished_executor_goes_to_the_live_outer_one_or_fails() // as asgiref/sync.py does
     {
         var outer = new PumpExecutor(null);
         var ran = new List<string>();
@@ -74,7 +74,7 @@ public class PumpExecutorTests
     }
 
     [Fact]
-    public void Pumps_until_the_task_is_done_and_the_queue_is_empty() // spec S-32
+    public void Pumps_until_the_task_is_done_and_the_queue_is_empty() // as asgiref/sync.py does
     {
         var executor = new PumpExecutor(null);
         var done = new TaskCompletionSource();

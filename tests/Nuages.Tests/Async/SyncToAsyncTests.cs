@@ -17,7 +17,7 @@ public class SyncToAsyncTests
     }
 
     [Fact]
-    public async Task Outside_any_context_thread_sensitive_calls_share_one_process_wide_thread() // spec S-05, S-09
+    public async Task Outside_any_context_thread_sensitive_calls_share_one_process_wide_thread() // as asgiref/sync.py does
     {
         var first = await SyncToAsync.Run(ThreadId);
         var second = await SyncToAsync.Run(ThreadId);
@@ -27,7 +27,7 @@ public class SyncToAsyncTests
     }
 
     [Fact]
-    public async Task Non_thread_sensitive_calls_run_in_parallel_on_pool_workers() // spec S-11
+    public async Task Non_thread_sensitive_calls_run_in_parallel_on_pool_workers() // as asgiref/sync.py does
     {
         using var barrier = new Barrier(2);
         bool Meet() => barrier.SignalAndWait(TimeSpan.FromSeconds(10));
@@ -36,7 +36,7 @@ public class SyncToAsyncTests
     }
 
     [Fact]
-    public async Task Values_set_before_are_seen_inside_and_values_set_inside_are_seen_after() // spec S-12
+    public async Task Values_set_before_are_seen_inside_and_values_set_inside_are_seen_after() // as asgiref/sync.py does
     {
         Flavour.Value = "vanilla";
         var seen = await SyncToAsync.Run(() =>
@@ -71,7 +71,7 @@ public class SyncToAsyncTests
     }
 
     [Fact]
-    public async Task Async_functions_are_refused() // spec S-02
+    public async Task Async_functions_are_refused() // as asgiref/sync.py does
     {
         var error = Assert.Throws<ArgumentException>(() => SyncToAsync.Run(() => Task.FromResult(1)));
         Assert.StartsWith("SyncToAsync can only be applied to sync functions.", error.Message);
@@ -79,7 +79,7 @@ public class SyncToAsyncTests
     }
 
     [Fact]
-    public async Task Wrapped_functions_and_bound_methods() // spec S-01, S-04, S-17
+    public async Task Wrapped_functions_and_bound_methods() // as asgiref/sync.py does
     {
         var counter = new Counter { Start = 40 };
         var add = SyncToAsync.Wrap<int, int>(counter.Add);
@@ -102,7 +102,7 @@ public class SyncToAsyncTests
     }
 
     [Fact]
-    public async Task Cancellation_ends_the_await_while_the_function_finishes_on_its_thread() // spec S-14
+    public async Task Cancellation_ends_the_await_while_the_function_finishes_on_its_thread() // as asgiref/sync.py does
     {
         using var release = new ManualResetEventSlim();
         using var cancel = new CancellationTokenSource();
@@ -121,7 +121,7 @@ public class SyncToAsyncTests
     }
 
     [Fact]
-    public async Task Cancellation_is_left_to_async_code_the_function_is_waiting_on() // spec S-15
+    public async Task Cancellation_is_left_to_async_code_the_function_is_waiting_on() // as asgiref/sync.py does
     {
         using var cancel = new CancellationTokenSource();
         var inside = new TaskCompletionSource();
@@ -144,7 +144,7 @@ public class SyncToAsyncTests
     }
 
     [Fact]
-    public async Task A_flow_waiting_on_the_shared_thread_from_the_shared_thread_is_told_instead_of_deadlocking() // spec S-10
+    public async Task A_flow_waiting_on_the_shared_thread_from_the_shared_thread_is_told_instead_of_deadlocking() // as asgiref/sync.py does
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await SyncToAsync.Run(() =>
         {
@@ -159,7 +159,7 @@ public class SyncToAsyncTests
     }
 
     [Fact]
-    public async Task A_waiter_that_is_not_thread_sensitive_does_not_block_the_thread_it_waits_on() // spec S-38
+    public async Task A_waiter_that_is_not_thread_sensitive_does_not_block_the_thread_it_waits_on() // as asgiref/sync.py does
     {
         using var signal = new ManualResetEventSlim();
         var waiter = SyncToAsync.Run(() => signal.Wait(TimeSpan.FromSeconds(10)), threadSensitive: false).AsTask();

@@ -7,7 +7,7 @@ public class ThreadSensitiveContextTests
     private static int ThreadId() => Environment.CurrentManagedThreadId;
 
     [Fact]
-    public async Task Calls_in_one_context_share_a_thread_and_contexts_use_different_threads() // spec S-07
+    public async Task Calls_in_one_context_share_a_thread_and_contexts_use_different_threads() // as asgiref/sync.py does
     {
         async Task<(int, int)> InContext()
         {
@@ -35,7 +35,7 @@ public class ThreadSensitiveContextTests
     }
 
     [Fact]
-    public async Task Contexts_are_reentrant_and_may_stay_empty() // spec S-26
+    public async Task Contexts_are_reentrant_and_may_stay_empty() // as asgiref/sync.py does
     {
         using (ThreadSensitiveContext.Enter())
         {
@@ -52,7 +52,7 @@ public class ThreadSensitiveContextTests
     }
 
     [Fact]
-    public async Task Ending_a_context_never_waits_for_its_thread() // spec S-27
+    public async Task Ending_a_context_never_waits_for_its_thread() // as asgiref/sync.py does
     {
         using var release = new ManualResetEventSlim();
         var context = ThreadSensitiveContext.Enter();
@@ -72,7 +72,7 @@ public class ThreadSensitiveContextTests
     [ThreadStatic] private static string? _perThread;
 
     [Fact]
-    public async Task Thread_statics_set_by_one_call_are_seen_by_the_next_in_the_same_context() // spec S-36
+    public async Task Thread_statics_set_by_one_call_are_seen_by_the_next_in_the_same_context() // as asgiref/sync.py does
     {
         using var context = ThreadSensitiveContext.Enter();
         await SyncToAsync.Run(() => _perThread = "set by middleware");

@@ -16,7 +16,7 @@ public sealed class RequestRow : Model<RequestRow>
 }
 
 /// <summary>
-/// AtomicRequests wraps every view in a block per alias — sync views and, where Django refuses (spec O-23), async
+/// AtomicRequests wraps every view in a block per alias — sync views and, where Django refuses (as django/db/transaction.py), async
 /// ones — committed when the view returns and rolled back when it throws; [NonAtomicRequests] opts a view out.
 /// </summary>
 public class AtomicRequestsTests
@@ -81,10 +81,10 @@ public class AtomicRequestsTests
     }
 
     [Fact]
-    public Task Views_run_in_a_block_committed_on_return_and_rolled_back_on_throw_on_sqlite() => CommitOrRollback("sqlite"); // spec O-23 (Nuages allows it)
+    public Task Views_run_in_a_block_committed_on_return_and_rolled_back_on_throw_on_sqlite() => CommitOrRollback("sqlite"); // as django/db/transaction.py does (Nuages allows it)
 
     [PostgresFact]
-    public Task Views_run_in_a_block_committed_on_return_and_rolled_back_on_throw_on_postgres() => CommitOrRollback("postgres"); // spec O-23 (Nuages allows it)
+    public Task Views_run_in_a_block_committed_on_return_and_rolled_back_on_throw_on_postgres() => CommitOrRollback("postgres"); // as django/db/transaction.py does (Nuages allows it)
 
     private static async Task CommitOrRollback(string engine)
     {

@@ -12,7 +12,7 @@ public sealed class AtomicRow : Model<AtomicRow>
 }
 
 /// <summary>
-/// Transactions in sync and async code (spec O-22 as Nuages replaces it: blocks work in both worlds), with Django's
+/// Transactions in sync and async code (as django/db/transaction.py as Nuages replaces it: blocks work in both worlds), with Django's
 /// rules for nesting, savepoints, the rollback flag and on_commit; the same tests on SQLite and PostgreSQL.
 /// </summary>
 public class AtomicTests
@@ -98,10 +98,10 @@ public class AtomicTests
     }
 
     [Fact]
-    public void Async_blocks_commit_and_roll_back_on_sqlite() => AsyncCommitAndRollback(Prepare("sqlite")); // spec O-22 (Nuages allows it)
+    public void Async_blocks_commit_and_roll_back_on_sqlite() => AsyncCommitAndRollback(Prepare("sqlite")); // as django/db/transaction.py does (Nuages allows it)
 
     [PostgresFact]
-    public void Async_blocks_commit_and_roll_back_on_postgres() => AsyncCommitAndRollback(Prepare("postgres")); // spec O-22 (Nuages allows it)
+    public void Async_blocks_commit_and_roll_back_on_postgres() => AsyncCommitAndRollback(Prepare("postgres")); // as django/db/transaction.py does (Nuages allows it)
 
     private static void AsyncCommitAndRollback((string Alias, AtomicRows Rows) db)
     {

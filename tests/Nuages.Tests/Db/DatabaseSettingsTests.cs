@@ -57,7 +57,7 @@ public class DatabaseSettingsTests
     }
 
     [Fact]
-    public void Misconfigured_pools_fail_at_startup_naming_the_alias() // spec O-30, as Nuages has it
+    public void Misconfigured_pools_fail_at_startup_naming_the_alias() // as django/db/backends/base/base.py does, as Nuages has it
     {
         Assert.Equal("Settings.Databases[\"shop\"]: Maximum Pool Size is set both in the connection string and in the settings: say it once.",
             Refused(Database.Postgres("Host=db;Maximum Pool Size=5") with { MaxPoolSize = 10 }).Message);

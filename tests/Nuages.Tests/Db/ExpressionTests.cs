@@ -106,7 +106,7 @@ public class ExpressionTests
         Assert.Equal(1, await books.Filter("title__startswith", "S").UpdateAsync(new { Pages = new F("pages") + 1 }));
         Assert.Equal(901, (await books.GetAsync("title", "Saga")).Pages);
 
-        // Aggregate: Django's default names, or the names given; filter and distinct; sync and async twins (spec O-01)
+        // Aggregate: Django's default names, or the names given; filter and distinct; sync and async twins (as django/db/models/query.py)
         var totals = await books.AggregateAsync([new Sum("pages"), new Avg("price"), new Max("rating"), new Min("published"), new Count()]);
         Assert.Equal(1101L, totals["pages__sum"]);
         Assert.Equal(16.875m, totals["price__avg"]);
@@ -167,7 +167,7 @@ public class ExpressionTests
         var books = ExprBook.Objects.Using(alias);
         var writers = ExprWriter.Objects.Using(alias);
 
-        // Values, ValuesList (flat and typed), Distinct; await foreach works on them (spec O-04)
+        // Values, ValuesList (flat and typed), Distinct; await foreach works on them (as django/db/models/query.py)
         var rows = await books.Filter("pages__lt", 70).Values("title", "genre").ToListAsync();
         Assert.Equal([("Notes", Genre.Essay), ("Poems", Genre.Poetry)], rows.Select(r => ((string)r["title"]!, (Genre)r["genre"]!)));
         Assert.Equal(["Analytical", "Notes", "Poems", "Saga"], await books.ValuesList<string>("title").ToListAsync());
@@ -371,7 +371,7 @@ public class ExpressionTests
         Assert.Equal(1m, (await books.GetAsync("pk", saga.Id)).Price);
         await Assert.ThrowsAsync<IntegrityError>(() => saga.SaveAsync(alias, forceInsert: true));
 
-        // spec O-05: await foreach fills the result cache, and a later count uses it
+        // as django/db/models/query.py does: await foreach fills the result cache, and a later count uses it
         var cached = books.Filter("pages__lt", 1000);
         var seen = 0;
         await foreach (var _ in cached) seen++;

@@ -62,10 +62,10 @@ public class OrmTests
     private static string Prepare(string engine) => OrmDatabase.Prepare(engine, typeof(OrmAuthor));
 
     [Fact]
-    public Task Save_get_filter_count_and_delete_on_sqlite() => SaveGetFilterCountDelete(Prepare("sqlite")); // spec O-01, O-10
+    public Task Save_get_filter_count_and_delete_on_sqlite() => SaveGetFilterCountDelete(Prepare("sqlite")); // as django/db/models/query.py does
 
     [PostgresFact]
-    public Task Save_get_filter_count_and_delete_on_postgres() => SaveGetFilterCountDelete(Prepare("postgres")); // spec O-01, O-10
+    public Task Save_get_filter_count_and_delete_on_postgres() => SaveGetFilterCountDelete(Prepare("postgres")); // as django/db/models/query.py does
 
     [Fact]
     public Task Hostile_strings_on_sqlite() => HostileStrings(Prepare("sqlite"));
@@ -129,7 +129,7 @@ public class OrmTests
     private static async Task RowLookups(string alias)
     {
         var authors = OrmAuthor.Objects.Using(alias);
-        Assert.Null(await authors.LastAsync()); // spec O-10
+        Assert.Null(await authors.LastAsync()); // as django/db/models/query.py does
         Assert.Null(authors.Last());
 
         var (ada, created) = await authors.GetOrCreateAsync(new { Name = "Ada" }, defaults: new { Age = 36, Token = Guid.NewGuid() });
@@ -139,7 +139,7 @@ public class OrmTests
         Assert.False(createdAgain);
         Assert.Equal((ada.Id, 36), (again.Id, again.Age)); // defaults are not applied to a row that exists
 
-        // spec O-09: create_defaults only when creating (field=5, defaults 7, create_defaults 6 → 6), defaults when updating
+        // as django/db/models/query.py does: create_defaults only when creating (field=5, defaults 7, create_defaults 6 → 6), defaults when updating
         var (grace, made) = await authors.UpdateOrCreateAsync(new { Name = "Grace", Age = 5 }, defaults: new { Age = 7 }, createDefaults: new { Age = 6 });
         Assert.True(made);
         Assert.Equal(6, (await authors.GetAsync("id", grace.Id)).Age);
@@ -189,11 +189,11 @@ public class OrmTests
         Assert.Equal("Cannot update the primary key of OrmAuthor with update().", Assert.Throws<FieldError>(() => authors.Update(new { Id = 5 })).Message);
 
         Assert.Equal(("Alan", 41, true), (alan.Name, alan.Age, alan.Active)); // update() leaves loaded instances alone
-        await alan.RefreshFromDbAsync(alias); // spec O-11
+        await alan.RefreshFromDbAsync(alias); // as django/db/models/query.py does
         Assert.Equal(("Alan M. Turing", 50, false), (alan.Name, alan.Age, alan.Active));
         ada.RefreshFromDb(alias, fromQueryset: authors.Filter(a => a.Active));
         Assert.Equal(50, ada.Age);
-        // spec O-12: a from_queryset that excludes the row raises DoesNotExist
+        // as django/db/models/query.py does: a from_queryset that excludes the row raises DoesNotExist
         await Assert.ThrowsAsync<OrmAuthor.DoesNotExist>(() => alan.RefreshFromDbAsync(alias, fromQueryset: authors.Filter(a => a.Active)));
     }
 
@@ -233,13 +233,13 @@ public class OrmTests
         }
         Assert.Equal(7000, authors.BulkUpdate(many, ["active"]));
 
-        // spec O-06: iterator streams every row in order, chunk by chunk (PostgreSQL: a cursor, 1000 rows per FETCH)
+        // as django/db/models/query.py does: iterator streams every row in order, chunk by chunk (PostgreSQL: a cursor, 1000 rows per FETCH)
         var streamed = new List<long>();
         await foreach (var author in authors.OrderBy("id").IteratorAsync(chunkSize: 1000)) streamed.Add(author.Id);
         Assert.Equal((await authors.OrderBy("id").ToListAsync()).Select(a => a.Id), streamed);
         Assert.Equal(25, authors.Filter("name__startswith", "author").Iterator(chunkSize: 25).Count()); // exactly one full chunk, then an empty FETCH
         Assert.Equal(3, authors.OrderBy("id").Iterator(chunkSize: 2).Take(3).Count()); // leaving early closes the cursor
-        // spec O-07: the chunk size is checked when iteration starts
+        // as django/db/models/query.py does: the chunk size is checked when iteration starts
         var lazy = authors.IteratorAsync(chunkSize: 0);
         var error = await Assert.ThrowsAsync<ArgumentException>(async () => { await foreach (var _ in lazy) { } });
         Assert.Equal("Chunk size must be strictly positive.", error.Message);
@@ -259,7 +259,7 @@ public class OrmTests
     }
 
     [Fact]
-    public async Task Get_object_or_404_and_get_list_or_404() // spec O-18
+    public async Task Get_object_or_404_and_get_list_or_404() // as django/shortcuts.py does
     {
         var alias = Prepare("sqlite");
         var authors = OrmAuthor.Objects.Using(alias);
@@ -370,7 +370,7 @@ public class OrmTests
     }
 
     [Fact]
-    public async Task Sync_queries_refuse_to_run_in_async_code() // spec O-20
+    public async Task Sync_queries_refuse_to_run_in_async_code() // as django/utils/asyncio.py does
     {
         var alias = Prepare("sqlite");
         var error = Assert.Throws<SynchronousOnlyOperationException>(() => AsyncToSync.Run(async () =>

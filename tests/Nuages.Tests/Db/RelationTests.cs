@@ -80,7 +80,7 @@ public sealed class RelReview : Model<RelReview>
     [OnDelete(OnDelete.Restrict), RelatedName("reviewed")] public ForeignKey<RelAuthor> Reviewer { get; set; } = new();
 }
 
-/// <summary>Foreign keys: references, lookups across them both ways, related managers (spec O-13) and OnDelete, on both engines.</summary>
+/// <summary>Foreign keys: references, lookups across them both ways, related managers (as django/db/models/fields/related_descriptors.py) and OnDelete, on both engines.</summary>
 public class RelationTests
 {
     private static readonly Type[] Models = [typeof(RelPublisher), typeof(RelAuthor), typeof(RelBook), typeof(RelReview), typeof(RelTag), typeof(RelReader), typeof(RelLoan), typeof(ContentType), typeof(RelNote)];
@@ -121,7 +121,7 @@ public class RelationTests
         Assert.Equal("Ace", book.Author.Value.Publisher!.Value!.Name);
         Assert.Null(RelBook.Objects.Using(db.Alias).Get("title", "Lathe").Editor!.Value);
 
-        // spec O-21: in async code an unloaded reference must be loaded explicitly
+        // as django/db/models/fields/related_descriptors.py does: in async code an unloaded reference must be loaded explicitly
         AsyncToSync.Run(async () =>
         {
             var fresh = await RelBook.Objects.Using(db.Alias).GetAsync("title", "Kindred");
@@ -225,10 +225,10 @@ public class RelationTests
     }
 
     [Fact]
-    public Task Related_managers_add_create_set_remove_and_clear_on_sqlite() => RelatedManagers(Prepare("sqlite")); // spec O-13
+    public Task Related_managers_add_create_set_remove_and_clear_on_sqlite() => RelatedManagers(Prepare("sqlite")); // as django/db/models/fields/related_descriptors.py does
 
     [PostgresFact]
-    public Task Related_managers_add_create_set_remove_and_clear_on_postgres() => RelatedManagers(Prepare("postgres")); // spec O-13
+    public Task Related_managers_add_create_set_remove_and_clear_on_postgres() => RelatedManagers(Prepare("postgres")); // as django/db/models/fields/related_descriptors.py does
 
     private static async Task RelatedManagers(Library db)
     {
@@ -279,7 +279,7 @@ public class RelationTests
         Assert.Equal(RelBook.Objects.Using(db.Alias).Count(), RelBook.Objects.Using(db.Alias).Filter("editor__isnull", true).Count());
         Assert.Contains("needs to have a value for field \"id\"", Assert.Throws<InvalidOperationException>(() => new RelAuthor().Books).Message);
 
-        // spec O-18: the shortcuts take related managers too, within their rows
+        // as django/shortcuts.py does: the shortcuts take related managers too, within their rows
         Assert.Equal("Tehanu", (await Shortcuts.GetObjectOr404Async(ursula.Books, b => b.Title == "Tehanu")).Title);
         Assert.Equal("No RelBook matches the given query.", (await Assert.ThrowsAsync<Nuages.Http.Http404>(() => Shortcuts.GetObjectOr404Async(db.Nobody.Books, b => b.Title == "Tehanu"))).Message);
         Assert.Equal(4, (await Shortcuts.GetListOr404Async(ursula.Books)).Count); // Kindred went back to Octavia
@@ -287,10 +287,10 @@ public class RelationTests
     }
 
     [Fact]
-    public Task Many_to_many_relations_link_both_ways_on_sqlite() => ManyToMany(Prepare("sqlite")); // spec O-14, O-15
+    public Task Many_to_many_relations_link_both_ways_on_sqlite() => ManyToMany(Prepare("sqlite")); // as django/db/models/fields/related_descriptors.py does
 
     [PostgresFact]
-    public Task Many_to_many_relations_link_both_ways_on_postgres() => ManyToMany(Prepare("postgres")); // spec O-14, O-15
+    public Task Many_to_many_relations_link_both_ways_on_postgres() => ManyToMany(Prepare("postgres")); // as django/db/models/fields/related_descriptors.py does
 
     private static async Task ManyToMany(Library db)
     {
@@ -353,10 +353,10 @@ public class RelationTests
     }
 
     [Fact]
-    public void Prefetch_related_reads_relations_for_all_rows_at_once_on_sqlite() => PrefetchRelated(Prepare("sqlite")); // spec O-17
+    public void Prefetch_related_reads_relations_for_all_rows_at_once_on_sqlite() => PrefetchRelated(Prepare("sqlite")); // as django/db/models/query.py does
 
     [PostgresFact]
-    public void Prefetch_related_reads_relations_for_all_rows_at_once_on_postgres() => PrefetchRelated(Prepare("postgres")); // spec O-17
+    public void Prefetch_related_reads_relations_for_all_rows_at_once_on_postgres() => PrefetchRelated(Prepare("postgres")); // as django/db/models/query.py does
 
     private static void PrefetchRelated(Library db)
     {
@@ -396,10 +396,10 @@ public class RelationTests
     }
 
     [Fact]
-    public Task Generic_relations_have_the_reverse_managers_methods_on_sqlite() => Generic(Prepare("sqlite")); // spec O-16
+    public Task Generic_relations_have_the_reverse_managers_methods_on_sqlite() => Generic(Prepare("sqlite")); // as django/contrib/contenttypes/fields.py does
 
     [PostgresFact]
-    public Task Generic_relations_have_the_reverse_managers_methods_on_postgres() => Generic(Prepare("postgres")); // spec O-16
+    public Task Generic_relations_have_the_reverse_managers_methods_on_postgres() => Generic(Prepare("postgres")); // as django/contrib/contenttypes/fields.py does
 
     private static async Task Generic(Library db)
     {

@@ -47,7 +47,7 @@ public class HandlerTests
         return (app, logs);
     }
 
-    [Theory] // spec H-27
+    [Theory] // as django/core/handlers/base.py does
     [InlineData("/404/", 404)]
     [InlineData("/403/", 403)]
     [InlineData("/async403/", 403)]
@@ -63,7 +63,7 @@ public class HandlerTests
     }
 
     [Fact]
-    public void Error_pages_are_djangos_when_debug_is_off() // spec H-27
+    public void Error_pages_are_djangos_when_debug_is_off() // as django/core/handlers/base.py does
     {
         var client = new Client(Site().App, raiseRequestException: false);
         Assert.Contains("<h1>403 Forbidden</h1><p></p>", client.Get("/403/").Text);
@@ -73,7 +73,7 @@ public class HandlerTests
     }
 
     [Fact]
-    public void Debug_shows_technical_pages() // spec H-27
+    public void Debug_shows_technical_pages() // as django/core/handlers/base.py does
     {
         var client = new Client(Site(debug: true).App, raiseRequestException: false);
         var server = client.Get("/500/");
@@ -108,21 +108,21 @@ public class HandlerTests
     }
 
     [Fact]
-    public void A_view_returning_null_names_the_view() // spec H-31, H-33
+    public void A_view_returning_null_names_the_view() // as django/core/handlers/base.py does
     {
         var client = new Client(Site().App);
-        Assert.Equal("The view Nuages.Tests.Handlers.HandlerTests.ReturnsNull didn't return an HttpResponse object. It returned None instead.",
+        Assert.Equal("The view Nuages.Tests.Handlers.HandlerTests.ReturnsNull didn't return an HttpResponse object. It returned null instead.",
             Assert.Throws<InvalidOperationException>(() => client.Get("/null/")).Message);
-        Assert.Equal("The view Nuages.Tests.Handlers.HandlerTests.ReturnsNullAsync didn't return an HttpResponse object. It returned None instead.",
+        Assert.Equal("The view Nuages.Tests.Handlers.HandlerTests.ReturnsNullAsync didn't return an HttpResponse object. It returned null instead.",
             Assert.Throws<InvalidOperationException>(() => client.Get("/null-async/")).Message);
-        Assert.Equal("The view Nuages.Tests.Handlers.HandlerTests+NullView.view didn't return an HttpResponse object. It returned None instead.",
+        Assert.Equal("The view Nuages.Tests.Handlers.HandlerTests+NullView.view didn't return an HttpResponse object. It returned null instead.",
             Assert.Throws<InvalidOperationException>(() => client.Get("/cbv-null/")).Message);
-        Assert.Equal("The view Nuages.Tests.Handlers.HandlerTests+Callable.Invoke didn't return an HttpResponse object. It returned None instead.",
+        Assert.Equal("The view Nuages.Tests.Handlers.HandlerTests+Callable.Invoke didn't return an HttpResponse object. It returned null instead.",
             Assert.Throws<InvalidOperationException>(() => client.Get("/callable/")).Message);
     }
 
     [Fact]
-    public async Task A_view_returning_an_unawaited_task_is_told_to_await_it() // spec H-32
+    public async Task A_view_returning_an_unawaited_task_is_told_to_await_it() // as django/core/handlers/base.py does
     {
         var expected = "The view Nuages.Tests.Handlers.HandlerTests.ReturnsTask didn't return an HttpResponse object. It returned an unawaited coroutine instead. You may need to add an 'await' into your view.";
         Assert.Equal(expected, Assert.Throws<InvalidOperationException>(() => new Client(Site().App).Get("/task/")).Message);
@@ -130,7 +130,7 @@ public class HandlerTests
     }
 
     [Fact]
-    public void Responses_of_400_and_more_are_logged_once() // spec H-39
+    public void Responses_of_400_and_more_are_logged_once() // as django/core/handlers/base.py does
     {
         var (app, logs) = Site();
         var client = new Client(app, raiseRequestException: false);

@@ -12,7 +12,7 @@ public class StreamingHttpResponseTests
     }
 
     [Fact]
-    public void Is_async_only_for_async_sequences() // spec A-37
+    public void Is_async_only_for_async_sequences() // as django/core/handlers/asgi.py does
     {
         Assert.True(new StreamingHttpResponse(Parts()).IsAsync);
         Assert.False(new StreamingHttpResponse(new[] { "a", "b" }).IsAsync);
@@ -29,7 +29,7 @@ public class StreamingHttpResponseTests
     }
 
     [Fact]
-    public async Task File_response_streams_blocks_and_sets_headers() // spec A-33 (64 KiB blocks, read asynchronously)
+    public async Task File_response_streams_blocks_and_sets_headers() // as django/core/handlers/asgi.py does (64 KiB blocks, read asynchronously)
     {
         var path = Path.Combine(Path.GetTempPath(), $"nuages-{Guid.NewGuid():N}.py");
         var data = new byte[150_000];

@@ -29,11 +29,11 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
         Assert.Equal("Andrew", h1.GetProperty("name").GetString());
         var h2 = await MetaAsync(new HttpRequestMessage(HttpMethod.Get, "/meta/?name=Andrew") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact }, HttpVersion.Version20);
         Assert.Equal("HTTP/2", h2.GetProperty("protocol").GetString());
-        Assert.Equal("http", h2.GetProperty("scheme").GetString()); // spec A-16 holds for h2c too
+        Assert.Equal("http", h2.GetProperty("scheme").GetString()); // as django/core/handlers/asgi.py does holds for h2c too
     }
 
     [Fact]
-    public async Task The_whole_body_reaches_the_view_even_when_sent_in_pieces() // spec A-04
+    public async Task The_whole_body_reaches_the_view_even_when_sent_in_pieces() // as django/core/handlers/asgi.py does
     {
         var raw = KestrelSite.Request("POST /echo/ HTTP/1.1\nHost: 127.0.0.1\nTransfer-Encoding: chunked\nConnection: close\n\n5\nHello\n6\n World\n0\n\n");
         var (status, _, body) = await site.RawAsync(raw);
@@ -42,7 +42,7 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
-    public async Task A_query_string_that_is_not_utf8_is_a_400_with_an_empty_body() // spec A-08
+    public async Task A_query_string_that_is_not_utf8_is_a_400_with_an_empty_body() // as django/core/handlers/asgi.py does
     {
         var raw = Encoding.Latin1.GetBytes("GET /meta/?\xff HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         var (status, head, body) = await site.RawAsync(raw);
@@ -52,7 +52,7 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
-    public async Task A_body_over_the_limit_is_a_413() // spec A-09
+    public async Task A_body_over_the_limit_is_a_413() // as django/core/handlers/asgi.py does
     {
         using var http = Http();
         var response = await http.PostAsync("/echo/", new ByteArrayContent(new byte[5000]));
@@ -66,7 +66,7 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
-    public async Task Method_is_upper_cased_and_the_query_string_kept() // spec A-12
+    public async Task Method_is_upper_cased_and_the_query_string_kept() // as django/core/handlers/asgi.py does
     {
         var (status, _, body) = await site.RawAsync(KestrelSite.Request("get /meta/?name=Andrew&x=%C3%A9 HTTP/1.1\nHost: 127.0.0.1\nConnection: close\n\n"));
         Assert.Equal(200, status);
@@ -76,7 +76,7 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
-    public async Task Connection_facts_come_from_the_socket() // spec A-13
+    public async Task Connection_facts_come_from_the_socket() // as django/core/handlers/asgi.py does
     {
         var json = await MetaAsync(new HttpRequestMessage(HttpMethod.Get, "/meta/"));
         Assert.Equal("127.0.0.1", json.GetProperty("remote_addr").GetString());
@@ -86,7 +86,7 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
-    public async Task Content_headers_map_to_their_meta_keys() // spec A-14
+    public async Task Content_headers_map_to_their_meta_keys() // as django/core/handlers/asgi.py does
     {
         var (status, _, body) = await site.RawAsync(KestrelSite.Request(
             "POST /meta/ HTTP/1.1\nHost: 127.0.0.1\nContent-Type: text/plain; charset=utf-8\nContent-Length: 5\nConnection: close\n\nhello"));
@@ -97,7 +97,7 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
-    public async Task Repeated_headers_are_joined_with_a_bare_comma() // spec A-15
+    public async Task Repeated_headers_are_joined_with_a_bare_comma() // as django/core/handlers/asgi.py does
     {
         var (status, _, body) = await site.RawAsync(KestrelSite.Request(
             "GET /meta/ HTTP/1.1\nHost: 127.0.0.1\nReferer: Scotland\nReferer: Wales\nConnection: close\n\n"));
@@ -106,7 +106,7 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
-    public async Task Scheme_is_http_on_a_plain_connection() // spec A-16
+    public async Task Scheme_is_http_on_a_plain_connection() // as django/core/handlers/asgi.py does
     {
         var json = await MetaAsync(new HttpRequestMessage(HttpMethod.Get, "/meta/"));
         Assert.Equal("http", json.GetProperty("scheme").GetString());
@@ -138,7 +138,7 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
-    public async Task A_sync_iterator_is_drained_with_djangos_warning() // spec A-31
+    public async Task A_sync_iterator_is_drained_with_djangos_warning() // as django/core/handlers/asgi.py does
     {
         using var http = Http();
         Assert.Equal("one two", await http.GetStringAsync("/sync-stream/"));
@@ -147,7 +147,7 @@ public class AsyncGatewayTests(KestrelSite site) : IClassFixture<KestrelSite>
     }
 
     [Fact]
-    public async Task Buffered_bodies_carry_content_length_and_head_answers_without_a_body() // spec A-34 (deliberately differs: Content-Length is sent)
+    public async Task Buffered_bodies_carry_content_length_and_head_answers_without_a_body() // as django/core/handlers/asgi.py does (deliberately differs: Content-Length is sent)
     {
         var (status, head, body) = await site.RawAsync(KestrelSite.Request("HEAD /meta/ HTTP/1.1\nHost: 127.0.0.1\nConnection: close\n\n"));
         Assert.Equal(200, status);

@@ -12,7 +12,7 @@ public sealed class CursorRow : Model<CursorRow>
     public int N { get; set; }
 }
 
-/// <summary>Iterator reads through a server-side cursor on PostgreSQL, unless DisableServerSideCursors says not to (spec O-32).</summary>
+/// <summary>Iterator reads through a server-side cursor on PostgreSQL, unless DisableServerSideCursors says not to (as django/db/backends/base/base.py).</summary>
 public class CursorTests
 {
     [PostgresFact]

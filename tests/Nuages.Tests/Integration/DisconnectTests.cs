@@ -110,7 +110,7 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
     private static Task<string> Wait(string name) => DisconnectSite.Event(name).Task.WaitAsync(Bounded);
 
     [Fact]
-    public async Task An_async_view_is_cancelled_and_request_finished_fires_once_off_the_pool() // spec
+    public async Task An_async_view_is_cancelled_and_request_finished_fires_once_off_the_pool() // as django/core/handlers/asgi.py does
     {
         var id = Guid.NewGuid().ToString("N");
         using (var client = await site.SendAsync($"/dc/forever/?id={id}"))
@@ -129,7 +129,7 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
     }
 
     [Fact]
-    public async Task A_sync_view_runs_to_completion_with_its_body_and_its_response_is_dropped() // spec A-21
+    public async Task A_sync_view_runs_to_completion_with_its_body_and_its_response_is_dropped() // as django/core/handlers/asgi.py does
     {
         var id = Guid.NewGuid().ToString("N");
         using (var client = await site.SendAsync($"/dc/sync/?id={id}", "Body data!"))
@@ -145,7 +145,7 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
     }
 
     [Fact]
-    public async Task A_disconnect_mid_stream_closes_the_iterator_and_writes_nothing_more() // spec
+    public async Task A_disconnect_mid_stream_closes_the_iterator_and_writes_nothing_more() // as django/core/handlers/asgi.py does
     {
         var id = Guid.NewGuid().ToString("N");
         using (var client = await site.SendAsync($"/dc/stream/?id={id}"))
@@ -161,7 +161,7 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
     }
 
     [Fact]
-    public async Task A_disconnect_while_the_body_is_read_ends_the_request_silently() // spec A-06
+    public async Task A_disconnect_while_the_body_is_read_ends_the_request_silently() // as django/core/handlers/asgi.py does
     {
         var id = Guid.NewGuid().ToString("N");
         using (var client = await site.SendAsync($"/dc/sync/?id={id}", "partial", completeBody: false))
@@ -174,7 +174,7 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
     }
 
     [Fact]
-    public async Task A_request_that_cannot_be_built_still_finishes_once() // spec
+    public async Task A_request_that_cannot_be_built_still_finishes_once() // as django/core/handlers/asgi.py does
     {
         using var http = new HttpClient { BaseAddress = site.Server.Address };
         var response = await http.PostAsync("/dc/sync/", new ByteArrayContent(new byte[5000]));

@@ -22,7 +22,7 @@ public class StreamingTests
         }
     }
 
-    [Theory] // spec A-32
+    [Theory] // as django/core/handlers/asgi.py does
     [InlineData("1.1")]
     [InlineData("2.0")]
     public async Task Each_part_is_sent_as_it_is_produced(string version)

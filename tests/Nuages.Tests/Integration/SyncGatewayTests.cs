@@ -88,14 +88,14 @@ public class SyncGatewayTests(SyncGatewaySite site) : IClassFixture<SyncGatewayS
     private HttpClient Http() => new() { BaseAddress = site.Server.Address };
 
     [Fact]
-    public async Task Sync_views_run_on_gateway_threads() // spec W-01
+    public async Task Sync_views_run_on_gateway_threads() // as django/core/handlers/wsgi.py does
     {
         using var http = Http();
         Assert.Matches("^nuages-gateway-[1-3]$", await http.GetStringAsync("/where/"));
     }
 
     [Fact]
-    public async Task Async_views_run_through_AsyncToSync_and_call_back_to_the_gateway_thread() // spec W-13, W-14
+    public async Task Async_views_run_through_AsyncToSync_and_call_back_to_the_gateway_thread() // as django/core/handlers/wsgi.py does
     {
         using var http = Http();
         var response = await http.GetAsync("/async-where/");
@@ -104,7 +104,7 @@ public class SyncGatewayTests(SyncGatewaySite site) : IClassFixture<SyncGatewayS
     }
 
     [Fact]
-    public async Task Async_only_middleware_works_and_its_adaptation_is_logged() // spec W-15
+    public async Task Async_only_middleware_works_and_its_adaptation_is_logged() // as django/core/handlers/wsgi.py does
     {
         using var http = Http();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/where/")).StatusCode);
@@ -113,7 +113,7 @@ public class SyncGatewayTests(SyncGatewaySite site) : IClassFixture<SyncGatewayS
     }
 
     [Fact]
-    public async Task Upload_limit_violations_and_malformed_bodies_are_400s() // spec W-12
+    public async Task Upload_limit_violations_and_malformed_bodies_are_400s() // as django/core/handlers/wsgi.py does
     {
         using var http = Http();
         var tooBig = await http.PostAsync("/form/", new StringContent("a=" + new string('x', 200), Encoding.ASCII, "application/x-www-form-urlencoded"));
@@ -128,7 +128,7 @@ public class SyncGatewayTests(SyncGatewaySite site) : IClassFixture<SyncGatewayS
     }
 
     [Fact]
-    public async Task Async_streaming_content_is_buffered_with_djangos_warning() // spec W-16
+    public async Task Async_streaming_content_is_buffered_with_djangos_warning() // as django/core/handlers/wsgi.py does
     {
         using var http = Http();
         Assert.Equal("first last", await http.GetStringAsync("/async-stream/"));
@@ -137,14 +137,14 @@ public class SyncGatewayTests(SyncGatewaySite site) : IClassFixture<SyncGatewayS
     }
 
     [Fact]
-    public async Task Sync_streaming_content_goes_out_part_by_part() // spec W-17
+    public async Task Sync_streaming_content_goes_out_part_by_part() // as django/core/handlers/wsgi.py does
     {
         using var http = Http();
         Assert.Equal("one two", await http.GetStringAsync("/sync-stream/"));
     }
 
     [Fact]
-    public async Task Request_finished_comes_after_the_streamed_body_was_iterated() // spec W-02, W-11
+    public async Task Request_finished_comes_after_the_streamed_body_was_iterated() // as django/core/handlers/wsgi.py does
     {
         using var http = Http();
         Assert.Equal("ab", await http.GetStringAsync("/tracked/"));

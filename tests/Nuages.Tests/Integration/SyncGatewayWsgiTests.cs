@@ -46,7 +46,7 @@ public class SyncGatewayWsgiTests
     }
 
     [Fact]
-    public async Task Script_name_comes_from_ForceScriptName_and_path_info_is_the_rest() // spec W-03, W-04
+    public async Task Script_name_comes_from_ForceScriptName_and_path_info_is_the_rest() // as django/core/handlers/wsgi.py does
     {
         var (server, _) = await Start(s => s.ForceScriptName = "/mounted");
         await using var _server = server;
@@ -55,7 +55,7 @@ public class SyncGatewayWsgiTests
     }
 
     [Fact]
-    public async Task Query_strings_decode_as_django_does_and_raw_bytes_are_refused() // spec W-05, W-06
+    public async Task Query_strings_decode_as_django_does_and_raw_bytes_are_refused() // as django/core/handlers/wsgi.py does
     {
         var (server, port) = await Start();
         await using var _server = server;
@@ -68,7 +68,7 @@ public class SyncGatewayWsgiTests
     }
 
     [Fact]
-    public async Task The_status_line_carries_the_reason_and_headers_keep_their_order_then_cookies() // spec W-08, W-09
+    public async Task The_status_line_carries_the_reason_and_headers_keep_their_order_then_cookies() // as django/core/handlers/wsgi.py does
     {
         var (server, port) = await Start();
         await using var _server = server;
@@ -80,7 +80,7 @@ public class SyncGatewayWsgiTests
     }
 
     [Fact]
-    public async Task Body_reads_stop_at_content_length() // spec W-07
+    public async Task Body_reads_stop_at_content_length() // as django/core/handlers/wsgi.py does
     {
         var (server, port) = await Start();
         await using var _server = server;
@@ -90,7 +90,7 @@ public class SyncGatewayWsgiTests
     }
 
     [Fact]
-    public async Task File_responses_stream_through_the_sync_gateway() // spec W-10 (64 KiB blocks on both gateways)
+    public async Task File_responses_stream_through_the_sync_gateway() // as django/core/handlers/wsgi.py does (64 KiB blocks on both gateways)
     {
         var (server, _) = await Start();
         await using var _server = server;

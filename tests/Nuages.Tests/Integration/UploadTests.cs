@@ -26,7 +26,7 @@ public class UploadTests
         return new HttpResponse($"{file.Name} {file.Size} {hash} {(onDisk is not null && File.Exists(onDisk) ? "on disk" : "in memory")} {(request.Spool is not null ? "spooled" : "buffered")} {request.Form["note"]}");
     }
 
-    [Theory] // spec A-05, A-35
+    [Theory] // as django/core/handlers/asgi.py does
     [InlineData(ServerGateway.Async)]
     [InlineData(ServerGateway.Sync)]
     public async Task Large_uploads_go_to_temporary_files_that_are_deleted_when_the_request_ends(ServerGateway gateway)

@@ -38,7 +38,7 @@ public class CancellationThroughLayersTests
     }
 
     [Fact]
-    public async Task A_view_that_shields_its_subtask_completes_through_sync_and_async_layers() // spec S-37, S-15
+    public async Task A_view_that_shields_its_subtask_completes_through_sync_and_async_layers() // as asgiref/sync.py does
     {
         _subtaskDone = new TaskCompletionSource();
         var app = TestSite.Create(s =>
@@ -66,7 +66,7 @@ public class CancellationThroughLayersTests
     }
 
     [Fact]
-    public async Task A_wrapped_sync_function_is_an_async_view() // spec H-01, S-01
+    public async Task A_wrapped_sync_function_is_an_async_view() // as django/core/handlers/base.py and asgiref/sync.py does
     {
         var view = SyncToAsync.Wrap<HttpRequest, HttpResponse>(request => new HttpResponse(Trace.Where()));
         var app = TestSite.Create(s => s.Debug = true, Path("wrapped/", view));

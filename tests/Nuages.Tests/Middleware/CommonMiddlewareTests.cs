@@ -43,7 +43,7 @@ public class CommonMiddlewareTests
     }
 
     [Fact]
-    public async Task Views_marked_no_append_slash_are_not_redirected_to() // spec D-69
+    public async Task Views_marked_no_append_slash_are_not_redirected_to() // as django/views/decorators/common.py does
     {
         Assert.Equal(404, (await new AsyncClient(Site()).GetAsync("/opt-out/dir")).StatusCode);
         Assert.Equal(404, (await new AsyncClient(Site()).GetAsync("/async-opt-out/dir")).StatusCode);

@@ -50,7 +50,7 @@ public class CsrfTests
     private static string Reason(LogCapture logs) => logs.For("Nuages.Security.Csrf").Single().Message;
 
     [Fact]
-    public async Task Safe_methods_pass_and_a_valid_token_is_accepted() // spec D-52, D-55, D-62
+    public async Task Safe_methods_pass_and_a_valid_token_is_accepted() // as django/views/decorators/csrf.py does
     {
         var (app, _) = Site();
         var client = new AsyncClient(app, enforceCsrfChecks: true);
@@ -79,7 +79,7 @@ public class CsrfTests
     }
 
     [Fact]
-    public async Task Rejections_name_the_reason_and_are_logged() // spec D-51, D-53, D-54, D-55
+    public async Task Rejections_name_the_reason_and_are_logged() // as django/views/decorators/csrf.py does
     {
         var cases = new (string? Cookie, object? Form, (string, string)[] Headers, string Reason)[]
         {
@@ -118,7 +118,7 @@ public class CsrfTests
     }
 
     [Fact]
-    public async Task Origins_must_match_the_host_or_a_trusted_origin() // spec D-56
+    public async Task Origins_must_match_the_host_or_a_trusted_origin() // as django/views/decorators/csrf.py does
     {
         async Task<(int, string?)> Post(string origin, bool secure, params string[] trusted)
         {
@@ -138,7 +138,7 @@ public class CsrfTests
     }
 
     [Fact]
-    public async Task Secure_requests_without_origin_need_a_good_referer() // spec D-57
+    public async Task Secure_requests_without_origin_need_a_good_referer() // as django/views/decorators/csrf.py does
     {
         async Task<string?> Post(string? referer, params string[] trusted)
         {
@@ -159,7 +159,7 @@ public class CsrfTests
     }
 
     [Fact]
-    public async Task Decorators_protect_require_and_ensure() // spec D-51, D-58, D-59, D-60
+    public async Task Decorators_protect_require_and_ensure() // as django/views/decorators/csrf.py does
     {
         var (app, logs) = TestSiteWithoutMiddleware();
         var client = new AsyncClient(app, enforceCsrfChecks: true);
@@ -178,7 +178,7 @@ public class CsrfTests
         Assert.Equal("Cookie", both["Vary"]);
         var (withMiddleware, _) = Site();
         Assert.Equal("exempt", (await new AsyncClient(withMiddleware, enforceCsrfChecks: true).PostAsync("/exempt/", new { a = 1 })).Text);
-        Assert.True(withMiddleware.Handler.Resolver.Describe().Single(r => r.Route == "ensure/").IsAsync); // spec D-01
+        Assert.True(withMiddleware.Handler.Resolver.Describe().Single(r => r.Route == "ensure/").IsAsync); // as django/utils/decorators.py does
     }
 
     private static (NuagesApp, LogCapture) TestSiteWithoutMiddleware()
@@ -190,7 +190,7 @@ public class CsrfTests
     }
 
     [Fact]
-    public async Task Malformed_cookies_are_replaced_and_valid_ones_not_resent() // spec D-61
+    public async Task Malformed_cookies_are_replaced_and_valid_ones_not_resent() // as django/views/decorators/csrf.py does
     {
         var (app, _) = Site();
         var client = new AsyncClient(app);

@@ -46,7 +46,7 @@ public class MiddlewareChainTests
         logs.For("Nuages.Request").Where(e => e.Level == LogLevel.Debug).Select(e => e.Message).ToList();
 
     [Fact]
-    public void Capabilities_default_to_sync_and_follow_interfaces_or_the_attribute() // spec H-02, H-03
+    public void Capabilities_default_to_sync_and_follow_interfaces_or_the_attribute() // as django/core/handlers/base.py does
     {
         Assert.Equal(MiddlewareCapabilities.Sync, Handler.CapabilitiesOf(typeof(SyncOnlyA)));
         Assert.Equal(MiddlewareCapabilities.Async, Handler.CapabilitiesOf(typeof(AsyncOnly)));
@@ -57,7 +57,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public void A_middleware_capable_of_neither_mode_is_refused() // spec H-04
+    public void A_middleware_capable_of_neither_mode_is_refused() // as django/core/handlers/base.py does
     {
         var app = Site(Name<Incapable>());
         var error = Assert.Throws<InvalidOperationException>(() => new Client(app).Get("/sync/"));
@@ -65,7 +65,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task All_sync_stack_and_sync_view_under_the_async_side_run_on_one_thread_with_one_adaptation() // spec H-19, H-05, H-07, H-10
+    public async Task All_sync_stack_and_sync_view_under_the_async_side_run_on_one_thread_with_one_adaptation() // as django/core/handlers/base.py does
     {
         var app = Site(out var logs, true, Name<SyncOnlyA>(), Name<SyncOnlyB>());
         var response = await new AsyncClient(app).GetAsync("/sync/");
@@ -80,7 +80,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task Sync_middleware_holds_its_thread_while_the_async_view_runs_on_the_pool() // spec H-20
+    public async Task Sync_middleware_holds_its_thread_while_the_async_view_runs_on_the_pool() // as django/core/handlers/base.py does
     {
         var app = Site(out var logs, true, Name<SyncOnlyB>());
         var response = await new AsyncClient(app).GetAsync("/async/");
@@ -93,7 +93,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task Async_and_hybrid_middleware_with_an_async_view_never_switch() // spec H-21, H-06
+    public async Task Async_and_hybrid_middleware_with_an_async_view_never_switch() // as django/core/handlers/base.py does
     {
         var app = Site(out var logs, true, Name<Hybrid>(), Name<AsyncOnly>(), Name<InlineMixin>());
         var response = await new AsyncClient(app).GetAsync("/async/");
@@ -104,7 +104,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public void In_sync_mode_an_async_view_runs_on_another_thread() // spec H-22
+    public void In_sync_mode_an_async_view_runs_on_another_thread() // as django/core/handlers/base.py does
     {
         var response = new Client(Site()).Get("/async/");
         Assert.Equal("view@pool", response.Text);
@@ -112,7 +112,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public void In_sync_mode_async_middleware_sends_the_sync_view_back_to_the_callers_thread() // spec H-23, H-08
+    public void In_sync_mode_async_middleware_sends_the_sync_view_back_to_the_callers_thread() // as django/core/handlers/base.py does
     {
         var app = Site(out var logs, true, Name<AsyncOnly>());
         var caller = Trace.Where();
@@ -122,7 +122,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task Hook_middleware_in_async_mode_runs_its_sync_hooks_on_the_requests_thread() // spec H-24
+    public async Task Hook_middleware_in_async_mode_runs_its_sync_hooks_on_the_requests_thread() // as django/core/handlers/base.py does
     {
         var app = Site(Name<MixinRecorder>());
         var response = await new AsyncClient(app).GetAsync("/sync/");
@@ -141,14 +141,14 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public void Hook_middleware_needs_the_rest_of_the_chain_and_takes_its_mode() // spec H-25
+    public void Hook_middleware_needs_the_rest_of_the_chain_and_takes_its_mode() // as django/core/handlers/base.py does
     {
         var error = Assert.Throws<ArgumentNullException>(() => new MixinRecorder(null!));
         Assert.StartsWith("get_response must be provided.", error.Message);
     }
 
     [Fact]
-    public async Task Adaptation_is_logged_before_a_middleware_declines_and_then_not_used_is_logged() // spec H-11, H-12, H-13
+    public async Task Adaptation_is_logged_before_a_middleware_declines_and_then_not_used_is_logged() // as django/core/handlers/base.py does
     {
         var app = Site(out var logs, true, Name<Hybrid>(), Name<NotUsedQuietly>(), Name<NotUsedLoudly>());
         var response = await new AsyncClient(app).GetAsync("/sync/");
@@ -162,7 +162,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task Without_debug_nothing_about_adaptation_is_logged() // spec H-09, H-13
+    public async Task Without_debug_nothing_about_adaptation_is_logged() // as django/core/handlers/base.py does
     {
         var app = Site(out var logs, false, Name<SyncOnlyA>(), Name<NotUsedQuietly>());
         await new AsyncClient(app).GetAsync("/sync/");
@@ -170,10 +170,10 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public void A_factory_returning_null_is_a_configuration_error() // spec H-14
+    public void A_factory_returning_null_is_a_configuration_error() // as django/core/handlers/base.py does
     {
         var error = Assert.Throws<ImproperlyConfiguredException>(() => new Client(Site(Name<NullFactory>())).Get("/sync/"));
-        Assert.Equal($"Middleware factory {Name<NullFactory>()} returned None.", error.Message);
+        Assert.Equal($"Middleware factory {Name<NullFactory>()} returned null.", error.Message);
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public void View_hooks_run_in_order_and_exception_hooks_in_reverse() // spec H-15, H-28
+    public void View_hooks_run_in_order_and_exception_hooks_in_reverse() // as django/core/handlers/base.py does
     {
         var client = new Client(Site(Name<ViewHookFirst>(), Name<ViewHookSecond>()), raiseRequestException: false);
         var response = client.Get("/sync/?raise=1");
@@ -197,7 +197,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task The_first_view_hook_with_a_response_skips_the_rest_and_the_view() // spec H-18
+    public async Task The_first_view_hook_with_a_response_skips_the_rest_and_the_view() // as django/core/handlers/base.py does
     {
         var response = await new AsyncClient(Site(Name<ViewHookSecond>(), Name<ViewHookFirst>())).GetAsync("/sync/?short=now");
         Assert.Equal("short-circuit now", response.Text);
@@ -205,7 +205,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task A_sync_view_hook_on_an_async_middleware_runs_on_the_requests_sync_thread() // spec H-16, H-17
+    public async Task A_sync_view_hook_on_an_async_middleware_runs_on_the_requests_sync_thread() // as django/core/handlers/base.py does
     {
         var response = await new AsyncClient(Site(Name<AsyncWithSyncViewHook>())).GetAsync("/sync/");
         var trace = Trace.Of(response.Request);
@@ -214,7 +214,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task An_async_exception_hook_works_on_the_async_side() // spec H-30
+    public async Task An_async_exception_hook_works_on_the_async_side() // as django/core/handlers/base.py does
     {
         var response = await new AsyncClient(Site(Name<AsyncExceptionHook>())).GetAsync("/async/?raise=1");
         Assert.Equal(503, response.StatusCode);
@@ -224,7 +224,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task Every_layer_turns_exceptions_into_responses_before_the_next_outer_one() // spec H-26, H-27
+    public async Task Every_layer_turns_exceptions_into_responses_before_the_next_outer_one() // as django/core/handlers/base.py does
     {
         var response = await new AsyncClient(Site(Name<StatusRecorder>(), Name<Exploding>()), raiseRequestException: false).GetAsync("/sync/");
         Assert.Equal(403, response.StatusCode);
@@ -242,7 +242,7 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task Deferred_responses_get_template_hooks_then_render() // spec H-35
+    public async Task Deferred_responses_get_template_hooks_then_render() // as django/core/handlers/base.py does
     {
         var sync = new Client(Site(Name<TemplateHook>())).Get("/deferred/");
         Assert.Equal("rendered hooked", sync.Text);
@@ -256,14 +256,14 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task A_deferred_response_from_a_view_hook_is_hooked_and_rendered() // spec H-36
+    public async Task A_deferred_response_from_a_view_hook_is_hooked_and_rendered() // as django/core/handlers/base.py does
     {
         var response = await new AsyncClient(Site(Name<TemplateHook>(), Name<ViewHookReturningDeferred>())).GetAsync("/sync/?deferred-from-hook=1");
         Assert.Equal("rendered hooked", response.Text);
     }
 
     [Fact]
-    public async Task Render_failures_go_to_the_exception_hooks() // spec H-29
+    public async Task Render_failures_go_to_the_exception_hooks() // as django/core/handlers/base.py does
     {
         var sync = new Client(Site(Name<ViewHookSecond>())).Get("/deferred/?fail-render=1&handle=1");
         Assert.Equal("handled render failed", sync.Text);
@@ -272,16 +272,16 @@ public class MiddlewareChainTests
     }
 
     [Fact]
-    public async Task A_template_hook_returning_null_is_named() // spec H-34
+    public async Task A_template_hook_returning_null_is_named() // as django/core/handlers/base.py does
     {
         var sync = Assert.Throws<InvalidOperationException>(() => new Client(Site(Name<TemplateHook>())).Get("/deferred/?null-template=1"));
-        Assert.Equal("TemplateHook.ProcessTemplateResponse didn't return an HttpResponse object. It returned None instead.", sync.Message);
+        Assert.Equal("TemplateHook.ProcessTemplateResponse didn't return an HttpResponse object. It returned null instead.", sync.Message);
         var asyncHook = await Assert.ThrowsAsync<InvalidOperationException>(() => new AsyncClient(Site(Name<AsyncTemplateHook>())).GetAsync("/deferred/?null-template=1"));
-        Assert.Equal("AsyncTemplateHook.ProcessTemplateResponse didn't return an HttpResponse object. It returned None instead.", asyncHook.Message);
+        Assert.Equal("AsyncTemplateHook.ProcessTemplateResponse didn't return an HttpResponse object. It returned null instead.", asyncHook.Message);
     }
 
     [Fact]
-    public async Task Concurrent_requests_to_a_sync_view_use_different_threads() // spec A-03
+    public async Task Concurrent_requests_to_a_sync_view_use_different_threads() // as django/core/handlers/asgi.py does
     {
         using var barrier = new Barrier(2);
         var app = TestSite.Create(s => s.Debug = true, Path("wait/", (HttpRequest request) =>

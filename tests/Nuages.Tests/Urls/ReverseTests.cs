@@ -73,7 +73,7 @@ public class ReverseTests
     }
 
     [Fact]
-    public void Creating_a_site_sets_no_script_prefix() // spec A-36, W-18
+    public void Creating_a_site_sets_no_script_prefix() // as django/core/handlers/asgi.py and django/core/handlers/wsgi.py does
     {
         Site();
         Assert.Equal("/", ScriptPrefix.Value);
@@ -81,7 +81,7 @@ public class ReverseTests
     }
 
     [Fact]
-    public void Script_prefix_comes_from_the_request() // spec A-17
+    public void Script_prefix_comes_from_the_request() // as django/core/handlers/asgi.py does
     {
         var app = TestSite.Create(s =>
             {

@@ -31,7 +31,7 @@ public class CachePageTests
         Path("async/", Decorators.Decorate(new Func<HttpRequest, Task<HttpResponse>>(CountingAsync), new CachePageAttribute(60) { Cache = cache })));
 
     [Fact]
-    public async Task A_second_get_is_served_from_the_cache_on_sync_and_async_views() // spec D-73
+    public async Task A_second_get_is_served_from_the_cache_on_sync_and_async_views() // as django/views/decorators/cache.py does
     {
         var app = Site(new LocalMemoryCache());
         Assert.False(app.Handler.Resolver.Describe().Single(r => r.Route == "sync/").IsAsync);

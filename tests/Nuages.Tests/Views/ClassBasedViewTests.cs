@@ -62,7 +62,7 @@ public class ClassBasedViewTests
     }
 
     [Fact]
-    public void Mixed_handlers_are_rejected_when_the_view_is_built() // spec H-42
+    public void Mixed_handlers_are_rejected_when_the_view_is_built() // as django/views/generic/base.py does
     {
         var error = Assert.Throws<ImproperlyConfiguredException>(() => View.AsView<MixedView>());
         Assert.StartsWith($"{typeof(MixedView).FullName} HTTP handlers must either be all sync or all async", error.Message);
@@ -70,14 +70,14 @@ public class ClassBasedViewTests
     }
 
     [Fact]
-    public void Options_does_not_count_and_no_handlers_means_sync() // spec H-41
+    public void Options_does_not_count_and_no_handlers_means_sync() // as django/views/generic/base.py does
     {
         Assert.True(View.AsView<AsyncWithSyncOptionsView>() is Func<HttpRequest, ValueTask<HttpResponse>>);
         Assert.True(View.AsView<EmptyView>() is Func<HttpRequest, HttpResponse>);
     }
 
     [Fact]
-    public void As_view_is_async_iff_the_class_is() // spec H-43
+    public void As_view_is_async_iff_the_class_is() // as django/views/generic/base.py does
     {
         Assert.True(View.AsView<SyncGetView>() is Func<HttpRequest, HttpResponse>);
         Assert.True(View.AsView<AsyncGetView>() is Func<HttpRequest, ValueTask<HttpResponse>>);
@@ -87,7 +87,7 @@ public class ClassBasedViewTests
     }
 
     [Fact]
-    public async Task Async_views_answer_405_and_options_through_awaitables() // spec H-44
+    public async Task Async_views_answer_405_and_options_through_awaitables() // as django/views/generic/base.py does
     {
         var view = (Func<HttpRequest, ValueTask<HttpResponse>>)View.AsView<AsyncGetView>();
         var factory = new RequestFactory(new Settings { Debug = true });
@@ -100,7 +100,7 @@ public class ClassBasedViewTests
     }
 
     [Fact]
-    public async Task Method_not_allowed_lists_allowed_methods_in_order_and_logs() // spec H-45
+    public async Task Method_not_allowed_lists_allowed_methods_in_order_and_logs() // as django/views/generic/base.py does
     {
         var (app, logs) = Site();
         var client = new AsyncClient(app);
@@ -114,7 +114,7 @@ public class ClassBasedViewTests
     }
 
     [Fact]
-    public async Task Options_answers_200_with_allow_and_an_empty_body() // spec H-46
+    public async Task Options_answers_200_with_allow_and_an_empty_body() // as django/views/generic/base.py does
     {
         var client = new AsyncClient(Site().App);
         var response = await client.OptionsAsync("/async/");
@@ -125,7 +125,7 @@ public class ClassBasedViewTests
     }
 
     [Fact]
-    public void Head_falls_back_to_get() // spec H-47
+    public void Head_falls_back_to_get() // as django/views/generic/base.py does
     {
         var client = new Client(Site().App);
         var head = client.Head("/sync/3/");

@@ -55,7 +55,7 @@ public class ConditionTests
         ];
     }
 
-    [Theory] // spec D-26, D-27, D-30, D-31, D-32, D-33, D-34, D-36
+    [Theory] // as django/views/decorators/http.py does
     [InlineData("both", "GET", 200)]
     [InlineData("both", "GET", 304, "If-Modified-Since", Lm)]
     [InlineData("both", "PUT", 200, "If-Modified-Since", Lm)]
@@ -105,12 +105,12 @@ public class ConditionTests
         {
             Assert.Equal(status, response.StatusCode);
             if (status == 200 && method == "GET") Assert.Equal("FULL CONTENT", response.Text);
-            if (status == 304) Assert.Null(response["Content-Type"]); // spec D-35
+            if (status == 304) Assert.Null(response["Content-Type"]); // as django/views/decorators/http.py does
             if (status is 304 or 412) Assert.Empty(response.Content);
         }
     }
 
-    [Theory] // spec D-27, D-28, D-29
+    [Theory] // as django/views/decorators/http.py does
     [InlineData("both", "PUT", 200, "If-Match", Etag)]
     [InlineData("both", "PUT", 412, "If-Match", OldEtag)]
     [InlineData("weak", "GET", 412, "If-Match", Etag)]
@@ -133,7 +133,7 @@ public class ConditionTests
     }
 
     [Fact]
-    public async Task Etag_and_last_modified_headers_are_added_for_get_and_head_only() // spec D-24, D-25, D-26
+    public async Task Etag_and_last_modified_headers_are_added_for_get_and_head_only() // as django/views/decorators/http.py does
     {
         foreach (var response in await Send("both", "GET"))
         {
@@ -160,7 +160,7 @@ public class ConditionTests
     }
 
     [Fact]
-    public async Task Naive_dates_are_utc_and_whole_seconds() // spec D-25
+    public async Task Naive_dates_are_utc_and_whole_seconds() // as django/views/decorators/http.py does
     {
         var app = TestSite.Create(s => s.Debug = true,
             Path("x/", Decorators.Condition((Delegate)Sync, _ => Etag, _ => new DateTime(2023, 1, 2, 23, 21, 47, 999))));
@@ -169,7 +169,7 @@ public class ConditionTests
     }
 
     [Fact]
-    public async Task A_412_is_logged_once_as_precondition_failed() // spec D-35
+    public async Task A_412_is_logged_once_as_precondition_failed() // as django/views/decorators/http.py does
     {
         var app = Site(out var logs);
         await new AsyncClient(app).GetAsync("/both/async/", headers: new Dictionary<string, string> { ["If-Match"] = OldEtag });

@@ -54,7 +54,7 @@ public class ConditionalPageTests
     private const string TestEtag = "\"098f6bcd4621d373cade4e832627b4f6\""; // md5("test")
 
     [Fact]
-    public async Task An_md5_etag_is_added_when_missing_and_allowed() // spec D-38
+    public async Task An_md5_etag_is_added_when_missing_and_allowed() // as django/views/decorators/http.py does
     {
         Assert.All(await Send("Cache-Control=public"), r => Assert.Equal(TestEtag, r["ETag"]));
         Assert.All(await Send("ETag=eggs"), r => Assert.Equal("eggs", r["ETag"]));
@@ -78,14 +78,14 @@ public class ConditionalPageTests
     }
 
     [Fact]
-    public async Task Non_2xx_responses_are_left_alone() // spec D-39
+    public async Task Non_2xx_responses_are_left_alone() // as django/views/decorators/http.py does
     {
         Assert.All(await Send("status=301&ETag=\"spam\"", "GET", ("If-None-Match", "\"spam\"")), r => Assert.Equal(301, r.StatusCode));
         Assert.All(await Send("status=400&ETag=\"spam\"", "GET", ("If-None-Match", "\"spam\"")), r => Assert.Equal(400, r.StatusCode));
     }
 
     [Fact]
-    public async Task A_304_keeps_only_caching_headers_and_cookies() // spec D-40
+    public async Task A_304_keeps_only_caching_headers_and_cookies() // as django/views/decorators/http.py does
     {
         var query = "ETag=\"spam\"&Date=Sat, 12 Feb 2011 17:35:44 GMT&Last-Modified=Sat, 12 Feb 2011 17:35:44 GMT&Expires=Sun, 13 Feb 2011 17:35:44 GMT" +
                     "&Vary=Cookie&Cache-Control=public&Content-Location=/alt&Content-Language=en&cookie=1";
@@ -105,7 +105,7 @@ public class ConditionalPageTests
     }
 
     [Fact]
-    public async Task Only_get_is_touched() // spec D-37
+    public async Task Only_get_is_touched() // as django/views/decorators/http.py does
     {
         Assert.All(await Send("", "PUT", ("If-Match", "\"other\"")), r => Assert.Equal(200, r.StatusCode));
         Assert.All(await Send("", "HEAD"), r => Assert.Null(r["ETag"]));

@@ -61,7 +61,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public void Decorated_views_keep_their_mode() // spec D-01, D-02 (the view keeps its name)
+    public void Decorated_views_keep_their_mode() // as django/utils/decorators.py does (the view keeps its name)
     {
         var (app, _) = Site(v => Decorators.NeverCache(Decorators.RequireGet(v)));
         var modes = app.Handler.Resolver.Describe().ToDictionary(r => r.Route, r => (r.IsAsync, r.View));
@@ -72,7 +72,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public async Task Cache_control_renders_directives_and_no_arguments_give_an_empty_header() // spec D-05, D-06
+    public async Task Cache_control_renders_directives_and_no_arguments_give_an_empty_header() // as django/views/decorators/cache.py does
     {
         var (app, _) = Site(v => Decorators.CacheControl(v, ("max_age", 10), ("no_cache", true), ("s_maxage", 5), ("stale_while_revalidate", 1), ("must_revalidate", true)));
         Assert.All(await Both(app), r => Assert.Equal("max-age=10, no-cache, s-maxage=5, stale-while-revalidate=1, must-revalidate", r["Cache-Control"]));
@@ -84,7 +84,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public async Task Cache_control_merges_with_the_views_header() // spec D-07, D-08, D-09
+    public async Task Cache_control_merges_with_the_views_header() // as django/views/decorators/cache.py does
     {
         var (app, _) = Site(v => Decorators.CacheControl(v, ("max_age", 3600), ("private", true), ("no_cache", "X-Foo")));
         var response = await new AsyncClient(app).GetAsync("/preset/");
@@ -92,7 +92,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public async Task Never_cache_sets_expires_now_and_forbids_caching() // spec D-10, D-11
+    public async Task Never_cache_sets_expires_now_and_forbids_caching() // as django/views/decorators/cache.py does
     {
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var (app, _) = Site(Decorators.NeverCache);
@@ -109,7 +109,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public async Task Vary_on_headers_appends_what_is_missing() // spec D-12, D-13, D-14, D-15
+    public async Task Vary_on_headers_appends_what_is_missing() // as django/views/decorators/vary.py does
     {
         var (app, _) = Site(v => Decorators.VaryOnHeaders(v, "Header", "Another-header"));
         Assert.All(await Both(app), r => Assert.Equal("Header, Another-header", r["Vary"]));
@@ -124,7 +124,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public async Task X_frame_options_decorators_set_their_value_unless_present() // spec D-16, D-17
+    public async Task X_frame_options_decorators_set_their_value_unless_present() // as django/views/decorators/clickjacking.py does
     {
         var (deny, _) = Site(Decorators.XFrameOptionsDeny);
         Assert.All(await Both(deny), r => Assert.Equal("DENY", r["X-Frame-Options"]));
@@ -134,7 +134,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public async Task The_middleware_sets_the_setting_upper_cased_except_for_exempt_views() // spec D-18, D-19
+    public async Task The_middleware_sets_the_setting_upper_cased_except_for_exempt_views() // as django/views/decorators/clickjacking.py does
     {
         var middleware = typeof(XFrameOptionsMiddleware).FullName!;
         var (app, _) = Site(v => v, middleware);
@@ -153,7 +153,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public async Task Require_http_methods_answers_405_without_calling_the_view() // spec D-20, D-21, D-22
+    public async Task Require_http_methods_answers_405_without_calling_the_view() // as django/views/decorators/http.py does
     {
         var (app, logs) = Site(v => Decorators.RequireHttpMethods(v, "GET", "PUT"));
         Assert.All(await Both(app, "PUT"), r => Assert.Equal(200, r.StatusCode));
@@ -172,7 +172,7 @@ public class DecoratorTests
     }
 
     [Fact]
-    public async Task Require_get_post_and_safe() // spec D-23
+    public async Task Require_get_post_and_safe() // as django/views/decorators/http.py does
     {
         var (get, _) = Site(Decorators.RequireGet);
         Assert.All(await Both(get), r => Assert.Equal(200, r.StatusCode));
@@ -212,7 +212,7 @@ public class ClassBasedViewDecoratorTests
     }
 
     [Fact]
-    public async Task Decorators_on_handlers_apply_to_that_method_only_and_keep_the_mode() // spec D-01, D-74 (attributes on handler methods are the .NET method_decorator)
+    public async Task Decorators_on_handlers_apply_to_that_method_only_and_keep_the_mode() // as django/utils/decorators.py and django/views/decorators/cache.py does (attributes on handler methods are the .NET method_decorator)
     {
         var app = TestSite.Create(s => s.Debug = true,
             Path("sync/", Nuages.Views.View.AsView<Decorated>()), Path("async/", Nuages.Views.View.AsView<DecoratedAsync>()));

@@ -34,7 +34,7 @@ public class ExceptionReporterFilterTests
     private static string Report(LogCapture logs) => Assert.Single(logs.For("Nuages.Request.ErrorReport")).Message;
 
     [Fact]
-    public async Task Without_debug_listed_values_are_hidden_and_keys_kept() // spec D-64, D-65, D-66
+    public async Task Without_debug_listed_values_are_hidden_and_keys_kept() // as django/views/decorators/debug.py does
     {
         var (app, logs) = Site(debug: false);
         var response = await new AsyncClient(app, raiseRequestException: false).PostAsync("/sensitive/worcestershire/", Post);
@@ -51,7 +51,7 @@ public class ExceptionReporterFilterTests
     }
 
     [Fact]
-    public async Task Paranoid_views_hide_every_value_sync_or_async() // spec D-65, D-66, D-68
+    public async Task Paranoid_views_hide_every_value_sync_or_async() // as django/views/decorators/debug.py does
     {
         var (app, logs) = Site(debug: false);
         Assert.True(app.Handler.Resolver.Describe().Single(r => r.Route.StartsWith("paranoid")).IsAsync);
@@ -64,7 +64,7 @@ public class ExceptionReporterFilterTests
     }
 
     [Fact]
-    public async Task With_debug_nothing_is_hidden() // spec D-67
+    public async Task With_debug_nothing_is_hidden() // as django/views/decorators/debug.py does
     {
         var (app, _) = Site(debug: true);
         var response = await new AsyncClient(app, raiseRequestException: false).PostAsync("/sensitive/worcestershire/", Post);

@@ -84,7 +84,7 @@ public class GzipTests
     }
 
     [Fact]
-    public async Task Buffered_bodies_are_compressed_with_their_length() // spec D-46, D-49
+    public async Task Buffered_bodies_are_compressed_with_their_length() // as django/views/decorators/gzip.py does
     {
         foreach (var response in await Send(""))
         {
@@ -101,7 +101,7 @@ public class GzipTests
     }
 
     [Fact]
-    public async Task Streaming_bodies_are_compressed_as_they_stream_without_a_length() // spec D-47
+    public async Task Streaming_bodies_are_compressed_as_they_stream_without_a_length() // as django/views/decorators/gzip.py does
     {
         foreach (var query in new[] { "kind=stream", "kind=astream" })
         {
@@ -116,7 +116,7 @@ public class GzipTests
     }
 
     [Fact]
-    public async Task Short_bodies_and_encoded_bodies_are_left_alone() // spec D-41, D-42
+    public async Task Short_bodies_and_encoded_bodies_are_left_alone() // as django/views/decorators/gzip.py does
     {
         foreach (var response in await Send("kind=short"))
         {
@@ -132,7 +132,7 @@ public class GzipTests
     }
 
     [Fact]
-    public async Task Vary_comes_before_the_accept_check_which_is_case_sensitive() // spec D-43, D-44
+    public async Task Vary_comes_before_the_accept_check_which_is_case_sensitive() // as django/views/decorators/gzip.py does
     {
         foreach (var encoding in new[] { "GZIP", "deflate", "" })
         {
@@ -147,7 +147,7 @@ public class GzipTests
     }
 
     [Fact]
-    public async Task Incompressible_bodies_stay_as_they_are() // spec D-45
+    public async Task Incompressible_bodies_stay_as_they_are() // as django/views/decorators/gzip.py does
     {
         foreach (var response in await Send("kind=random"))
         {
@@ -158,14 +158,14 @@ public class GzipTests
     }
 
     [Fact]
-    public async Task Strong_etags_become_weak() // spec D-48
+    public async Task Strong_etags_become_weak() // as django/views/decorators/gzip.py does
     {
         Assert.All(await Send("etag=\"eggs\""), r => Assert.Equal("W/\"eggs\"", r["ETag"]));
         Assert.All(await Send("etag=W/\"eggs\""), r => Assert.Equal("W/\"eggs\"", r["ETag"]));
     }
 
     [Fact]
-    public async Task Status_does_not_matter() // spec D-50
+    public async Task Status_does_not_matter() // as django/views/decorators/gzip.py does
     {
         Assert.All(await Send("status=404"), r =>
         {
@@ -175,7 +175,7 @@ public class GzipTests
     }
 
     [Fact]
-    public async Task Middleware_based_decorators_run_inline_for_async_views() // spec D-03
+    public async Task Middleware_based_decorators_run_inline_for_async_views() // as django/utils/decorators.py does
     {
         var response = await new AsyncClient(Decorated).GetAsync("/async/", headers: new Dictionary<string, string> { ["Accept-Encoding"] = "gzip" });
         Assert.Equal("gzip", response["Content-Encoding"]);
@@ -183,7 +183,7 @@ public class GzipTests
     }
 
     [Fact]
-    public void Without_padding_the_output_is_deterministic() // spec D-49
+    public void Without_padding_the_output_is_deterministic() // as django/views/decorators/gzip.py does
     {
         var data = Encoding.ASCII.GetBytes(Compressible);
         var first = Gzip.Compress(data, maxRandomBytes: 0);

@@ -20,7 +20,7 @@ public class ViewBindingTests
     public static HttpResponse Widened(HttpRequest request, long id) => new($"long {id}");
 
     [Fact]
-    public void Sync_and_async_views_are_classified_by_return_type() // spec H-01
+    public void Sync_and_async_views_are_classified_by_return_type() // as django/core/handlers/base.py does
     {
         var app = TestSite.Create(s => s.Debug = true,
             Path("s/<int:id>/", Sync), Path("t/<int:id>/", AsyncTask), Path("v/<str:name>/", AsyncValueTask));

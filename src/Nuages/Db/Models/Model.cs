@@ -180,7 +180,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     /// <summary>What Save runs first: an INSERT, or an UPDATE of the fields to write; null when there is nothing to write.</summary>
     private (bool Insert, Statement Statement)? Plan(Executor executor, string[]? updateFields, bool forceInsert)
     {
-        if (forceInsert && updateFields is not null) throw new ArgumentException("Cannot force an update in save() with no primary key.");
+        if (forceInsert && updateFields is not null) throw new ArgumentException("Cannot force both insert and updating in model saving."); // django/db/models/base.py, for forceInsert with updateFields
         if (Id == 0 || forceInsert) return (true, InsertStatement(executor, keepId: Id != 0));
         var fields = updateFields is null
             ? Meta.Fields.Where(f => f != Meta.Pk && DeferredFields?.Contains(f) != true).ToList()
@@ -198,7 +198,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
 
     /// <summary>
     /// Reloads every field from the database (Django's refresh_from_db); with <paramref name="fromQueryset"/>, through that
-    /// query, so a row it excludes raises <see cref="DoesNotExist"/> (spec O-11, O-12).
+    /// query, so a row it excludes raises <see cref="DoesNotExist"/> (as django/db/models/query.py).
     /// </summary>
     public void RefreshFromDb(string? @using = null, QuerySet<T>? fromQueryset = null) =>
         CopyFrom((fromQueryset ?? Objects.Using(@using ?? LoadedFrom ?? Routers.ForRead(typeof(T)) ?? "default")).Get("pk", Id));

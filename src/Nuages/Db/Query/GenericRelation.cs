@@ -3,7 +3,7 @@ using Nuages.Db.Models;
 namespace Nuages.Db.Query;
 
 /// <summary>
-/// The rows whose generic reference points at one row (Django's generic related manager, spec O-16): a manager of
+/// The rows whose generic reference points at one row (Django's generic related manager, as django/contrib/contenttypes/fields.py does): a manager of
 /// them — every QuerySet method, sync and async — with the reverse-reference managers' methods: <c>Add</c>,
 /// <c>Create</c>, <c>GetOrCreate</c>, <c>UpdateOrCreate</c>, <c>Set</c>, and <c>Remove</c>/<c>Clear</c>, which delete
 /// the rows, as Django's do (a generic reference cannot be NULL).

@@ -8,7 +8,7 @@ namespace Nuages.Db.Query;
 /// <c>public ManyToMany&lt;Tag&gt; Tags =&gt; ManyToMany&lt;Tag&gt;();</c> (with <c>[Through(typeof(…))]</c> for a
 /// model of its own, <c>[RelatedName("books")]</c> for the name on the other side), and seen from the other as
 /// <c>public RelatedManyToMany&lt;Book&gt; Books =&gt; RelatedManyToMany&lt;Book&gt;("tags");</c>. It is a manager of the
-/// related rows — every QuerySet method, sync and async — that also links and unlinks them (spec O-14, O-15);
+/// related rows — every QuerySet method, sync and async — that also links and unlinks them (as django/db/models/fields/related_descriptors.py);
 /// <c>throughDefaults</c> fill the through model's own fields.
 /// </summary>
 public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
@@ -107,7 +107,7 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
         Db.RunAsync(Delete(null), (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
 
     /// <summary>
-    /// Makes <paramref name="rows"/> exactly the linked rows (spec O-15): unlinks the others and links the new ones, or
+    /// Makes <paramref name="rows"/> exactly the linked rows (as django/db/models/fields/related_descriptors.py): unlinks the others and links the new ones, or
     /// with <paramref name="clear"/> unlinks all first; <c>Set([])</c> unlinks everything. In one atomic block.
     /// </summary>
     public void Set(IEnumerable<T> rows, bool clear = false, object? throughDefaults = null)

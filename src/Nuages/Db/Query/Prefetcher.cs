@@ -141,7 +141,7 @@ internal sealed class Prefetcher(Executor executor, string alias)
     private static void Keep(object row, string name, List<object> rows) => (((IModelRow)row).Prefetched ??= [])[name] = rows;
 }
 
-/// <summary>Django's <c>prefetch_related_objects</c>: prefetching for rows already read (spec O-17).</summary>
+/// <summary>Django's <c>prefetch_related_objects</c>: prefetching for rows already read (as django/db/models/query.py).</summary>
 public static class Prefetching
 {
     /// <summary>Reads <paramref name="lookups"/> (names or <see cref="Prefetch"/>es) for <paramref name="rows"/>, as PrefetchRelated would have.</summary>

@@ -8,7 +8,7 @@ namespace Nuages.Db.Query;
 
 public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
 {
-    // Django's result cache (spec O-05): a QuerySet read whole keeps its rows, so reading it again, or counting it, asks nothing more.
+    // Django's result cache (as django/db/models/query.py): a QuerySet read whole keeps its rows, so reading it again, or counting it, asks nothing more.
     private List<T>? _cache;
 
     private protected virtual bool CachesResults => true;
@@ -82,7 +82,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
         return Cached(rows);
     }
 
-    /// <summary>The rows, read asynchronously, in one round trip (spec O-05).</summary>
+    /// <summary>The rows, read asynchronously, in one round trip (as django/db/models/query.py).</summary>
     public async Task<List<T>> ToListAsync(CancellationToken cancellationToken = default)
     {
         if (_cache is { } cached) return [.. cached];
@@ -106,7 +106,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary><c>await foreach</c> reads every row in one call and fills the result cache, as Django's <c>async for</c> (spec O-05).</summary>
+    /// <summary><c>await foreach</c> reads every row in one call and fills the result cache, as Django's <c>async for</c> (as django/db/models/query.py).</summary>
     public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         foreach (var row in await ToListAsync(cancellationToken).ConfigureAwait(false)) yield return row;
@@ -118,12 +118,12 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     /// </summary>
     public IEnumerable<T> Iterator(int chunkSize = 2000)
     {
-        CheckChunkSize(chunkSize); // spec O-07: when iteration starts, as this method is lazy
+        CheckChunkSize(chunkSize); // as django/db/models/query.py does: when iteration starts, as this method is lazy
         var executor = Executor;
         foreach (var row in executor.Stream(Select(executor), chunkSize, Materializer())) yield return row;
     }
 
-    /// <summary>Iterator, asynchronously (spec O-06): <c>await foreach (var a in Author.Objects.IteratorAsync(500))</c>.</summary>
+    /// <summary>Iterator, asynchronously (as django/db/models/query.py): <c>await foreach (var a in Author.Objects.IteratorAsync(500))</c>.</summary>
     public async IAsyncEnumerable<T> IteratorAsync(int chunkSize = 2000, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         CheckChunkSize(chunkSize);
@@ -169,7 +169,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
         return ToLong(executor.Run("QuerySet.Count", CountStatement(executor), command => command.ExecuteScalar()));
     }
 
-    /// <summary>The number of rows, asynchronously; from the result cache when the query was already read (spec O-05).</summary>
+    /// <summary>The number of rows, asynchronously; from the result cache when the query was already read (as django/db/models/query.py).</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         if (_cache is { } cached) return cached.Count;
@@ -233,7 +233,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
         });
     }
 
-    /// <summary>The first row (by the ordering, else by primary key), or null when there is none (spec O-10).</summary>
+    /// <summary>The first row (by the ordering, else by primary key), or null when there is none (as django/db/models/query.py).</summary>
     public T? First() => (_cache is { } cached && _query.Order.Length > 0 ? cached : FirstQuery().ToList()).FirstOrDefault();
 
     /// <summary>The first row, asynchronously, or null.</summary>
@@ -242,7 +242,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
 
     private QuerySet<T> FirstQuery() => (_query.Order.Length > 0 ? this : OrderBy("pk")).Slice(0, 1);
 
-    /// <summary>The last row (by the ordering reversed, else by primary key descending), or null when there is none (spec O-10).</summary>
+    /// <summary>The last row (by the ordering reversed, else by primary key descending), or null when there is none (as django/db/models/query.py).</summary>
     public T? Last() => Reversed().Slice(0, 1).ToList().FirstOrDefault();
 
     /// <summary>The last row, asynchronously, or null.</summary>

@@ -247,7 +247,7 @@ public partial class QuerySet<T>
 
     /// <summary>
     /// Updates the row matching <paramref name="match"/> with <paramref name="defaults"/>, or creates one from
-    /// <paramref name="match"/> and <paramref name="createDefaults"/> (<paramref name="defaults"/> when that is null), spec O-09.
+    /// <paramref name="match"/> and <paramref name="createDefaults"/> (<paramref name="defaults"/> when that is null), as django/db/models/query.py does.
     /// As in Django, in a transaction with the row locked (SelectForUpdate), so a concurrent update waits for this one.
     /// </summary>
     public (T Object, bool Created) UpdateOrCreate(object match, object? defaults = null, object? createDefaults = null) =>

@@ -6,8 +6,8 @@ namespace Nuages.Db.Query;
 /// <summary>
 /// A lazy, immutable query over a model, Django's QuerySet: <c>Filter</c>/<c>Exclude</c> with Django lookups
 /// (<c>"name__startswith"</c>), lambdas or <see cref="Q"/>s, <c>OrderBy</c>, <c>Slice</c>, <c>Annotate</c>,
-/// <c>Values</c>, set operations, <c>Using</c>. Building never touches the database (spec O-02); every method that
-/// runs SQL has a sync form (refused in async code, spec O-20) and an async twin doing real async I/O where the driver
+/// <c>Values</c>, set operations, <c>Using</c>. Building never touches the database (as django/db/models/query.py); every method that
+/// runs SQL has a sync form (refused in async code, as django/utils/asyncio.py does) and an async twin doing real async I/O where the driver
 /// has it. Values always travel as parameters.
 /// </summary>
 public partial class QuerySet<T> : ISubquery where T : Model<T>, new()

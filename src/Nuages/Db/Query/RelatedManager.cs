@@ -6,7 +6,7 @@ namespace Nuages.Db.Query;
 /// The rows of <typeparamref name="T"/> that point at one row through a <see cref="ForeignKey{T}"/> (Django's reverse
 /// related manager, <c>author.book_set</c>): a manager of those rows — every QuerySet method works on it, sync and async
 /// (<c>await author.Books.FirstAsync()</c>) — that also links and unlinks rows. Declare it on the model pointed at:
-/// <c>public RelatedManager&lt;Book&gt; Books =&gt; Related&lt;Book&gt;();</c>. As in Django (spec O-13),
+/// <c>public RelatedManager&lt;Book&gt; Books =&gt; Related&lt;Book&gt;();</c>. As in Django (as django/db/models/fields/related_descriptors.py),
 /// <see cref="Remove(T[])"/> and <see cref="Clear"/> need a nullable reference; on another they throw.
 /// </summary>
 public sealed class RelatedManager<T> : Manager<T> where T : Model<T>, new()

@@ -7,7 +7,7 @@ namespace Nuages.Db.Query;
 /// A QuerySet of plain values (Django's <c>values()</c> and <c>values_list()</c>): dictionaries, arrays or one field's
 /// values. It still filters, orders, slices and annotates; an aggregate annotated after it groups by the values selected,
 /// as in <c>Values("author").Annotate(new { Books = new Count("id") })</c>. Reading has async twins and
-/// <c>await foreach</c> (spec O-04).
+/// <c>await foreach</c> (as django/db/models/query.py).
 /// </summary>
 public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<TRow>, ISubquery
 {

@@ -10,7 +10,7 @@ public sealed class CacheControlAttribute : ViewDecoratorAttribute
 {
     private readonly List<(string Name, object Value)> _directives = [];
 
-    /// <summary>No directive: the header is set to the empty string (spec D-06).</summary>
+    /// <summary>No directive: the header is set to the empty string (as django/views/decorators/cache.py).</summary>
     public CacheControlAttribute()
     {
     }
@@ -58,10 +58,10 @@ public sealed class NeverCacheAttribute : ViewDecoratorAttribute
     /// <inheritdoc />
     public override HttpResponse After(HttpRequest request, HttpResponse response)
     {
-        // spec D-11: patch_response_headers with a timeout of -1, clamped to 0.
+        // as django/views/decorators/cache.py does: patch_response_headers with a timeout of -1, clamped to 0.
         response.Headers.SetDefault("Expires", ResponseCookie.HttpDate(DateTimeOffset.UtcNow));
         HttpHeaders.PatchCacheControl(response, [("max-age", 0)]);
-        HttpHeaders.PatchCacheControl(response, [("no-cache", true), ("no-store", true), ("must-revalidate", true), ("private", true)]); // spec D-10
+        HttpHeaders.PatchCacheControl(response, [("no-cache", true), ("no-store", true), ("must-revalidate", true), ("private", true)]); // as django/views/decorators/cache.py does
         return response;
     }
 }
@@ -77,5 +77,5 @@ public class VaryOnHeadersAttribute(params string[] headers) : ViewDecoratorAttr
     }
 }
 
-/// <summary>Django's <c>vary_on_cookie</c>: adds Cookie to Vary (spec D-14).</summary>
+/// <summary>Django's <c>vary_on_cookie</c>: adds Cookie to Vary (as django/views/decorators/vary.py).</summary>
 public sealed class VaryOnCookieAttribute() : VaryOnHeadersAttribute("Cookie");

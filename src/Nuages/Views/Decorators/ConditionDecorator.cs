@@ -6,7 +6,7 @@ namespace Nuages.Views.Decorators;
 /// <summary>
 /// Django's <c>condition</c> (and <c>etag</c>, <c>last_modified</c>): computes the resource's ETag and
 /// Last-Modified before the view, answers 304 or 412 when the request's preconditions say so without
-/// calling the view, and adds both headers to GET and HEAD responses (spec D-26). The functions may be
+/// calling the view, and adds both headers to GET and HEAD responses (as django/views/decorators/http.py). The functions may be
 /// sync or async; they get the request (route values are in <c>request.ResolverMatch.Kwargs</c>).
 /// </summary>
 public sealed class ConditionDecorator : ViewDecoratorAttribute
@@ -35,7 +35,7 @@ public sealed class ConditionDecorator : ViewDecoratorAttribute
         string? etag = null;
         long? lastModified = null;
         if (_lastModified is not null && await _lastModified(request).ConfigureAwait(false) is { } modified)
-            lastModified = modified.ToUnixTimeSeconds(); // spec D-25: whole seconds
+            lastModified = modified.ToUnixTimeSeconds(); // as django/views/decorators/http.py does: whole seconds
         if (_etag is not null && await _etag(request).ConfigureAwait(false) is { } tag)
             etag = ConditionalRequests.QuoteETag(tag);
         request.Items[_key] = (etag, lastModified);
@@ -52,7 +52,7 @@ public sealed class ConditionDecorator : ViewDecoratorAttribute
         return response;
     }
 
-    /// <summary>A date without an offset is taken as UTC (spec D-25).</summary>
+    /// <summary>A date without an offset is taken as UTC (as django/views/decorators/http.py).</summary>
     internal static DateTimeOffset? AsUtc(DateTime? date) => date is { } d
         ? new DateTimeOffset(d.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : d.ToUniversalTime())
         : null;

@@ -7,7 +7,7 @@ namespace Nuages.Views.Decorators;
 
 /// <summary>
 /// Django's <c>get_conditional_response</c> and its helpers: RFC 9110 preconditions in their §13.2.2
-/// order (spec D-27), strong comparison for If-Match and weak for If-None-Match, invalid headers ignored.
+/// order (as django/views/decorators/http.py), strong comparison for If-Match and weak for If-None-Match, invalid headers ignored.
 /// </summary>
 internal static partial class ConditionalRequests
 {
@@ -22,10 +22,10 @@ internal static partial class ConditionalRequests
         "ddd MMM  d HH:mm:ss yyyy",
     ];
 
-    /// <summary>spec D-24: a valid (possibly weak) ETag as is, anything else quoted into a strong one.</summary>
+    /// <summary>as django/views/decorators/http.py does: a valid (possibly weak) ETag as is, anything else quoted into a strong one.</summary>
     public static string QuoteETag(string etag) => ETagPattern().IsMatch(etag) ? etag : $"\"{etag}\"";
 
-    /// <summary>spec D-34: <c>*</c>, or the valid ETags of a comma-separated list (invalid ones dropped).</summary>
+    /// <summary>as django/views/decorators/http.py does: <c>*</c>, or the valid ETags of a comma-separated list (invalid ones dropped).</summary>
     public static List<string> ParseETags(string? header)
     {
         if (string.IsNullOrWhiteSpace(header)) return [];
@@ -36,7 +36,7 @@ internal static partial class ConditionalRequests
         return etags;
     }
 
-    /// <summary>An HTTP date as Unix seconds, or null when it is not one (spec D-34).</summary>
+    /// <summary>An HTTP date as Unix seconds, or null when it is not one (as django/views/decorators/http.py).</summary>
     public static long? ParseHttpDate(string? header)
     {
         if (header is null) return null;
@@ -51,7 +51,7 @@ internal static partial class ConditionalRequests
 
     /// <summary>
     /// The same for a response already made (ConditionalGetMiddleware): a non-2xx response is left alone
-    /// (spec D-39), and a 304 keeps the response's caching headers and cookies (spec D-40).
+    /// (as django/views/decorators/http.py), and a 304 keeps the response's caching headers and cookies (as django/views/decorators/http.py).
     /// </summary>
     public static HttpResponse? Evaluate(HttpRequest request, string? etag, long? lastModified, HttpResponse? response)
     {
@@ -81,11 +81,11 @@ internal static partial class ConditionalRequests
         return response;
     }
 
-    // spec D-28, D-29: strong comparison; "*" needs an ETag.
+    // as django/views/decorators/http.py does: strong comparison; "*" needs an ETag.
     private static bool IfMatchPasses(string? etag, List<string> etags) =>
         etag is not null && (etags is ["*"] || !etag.StartsWith("W/", StringComparison.Ordinal) && etags.Contains(etag));
 
-    // spec D-31, D-32: weak comparison; "*" matches any ETag.
+    // as django/views/decorators/http.py does: weak comparison; "*" matches any ETag.
     private static bool IfNoneMatchPasses(string? etag, List<string> etags)
     {
         if (etag is null) return true;
@@ -96,7 +96,7 @@ internal static partial class ConditionalRequests
 
     private static string Weakless(string etag) => etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
 
-    /// <summary>spec D-35: 412 with an empty body, logged once as "Precondition Failed".</summary>
+    /// <summary>as django/views/decorators/http.py does: 412 with an empty body, logged once as "Precondition Failed".</summary>
     private static HttpResponse PreconditionFailed(HttpRequest request)
     {
         var response = new HttpResponse("", status: 412);

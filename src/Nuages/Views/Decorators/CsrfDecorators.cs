@@ -3,10 +3,10 @@ using Nuages.Middleware;
 
 namespace Nuages.Views.Decorators;
 
-/// <summary>Django's <c>csrf_exempt</c>: CsrfViewMiddleware does not check this view (spec D-60).</summary>
+/// <summary>Django's <c>csrf_exempt</c>: CsrfViewMiddleware does not check this view (as django/views/decorators/csrf.py).</summary>
 public sealed class CsrfExemptAttribute : ViewDecoratorAttribute;
 
-/// <summary>Django's <c>csrf_protect</c>: the middleware's check for this view alone; a failure is a 403 and the view does not run (spec D-51).</summary>
+/// <summary>Django's <c>csrf_protect</c>: the middleware's check for this view alone; a failure is a 403 and the view does not run (as django/views/decorators/csrf.py).</summary>
 public sealed class CsrfProtectAttribute : ViewDecoratorAttribute
 {
     /// <inheritdoc />
@@ -20,7 +20,7 @@ public sealed class CsrfProtectAttribute : ViewDecoratorAttribute
     public override HttpResponse After(HttpRequest request, HttpResponse response) => Csrf.ProcessResponse(request, response);
 }
 
-/// <summary>Django's <c>requires_csrf_token</c>: the token is available to the view, which always runs; nothing is rejected or logged (spec D-58).</summary>
+/// <summary>Django's <c>requires_csrf_token</c>: the token is available to the view, which always runs; nothing is rejected or logged (as django/views/decorators/csrf.py).</summary>
 public class RequiresCsrfTokenAttribute : ViewDecoratorAttribute
 {
     /// <inheritdoc />
@@ -35,7 +35,7 @@ public class RequiresCsrfTokenAttribute : ViewDecoratorAttribute
     public override HttpResponse After(HttpRequest request, HttpResponse response) => Csrf.ProcessResponse(request, response);
 }
 
-/// <summary>Django's <c>ensure_csrf_cookie</c>: as <see cref="RequiresCsrfTokenAttribute"/>, and the response always sets the cookie (spec D-59).</summary>
+/// <summary>Django's <c>ensure_csrf_cookie</c>: as <see cref="RequiresCsrfTokenAttribute"/>, and the response always sets the cookie (as django/views/decorators/csrf.py).</summary>
 public sealed class EnsureCsrfCookieAttribute : RequiresCsrfTokenAttribute
 {
     /// <inheritdoc />

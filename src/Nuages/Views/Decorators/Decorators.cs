@@ -31,10 +31,10 @@ public static class Decorators
             etag is null ? null : async r => await etag(r).ConfigureAwait(false),
             lastModified is null ? null : async r => ConditionDecorator.AsUtc(await lastModified(r).ConfigureAwait(false))));
 
-    /// <summary><c>etag</c>: <c>condition</c> with only an ETag function (spec D-36).</summary>
+    /// <summary><c>etag</c>: <c>condition</c> with only an ETag function (as django/views/decorators/http.py).</summary>
     public static Delegate ETag(Delegate view, Func<Http.HttpRequest, string?> etag) => Condition(view, etag: etag);
 
-    /// <summary><c>last_modified</c>: <c>condition</c> with only a Last-Modified function (spec D-36).</summary>
+    /// <summary><c>last_modified</c>: <c>condition</c> with only a Last-Modified function (as django/views/decorators/http.py).</summary>
     public static Delegate LastModified(Delegate view, Func<Http.HttpRequest, DateTime?> lastModified) => Condition(view, lastModified: lastModified);
 
     /// <summary><c>conditional_page</c>.</summary>

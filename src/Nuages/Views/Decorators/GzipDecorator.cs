@@ -11,13 +11,13 @@ internal static partial class GzipResponses
 
     public static HttpResponse Process(HttpRequest request, HttpResponse response, int maxRandomBytes = Gzip.MaxRandomBytes)
     {
-        if (!response.Streaming && response.Content.Length < 200) return response; // spec D-41
-        if (response["Content-Encoding"] is not null) return response; // spec D-42
-        HttpHeaders.PatchVary(response, ["Accept-Encoding"]); // spec D-43: before the accept check
-        if (!AcceptsGzip().IsMatch(request.Headers.Get("Accept-Encoding") ?? "")) return response; // spec D-44
+        if (!response.Streaming && response.Content.Length < 200) return response; // as django/views/decorators/gzip.py does
+        if (response["Content-Encoding"] is not null) return response; // as django/views/decorators/gzip.py does
+        HttpHeaders.PatchVary(response, ["Accept-Encoding"]); // as django/views/decorators/gzip.py does: before the accept check
+        if (!AcceptsGzip().IsMatch(request.Headers.Get("Accept-Encoding") ?? "")) return response; // as django/views/decorators/gzip.py does
         if (response is StreamingHttpResponse streaming)
         {
-            // spec D-47: a sync body stays sync, an async body async; the length is unknown now.
+            // as django/views/decorators/gzip.py does: a sync body stays sync, an async body async; the length is unknown now.
             if (streaming.IsAsync) streaming.AsyncTransform = parts => Gzip.CompressSequenceAsync(parts, maxRandomBytes);
             else streaming.SyncTransform = parts => Gzip.CompressSequence(parts, maxRandomBytes);
             response.Headers.Remove("Content-Length");
@@ -25,11 +25,11 @@ internal static partial class GzipResponses
         else
         {
             var compressed = Gzip.Compress(response.Content, maxRandomBytes);
-            if (compressed.Length >= response.Content.Length) return response; // spec D-45
+            if (compressed.Length >= response.Content.Length) return response; // as django/views/decorators/gzip.py does
             response.Content = compressed;
-            response["Content-Length"] = compressed.Length.ToString(System.Globalization.CultureInfo.InvariantCulture); // spec D-46
+            response["Content-Length"] = compressed.Length.ToString(System.Globalization.CultureInfo.InvariantCulture); // as django/views/decorators/gzip.py does
         }
-        if (response["ETag"] is { } etag && etag.StartsWith('"')) response["ETag"] = "W/" + etag; // spec D-48
+        if (response["ETag"] is { } etag && etag.StartsWith('"')) response["ETag"] = "W/" + etag; // as django/views/decorators/gzip.py does
         response["Content-Encoding"] = "gzip";
         return response;
     }

@@ -5,7 +5,7 @@ namespace Nuages.Views.Decorators;
 
 /// <summary>
 /// Django's <c>require_http_methods</c>: any other method gets 405 with <c>Allow</c> listing these, in this
-/// order, without calling the view (spec D-20); the comparison is exact (spec D-21).
+/// order, without calling the view (as django/views/decorators/http.py); the comparison is exact (as django/views/decorators/http.py).
 /// </summary>
 public class RequireHttpMethodsAttribute(params string[] methods) : ViewDecoratorAttribute
 {
@@ -17,21 +17,21 @@ public class RequireHttpMethodsAttribute(params string[] methods) : ViewDecorato
     {
         foreach (var method in Methods)
             if (string.Equals(method, request.Method, StringComparison.Ordinal)) return null;
-        request.RequestLogger.LogWarning("Method Not Allowed ({Method}): {Path}", request.Method, request.Path); // spec D-22
+        request.RequestLogger.LogWarning("Method Not Allowed ({Method}): {Path}", request.Method, request.Path); // as django/views/decorators/http.py does
         return new HttpResponseNotAllowed(Methods);
     }
 }
 
-/// <summary>Django's <c>require_GET</c> (spec D-23).</summary>
+/// <summary>Django's <c>require_GET</c> (as django/views/decorators/http.py).</summary>
 public sealed class RequireGetAttribute() : RequireHttpMethodsAttribute("GET");
 
-/// <summary>Django's <c>require_POST</c> (spec D-23).</summary>
+/// <summary>Django's <c>require_POST</c> (as django/views/decorators/http.py).</summary>
 public sealed class RequirePostAttribute() : RequireHttpMethodsAttribute("POST");
 
-/// <summary>Django's <c>require_safe</c>: GET and HEAD (spec D-23).</summary>
+/// <summary>Django's <c>require_safe</c>: GET and HEAD (as django/views/decorators/http.py).</summary>
 public sealed class RequireSafeAttribute() : RequireHttpMethodsAttribute("GET", "HEAD");
 
-/// <summary>Django's <c>xframe_options_deny</c>: <c>X-Frame-Options: DENY</c> unless the view set one (spec D-16).</summary>
+/// <summary>Django's <c>xframe_options_deny</c>: <c>X-Frame-Options: DENY</c> unless the view set one (as django/views/decorators/clickjacking.py).</summary>
 public sealed class XFrameOptionsDenyAttribute : ViewDecoratorAttribute
 {
     /// <inheritdoc />
@@ -42,7 +42,7 @@ public sealed class XFrameOptionsDenyAttribute : ViewDecoratorAttribute
     }
 }
 
-/// <summary>Django's <c>xframe_options_sameorigin</c>: <c>X-Frame-Options: SAMEORIGIN</c> unless the view set one (spec D-17).</summary>
+/// <summary>Django's <c>xframe_options_sameorigin</c>: <c>X-Frame-Options: SAMEORIGIN</c> unless the view set one (as django/views/decorators/clickjacking.py).</summary>
 public sealed class XFrameOptionsSameOriginAttribute : ViewDecoratorAttribute
 {
     /// <inheritdoc />
@@ -53,7 +53,7 @@ public sealed class XFrameOptionsSameOriginAttribute : ViewDecoratorAttribute
     }
 }
 
-/// <summary>Django's <c>xframe_options_exempt</c>: marks the response so XFrameOptionsMiddleware leaves it alone (spec D-18).</summary>
+/// <summary>Django's <c>xframe_options_exempt</c>: marks the response so XFrameOptionsMiddleware leaves it alone (as django/views/decorators/clickjacking.py).</summary>
 public sealed class XFrameOptionsExemptAttribute : ViewDecoratorAttribute
 {
     /// <inheritdoc />

@@ -34,12 +34,12 @@ internal static partial class HttpHeaders
             }
         }
         var incoming = directives.Select(d => (Name: d.Name.Replace('_', '-').ToLowerInvariant(), d.Value)).ToList();
-        // spec D-07: both define max-age: the smaller wins.
+        // as django/views/decorators/cache.py does: both define max-age: the smaller wins.
         var maxAge = incoming.FindIndex(d => d.Name == "max-age");
         if (maxAge >= 0 && values.TryGetValue("max-age", out var current) && int.TryParse(current.ToString(), out var had)
             && incoming[maxAge].Value is int wanted)
             incoming[maxAge] = ("max-age", Math.Min(had, wanted));
-        // spec D-08: public and private exclude each other.
+        // as django/views/decorators/cache.py does: public and private exclude each other.
         if (incoming.Any(d => d.Name == "private") && values.Remove("public")) order.Remove("public");
         else if (incoming.Any(d => d.Name == "public") && values.Remove("private")) order.Remove("private");
         foreach (var (name, value) in incoming) Set(name, value);
@@ -48,13 +48,13 @@ internal static partial class HttpHeaders
         {
             if (name == "no-cache")
             {
-                // spec D-09: a bare no-cache covers every field.
+                // as django/views/decorators/cache.py does: a bare no-cache covers every field.
                 if (noCache.Contains(true)) items.Add("no-cache");
                 else items.AddRange(noCache.Select(field => $"no-cache={field}"));
             }
             else if (values.TryGetValue(name, out var value)) items.Add(Render(name, value));
         }
-        response["Cache-Control"] = string.Join(", ", items); // spec D-06: nothing → empty header
+        response["Cache-Control"] = string.Join(", ", items); // as django/views/decorators/cache.py does: nothing → empty header
     }
 
     private static string Render(string name, object value) => value switch
@@ -64,7 +64,7 @@ internal static partial class HttpHeaders
         _ => $"{name}={Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}",
     };
 
-    /// <summary>Adds header names to Vary, once each, case-insensitively; <c>*</c> wins (spec D-12, D-13, D-15).</summary>
+    /// <summary>Adds header names to Vary, once each, case-insensitively; <c>*</c> wins (as django/views/decorators/vary.py).</summary>
     public static void PatchVary(HttpResponse response, IEnumerable<string> names)
     {
         var vary = response["Vary"] is { } existing ? Delimiter().Split(existing).ToList() : [];

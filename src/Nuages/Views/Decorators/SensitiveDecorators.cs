@@ -4,7 +4,7 @@ namespace Nuages.Views.Decorators;
 
 /// <summary>
 /// Django's <c>sensitive_post_parameters</c>: error reports (with <c>Debug</c> off) show these POST
-/// fields' keys but not their values; with no names, no value at all (spec D-64, D-65).
+/// fields' keys but not their values; with no names, no value at all (as django/views/decorators/debug.py).
 /// </summary>
 public sealed class SensitivePostParametersAttribute(params string[] names) : ViewDecoratorAttribute
 {
@@ -22,7 +22,7 @@ public sealed class SensitivePostParametersAttribute(params string[] names) : Vi
 /// <summary>
 /// Django's <c>sensitive_variables</c>: error reports (with <c>Debug</c> off) hide the values of these
 /// variables of the view (its route arguments, and the variables it hands to
-/// <see cref="ExceptionReporterFilter.CleanseVariables"/>); with no names, all of them (spec D-66).
+/// <see cref="ExceptionReporterFilter.CleanseVariables"/>); with no names, all of them (as django/views/decorators/debug.py).
 /// </summary>
 public sealed class SensitiveVariablesAttribute(params string[] names) : ViewDecoratorAttribute
 {
