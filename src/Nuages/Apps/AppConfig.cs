@@ -87,14 +87,3 @@ public abstract class AppConfig
     /// <inheritdoc />
     public override string ToString() => $"<AppConfig: {Label}>";
 }
-
-/// <summary>Adds apps to <c>Settings.InstalledApps</c> by type.</summary>
-public static class InstalledAppsExtensions
-{
-    /// <summary>Installs <typeparamref name="TApp"/> (its full type name goes in the list, as a configuration file would write it).</summary>
-    public static List<string> Add<TApp>(this List<string> installedApps) where TApp : AppConfig, new()
-    {
-        installedApps.Add(typeof(TApp).FullName!);
-        return installedApps;
-    }
-}

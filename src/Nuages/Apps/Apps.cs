@@ -36,10 +36,7 @@ public sealed class AppRegistry
 
     private static Type Resolve(string name)
     {
-        var type = Type.GetType(name, throwOnError: false);
-        if (type is null)
-            foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
-                if ((type = assembly.GetType(name, throwOnError: false)) is not null) break;
+        var type = TypeNames.Resolve(name);
         if (type is null)
             throw new ImproperlyConfiguredException($"The installed app '{name}' was not found: give the full name (Namespace.Type) of an AppConfig class, or use s.InstalledApps.Add<TApp>().");
         if (!type.IsSubclassOf(typeof(AppConfig)) || type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)

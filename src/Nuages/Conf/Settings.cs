@@ -123,7 +123,7 @@ public sealed class Settings
     /// </summary>
     public List<string> InstalledApps { get; set; } = [];
 
-    /// <summary>Middleware, outermost first, by type name or alias.</summary>
+    /// <summary>Middleware, outermost first, by full type name: <c>s.Middleware.Add&lt;CsrfViewMiddleware&gt;()</c> in code.</summary>
     public List<string> Middleware { get; set; } = [];
 
     /// <summary>Largest request body (excluding file uploads) kept in memory; larger ones are refused (413). Null disables the check.</summary>

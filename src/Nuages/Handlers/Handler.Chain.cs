@@ -176,15 +176,9 @@ internal sealed partial class Handler
 
     internal static Type ResolveMiddlewareType(string path)
     {
-        var type = Type.GetType(path, throwOnError: false);
-        if (type is not null) return type;
-        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
-        {
-            type = assembly.GetType(path, throwOnError: false);
-            if (type is not null) return type;
-        }
+        if (TypeNames.Resolve(path) is { } type) return type;
         throw new ImproperlyConfiguredException(
-            $"Middleware '{path}' was not found: give the full name (Namespace.Type) of a class in a loaded assembly, or its assembly-qualified name.");
+            $"Middleware '{path}' was not found: add it by type (s.Middleware.Add<TMiddleware>()), or give the full name (Namespace.Type) of a class in a loaded assembly, or its assembly-qualified name.");
     }
 
     /// <summary>Builds a middleware with a static <c>Create(Next)</c> factory or a constructor taking <see cref="Next"/> (and optionally the settings and logger factory).</summary>
