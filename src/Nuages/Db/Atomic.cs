@@ -297,8 +297,11 @@ internal sealed record CommitCallback(Action? Sync, Func<Task>? Async, bool Robu
 public sealed class TransactionManagementError(string message, string alias) : ProgrammingError(message, alias, null, null);
 
 /// <summary>The log of transaction callbacks, category <c>Nuages.Db</c>; the site's handler sets it.</summary>
-internal static class DbLog
+internal static partial class DbLog
 {
     /// <summary>The current site's <c>Nuages.Db</c> logger.</summary>
     public static ILogger Logger => Connections.Current.Logger;
+
+    [LoggerMessage(EventId = 3001, EventName = "OnCommitFailed", Level = LogLevel.Error, Message = "Error calling {Callback} in on_commit() ({Message}).")]
+    public static partial void OnCommitFailed(ILogger logger, string callback, string message, Exception exception);
 }

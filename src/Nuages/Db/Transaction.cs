@@ -279,7 +279,7 @@ internal sealed class Transaction(Executor executor) : ILeaseOwner
     }
 
     private static void LogFailure(Delegate callback, Exception e) =>
-        DbLog.Logger.LogError(e, "Error calling {Callback} in on_commit() ({Message}).", $"{callback.Method.DeclaringType?.Name}.{callback.Method.Name}", e.Message);
+        DbLog.OnCommitFailed(DbLog.Logger, $"{callback.Method.DeclaringType?.Name}.{callback.Method.Name}", e.Message, e);
 
     private void Guard(string sql, Action action)
     {

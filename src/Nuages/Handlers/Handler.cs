@@ -198,7 +198,7 @@ internal sealed partial class Handler
                 response.HasBeenLogged = true;
                 break;
             case SuspiciousOperation:
-                _loggerFactory.CreateLogger("Nuages.Security." + exception.GetType().Name).LogError(exception, "{Message}", exception.Message);
+                Log.Suspicious(_loggerFactory.CreateLogger("Nuages.Security." + exception.GetType().Name), exception.Message, exception);
                 response = _settings.Debug ? ErrorPages.Technical500(request, exception, 400) : _errorViews.BadRequest(request, exception);
                 break;
             default:
@@ -223,8 +223,7 @@ internal sealed partial class Handler
         var arguments = request.ResolverMatch is { } match
             ? string.Join(", ", filter.CleanseVariables(match.Func, match.Kwargs).Select(v => $"{v.Key}={v.Value}"))
             : "";
-        _loggerFactory.CreateLogger("Nuages.Request.ErrorReport").LogError(exception,
-            "{Method} {Path}; POST: {Post}; view arguments: {Arguments}", request.Method, request.Path, post, arguments);
+        Log.ErrorReport(_loggerFactory.CreateLogger("Nuages.Request.ErrorReport"), request.Method, request.Path, post, arguments, exception);
     }
 
     /// <summary>as django/core/handlers/base.py does: every response ≥ 400 is logged once, 5xx as errors and 4xx as warnings.</summary>
@@ -238,22 +237,28 @@ internal sealed partial class Handler
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}: {Path}")]
+        [LoggerMessage(EventId = 1001, EventName = "ResponseWarning", Level = LogLevel.Warning, Message = "{Reason}: {Path}")]
         public static partial void ResponseWarning(ILogger logger, string reason, string path);
 
-        [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}: {Path}")]
+        [LoggerMessage(EventId = 1002, EventName = "ResponseError", Level = LogLevel.Error, Message = "{Reason}: {Path}")]
         public static partial void ResponseError(ILogger logger, string reason, string path);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Forbidden (Permission denied): {Path}")]
+        [LoggerMessage(EventId = 1003, EventName = "PermissionDenied", Level = LogLevel.Warning, Message = "Forbidden (Permission denied): {Path}")]
         public static partial void Forbidden(ILogger logger, string path);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Bad request (Unable to parse request body): {Path}")]
+        [LoggerMessage(EventId = 1004, EventName = "UnparsableBody", Level = LogLevel.Warning, Message = "Bad request (Unable to parse request body): {Path}")]
         public static partial void UnparsableBody(ILogger logger, string path);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}: {Path}")]
+        [LoggerMessage(EventId = 1005, EventName = "BadRequest", Level = LogLevel.Warning, Message = "{Message}: {Path}")]
         public static partial void BadRequest(ILogger logger, string message, string path);
 
-        [LoggerMessage(Level = LogLevel.Error, Message = "Internal Server Error: {Path}")]
+        [LoggerMessage(EventId = 1006, EventName = "ServerError", Level = LogLevel.Error, Message = "Internal Server Error: {Path}")]
         public static partial void ServerError(ILogger logger, string path, Exception exception);
+
+        [LoggerMessage(EventId = 1007, EventName = "SuspiciousOperation", Level = LogLevel.Error, Message = "{Message}")]
+        public static partial void Suspicious(ILogger logger, string message, Exception exception);
+
+        [LoggerMessage(EventId = 1008, EventName = "ErrorReport", Level = LogLevel.Error, Message = "{Method} {Path}; POST: {Post}; view arguments: {Arguments}")]
+        public static partial void ErrorReport(ILogger logger, string method, string path, string post, string arguments, Exception exception);
     }
 }

@@ -213,7 +213,7 @@ public static partial class Csrf
     {
         var views = request.ErrorViews ?? new Handlers.ErrorViews();
         var response = views.CsrfFailure(request, reason);
-        request.LoggerFactory.CreateLogger("Nuages.Security.Csrf").LogWarning("Forbidden ({Reason}): {Path}", reason, request.Path);
+        Http.RequestLog.Forbidden(request.LoggerFactory.CreateLogger("Nuages.Security.Csrf"), reason, request.Path);
         response.HasBeenLogged = true;
         return response;
     }

@@ -42,6 +42,10 @@ public sealed class Client(NuagesApp app, bool raiseRequestException = true, IDi
     public TestResponse Options(string path, bool follow = false, IDictionary<string, string>? headers = null, bool secure = false) =>
         Request("OPTIONS", path, null, null, follow, headers, secure);
 
+    /// <summary>TRACE <paramref name="path"/>.</summary>
+    public TestResponse Trace(string path, bool follow = false, IDictionary<string, string>? headers = null, bool secure = false) =>
+        Request("TRACE", path, null, null, follow, headers, secure);
+
     /// <summary>Any method.</summary>
     public TestResponse Request(string method, string path, object? data = null, string? contentType = null, bool follow = false, IDictionary<string, string>? headers = null, bool secure = false)
     {
@@ -70,10 +74,11 @@ public sealed class Client(NuagesApp app, bool raiseRequestException = true, IDi
         using var buffer = new MemoryStream();
         if (streaming.IsAsync)
         {
-            Task.Run(async () =>
+            // Through AsyncToSync, as a sync gateway reads async content: its thread-sensitive calls come back here.
+            Async.AsyncToSync.Run(async () =>
             {
                 await foreach (var part in streaming.EnumeratePartsAsync(CancellationToken.None).ConfigureAwait(false)) buffer.Write(part);
-            }).GetAwaiter().GetResult();
+            });
         }
         else
         {

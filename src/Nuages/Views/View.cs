@@ -50,7 +50,7 @@ public abstract class View
     /// <summary>The 405 answer for a method the view does not handle, logged as Django logs it.</summary>
     protected virtual HttpResponse HttpMethodNotAllowed(HttpRequest request)
     {
-        request.RequestLogger.LogWarning("Method Not Allowed ({Method}): {Path}", request.Method, request.Path);
+        Http.RequestLog.MethodNotAllowed(request.RequestLogger, request.Method, request.Path);
         return new HttpResponseNotAllowed(AllowedMethods);
     }
 

@@ -100,7 +100,7 @@ internal static partial class ConditionalRequests
     private static HttpResponse PreconditionFailed(HttpRequest request)
     {
         var response = new HttpResponse("", status: 412);
-        request.RequestLogger.LogWarning("Precondition Failed: {Path}", request.Path);
+        Http.RequestLog.PreconditionFailed(request.RequestLogger, request.Path);
         response.HasBeenLogged = true;
         return response;
     }

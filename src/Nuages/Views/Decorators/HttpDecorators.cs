@@ -17,7 +17,7 @@ public class RequireHttpMethodsAttribute(params string[] methods) : ViewDecorato
     {
         foreach (var method in Methods)
             if (string.Equals(method, request.Method, StringComparison.Ordinal)) return null;
-        request.RequestLogger.LogWarning("Method Not Allowed ({Method}): {Path}", request.Method, request.Path); // as django/views/decorators/http.py does
+        Http.RequestLog.MethodNotAllowed(request.RequestLogger, request.Method, request.Path); // as django/views/decorators/http.py does
         return new HttpResponseNotAllowed(Methods);
     }
 }
