@@ -265,16 +265,6 @@ public sealed class NuagesApp
 
 }
 
-/// <summary>Which gateway serves the site.</summary>
-public enum ServerGateway
-{
-    /// <summary>The async gateway (Django's ASGI): async code inline, sync code on sync workers.</summary>
-    Async,
-
-    /// <summary>The sync gateway (Django's WSGI): each request on one of N blocking threads.</summary>
-    Sync,
-}
-
 /// <summary>A running Kestrel server for a site; dispose it to stop serving.</summary>
 public sealed class NuagesServer : IAsyncDisposable
 {

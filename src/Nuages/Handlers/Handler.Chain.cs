@@ -215,16 +215,16 @@ internal sealed partial class Handler
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Synchronous handler adapted for middleware {Path}.")]
+        [LoggerMessage(EventId = 1201, EventName = "SyncAdapted", Level = LogLevel.Debug, Message = "Synchronous handler adapted for middleware {Path}.")]
         public static partial void SyncAdapted(ILogger logger, string path);
 
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Asynchronous handler adapted for middleware {Path}.")]
+        [LoggerMessage(EventId = 1202, EventName = "AsyncAdapted", Level = LogLevel.Debug, Message = "Asynchronous handler adapted for middleware {Path}.")]
         public static partial void AsyncAdapted(ILogger logger, string path);
 
-        [LoggerMessage(Level = LogLevel.Debug, Message = "MiddlewareNotUsed: '{Path}'")]
+        [LoggerMessage(EventId = 1203, EventName = "MiddlewareNotUsed", Level = LogLevel.Debug, Message = "MiddlewareNotUsed: '{Path}'")]
         public static partial void NotUsed(ILogger logger, string path);
 
-        [LoggerMessage(Level = LogLevel.Debug, Message = "MiddlewareNotUsed('{Path}'): {Reason}")]
+        [LoggerMessage(EventId = 1204, EventName = "MiddlewareNotUsedBecause", Level = LogLevel.Debug, Message = "MiddlewareNotUsed('{Path}'): {Reason}")]
         public static partial void NotUsedBecause(ILogger logger, string path, string reason);
     }
 }

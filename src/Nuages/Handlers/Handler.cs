@@ -1,3 +1,4 @@
+using Nuages.Gateways;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Nuages.Async;

@@ -1,3 +1,4 @@
+using Nuages.Gateways;
 using System.Collections.Immutable;
 using Nuages.Async;
 using Nuages.Http;

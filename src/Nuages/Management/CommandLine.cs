@@ -1,3 +1,4 @@
+using Nuages.Gateways;
 using Nuages.Conf;
 
 namespace Nuages.Management;

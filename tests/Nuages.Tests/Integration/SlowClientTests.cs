@@ -1,3 +1,4 @@
+using Nuages.Gateways;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;

@@ -1,3 +1,4 @@
+using Nuages.Gateways;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;

@@ -1,3 +1,4 @@
+using Nuages.Gateways;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;

@@ -1,3 +1,4 @@
+using Nuages.Gateways;
 using Conformance;
 using Nuages.Http;
 using Nuages.Middleware;
