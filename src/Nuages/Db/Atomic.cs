@@ -62,14 +62,14 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     internal static Transaction? CurrentTransaction(string alias) => Current(alias)?._transaction;
 
     /// <summary>Whether the code runs inside an atomic block on the alias (Django's <c>connection.in_atomic_block</c>).</summary>
-    public static bool InAtomicBlock(string @using = "default") => Current(@using) is not null;
+    public static bool InAtomicBlock(string @using = Database.DefaultAlias) => Current(@using) is not null;
 
     /// <summary>
     /// Begins a block: a transaction when none is open on the alias in this flow, else a savepoint (or, with
     /// <paramref name="savepoint"/> false, a part of the enclosing block that rolls back with it). A
     /// <paramref name="durable"/> block refuses to be nested, so what it commits is committed when it ends.
     /// </summary>
-    public static Atomic Begin(string @using = "default", bool savepoint = true, bool durable = false)
+    public static Atomic Begin(string @using = Database.DefaultAlias, bool savepoint = true, bool durable = false)
     {
         AsyncSafety.ThrowIfAsync("Atomic.Begin");
         var block = Enter(@using, savepoint, durable);
@@ -87,7 +87,7 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Begin, asynchronously. Not an async method itself, so the block it enters is seen by its caller's flow.</summary>
-    public static ValueTask<Atomic> BeginAsync(string @using = "default", bool savepoint = true, bool durable = false, CancellationToken cancellationToken = default) =>
+    public static ValueTask<Atomic> BeginAsync(string @using = Database.DefaultAlias, bool savepoint = true, bool durable = false, CancellationToken cancellationToken = default) =>
         Enter(@using, savepoint, durable).StartAsync(cancellationToken);
 
     private async ValueTask<Atomic> StartAsync(CancellationToken cancellationToken)
@@ -211,11 +211,11 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     /// Marks the innermost block on the alias to roll back when it ends, or clears the mark (Django's
     /// <c>set_rollback</c>); outside a block it is an error.
     /// </summary>
-    public static void SetRollback(bool rollback, string @using = "default") =>
+    public static void SetRollback(bool rollback, string @using = Database.DefaultAlias) =>
         (CurrentTransaction(@using) ?? throw NotInBlock("set_rollback", @using)).NeedsRollback = rollback;
 
     /// <summary>Whether the innermost block on the alias will roll back (Django's <c>get_rollback</c>).</summary>
-    public static bool GetRollback(string @using = "default") =>
+    public static bool GetRollback(string @using = Database.DefaultAlias) =>
         (CurrentTransaction(@using) ?? throw NotInBlock("get_rollback", @using)).NeedsRollback;
 
     private static TransactionManagementError NotInBlock(string what, string alias) =>
@@ -226,7 +226,7 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     /// (of the transaction, or of a savepoint it was registered under) discards it. A <paramref name="robust"/>
     /// callback's exception is logged and the next callbacks run; otherwise it propagates and the rest are skipped.
     /// </summary>
-    public static void OnCommit(Action callback, string @using = "default", bool robust = false)
+    public static void OnCommit(Action callback, string @using = Database.DefaultAlias, bool robust = false)
     {
         ArgumentNullException.ThrowIfNull(callback);
         if (CurrentTransaction(@using) is { } transaction)
@@ -242,7 +242,7 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     /// after the commit (awaited by <see cref="CommitAsync"/>, run through AsyncToSync by <see cref="Commit"/>);
     /// outside one, the task is the callback running now.
     /// </summary>
-    public static Task OnCommitAsync(Func<Task> callback, string @using = "default", bool robust = false)
+    public static Task OnCommitAsync(Func<Task> callback, string @using = Database.DefaultAlias, bool robust = false)
     {
         ArgumentNullException.ThrowIfNull(callback);
         if (CurrentTransaction(@using) is not { } transaction) return Transaction.InvokeAsync(callback, robust);
@@ -252,7 +252,7 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="body"/> in a block: committed when it returns, rolled back when it throws.</summary>
-    public static void Run(Action body, string @using = "default", bool savepoint = true, bool durable = false)
+    public static void Run(Action body, string @using = Database.DefaultAlias, bool savepoint = true, bool durable = false)
     {
         ArgumentNullException.ThrowIfNull(body);
         using var block = Begin(@using, savepoint, durable);
@@ -261,7 +261,7 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="body"/> in a block and returns its result: committed when it returns, rolled back when it throws.</summary>
-    public static T Run<T>(Func<T> body, string @using = "default", bool savepoint = true, bool durable = false)
+    public static T Run<T>(Func<T> body, string @using = Database.DefaultAlias, bool savepoint = true, bool durable = false)
     {
         ArgumentNullException.ThrowIfNull(body);
         using var block = Begin(@using, savepoint, durable);
@@ -271,7 +271,7 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="body"/> in a block, asynchronously: committed when it completes, rolled back when it throws.</summary>
-    public static async Task RunAsync(Func<Task> body, string @using = "default", bool savepoint = true, bool durable = false, CancellationToken cancellationToken = default)
+    public static async Task RunAsync(Func<Task> body, string @using = Database.DefaultAlias, bool savepoint = true, bool durable = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         await using var block = await BeginAsync(@using, savepoint, durable, cancellationToken).ConfigureAwait(false);
@@ -280,7 +280,7 @@ public sealed class Atomic : IDisposable, IAsyncDisposable
     }
 
     /// <summary>RunAsync with a result.</summary>
-    public static async Task<T> RunAsync<T>(Func<Task<T>> body, string @using = "default", bool savepoint = true, bool durable = false, CancellationToken cancellationToken = default)
+    public static async Task<T> RunAsync<T>(Func<Task<T>> body, string @using = Database.DefaultAlias, bool savepoint = true, bool durable = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
         await using var block = await BeginAsync(@using, savepoint, durable, cancellationToken).ConfigureAwait(false);

@@ -87,6 +87,9 @@ public sealed record DatabaseSettings(DatabaseEngine Engine, string ConnectionSt
 /// <summary>Builds database settings: <c>s.Databases["default"] = Database.Sqlite("db.sqlite3")</c>.</summary>
 public static class Database
 {
+    /// <summary>The alias queries use when nothing names one (Django's <c>DEFAULT_DB_ALIAS</c>).</summary>
+    public const string DefaultAlias = "default";
+
     /// <summary>A SQLite file (created on first use), in WAL mode with a busy timeout so concurrent requests wait rather than fail.</summary>
     public static DatabaseSettings Sqlite(string path) => new(DatabaseEngine.Sqlite, $"Data Source={path};Pooling=True");
 

@@ -31,7 +31,7 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
             case "routes":
                 return Routes();
             case "migrate" or "sqlmigrate":
-                var alias = rest.Length >= 2 && rest[0] == "--database" ? rest[1] : "default";
+                var alias = rest.Length >= 2 && rest[0] == "--database" ? rest[1] : Db.Database.DefaultAlias;
                 foreach (var statement in Db.Models.Schema.Sql(app.AllModels, alias)) output.WriteLine(statement + ";");
                 if (command == "migrate") Db.Models.Schema.Migrate(app.AllModels, alias);
                 return 0;

@@ -63,7 +63,7 @@ public sealed class CaptureOnCommitCallbacks : IDisposable
     private readonly bool _execute;
 
     /// <summary>Starts capturing on <paramref name="using"/>.</summary>
-    public CaptureOnCommitCallbacks(string @using = "default", bool execute = false)
+    public CaptureOnCommitCallbacks(string @using = Db.Database.DefaultAlias, bool execute = false)
     {
         _recorder = QueryLog.StartCallbacks(@using);
         _execute = execute;

@@ -20,11 +20,11 @@ public sealed class ContentType : Model<ContentType>
     public Type ModelType => ModelMeta.Known(Model) ?? throw new InvalidOperationException($"No model named {Model} is known to this process.");
 
     /// <summary>The row of <paramref name="model"/> on <paramref name="using"/>, made if missing (Django's get_for_model).</summary>
-    public static long IdFor(Type model, string @using = "default") =>
+    public static long IdFor(Type model, string @using = Database.DefaultAlias) =>
         Ids.TryGetValue((@using, model), out var id) ? id : Ids[(@using, model)] = Objects.Using(@using).GetOrCreate(new { Model = Name(model) }).Object.Id;
 
     /// <summary>IdFor, asynchronously.</summary>
-    public static async Task<long> IdForAsync(Type model, string @using = "default", CancellationToken cancellationToken = default)
+    public static async Task<long> IdForAsync(Type model, string @using = Database.DefaultAlias, CancellationToken cancellationToken = default)
     {
         if (Ids.TryGetValue((@using, model), out var id)) return id;
         return Ids[(@using, model)] = (await Objects.Using(@using).GetOrCreateAsync(new { Model = Name(model) }, cancellationToken: cancellationToken).ConfigureAwait(false)).Object.Id;

@@ -15,7 +15,7 @@ public abstract partial class Model<T>
     /// then unique fields and unique-together sets against the database; throws one <see cref="ValidationError"/> with
     /// every message by field. A nullable property accepts null; a string accepts "" only with <see cref="BlankAttribute"/>.
     /// </summary>
-    public void FullClean(string[]? exclude = null, bool validateUnique = true, string @using = "default")
+    public void FullClean(string[]? exclude = null, bool validateUnique = true, string @using = Database.DefaultAlias)
     {
         var errors = CleanFields(exclude);
         CleanRow(errors);
@@ -28,7 +28,7 @@ public abstract partial class Model<T>
     }
 
     /// <summary>FullClean, asynchronously: the uniqueness queries are async.</summary>
-    public async Task FullCleanAsync(string[]? exclude = null, bool validateUnique = true, string @using = "default", CancellationToken cancellationToken = default)
+    public async Task FullCleanAsync(string[]? exclude = null, bool validateUnique = true, string @using = Database.DefaultAlias, CancellationToken cancellationToken = default)
     {
         var errors = CleanFields(exclude);
         CleanRow(errors);

@@ -74,7 +74,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
                 ? $"{typeof(TOther).Name} has no reference to {typeof(T).Name}{(field is null ? "" : $" named '{field}'")}."
                 : $"{typeof(TOther).Name} has several references to {typeof(T).Name} ({string.Join(", ", candidates.Select(c => c.Key))}): name one, as in Related<{typeof(TOther).Name}>(\"{candidates[0].Key}\").");
         var name = Meta.Reverse.FirstOrDefault(r => r.Field == reference)?.Name ?? "";
-        return Prefilled<RelatedManager<TOther>, TOther>(new RelatedManager<TOther>(reference, Saved(), LoadedFrom ?? "default", $"{typeof(T).Name} {Id}", message => new DoesNotExist(message)), name);
+        return Prefilled<RelatedManager<TOther>, TOther>(new RelatedManager<TOther>(reference, Saved(), LoadedFrom ?? Database.DefaultAlias, $"{typeof(T).Name} {Id}", message => new DoesNotExist(message)), name);
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     {
         var relation = Meta.ManyToMany.FirstOrDefault(m => m.Name == property && m.TargetType == typeof(TOther))
             ?? throw new FieldError($"{typeof(T).Name} has no ManyToMany<{typeof(TOther).Name}> property named '{property}'.");
-        return Prefilled<ManyToMany<TOther>, TOther>(new ManyToMany<TOther>(relation, forward: true, Saved(), LoadedFrom ?? "default"), relation.Key);
+        return Prefilled<ManyToMany<TOther>, TOther>(new ManyToMany<TOther>(relation, forward: true, Saved(), LoadedFrom ?? Database.DefaultAlias), relation.Key);
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     {
         var relation = ModelMeta.For(typeof(TOther)).ManyToMany.FirstOrDefault(m => (m.Key == field || m.Name == field) && m.TargetType == typeof(T))
             ?? throw new FieldError($"{typeof(TOther).Name} has no ManyToMany<{typeof(T).Name}> named '{field}'.");
-        return Prefilled<RelatedManyToMany<TOther>, TOther>(new RelatedManyToMany<TOther>(relation, Saved(), LoadedFrom ?? "default"), relation.RelatedName);
+        return Prefilled<RelatedManyToMany<TOther>, TOther>(new RelatedManyToMany<TOther>(relation, Saved(), LoadedFrom ?? Database.DefaultAlias), relation.RelatedName);
     }
 
     /// <summary>
@@ -104,7 +104,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     /// and <paramref name="idField"/> (a <c>long</c>): <c>public GenericForeignKey Target =&gt; Generic();</c>.
     /// </summary>
     protected GenericForeignKey Generic(string typeField = "content_type", string idField = "object_id") =>
-        new(this, Meta.Field(typeField), Meta.Field(idField), LoadedFrom ?? "default");
+        new(this, Meta.Field(typeField), Meta.Field(idField), LoadedFrom ?? Database.DefaultAlias);
 
     /// <summary>
     /// The rows of <typeparamref name="TOther"/> whose generic reference points at this one (Django's <c>GenericRelation</c>):
@@ -113,7 +113,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     protected GenericRelation<TOther> GenericRelation<TOther>(string typeField = "content_type", string idField = "object_id") where TOther : Model<TOther>, new()
     {
         var meta = ModelMeta.For(typeof(TOther));
-        return new GenericRelation<TOther>(meta.Field(typeField), meta.Field(idField), typeof(T), Saved(), LoadedFrom ?? "default");
+        return new GenericRelation<TOther>(meta.Field(typeField), meta.Field(idField), typeof(T), Saved(), LoadedFrom ?? Database.DefaultAlias);
     }
 
     private long Saved() => Id != 0 ? Id : throw new InvalidOperationException($"\"{typeof(T).Name}\" needs to have a value for field \"id\" before this relationship can be used.");
@@ -165,7 +165,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     /// </summary>
     private string WriteAlias(string? given)
     {
-        var alias = given ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? "default";
+        var alias = given ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? Database.DefaultAlias;
         foreach (var field in Meta.Fields.Where(f => f.IsRelation))
             if (field.Relation!(this)?.Cached is IModelRow { LoadedFrom: { } theirs } related && !Routers.AllowRelation(this, related, alias, theirs))
                 throw new InvalidOperationException($"Cannot assign \"{related.GetType().Name} {related.Id}\": the current database router prevents this relation.");
@@ -201,11 +201,11 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     /// query, so a row it excludes raises <see cref="DoesNotExist"/> (as django/db/models/query.py).
     /// </summary>
     public void RefreshFromDb(string? @using = null, QuerySet<T>? fromQueryset = null) =>
-        CopyFrom((fromQueryset ?? Objects.Using(@using ?? LoadedFrom ?? Routers.ForRead(typeof(T)) ?? "default")).Get("pk", Id));
+        CopyFrom((fromQueryset ?? Objects.Using(@using ?? LoadedFrom ?? Routers.ForRead(typeof(T)) ?? Database.DefaultAlias)).Get("pk", Id));
 
     /// <summary>RefreshFromDb, asynchronously.</summary>
     public async Task RefreshFromDbAsync(string? @using = null, QuerySet<T>? fromQueryset = null, CancellationToken cancellationToken = default) =>
-        CopyFrom(await (fromQueryset ?? Objects.Using(@using ?? LoadedFrom ?? Routers.ForRead(typeof(T)) ?? "default")).GetAsync("pk", Id, cancellationToken).ConfigureAwait(false));
+        CopyFrom(await (fromQueryset ?? Objects.Using(@using ?? LoadedFrom ?? Routers.ForRead(typeof(T)) ?? Database.DefaultAlias)).GetAsync("pk", Id, cancellationToken).ConfigureAwait(false));
 
     private void CopyFrom(T fresh)
     {
@@ -215,9 +215,9 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     }
 
     /// <summary>Deletes the row.</summary>
-    public void Delete(string? @using = null) => Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? "default").Filter("pk", Id).Delete();
+    public void Delete(string? @using = null) => Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? Database.DefaultAlias).Filter("pk", Id).Delete();
 
     /// <summary>Deletes the row, asynchronously.</summary>
     public Task DeleteAsync(string? @using = null, CancellationToken cancellationToken = default) =>
-        Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? "default").Filter("pk", Id).DeleteAsync(cancellationToken);
+        Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? Database.DefaultAlias).Filter("pk", Id).DeleteAsync(cancellationToken);
 }

@@ -99,7 +99,7 @@ public class ForeignKey<T> : IRelation where T : Model<T>, new()
         }
     }
 
-    string IRelation.Alias { get; set; } = "default";
+    string IRelation.Alias { get; set; } = Database.DefaultAlias;
 
     object? IRelation.Cached
     {

@@ -7,7 +7,7 @@ namespace Nuages.Db.Models;
 public static class Schema
 {
     /// <summary>The DDL for <paramref name="models"/> on <paramref name="using"/> (Django's <c>sqlmigrate</c>).</summary>
-    public static IReadOnlyList<string> Sql(IEnumerable<Type> models, string @using = "default")
+    public static IReadOnlyList<string> Sql(IEnumerable<Type> models, string @using = Database.DefaultAlias)
     {
         var backend = Connections.For(@using);
         var statements = new List<string>();
@@ -73,7 +73,7 @@ public static class Schema
     }
 
     /// <summary>Creates what is missing.</summary>
-    public static void Migrate(IEnumerable<Type> models, string @using = "default")
+    public static void Migrate(IEnumerable<Type> models, string @using = Database.DefaultAlias)
     {
         AsyncSafety.ThrowIfAsync("Schema.Migrate");
         var executor = Executor.For(@using);

@@ -161,7 +161,7 @@ public static class Prefetching
 
     private static (Prefetcher, Executor, string, ImmutableArray<Prefetch>) Prepare<T>(IReadOnlyList<T> rows, object[] lookups) where T : Model<T>, new()
     {
-        var alias = rows.Count > 0 ? ((IModelRow)rows[0]).LoadedFrom ?? "default" : "default";
+        var alias = rows.Count > 0 ? ((IModelRow)rows[0]).LoadedFrom ?? Database.DefaultAlias : Database.DefaultAlias;
         var executor = Executor.For(alias);
         ImmutableArray<Prefetch> specs = [.. ((ISubquery)Model<T>.Objects.PrefetchRelated(lookups)).Query.Prefetches];
         return (new Prefetcher(executor, alias), executor, alias, specs);

@@ -17,13 +17,13 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     /// <summary>All rows of the model.</summary>
     protected QuerySet() : this(Initial()) { }
 
-    private protected static SqlQuery Initial() => new(ModelMeta.For(typeof(T)), "default") { Order = DefaultOrder(), DefaultOrder = true };
+    private protected static SqlQuery Initial() => new(ModelMeta.For(typeof(T)), Database.DefaultAlias) { Order = DefaultOrder(), DefaultOrder = true };
 
     // Reads go where the routers say when no alias was named; writes ask again (WriteAlias).
     internal QuerySet(SqlQuery query) => _query = query.AliasGiven || !Routers.Active || Routers.ForRead(typeof(T)) is not { } routed ? query : query with { Alias = routed };
 
     /// <summary>Where a write of this query goes: the alias named, or the routers' choice, or <c>default</c>.</summary>
-    private string WriteAlias => _query.AliasGiven ? _query.Alias : Routers.ForWrite(typeof(T)) ?? "default";
+    private string WriteAlias => _query.AliasGiven ? _query.Alias : Routers.ForWrite(typeof(T)) ?? Database.DefaultAlias;
 
     /// <summary>For a write: this query on the alias writes go to, named, so nothing below asks the routers again.</summary>
     private QuerySet<T>? Rerouted => _query.AliasGiven || !Routers.Active ? null : Using(WriteAlias);

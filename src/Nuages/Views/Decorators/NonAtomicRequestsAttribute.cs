@@ -8,5 +8,5 @@ namespace Nuages.Views.Decorators;
 public sealed class NonAtomicRequestsAttribute(params string[] aliases) : ViewDecoratorAttribute
 {
     /// <summary>The aliases the view opts out of.</summary>
-    public IReadOnlyList<string> Aliases { get; } = aliases.Length == 0 ? ["default"] : aliases;
+    public IReadOnlyList<string> Aliases { get; } = aliases.Length == 0 ? [Db.Database.DefaultAlias] : aliases;
 }
