@@ -82,7 +82,9 @@ public struct ContextTaskMethodBuilder<T>
     public static ContextTaskMethodBuilder<T> Create() => new() { _inner = AsyncTaskMethodBuilder<T>.Create(), _box = new ContextBox() };
 
     /// <summary>Starts the method.</summary>
+#pragma warning disable CA1822 // the async method builder pattern calls Start on the builder instance
     public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine => ContextBox.Start(ref stateMachine);
+#pragma warning restore CA1822
 
     /// <summary>Part of the builder pattern.</summary>
     public void SetStateMachine(IAsyncStateMachine stateMachine) => _inner.SetStateMachine(stateMachine);
@@ -125,7 +127,9 @@ public struct ContextTaskMethodBuilder
     public static ContextTaskMethodBuilder Create() => new() { _inner = AsyncTaskMethodBuilder.Create(), _box = new ContextBox() };
 
     /// <summary>Starts the method.</summary>
+#pragma warning disable CA1822 // the async method builder pattern calls Start on the builder instance
     public void Start<TStateMachine>(ref TStateMachine stateMachine) where TStateMachine : IAsyncStateMachine => ContextBox.Start(ref stateMachine);
+#pragma warning restore CA1822
 
     /// <summary>Part of the builder pattern.</summary>
     public void SetStateMachine(IAsyncStateMachine stateMachine) => _inner.SetStateMachine(stateMachine);

@@ -19,13 +19,13 @@ public static class SyncToAsync
     /// unless the function is inside an <see cref="AsyncToSync"/> whose async code decides (as asgiref/sync.py).
     /// </summary>
     public static AdaptedTask<T> Run<T>(Func<T> function, bool threadSensitive = true, CancellationToken cancellationToken = default) =>
-        Run(function, threadSensitive, cancellationToken, ambient: true);
+        RunCore(function, threadSensitive, ambient: true, cancellationToken);
 
     /// <summary>
     /// A thread-sensitive call the framework must see through even if the client leaves (middleware
     /// layers and hooks, request_finished): no cancellation, not even the request's.
     /// </summary>
-    internal static AdaptedTask<T> RunShielded<T>(Func<T> function) => Run(function, true, CancellationToken.None, ambient: false);
+    internal static AdaptedTask<T> RunShielded<T>(Func<T> function) => RunCore(function, true, ambient: false, CancellationToken.None);
 
     internal static AdaptedTask<bool> RunShielded(Action action) => RunShielded(() =>
     {
@@ -33,7 +33,7 @@ public static class SyncToAsync
         return true;
     });
 
-    private static AdaptedTask<T> Run<T>(Func<T> function, bool threadSensitive, CancellationToken cancellationToken, bool ambient)
+    private static AdaptedTask<T> RunCore<T>(Func<T> function, bool threadSensitive, bool ambient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
         if (Awaitable<T>.Is) throw new ArgumentException("SyncToAsync can only be applied to sync functions.", nameof(function)); // as asgiref/sync.py does

@@ -92,7 +92,7 @@ internal sealed class SyncGateway
         try
         {
             var response = _handler.Serve(request, (_, r) => Write(context, r));
-            if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request.Method, request.GetFullPath(), context.Request.Protocol, response.StatusCode);
+            if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request, context.Request.Protocol, response.StatusCode);
         }
         finally
         {

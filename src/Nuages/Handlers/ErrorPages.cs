@@ -102,7 +102,7 @@ internal static class ErrorPages
     }
 
     // The request's own fields may be what failed to parse; the error page must not fail with them.
-    private static IEnumerable<(string, string)> SafeQuery(HttpRequest request)
+    private static List<(string, string)> SafeQuery(HttpRequest request)
     {
         try { return request.Query.Select(p => (p.Key, p.Value)).ToList(); }
         catch (Exception e) when (e is SuspiciousOperation or MultiPartParserError) { return [("(unreadable)", e.Message)]; }

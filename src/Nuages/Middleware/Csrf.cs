@@ -206,7 +206,7 @@ public static partial class Csrf
     }
 
     private static bool IsSameDomain(string host, string pattern) =>
-        pattern.Length > 0 && (pattern.StartsWith('.') ? host.EndsWith(pattern, StringComparison.Ordinal) || host == pattern[1..] : host == pattern.ToLowerInvariant());
+        pattern.Length > 0 && (pattern.StartsWith('.') ? host.EndsWith(pattern, StringComparison.Ordinal) || host == pattern[1..] : string.Equals(host, pattern, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The 403 answer, logged as "Forbidden (reason): path" on Nuages.Security.Csrf (as django/views/decorators/csrf.py).</summary>
     internal static HttpResponse Reject(HttpRequest request, string reason)

@@ -257,7 +257,7 @@ public abstract class Aggregate(string function, object? source, bool distinct, 
     /// An aggregate over a relation to many rows (<c>Count("books")</c>, <c>Sum("books__pages")</c>) in an annotation: a
     /// correlated subquery per row, so two such aggregates never multiply each other's rows as joins would.
     /// </summary>
-    private QueryExpression? Across(SqlQuery query, string path)
+    private Subquery? Across(SqlQuery query, string path)
     {
         var cut = path.IndexOf("__", StringComparison.Ordinal);
         var head = cut < 0 ? path : path[..cut];

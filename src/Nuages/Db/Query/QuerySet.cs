@@ -40,7 +40,7 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
         return [.. meta.Ordering.Select(name => new OrderItem(new Col(meta.Field(name.TrimStart('-'))), name.StartsWith('-')))];
     }
 
-    private QuerySet<T> With(SqlQuery query) => new(query);
+    private static QuerySet<T> With(SqlQuery query) => new(query);
 
     /// <summary>Rows matching a Django lookup: <c>Filter("name__istartswith", "a")</c>, <c>Filter("id__in", new[] { 1, 2 })</c>, <c>Filter("age__gt", new F("min_age"))</c>.</summary>
     public QuerySet<T> Filter(string lookup, object? value) => With(_query.Filter(LeafNode.Parse(_query, lookup, value)));

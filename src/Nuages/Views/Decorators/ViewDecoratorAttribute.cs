@@ -30,6 +30,8 @@ internal sealed class DecoratedView(Delegate inner, ViewDecoratorAttribute decor
     public ViewDecoratorAttribute Decorator { get; } = decorator;
 
     /// <summary>Never called: the compiled route calls the inner view with the decorators around it.</summary>
+#pragma warning disable CA1822 // an instance method: it is what the view delegate binds to
     public HttpResponse Invoke(HttpRequest request) =>
         throw new InvalidOperationException("A decorated view is called through its URL pattern, which unwraps it.");
+#pragma warning restore CA1822
 }
