@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
@@ -18,6 +19,9 @@ public sealed class DisconnectSite : IAsyncLifetime
 
     /// <summary>Released once per request_finished of a request that could not be built.</summary>
     public static readonly SemaphoreSlim UnbuiltFinished = new(0);
+
+    /// <summary>Released when a request to /dc/sync/ without an id is over, signals and all.</summary>
+    public static readonly SemaphoreSlim Unbuilt = new(0);
 
     public static TaskCompletionSource<string> Event(string name) =>
         Events.GetOrAdd(name, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -72,6 +76,19 @@ public sealed class DisconnectSite : IAsyncLifetime
                 s.DataUploadMaxMemorySize = 1000;
             },
             Path("dc/forever/", AwaitForever), Path("dc/sync/", SyncSlow), Path("dc/stream/", Stream));
+        // In front of Nuages: says when the whole request is over, after which no signal of it can come any more.
+        app.AspNetCore(web => web.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                Event("over-" + context.Request.Query["id"]).TrySetResult("over");
+                if (context.Request.Path == "/dc/sync/" && context.Request.Query["id"].Count == 0) Unbuilt.Release();
+            }
+        }));
         app.Signals.RequestStarted.Connect(Record("started"));
         app.Signals.RequestFinished.Connect(Record("finished"));
         app.Signals.RequestFinished.Connect(signal =>
@@ -119,7 +136,7 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
         }
         Assert.Equal("cancelled", await Wait("cancelled-" + id));
         await Wait("finished-" + id);
-        await Task.Delay(100); // a second request_finished would have come by now
+        await Wait("over-" + id); // the request is over: a second request_finished can no longer come
         var signals = DisconnectSite.Signals[id].ToList();
         Assert.Equal(2, signals.Count);
         Assert.StartsWith("started@", signals[0]);
@@ -166,9 +183,9 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
         var id = Guid.NewGuid().ToString("N");
         using (var client = await site.SendAsync($"/dc/sync/?id={id}", "partial", completeBody: false))
         {
-            await Task.Delay(50);
+            // the server has the headers and part of the body; the client leaves before the rest
         }
-        await Task.Delay(200);
+        await Wait("over-" + id); // the request is over, with nothing started
         Assert.False(DisconnectSite.Events.ContainsKey("started-" + id));
         Assert.False(DisconnectSite.Signals.ContainsKey(id)); // no request_started, no request_finished
     }
@@ -180,7 +197,8 @@ public class DisconnectTests(DisconnectSite site) : IClassFixture<DisconnectSite
         var response = await http.PostAsync("/dc/sync/", new ByteArrayContent(new byte[5000]));
         Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.True(await DisconnectSite.UnbuiltFinished.WaitAsync(Bounded));
-        Assert.False(await DisconnectSite.UnbuiltFinished.WaitAsync(TimeSpan.FromMilliseconds(100))); // once, not twice
+        Assert.True(await DisconnectSite.Unbuilt.WaitAsync(Bounded)); // the request is over…
+        Assert.Equal(0, DisconnectSite.UnbuiltFinished.CurrentCount); // …and request_finished came once, not twice
     }
 
     [Fact]
