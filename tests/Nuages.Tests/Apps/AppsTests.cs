@@ -78,6 +78,27 @@ namespace Nuages.Tests.Apps
         }
 
         [Fact]
+        public async Task Content_types_are_stored_as_djangos_with_app_labels()
+        {
+            var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-apps-{Guid.NewGuid():N}.sqlite3");
+            var app = Create(s =>
+            {
+                s.InstalledApps.Add<BlogConfig>();
+                s.Databases["default"] = Database.Sqlite(file);
+            });
+            app.Models.Add(typeof(ContentType));
+            Schema.Migrate(app.AllModels);
+            ContentType.ClearCache();
+            var id = await ContentType.IdForAsync(typeof(BlogPost));
+            var row = await ContentType.Objects.GetAsync("pk", id);
+            Assert.Equal(("blog", "blogpost"), (row.AppLabel, row.Model)); // Django's django_content_type row for blog.BlogPost
+            Assert.Equal(typeof(BlogPost), row.ModelType);
+            Assert.Equal("django_content_type", ModelMeta.For(typeof(ContentType)).Table);
+            Assert.Equal(["app_label", "model", "id"], ModelMeta.For(typeof(ContentType)).Fields.Select(f => f.Column));
+            ContentType.ClearCache();
+        }
+
+        [Fact]
         public void A_model_outside_any_app_keeps_its_snake_case_table()
         {
             Assert.Null(AppConfig.Of(typeof(Nuages.Tests.Db.OrmAuthor)));

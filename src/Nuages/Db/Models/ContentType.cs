@@ -6,34 +6,48 @@ namespace Nuages.Db.Models;
 
 /// <summary>
 /// A model, as a row (Django's <c>contenttypes</c>): what generic references store to say which table their id is in.
-/// Rows are made on first use; migrate its table with the models that use it.
+/// Stored as Django stores it — table <c>django_content_type</c>, the model's app label and its lower-cased class
+/// name, unique together — so a Nuages site and a Django site can share one. A model outside any app takes the
+/// snake_case name of its assembly as its app label. Rows are made on first use; migrate its table with the models
+/// that use it.
 /// </summary>
-[DbTable("nuages_content_type")]
+[DbTable("django_content_type"), UniqueTogether("app_label", "model")]
 public sealed class ContentType : Model<ContentType>
 {
-    private static readonly ConcurrentDictionary<(string Alias, Type Model), long> Ids = new();
+    // Keyed by the database (the backend an alias of the current site resolves to), not the alias: two sites may
+    // both call theirs "default".
+    private static readonly ConcurrentDictionary<(object Database, Type Model), long> Ids = new();
 
-    /// <summary>The model's full .NET name.</summary>
-    [MaxLength(255), Unique] public string Model { get; set; } = "";
+    /// <summary>The app label of the model (<c>blog</c>).</summary>
+    [MaxLength(100)] public string AppLabel { get; set; } = "";
 
-    /// <summary>The model this row stands for, among the models Nuages has met.</summary>
-    public Type ModelType => ModelMeta.Known(Model) ?? throw new InvalidOperationException($"No model named {Model} is known to this process.");
+    /// <summary>The model's class name, lower-cased (<c>post</c>), as Django's <c>model_name</c>.</summary>
+    [MaxLength(100)] public string Model { get; set; } = "";
+
+    /// <summary>The model this row stands for, among the models Nuages has met or the loaded assemblies declare.</summary>
+    public Type ModelType => ModelMeta.Known(AppLabel, Model) ?? throw new InvalidOperationException($"No model {AppLabel}.{Model} is known to this process.");
 
     /// <summary>The row of <paramref name="model"/> on <paramref name="using"/>, made if missing (Django's get_for_model).</summary>
     public static long IdFor(Type model, string @using = Database.DefaultAlias) =>
-        Ids.TryGetValue((@using, model), out var id) ? id : Ids[(@using, model)] = Objects.Using(@using).GetOrCreate(new { Model = Name(model) }).Object.Id;
+        Ids.TryGetValue((Connections.For(@using), model), out var id) ? id : Ids[(Connections.For(@using), model)] = Objects.Using(@using).GetOrCreate(new { AppLabel = AppLabelOf(model), Model = ModelName(model) }).Object.Id;
 
     /// <summary>IdFor, asynchronously.</summary>
     public static async Task<long> IdForAsync(Type model, string @using = Database.DefaultAlias, CancellationToken cancellationToken = default)
     {
-        if (Ids.TryGetValue((@using, model), out var id)) return id;
-        return Ids[(@using, model)] = (await Objects.Using(@using).GetOrCreateAsync(new { Model = Name(model) }, cancellationToken: cancellationToken).ConfigureAwait(false)).Object.Id;
+        var database = Connections.For(@using);
+        if (Ids.TryGetValue((database, model), out var id)) return id;
+        return Ids[(database, model)] = (await Objects.Using(@using).GetOrCreateAsync(new { AppLabel = AppLabelOf(model), Model = ModelName(model) }, cancellationToken: cancellationToken).ConfigureAwait(false)).Object.Id;
     }
 
     /// <summary>Forgets the ids read so far (Django's <c>ContentType.objects.clear_cache()</c>), after its table was emptied.</summary>
     public static void ClearCache() => Ids.Clear();
 
-    internal static string Name(Type model) => model.FullName ?? model.Name;
+    /// <summary>The app label Django would store: the model's app's, else its assembly's name in snake_case.</summary>
+    internal static string AppLabelOf(Type model) =>
+        Apps.AppConfig.Of(model)?.Label ?? ModelMeta.SnakeCase((model.Assembly.GetName().Name ?? "site").Replace(".", "", StringComparison.Ordinal));
+
+    /// <summary>Django's <c>model_name</c>: the class name, lower-cased.</summary>
+    internal static string ModelName(Type model) => model.Name.ToLowerInvariant();
 }
 
 /// <summary>

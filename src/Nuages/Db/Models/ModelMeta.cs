@@ -304,10 +304,33 @@ internal sealed class ModelMeta
 
     public static ModelMeta For(Type type) => Cache.GetOrAdd(type, static t => new ModelMeta(t));
 
-    /// <summary>A model type by its full name: one Nuages has met, or one of the loaded assemblies'.</summary>
-    public static Type? Known(string name) =>
-        Cache.Keys.FirstOrDefault(t => t.FullName == name)
-        ?? AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(name)).FirstOrDefault(t => t is not null);
+    /// <summary>A model type by its content type (app label, lower-cased class name): one Nuages has met, or one of the loaded assemblies'.</summary>
+    public static Type? Known(string appLabel, string modelName)
+    {
+        bool Matches(Type t) => t.Name.Equals(modelName, StringComparison.OrdinalIgnoreCase) && ContentType.AppLabelOf(t) == appLabel;
+        return Cache.Keys.FirstOrDefault(Matches)
+            ?? AppDomain.CurrentDomain.GetAssemblies().SelectMany(SafeTypes)
+                .FirstOrDefault(t => t.IsClass && !t.IsAbstract && t.IsSubclassOf(typeof(object)) && IsModelType(t) && Matches(t));
+    }
+
+    private static IEnumerable<Type> SafeTypes(System.Reflection.Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            return e.Types.Where(t => t is not null)!;
+        }
+    }
+
+    private static bool IsModelType(Type type)
+    {
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Model<>)) return true;
+        return false;
+    }
 
     public Type Type { get; }
 
