@@ -91,25 +91,14 @@ internal sealed class Executor(Backend backend, string alias)
         }
     }
 
-    public static DbCommand Command(DbConnection connection, Statement statement, DbTransaction? transaction = null)
+    public DbCommand Command(DbConnection connection, Statement statement, DbTransaction? transaction = null)
     {
         QueryLog.Record(statement);
         var command = connection.CreateCommand();
         command.CommandText = statement.Sql;
         command.Transaction = transaction;
         var values = statement.Values;
-        for (var i = 0; i < values.Count; i++)
-        {
-            var parameter = command.CreateParameter();
-            if (connection is Microsoft.Data.Sqlite.SqliteConnection) parameter.ParameterName = "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (values[i] is Models.JsonText json)
-            {
-                parameter.Value = json.Text;
-                if (parameter is Npgsql.NpgsqlParameter npgsql) npgsql.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb;
-            }
-            else parameter.Value = values[i] ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
+        for (var i = 0; i < values.Count; i++) Backend.Bind(command, i, values[i]);
         return command;
     }
 

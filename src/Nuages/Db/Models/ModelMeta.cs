@@ -383,52 +383,6 @@ internal sealed class ModelMeta
     }
 
     /// <summary>
-    /// A value as the database stores it. SQLite has no date, time, GUID, decimal or interval types, so those become text
-    /// or integers (durations in microseconds, as Django stores them); enums are their numbers; JSON goes as text, marked
-    /// so PostgreSQL types the parameter jsonb.
-    /// </summary>
-    public static object ToDatabase(object? value, bool sqlite) => value switch
-    {
-        null => DBNull.Value,
-        DateTimeOffset d when sqlite => d.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        DateTimeOffset d => d.ToUniversalTime(), // PostgreSQL timestamptz takes UTC
-        DateTime d => ToDatabase(new DateTimeOffset(d.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : d.ToUniversalTime()), sqlite),
-        DateOnly d when sqlite => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        TimeOnly t when sqlite => t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        TimeSpan t when sqlite => t.Ticks / 10,
-        Guid g when sqlite => g.ToString("N"),
-        decimal m when sqlite => m.ToString(CultureInfo.InvariantCulture),
-        string s => CheckText(s, sqlite),
-        Enum e => Convert.ToInt64(e, CultureInfo.InvariantCulture),
-        JsonText => value,
-        string or short or int or long or bool or float or double or decimal or DateOnly or TimeOnly or TimeSpan or Guid or byte[] or DBNull => value,
-        _ => new JsonText(JsonSerializer.Serialize(value, value.GetType())),
-    };
-
-    /// <summary>
-    /// Text the database would change is refused before it is sent: a lone surrogate has no UTF-8 form (drivers would store
-    /// U+FFFD), and PostgreSQL text cannot hold NUL.
-    /// </summary>
-    private static string CheckText(string text, bool sqlite)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\0' && !sqlite) throw new ArgumentException("A string literal cannot contain NUL (0x00) characters.");
-            if (!char.IsSurrogate(c)) continue;
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-                continue;
-            }
-            var shown = text.Length > 40 ? text[..40] + "…" : text;
-            var printable = string.Concat(shown.Select(ch => char.IsSurrogate(ch) || char.IsControl(ch) ? $"\\u{(int)ch:X4}" : ch.ToString()));
-            throw new ArgumentException($"The value \"{printable}\" contains a lone UTF-16 surrogate (U+{(int)c:X4} at index {i}), which has no UTF-8 form; it was not sent.");
-        }
-        return text;
-    }
-
-    /// <summary>
     /// A row made from the reader's columns from <paramref name="offset"/> on, one per field in order: what SelectRelated
     /// reads for each related row; null when its key is NULL (no related row).
     /// </summary>

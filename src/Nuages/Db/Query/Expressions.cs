@@ -333,31 +333,8 @@ internal sealed class Transform(QueryExpression source, string name) : QueryExpr
     internal override string Compile(SqlContext context)
     {
         var column = source.Compile(context);
-        if (context.Sqlite)
-            return name switch
-            {
-                "date" => $"date({column})",
-                "week_day" => $"(CAST(strftime('%w', {column}) AS integer) + 1)", // Django: Sunday is 1
-                _ => $"CAST(strftime('{SqliteFormat(name)}', {column}) AS integer)",
-            };
-        var utc = source.OutputType == typeof(DateTimeOffset) ? $"({column} AT TIME ZONE 'UTC')" : column;
-        return name switch
-        {
-            "date" => $"CAST({utc} AS date)",
-            "week_day" => $"(CAST(EXTRACT(DOW FROM {utc}) AS integer) + 1)",
-            _ => $"CAST(EXTRACT({name.ToUpperInvariant()} FROM {utc}) AS integer)",
-        };
+        return context.Backend.DateExtract(name, column, source.OutputType);
     }
-
-    private static string SqliteFormat(string part) => part switch
-    {
-        "year" => "%Y",
-        "month" => "%m",
-        "day" => "%d",
-        "hour" => "%H",
-        "minute" => "%M",
-        _ => "%S",
-    };
 
     internal override Type? OutputType => name == "date" ? typeof(DateOnly) : typeof(int);
 }
@@ -365,12 +342,8 @@ internal sealed class Transform(QueryExpression source, string name) : QueryExpr
 /// <summary>Where compiled SQL goes: the parameters so far, and how columns are qualified inside subqueries.</summary>
 internal sealed class SqlContext(Backend backend, List<object?> values, SqlQuery? query = null, string? qualifier = null, SqlContext? outer = null, int depth = 0)
 {
-    // The first placeholders of both engines, made once: "$1"/"@p0", "$2"/"@p1", …
-    private static readonly string[][] Placeholders = [.. Enumerable.Range(1, 64).Select(i => new[] { "$" + i.ToString(CultureInfo.InvariantCulture), "@p" + (i - 1).ToString(CultureInfo.InvariantCulture) })];
-
     public Backend Backend { get; } = backend;
 
-    public bool Sqlite { get; } = backend is SqliteBackend;
 
     public List<object?> Values { get; } = values;
 
@@ -384,11 +357,8 @@ internal sealed class SqlContext(Backend backend, List<object?> values, SqlQuery
 
     public string Param(object? value)
     {
-        Values.Add(ModelMeta.ToDatabase(value, Sqlite));
-        // PostgreSQL's own $n placeholders spare Npgsql rewriting named ones in every statement.
-        var index = Values.Count;
-        return index <= Placeholders.Length ? Placeholders[index - 1][Sqlite ? 1 : 0]
-            : Sqlite ? "@p" + (index - 1).ToString(CultureInfo.InvariantCulture) : "$" + index.ToString(CultureInfo.InvariantCulture);
+        Values.Add(Backend.AdaptValue(value));
+        return Backend.Placeholder(Values.Count);
     }
 
     /// <summary>Set when compiling an OuterRef: its column must name the outer table, or the subquery's own table would capture it.</summary>

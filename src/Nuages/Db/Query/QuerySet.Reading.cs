@@ -153,7 +153,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     private Statement ExplainStatement(Executor executor)
     {
         var select = Select(executor);
-        return select with { Sql = (executor.Backend is Backends.SqliteBackend ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + select.Sql };
+        return select with { Sql = executor.Backend.ExplainPrefix + select.Sql };
     }
 
     // SQLite answers (id, parent, notused, detail) and Django prints the details with their ids; PostgreSQL answers text lines.

@@ -151,8 +151,7 @@ public partial class QuerySet<T>
         var fields = fieldNames.Select(Meta.Field).ToList();
         if (fields.Contains(Meta.Pk)) throw new ArgumentException("bulk_update() cannot be used with primary key fields.");
         if (rows.Any(r => r.Id == 0)) throw new ArgumentException("All bulk_update() objects must have a primary key set.");
-        var sqlite = backend is SqliteBackend;
-        var limit = Math.Max(1, MaxParameters(sqlite) / (fields.Count + 1));
+        var limit = Math.Max(1, backend.MaxQueryParameters / (fields.Count + 1));
         // Joining a VALUES list keeps the cost linear in the rows, where Django's CASE WHEN per row is quadratic;
         // both engines name a VALUES list's columns column1, column2, …
         var sets = string.Join(", ", fields.Select((field, i) => $"{Backend.Quote(field.Column)} = v.column{i + 2}"));
@@ -161,18 +160,11 @@ public partial class QuerySet<T>
         {
             var context = new SqlContext(backend, new List<object?>(batch.Length * (fields.Count + 1)));
             // PostgreSQL types a VALUES column from its rows, and a column of NULL parameters would be text: cast each.
-            string Typed(FieldMeta field, string parameter) => sqlite ? parameter : $"CAST({parameter} AS {backend.ColumnType(field)})";
+            string Typed(FieldMeta field, string parameter) => backend.TypesValuesColumns ? $"CAST({parameter} AS {backend.ColumnType(field)})" : parameter;
             var tuples = batch.Select(row => "(" + string.Join(", ", [context.Param(row.Id), .. fields.Select(field => Typed(field, context.Param(field.Get(row))))]) + ")");
             yield return new Statement($"UPDATE {table} SET {sets} FROM (VALUES {string.Join(", ", tuples)}) AS v WHERE {table}.{Backend.Quote(Meta.Pk.Column)} = v.column1", context.Values);
         }
     }
-
-    /// <summary>
-    /// Parameters per bulk statement. PostgreSQL takes 65535; SQLite takes 32766, but Microsoft.Data.Sqlite binds
-    /// parameters in time quadratic in their number (7000 rows × 5 columns: 5 s against 0.3 s in batches of 999),
-    /// so SQLite gets 999, its historical default limit.
-    /// </summary>
-    private static int MaxParameters(bool sqlite) => sqlite ? 999 : 65535;
 
     private static void CheckIds(List<T> rows, List<long> ids)
     {
@@ -192,7 +184,7 @@ public partial class QuerySet<T>
         if (batchSize is <= 0) throw new ArgumentException("Batch size must be a positive integer.");
         if (!keepIds && rows.FirstOrDefault(r => r.Id != 0) is { } saved) throw new ArgumentException($"bulk_create() inserts new rows; {typeof(T).Name} {saved.Id} is already saved.");
         var fields = Meta.Fields.Where(f => f != Meta.Pk || keepIds).ToList();
-        var limit = Math.Max(1, MaxParameters(backend is SqliteBackend) / Math.Max(1, fields.Count));
+        var limit = Math.Max(1, backend.MaxQueryParameters / Math.Max(1, fields.Count));
         var columns = string.Join(", ", fields.Select(f => Backend.Quote(f.Column)));
         foreach (var batch in rows.Chunk(Math.Min(limit, batchSize ?? int.MaxValue)))
         {

@@ -216,7 +216,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
     public Statement SelectStatement(Backend backend, IReadOnlyList<QueryExpression> columns)
     {
         // Outside a transaction the lock would end with the statement: Django refuses it rather than pretend.
-        if (Lock is not null && backend is not SqliteBackend && Atomic.CurrentTransaction(Alias) is null)
+        if (Lock is not null && backend.HasSelectForUpdate && Atomic.CurrentTransaction(Alias) is null)
             throw new TransactionManagementError("select_for_update cannot be used outside of a transaction.", Alias);
         var (sql, values) = CompileSelect(new SqlContext(backend, []), columns, withRelated: true);
         return new Statement(sql, values);
@@ -262,7 +262,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         }
         else if (Where.Any(w => w.ContainsAggregate)) throw new FieldError("A filter refers to an aggregate that is not an annotation of the query.");
         AppendOrderAndLimit(sql, context);
-        if (Lock is { } rowLock && !context.Sqlite) sql.Append(rowLock.Clause(Meta.Table));
+        if (Lock is { } rowLock && context.Backend.HasSelectForUpdate) sql.Append(rowLock.Clause(Meta.Table));
         return (sql.ToString(), context.Values);
     }
 
@@ -313,7 +313,7 @@ internal sealed record SqlQuery(ModelMeta Meta, string Alias)
         if (order.Length > 0)
             sql.Append(" ORDER BY ").AppendJoin(", ", order.Select(o => o.Expression is null ? "RANDOM()" : o.Expression.Compile(context) + (o.Descending ? " DESC" : " ASC")));
         if (Limit is { } n) sql.Append(" LIMIT ").Append(n);
-        else if (Offset > 0 && context.Sqlite) sql.Append(" LIMIT -1"); // SQLite has no OFFSET without LIMIT
+        else if (Offset > 0 && context.Backend.NoLimitValue is { } noLimit) sql.Append(" LIMIT ").Append(noLimit);
         if (Offset > 0) sql.Append(" OFFSET ").Append(Offset);
     }
 
