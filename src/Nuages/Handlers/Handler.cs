@@ -128,7 +128,7 @@ internal sealed partial class Handler
     {
         request.RequestLogger = _requestLogger;
         request.LoggerFactory = _loggerFactory;
-        request.ErrorViews = _errorViews;
+        request.Features.Set(_errorViews);
         if (request.ScriptName.Length > 0) ScriptPrefix.Set(request.ScriptName); // as django/core/handlers/asgi.py does
     }
 

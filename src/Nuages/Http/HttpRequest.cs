@@ -123,16 +123,8 @@ public sealed partial class HttpRequest
     /// <summary>Set once the CSRF check has passed for this request (Django's <c>csrf_processing_done</c>).</summary>
     public bool CsrfProcessingDone { get; set; }
 
-    /// <summary>The test clients' way of letting requests through the CSRF check, as Django's test client does.</summary>
-    internal bool DontEnforceCsrfChecks { get; set; }
-
-    /// <summary>The CSRF secret in use for this request, and whether the response must (re)send it.</summary>
-    internal string? CsrfSecret { get; set; }
-
-    internal bool CsrfCookieNeedsUpdate { get; set; }
-
-    /// <summary>The error views of the site serving this request.</summary>
-    internal Handlers.ErrorViews? ErrorViews { get; set; }
+    /// <summary>What higher layers attach to this request (CSRF state, the site's error views), by type.</summary>
+    public RequestFeatures Features { get; } = new();
 
     /// <summary>The logger factory of the site serving this request.</summary>
     internal Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;

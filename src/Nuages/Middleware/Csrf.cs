@@ -20,7 +20,7 @@ public static partial class Csrf
     /// <summary>The token to put in a form (<c>csrfmiddlewaretoken</c>) or an <c>X-CSRFToken</c> header; asking for it makes the response send the cookie.</summary>
     public static string GetToken(HttpRequest request)
     {
-        if (request.CsrfSecret is { } secret) request.CsrfCookieNeedsUpdate = true;
+        if (State(request).Secret is { } secret) State(request).CookieNeedsUpdate = true;
         else secret = AddNewCookie(request);
         return Mask(secret);
     }
@@ -28,8 +28,8 @@ public static partial class Csrf
     private static string AddNewCookie(HttpRequest request)
     {
         var secret = RandomString(SecretLength);
-        request.CsrfSecret = secret;
-        request.CsrfCookieNeedsUpdate = true;
+        State(request).Secret = secret;
+        State(request).CookieNeedsUpdate = true;
         return secret;
     }
 
@@ -78,14 +78,14 @@ public static partial class Csrf
     {
         var secret = CookieSecret(request, out var problem);
         if (problem is not null) AddNewCookie(request);
-        else if (secret is not null) request.CsrfSecret = secret;
+        else if (secret is not null) State(request).Secret = secret;
     }
 
     /// <summary>The check: null to go on, else the reason to reject (as django/views/decorators/csrf.py).</summary>
     internal static string? Check(HttpRequest request, bool exempt)
     {
         if (request.CsrfProcessingDone || exempt) return null;
-        if (request.Method is "GET" or "HEAD" or "OPTIONS" or "TRACE" || request.DontEnforceCsrfChecks) return Accept(request);
+        if (request.Method is "GET" or "HEAD" or "OPTIONS" or "TRACE" || State(request).DontEnforceChecks) return Accept(request);
         if (request.Headers.Get("Origin") is { } origin)
         {
             if (!OriginVerified(request, origin)) return $"Origin checking failed - {origin} does not match any trusted origins.";
@@ -211,7 +211,7 @@ public static partial class Csrf
     /// <summary>The 403 answer, logged as "Forbidden (reason): path" on Nuages.Security.Csrf (as django/views/decorators/csrf.py).</summary>
     internal static HttpResponse Reject(HttpRequest request, string reason)
     {
-        var views = request.ErrorViews ?? new Handlers.ErrorViews();
+        var views = request.Features.Get<Handlers.ErrorViews>() ?? new Handlers.ErrorViews();
         var response = views.CsrfFailure(request, reason);
         Http.RequestLog.Forbidden(request.LoggerFactory.CreateLogger("Nuages.Security.Csrf"), reason, request.Path);
         response.HasBeenLogged = true;
@@ -221,12 +221,26 @@ public static partial class Csrf
     /// <summary>Sends the cookie when the secret is new or a token was handed out, once (as django/views/decorators/csrf.py).</summary>
     internal static HttpResponse ProcessResponse(HttpRequest request, HttpResponse response)
     {
-        if (!request.CsrfCookieNeedsUpdate || request.CsrfSecret is not { } secret) return response;
+        if (!State(request).CookieNeedsUpdate || State(request).Secret is not { } secret) return response;
         var settings = request.Settings;
         response.SetCookie(settings.CsrfCookieName, secret, maxAge: settings.CsrfCookieAge, path: settings.CsrfCookiePath, domain: settings.CsrfCookieDomain,
             secure: settings.CsrfCookieSecure, httpOnly: settings.CsrfCookieHttpOnly, sameSite: settings.CsrfCookieSameSite);
         HttpHeaders.PatchVary(response, ["Cookie"]);
-        request.CsrfCookieNeedsUpdate = false;
+        State(request).CookieNeedsUpdate = false;
         return response;
     }
+
+    /// <summary>The CSRF middleware's state for a request, kept in its features.</summary>
+    internal static CsrfState State(HttpRequest request) => request.Features.GetOrAdd(static () => new CsrfState());
+}
+
+/// <summary>The CSRF secret in use for a request, whether the response must (re)send it, and the test clients' pass.</summary>
+internal sealed class CsrfState
+{
+    public string? Secret { get; set; }
+
+    public bool CookieNeedsUpdate { get; set; }
+
+    /// <summary>The test clients' way of letting requests through the CSRF check, as Django's test client does.</summary>
+    public bool DontEnforceChecks { get; set; }
 }

@@ -50,7 +50,7 @@ internal sealed class ClientSession(NuagesApp app, IDictionary<string, string>? 
             _ => Factory.Generic(method, path, data as byte[] ?? [], contentType, all, secure),
         };
         // As Django's test client: CSRF checks are off unless asked for.
-        request.DontEnforceCsrfChecks = !enforceCsrfChecks;
+        Middleware.Csrf.State(request).DontEnforceChecks = !enforceCsrfChecks;
         return request;
     }
 

@@ -74,7 +74,7 @@ public class CsrfTests
     private static string MaskedFor(string secret)
     {
         var request = new RequestFactory().Get("/");
-        request.CsrfSecret = secret;
+        Nuages.Middleware.Csrf.State(request).Secret = secret;
         return Csrf.GetToken(request);
     }
 
