@@ -1,5 +1,4 @@
 using Nuages.Http;
-using Nuages.Views.Decorators;
 
 namespace Nuages.Middleware;
 

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Nuages.Http;
 
-namespace Nuages.Views.Decorators;
+namespace Nuages.Http;
 
 /// <summary>
 /// Django's <c>get_conditional_response</c> and its helpers: RFC 9110 preconditions in their §13.2.2

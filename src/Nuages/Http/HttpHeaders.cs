@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using Nuages.Http;
 
-namespace Nuages.Views.Decorators;
+namespace Nuages.Http;
 
 /// <summary>Django's <c>patch_cache_control</c> and <c>patch_vary_headers</c>.</summary>
 internal static partial class HttpHeaders
