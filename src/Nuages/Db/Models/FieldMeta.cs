@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Nuages.Conf;
+
+namespace Nuages.Db.Models;
+
+/// <summary>One column of a model: its property, column name, type, options and compiled accessors (no reflection per row).</summary>
+internal sealed class FieldMeta
+{
+    public required string Name { get; init; }
+
+    /// <summary>The field's name in lookups, Values and messages: the property in snake_case.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The column in SQL: the key, unless <see cref="DbColumnAttribute"/> names another.</summary>
+    public required string Column { get; init; }
+
+    /// <summary>The property's type without Nullable&lt;&gt;.</summary>
+    public required Type Type { get; init; }
+    public required bool Nullable { get; init; }
+    public required int? MaxLength { get; init; }
+    public bool Blank { get; init; }
+    public bool Unique { get; init; }
+    public bool Indexed { get; init; }
+
+    /// <summary>Stored as JSON text (jsonb on PostgreSQL).</summary>
+    public bool Json { get; init; }
+
+    /// <summary>The allowed values, from <see cref="ChoicesAttribute"/> or the enum's members.</summary>
+    public IReadOnlyList<object>? Choices { get; init; }
+    public required Func<object, object?> Get { get; init; }
+    public required Action<object, object?> Set { get; init; }
+
+    /// <summary>How Django names the field in messages: <c>first_name</c> is "first name".</summary>
+    public string VerboseName => Key.Replace('_', ' ');
+
+    /// <summary>The model a <see cref="ForeignKey{T}"/> or <see cref="OneToOne{T}"/> points at; null for plain columns.</summary>
+    public Type? RelatedType { get; init; }
+
+    public bool IsRelation => RelatedType is not null;
+
+    public ModelMeta RelatedMeta => ModelMeta.For(RelatedType!);
+
+    public OnDelete OnDelete { get; init; }
+
+    /// <summary>The id <see cref="OnDelete.SetDefault"/> writes.</summary>
+    public long OnDeleteDefault { get; init; }
+
+    /// <summary>The relation object of a row (its id, alias and cached row); null for plain columns.</summary>
+    public Func<object, IRelation?>? Relation { get; init; }
+
+    /// <summary>The model that declares the field.</summary>
+    public required Type Owner { get; init; }
+}
+
+/// <summary>A relation seen from the model it points at: Django's reverse relation (<c>author.book_set</c>, <c>books__title</c>).</summary>
+internal sealed record ReverseRelation(string Name, FieldMeta Field)
+{
+    /// <summary>The model holding the reference.</summary>
+    public ModelMeta Owner => ModelMeta.For(Field.Owner);
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Nuages.Conf;
+
+namespace Nuages.Db.Models;
+
+/// <summary>Rows from readers: values as the model's properties take them.</summary>
+internal sealed partial class ModelMeta
+{
+    /// <summary>
+    /// A row made from the reader's columns from <paramref name="offset"/> on, one per field in order: what SelectRelated
+    /// reads for each related row; null when its key is NULL (no related row).
+    /// </summary>
+    public object? Materialize(System.Data.Common.DbDataReader reader, int offset, string alias)
+    {
+        if (reader.IsDBNull(offset + _pkIndex)) return null;
+        var row = New();
+        for (var i = 0; i < Fields.Count; i++)
+        {
+            Fields[i].Set(row, FromDatabase(reader.GetValue(offset + i), Fields[i]));
+            if (Fields[i].Relation?.Invoke(row) is { } reference) reference.Alias = alias;
+        }
+        ((IModelRow)row).LoadedFrom = alias;
+        return row;
+    }
+
+    /// <summary>A database value as the field's type.</summary>
+    public static object? FromDatabase(object value, FieldMeta field) =>
+        field.Json ? value is DBNull ? null : JsonSerializer.Deserialize((string)value, field.Type) : Read(value, field.Type);
+
+    /// <summary>A database value as <paramref name="type"/> (as read when the type is unknown).</summary>
+    public static object? Read(object value, Type? type)
+    {
+        if (value is DBNull) return null;
+        if (type is null || type == value.GetType()) return value;
+        type = System.Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            _ when type.IsEnum => Enum.ToObject(type, Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+            _ when type == typeof(DateTimeOffset) => value switch
+            {
+                DateTimeOffset d => d,
+                DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
+                string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+                _ => throw new InvalidCastException($"Cannot read {value.GetType().Name} as a date and time."),
+            },
+            _ when type == typeof(DateTime) => ((DateTimeOffset)Read(value, typeof(DateTimeOffset))!).UtcDateTime,
+            _ when type == typeof(DateOnly) => value switch
+            {
+                DateTime dt => DateOnly.FromDateTime(dt),
+                string s => DateOnly.Parse(s, CultureInfo.InvariantCulture),
+                _ => throw new InvalidCastException($"Cannot read {value.GetType().Name} as a date."),
+            },
+            _ when type == typeof(TimeOnly) => value switch
+            {
+                TimeSpan t => TimeOnly.FromTimeSpan(t),
+                string s => TimeOnly.Parse(s, CultureInfo.InvariantCulture),
+                _ => throw new InvalidCastException($"Cannot read {value.GetType().Name} as a time."),
+            },
+            _ when type == typeof(TimeSpan) => value is TimeSpan span ? span : TimeSpan.FromTicks(Convert.ToInt64(value, CultureInfo.InvariantCulture) * 10),
+            _ when type == typeof(Guid) => value is Guid g ? g : Guid.Parse((string)value),
+            _ when type == typeof(bool) => value is bool b ? b : Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0,
+            _ when type == typeof(byte[]) => (byte[])value,
+            _ when type == typeof(object) => value,
+            _ => Convert.ChangeType(value, type, CultureInfo.InvariantCulture),
+        };
+    }
+}
+
+/// <summary>JSON text bound for a JSON column; PostgreSQL needs the parameter typed jsonb.</summary>
+internal sealed record JsonText(string Text);
