@@ -50,38 +50,8 @@ public sealed record DatabaseSettings(DatabaseEngine Engine, string ConnectionSt
     /// O-30 check (a pool with persistent connections): a setting given twice, a pool option with pooling off, a
     /// pool option for SQLite, a minimum above the maximum. Checked when the site is created.
     /// </summary>
-    internal string Effective(string alias)
-    {
-        string Fail(string why) => throw new Conf.ImproperlyConfiguredException($"Settings.Databases[\"{alias}\"]: {why}");
-        if (Engine == DatabaseEngine.Sqlite)
-        {
-            if (MaxPoolSize is not null || MinPoolSize is not null) Fail("SQLite has no pool size: Microsoft.Data.Sqlite pools connections by itself; remove MaxPoolSize/MinPoolSize.");
-            var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString);
-            if (CommandTimeout is { } wait) sqlite.DefaultTimeout = Seconds(wait);
-            if (ConnectTimeout is not null) Fail("SQLite opens a file and has no connect timeout; its busy timeout waits for locks.");
-            if (TransactionMode is not (null or "IMMEDIATE" or "DEFERRED" or "EXCLUSIVE"))
-                Fail($"TransactionMode must be IMMEDIATE, DEFERRED or EXCLUSIVE, not '{TransactionMode}'.");
-            return sqlite.ConnectionString;
-        }
-        if (TransactionMode is not null) Fail("TransactionMode is SQLite's: PostgreSQL transactions take row locks as they go.");
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
-        var defaults = new Npgsql.NpgsqlConnectionStringBuilder();
-        void Set<TValue>(string key, TValue? value, Func<Npgsql.NpgsqlConnectionStringBuilder, TValue> read, Action<TValue> apply) where TValue : struct
-        {
-            if (value is not { } given) return;
-            if (!Equals(read(builder), read(defaults))) Fail($"{key} is set both in the connection string and in the settings: say it once.");
-            apply(given);
-        }
-        if (!builder.Pooling && (MaxPoolSize is not null || MinPoolSize is not null)) Fail("Pooling=false in the connection string, so MaxPoolSize and MinPoolSize cannot apply.");
-        Set("Maximum Pool Size", MaxPoolSize, b => b.MaxPoolSize, v => builder.MaxPoolSize = v);
-        Set("Minimum Pool Size", MinPoolSize, b => b.MinPoolSize, v => builder.MinPoolSize = v);
-        Set("Timeout", ConnectTimeout, b => TimeSpan.FromSeconds(b.Timeout), v => builder.Timeout = Seconds(v));
-        Set("Command Timeout", CommandTimeout, b => TimeSpan.FromSeconds(b.CommandTimeout), v => builder.CommandTimeout = Seconds(v));
-        if (builder.MinPoolSize > builder.MaxPoolSize) Fail($"MinPoolSize ({builder.MinPoolSize}) is above MaxPoolSize ({builder.MaxPoolSize}).");
-        return builder.ConnectionString;
-    }
+    internal string Effective(string alias) => Backends.ConnectionStrings.Effective(this, alias);
 
-    private static int Seconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds));
 }
 
 /// <summary>Builds database settings: <c>s.Databases["default"] = Database.Sqlite("db.sqlite3")</c>.</summary>

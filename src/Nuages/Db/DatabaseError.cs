@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Nuages.Db;
 
@@ -27,24 +25,13 @@ public class DatabaseError : Exception
     internal static DatabaseError From(DbException e, string alias, string sql)
     {
         var message = $"{e.Message} (database '{alias}'; SQL: {sql})";
-        return e switch
+        return Backends.DriverErrors.Classify(e) switch
         {
-            SqliteException s => (s.SqliteErrorCode & 0xFF) switch
-            {
-                19 => new IntegrityError(message, alias, sql, e), // SQLITE_CONSTRAINT
-                18 or 20 => new DataError(message, alias, sql, e), // SQLITE_TOOBIG, SQLITE_MISMATCH
-                25 or 21 => new ProgrammingError(message, alias, sql, e), // SQLITE_RANGE, SQLITE_MISUSE
-                _ => new OperationalError(message, alias, sql, e), // sqlite3 itself calls "no such table" and locks operational
-            },
-            PostgresException p => p.SqlState[..2] switch
-            {
-                "23" => new IntegrityError(message, alias, sql, e),
-                "22" => new DataError(message, alias, sql, e),
-                "42" => new ProgrammingError(message, alias, sql, e),
-                "0A" => new NotSupportedError(message, alias, sql, e),
-                _ => new OperationalError(message, alias, sql, e),
-            },
-            _ => new OperationalError(message, alias, sql, e), // the connection broke or could not be made
+            DatabaseErrorKind.Integrity => new IntegrityError(message, alias, sql, e),
+            DatabaseErrorKind.Data => new DataError(message, alias, sql, e),
+            DatabaseErrorKind.Programming => new ProgrammingError(message, alias, sql, e),
+            DatabaseErrorKind.NotSupported => new NotSupportedError(message, alias, sql, e),
+            _ => new OperationalError(message, alias, sql, e),
         };
     }
 
@@ -67,3 +54,13 @@ public class ProgrammingError(string message, string alias, string? sql, Excepti
 
 /// <summary>The database does not support what was asked.</summary>
 public sealed class NotSupportedError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
+
+/// <summary>Which of Django's database errors a driver error is.</summary>
+internal enum DatabaseErrorKind
+{
+    Operational,
+    Integrity,
+    Data,
+    Programming,
+    NotSupported,
+}
