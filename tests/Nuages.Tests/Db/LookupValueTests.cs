@@ -108,6 +108,16 @@ public class LookupValueTests(LookupSite site) : Nuages.Test.TestCase(site.App),
         }
     }
 
+    [Fact]
+    public async Task The_async_twins_keep_the_sync_methods_params_shape()
+    {
+        await Seed("sqlite");
+        var rows = LookupRow.Objects.Using("sqlite");
+        Assert.Equal("12", (await rows.LatestAsync("at")).Name);
+        Assert.Equal("other", (await rows.EarliestAsync("day", "at")).Name);
+        Assert.Equal(rows.Latest("at").Name, (await rows.LatestAsync(["at"], CancellationToken.None)).Name);
+    }
+
     [Theory]
     [InlineData("score", "abc", "Field 'score' expected a number but got 'abc'.")]
     [InlineData("score__gt", "1.5", "Field 'score' expected a number but got '1.5'.")]

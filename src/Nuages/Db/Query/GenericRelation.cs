@@ -63,6 +63,9 @@ public sealed class GenericRelation<T> : Manager<T> where T : Model<T>, new()
         foreach (var row in rows) ready.Fix(row).Save(_alias);
     }
 
+    /// <summary>AddAsync with the sync method's shape: <c>await AddAsync(a, b)</c>.</summary>
+    public Task AddAsync(params T[] rows) => AddAsync((IEnumerable<T>)rows);
+
     /// <summary>Add, asynchronously.</summary>
     public async Task AddAsync(IEnumerable<T> rows, CancellationToken cancellationToken = default)
     {
@@ -72,6 +75,9 @@ public sealed class GenericRelation<T> : Manager<T> where T : Model<T>, new()
 
     /// <summary>Deletes <paramref name="rows"/>, which point at the owner.</summary>
     public void Remove(params T[] rows) => Filter("pk__in", rows.Select(r => r.Id).ToList()).Delete();
+
+    /// <summary>RemoveAsync with the sync method's shape: <c>await RemoveAsync(a, b)</c>.</summary>
+    public Task RemoveAsync(params T[] rows) => RemoveAsync(rows, CancellationToken.None);
 
     /// <summary>Remove, asynchronously.</summary>
     public Task RemoveAsync(IEnumerable<T> rows, CancellationToken cancellationToken = default) =>

@@ -82,6 +82,9 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
     /// <summary>Add, with rows given one by one.</summary>
     public void Add(params T[] rows) => Add(rows, null);
 
+    /// <summary>AddAsync with the sync method's shape: <c>await AddAsync(a, b)</c>.</summary>
+    public Task AddAsync(params T[] rows) => AddAsync((IEnumerable<T>)rows);
+
     /// <summary>Add, asynchronously.</summary>
     public async Task AddAsync(IEnumerable<T> rows, object? throughDefaults = null, CancellationToken cancellationToken = default)
     {
@@ -94,6 +97,9 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
 
     /// <summary>Unlinks <paramref name="rows"/>; the rows themselves stay.</summary>
     public void Remove(params T[] rows) => Db.Run("ManyToMany.Remove", Delete(Saved(rows)), command => command.ExecuteNonQuery());
+
+    /// <summary>RemoveAsync with the sync method's shape: <c>await RemoveAsync(a, b)</c>.</summary>
+    public Task RemoveAsync(params T[] rows) => RemoveAsync(rows, CancellationToken.None);
 
     /// <summary>Remove, asynchronously.</summary>
     public Task RemoveAsync(IEnumerable<T> rows, CancellationToken cancellationToken = default) =>

@@ -254,12 +254,18 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     /// <summary>The row with the greatest value of <paramref name="fields"/> (<c>"-f"</c> for the least); throws <see cref="Model{T}.DoesNotExist"/> when there is none.</summary>
     public T Latest(params string[] fields) => Single(ByLatest(fields, latest: true).ToList());
 
+    /// <summary>Latest, asynchronously, with the sync method's shape: <c>await LatestAsync("joined")</c>.</summary>
+    public Task<T> LatestAsync(params string[] fields) => LatestAsync(fields, CancellationToken.None);
+
     /// <summary>Latest, asynchronously.</summary>
     public async Task<T> LatestAsync(string[] fields, CancellationToken cancellationToken = default) =>
         Single(await ByLatest(fields, latest: true).ToListAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>The row with the least value of <paramref name="fields"/>; throws <see cref="Model{T}.DoesNotExist"/> when there is none.</summary>
     public T Earliest(params string[] fields) => Single(ByLatest(fields, latest: false).ToList());
+
+    /// <summary>Earliest, asynchronously, with the sync method's shape: <c>await EarliestAsync("joined")</c>.</summary>
+    public Task<T> EarliestAsync(params string[] fields) => EarliestAsync(fields, CancellationToken.None);
 
     /// <summary>Earliest, asynchronously.</summary>
     public async Task<T> EarliestAsync(string[] fields, CancellationToken cancellationToken = default) =>

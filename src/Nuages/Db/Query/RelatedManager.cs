@@ -47,6 +47,9 @@ public sealed class RelatedManager<T> : Manager<T> where T : Model<T>, new()
     /// <summary>Add, with rows given one by one.</summary>
     public void Add(params T[] rows) => Add(rows, bulk: true);
 
+    /// <summary>AddAsync with the sync method's shape: <c>await AddAsync(a, b)</c>.</summary>
+    public Task AddAsync(params T[] rows) => AddAsync((IEnumerable<T>)rows);
+
     /// <summary>Add, asynchronously.</summary>
     public async Task AddAsync(IEnumerable<T> rows, bool bulk = true, CancellationToken cancellationToken = default)
     {
@@ -71,6 +74,9 @@ public sealed class RelatedManager<T> : Manager<T> where T : Model<T>, new()
     /// owner model's DoesNotExist, as in Django.
     /// </summary>
     public void Remove(params T[] rows) => Any(Unlinked(rows)).Update(Change(null));
+
+    /// <summary>RemoveAsync with the sync method's shape: <c>await RemoveAsync(a, b)</c>.</summary>
+    public Task RemoveAsync(params T[] rows) => RemoveAsync(rows, CancellationToken.None);
 
     /// <summary>Remove, asynchronously.</summary>
     public Task RemoveAsync(IEnumerable<T> rows, CancellationToken cancellationToken = default) =>
