@@ -101,5 +101,5 @@ public sealed class GenericForeignKey
     }
 
     private Statement Statement(ModelMeta meta) =>
-        new SqlQuery(meta, _alias).Filter(new LeafNode(new Col(meta.Pk), "exact", _id.Get(_row))).SelectStatement(Executor.For(_alias).Backend, [.. meta.Fields.Select(f => (QueryExpression)new Col(f))]);
+        new SqlQuery(meta, _alias).Filter(new LeafNode(new Col(meta.Pk), LookupKind.Exact, _id.Get(_row))).SelectStatement(Executor.For(_alias).Backend, [.. meta.Fields.Select(f => (QueryExpression)new Col(f))]);
 }

@@ -56,7 +56,7 @@ internal sealed class Collector(Executor executor, string alias)
         foreach (var (field, value, ids) in _updates)
             foreach (var chunk in ids.Chunk(Chunk))
             {
-                var owner = new SqlQuery(ModelMeta.For(field.Owner), alias).Filter(new LeafNode(new Col(ModelMeta.For(field.Owner).Pk), "in", chunk));
+                var owner = new SqlQuery(ModelMeta.For(field.Owner), alias).Filter(new LeafNode(new Col(ModelMeta.For(field.Owner).Pk), LookupKind.In, chunk));
                 var (sql, values) = owner.CompileUpdate(new SqlContext(executor.Backend, []), [(field.Key, value)], (_, v) => v)!.Value;
                 await runner.Execute(new Statement(sql, values)).ConfigureAwait(false);
             }
@@ -70,7 +70,7 @@ internal sealed class Collector(Executor executor, string alias)
         foreach (var meta in Enumerable.Reverse(_order))
             foreach (var chunk in _deleting[meta].Chunk(Chunk))
             {
-                var (sql, values) = new SqlQuery(meta, alias).Filter(new LeafNode(new Col(meta.Pk), "in", chunk)).CompileDelete(new SqlContext(executor.Backend, []));
+                var (sql, values) = new SqlQuery(meta, alias).Filter(new LeafNode(new Col(meta.Pk), LookupKind.In, chunk)).CompileDelete(new SqlContext(executor.Backend, []));
                 deleted += await runner.Execute(new Statement(sql, values)).ConfigureAwait(false);
             }
         return deleted;
@@ -98,7 +98,7 @@ internal sealed class Collector(Executor executor, string alias)
             var sides = new[] { relation.Source, relation.Target }.Where(f => f.RelatedType == meta.Type);
             foreach (var side in sides)
                 foreach (var chunk in fresh.Chunk(Chunk))
-                    _links.Add(new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(side), "in", chunk)));
+                    _links.Add(new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(side), LookupKind.In, chunk)));
         }
         foreach (var reverse in meta.Reverse)
         {
@@ -106,7 +106,7 @@ internal sealed class Collector(Executor executor, string alias)
             var referencing = new List<long>();
             foreach (var chunk in fresh.Chunk(Chunk))
             {
-                var owner = new SqlQuery(reverse.Owner, alias).Filter(new LeafNode(new Col(reverse.Field), "in", chunk));
+                var owner = new SqlQuery(reverse.Owner, alias).Filter(new LeafNode(new Col(reverse.Field), LookupKind.In, chunk));
                 referencing.AddRange(await runner.Ids(owner.SelectStatement(executor.Backend, [new Col(reverse.Owner.Pk)])).ConfigureAwait(false));
             }
             if (referencing.Count == 0) continue;

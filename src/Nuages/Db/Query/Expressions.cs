@@ -264,7 +264,7 @@ public abstract class Aggregate(string function, object? source, bool distinct, 
         if (query.Meta.ByName.ContainsKey(head) || query.Meta.ReverseNamed(head) is not { } reverse) return null;
         if (filter is not null)
             throw new FieldError($"{function}(\"{path}\", filter: …) over the related rows is not supported yet: filter the related rows in a Subquery instead.");
-        var related = new SqlQuery(reverse.Owner, query.Alias).Filter(new LeafNode(new Col(reverse.Field), "exact", new OuterRef("pk")));
+        var related = new SqlQuery(reverse.Owner, query.Alias).Filter(new LeafNode(new Col(reverse.Field), LookupKind.Exact, new OuterRef("pk")));
         var inner = (Aggregate)MemberwiseClone();
         inner.Source = new F(cut < 0 ? "pk" : path[(cut + 2)..]);
         return new Subquery(new RelationSubquery(related, [inner.Resolve(related)]));

@@ -14,13 +14,13 @@ namespace Nuages.Db.Query;
 internal static class LookupValue
 {
     /// <summary>The lookups whose values go through the field (Django's <c>prepare_rhs</c>).</summary>
-    public static bool Prepares(string lookup) => lookup is "exact" or "gt" or "gte" or "lt" or "lte" or "in" or "range";
+    public static bool Prepares(LookupKind lookup) => lookup is LookupKind.Exact or LookupKind.Gt or LookupKind.Gte or LookupKind.Lt or LookupKind.Lte or LookupKind.In or LookupKind.Range;
 
     /// <summary>Each value of an <c>in</c> or <c>range</c> list, or the single value, as the field takes it.</summary>
-    public static object? Prepare(Type? type, string field, string lookup, object? value)
+    public static object? Prepare(Type? type, string field, LookupKind lookup, object? value)
     {
         if (type is null || value is null || value is QueryExpression or ISubquery) return value;
-        if (lookup is "in" or "range" && value is IEnumerable items and not string and not byte[])
+        if (lookup is LookupKind.In or LookupKind.Range && value is IEnumerable items and not string and not byte[])
         {
             var prepared = new List<object?>();
             foreach (var item in items) prepared.Add(PrepareOne(type, field, item));

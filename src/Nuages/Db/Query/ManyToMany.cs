@@ -32,11 +32,11 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
     private static SqlQuery Linked(ManyToManyMeta relation, bool forward, long ownerId, string alias)
     {
         var (near, far) = forward ? (relation.Source, relation.Target) : (relation.Target, relation.Source);
-        var links = new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(near), "exact", ownerId));
-        return (Initial() with { Alias = alias, AliasGiven = true }).Filter(new LeafNode(new Col(Meta.Pk), "in", new RelationSubquery(links, [new Col(far)])));
+        var links = new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(near), LookupKind.Exact, ownerId));
+        return (Initial() with { Alias = alias, AliasGiven = true }).Filter(new LeafNode(new Col(Meta.Pk), LookupKind.In, new RelationSubquery(links, [new Col(far)])));
     }
 
-    private SqlQuery Links => new SqlQuery(_relation.Through, _alias).Filter(new LeafNode(new Col(_near), "exact", _ownerId));
+    private SqlQuery Links => new SqlQuery(_relation.Through, _alias).Filter(new LeafNode(new Col(_near), LookupKind.Exact, _ownerId));
 
     private Executor Db => Executor.For(_alias);
 
@@ -45,7 +45,7 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
 
     /// <summary>What is already linked among <paramref name="ids"/>, and the INSERT for the rest.</summary>
     private Statement Existing(List<long> ids) =>
-        Links.Filter(new LeafNode(new Col(_far), "in", ids)).SelectStatement(Db.Backend, [new Col(_far)]);
+        Links.Filter(new LeafNode(new Col(_far), LookupKind.In, ids)).SelectStatement(Db.Backend, [new Col(_far)]);
 
     private Statement? Insert(IEnumerable<long> ids, object? throughDefaults)
     {
@@ -63,7 +63,7 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
 
     private Statement Delete(List<long>? ids)
     {
-        var links = ids is null ? Links : Links.Filter(new LeafNode(new Col(_far), "in", ids));
+        var links = ids is null ? Links : Links.Filter(new LeafNode(new Col(_far), LookupKind.In, ids));
         var (sql, values) = links.CompileDelete(new SqlContext(Db.Backend, []));
         return new Statement(sql, values);
     }

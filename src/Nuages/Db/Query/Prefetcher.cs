@@ -91,7 +91,7 @@ internal sealed class Prefetcher(Executor executor, string alias)
             var ids = rows.Select(r => field.Get(r)).OfType<long>().Distinct().ToList();
             var found = new Dictionary<long, object>();
             foreach (var chunk in ids.Chunk(Chunk))
-                foreach (var row in await reader.Rows(target, Query(target, custom).Filter(new LeafNode(new Col(target.Pk), "in", chunk))).ConfigureAwait(false))
+                foreach (var row in await reader.Rows(target, Query(target, custom).Filter(new LeafNode(new Col(target.Pk), LookupKind.In, chunk))).ConfigureAwait(false))
                     found[((IModelRow)row).Id] = row;
             foreach (var row in rows)
             {
@@ -106,7 +106,7 @@ internal sealed class Prefetcher(Executor executor, string alias)
             var owner = reverse.Owner;
             var children = new List<object>();
             foreach (var chunk in rows.Select(r => ((IModelRow)r).Id).Chunk(Chunk))
-                children.AddRange(await reader.Rows(owner, Query(owner, custom).Filter(new LeafNode(new Col(reverse.Field), "in", chunk))).ConfigureAwait(false));
+                children.AddRange(await reader.Rows(owner, Query(owner, custom).Filter(new LeafNode(new Col(reverse.Field), LookupKind.In, chunk))).ConfigureAwait(false));
             var byParent = children.ToLookup(c => (long)reverse.Field.Get(c)!);
             foreach (var row in rows)
             {
@@ -123,12 +123,12 @@ internal sealed class Prefetcher(Executor executor, string alias)
             var pairs = new List<(long Near, long Far)>();
             foreach (var chunk in rows.Select(r => ((IModelRow)r).Id).Chunk(Chunk))
             {
-                var links = new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(near), "in", chunk));
+                var links = new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(near), LookupKind.In, chunk));
                 pairs.AddRange(await reader.Pairs(links.SelectStatement(executor.Backend, [new Col(near), new Col(far)])).ConfigureAwait(false));
             }
             var related = new List<object>();
             foreach (var chunk in pairs.Select(p => p.Far).Distinct().Chunk(Chunk))
-                related.AddRange(await reader.Rows(target, Query(target, custom).Filter(new LeafNode(new Col(target.Pk), "in", chunk))).ConfigureAwait(false));
+                related.AddRange(await reader.Rows(target, Query(target, custom).Filter(new LeafNode(new Col(target.Pk), LookupKind.In, chunk))).ConfigureAwait(false));
             var position = related.Select((r, i) => (((IModelRow)r).Id, i)).ToDictionary(p => p.Id, p => p.i);
             var farOf = pairs.ToLookup(p => p.Near, p => p.Far);
             foreach (var row in rows)

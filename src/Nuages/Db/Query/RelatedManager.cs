@@ -18,7 +18,7 @@ public sealed class RelatedManager<T> : Manager<T> where T : Model<T>, new()
     private readonly Func<string, Exception> _notRelated;
 
     internal RelatedManager(FieldMeta field, long ownerId, string alias, string owner, Func<string, Exception> notRelated)
-        : base((Initial() with { Alias = alias, AliasGiven = true, Fixed = [(field, ownerId)] }).Filter(new LeafNode(new Col(field), "exact", ownerId)))
+        : base((Initial() with { Alias = alias, AliasGiven = true, Fixed = [(field, ownerId)] }).Filter(new LeafNode(new Col(field), LookupKind.Exact, ownerId)))
     {
         _field = field;
         _ownerId = ownerId;

@@ -101,7 +101,7 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
         {
             if (rest is "id" or "pk") return new Col(field);
             var target = new SqlQuery(field.RelatedMeta, Alias);
-            var row = target.Filter(new LeafNode(new Col(target.Meta.Pk), "exact", new OuterRef(head)));
+            var row = target.Filter(new LeafNode(new Col(target.Meta.Pk), LookupKind.Exact, new OuterRef(head)));
             return new Subquery(new RelationSubquery(row, [target.ResolveName(rest)]));
         }
         if (Meta.ReverseNamed(head) is not null)

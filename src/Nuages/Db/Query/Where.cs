@@ -42,12 +42,37 @@ internal sealed record ExpressionNode(QueryExpression Condition) : WhereNode
     public override bool ContainsAggregate => Condition.ContainsAggregate;
 }
 
+/// <summary>The lookups of Django's fields (<c>name__istartswith</c>), parsed once from their names.</summary>
+internal enum LookupKind
+{
+    Exact,
+    IExact,
+    Contains,
+    IContains,
+    StartsWith,
+    IStartsWith,
+    EndsWith,
+    IEndsWith,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    In,
+    Range,
+    IsNull,
+    Regex,
+    IRegex,
+}
+
 /// <summary>One Django lookup: a field, annotation or transform of one, compared with a value, an expression or a subquery.</summary>
-internal sealed record LeafNode(QueryExpression Lhs, string Lookup, object? Value) : WhereNode
+internal sealed record LeafNode(QueryExpression Lhs, LookupKind Lookup, object? Value) : WhereNode
 {
     public static readonly string[] Lookups = ["exact", "iexact", "contains", "icontains", "startswith", "istartswith", "endswith", "iendswith", "gt", "gte", "lt", "lte", "in", "range", "isnull", "regex", "iregex"];
 
-    public LeafNode(FieldMeta field, string lookup, object? value) : this(new Col(field), lookup, value) { }
+    /// <summary>A lookup's name as Django spells it, to its kind (the order of <see cref="Lookups"/> is the enum's).</summary>
+    private static LookupKind Kind(string name) => (LookupKind)Array.IndexOf(Lookups, name);
+
+    public LeafNode(FieldMeta field, LookupKind lookup, object? value) : this(new Col(field), lookup, value) { }
 
     /// <summary>
     /// The condition for a Django lookup string (<c>"name__istartswith"</c>, <c>"joined__year__gte"</c>,
@@ -87,9 +112,9 @@ internal sealed record LeafNode(QueryExpression Lhs, string Lookup, object? Valu
             if (parts[1] is "id" or "pk") return Parse(query, string.Join("__", [parts[0], .. parts[2..]]), value);
             var target = new SqlQuery(field.RelatedMeta, query.Alias);
             var inner = target.Filter(Parse(target, string.Join("__", parts[1..]), value));
-            var within = new LeafNode(new Col(field), "in", new RelationSubquery(inner, [new Col(target.Meta.Pk)]));
+            var within = new LeafNode(new Col(field), LookupKind.In, new RelationSubquery(inner, [new Col(target.Meta.Pk)]));
             // NULL IN (…) is unknown, and so is its negation: say "not null" so that Exclude keeps the unset references
-            return field.Nullable ? new AndNode([new LeafNode(new Col(field), "isnull", false), within]) : within;
+            return field.Nullable ? new AndNode([new LeafNode(new Col(field), LookupKind.IsNull, false), within]) : within;
         }
         if (query.Meta.ManyToManyNamed(name) is var (relation, forward))
         {
@@ -98,14 +123,14 @@ internal sealed record LeafNode(QueryExpression Lhs, string Lookup, object? Valu
             var through = new SqlQuery(relation.Through, query.Alias);
             var tail = parts.Length == 1 || IsLookupPart(parts[1]) ? ["pk", .. parts[1..]] : parts[1..];
             var links = through.Filter(Parse(through, string.Join("__", [far.Key, .. tail]), value));
-            return new LeafNode(new Col(query.Meta.Pk), "in", new RelationSubquery(links, [new Col(near)]));
+            return new LeafNode(new Col(query.Meta.Pk), LookupKind.In, new RelationSubquery(links, [new Col(near)]));
         }
         if (query.Meta.ReverseNamed(name) is not { } reverse) return null;
         // books=book and books__in=[…] compare the related rows' ids
         var rest = parts.Length == 1 || IsLookupPart(parts[1]) ? ["pk", .. parts[1..]] : parts[1..];
         var owner = new SqlQuery(reverse.Owner, query.Alias);
-        var related = owner.Filter(Parse(owner, string.Join("__", rest), value)).Filter(new LeafNode(new Col(reverse.Field), "isnull", false));
-        return new LeafNode(new Col(query.Meta.Pk), "in", new RelationSubquery(related, [new Col(reverse.Field)]));
+        var related = owner.Filter(Parse(owner, string.Join("__", rest), value)).Filter(new LeafNode(new Col(reverse.Field), LookupKind.IsNull, false));
+        return new LeafNode(new Col(query.Meta.Pk), LookupKind.In, new RelationSubquery(related, [new Col(reverse.Field)]));
     }
 
     private static LeafNode Leaf(SqlQuery query, string lookup, string[] parts, object? value)
@@ -123,10 +148,10 @@ internal sealed record LeafNode(QueryExpression Lhs, string Lookup, object? Valu
             throw new FieldError($"Unsupported lookup '{string.Join("__", parts.Skip(1))}' for {parts[0]}. Supported: {string.Join(", ", Lookups)}; transforms of dates: {string.Join(", ", Transform.Names)}.");
         if (kind == "range" && (value is not IEnumerable pair || value is string || pair.Cast<object?>().Count() != 2))
             throw new ArgumentException($"The range lookup on {parts[0]} takes two values, as in Filter(\"{lookup}\", new[] {{ low, high }}).");
-        return new LeafNode(lhs, kind, value switch
+        return new LeafNode(lhs, Kind(kind), value switch
         {
             QueryExpression expression => expression.Resolve(query),
-            _ when LookupValue.Prepares(kind) => LookupValue.Prepare(lhs.OutputType, parts[0], kind, value),
+            _ when LookupValue.Prepares(Kind(kind)) => LookupValue.Prepare(lhs.OutputType, parts[0], Kind(kind), value),
             _ => value,
         });
     }
@@ -145,28 +170,28 @@ internal sealed record LeafNode(QueryExpression Lhs, string Lookup, object? Valu
             : context.Param(before + Escape(value) + after) + " ESCAPE '\\'";
         return "(" + (Lookup switch
         {
-            "exact" when value is null => $"{column} IS NULL",
-            "exact" => $"{column} = {Param(value)}",
-            "iexact" => $"{column} {backend.InsensitiveLike} {Pattern("", "")}",
-            "contains" => $"{column} {backend.SensitiveLike} {Pattern("%", "%")}",
-            "icontains" => $"{column} {backend.InsensitiveLike} {Pattern("%", "%")}",
-            "startswith" => $"{column} {backend.SensitiveLike} {Pattern("", "%")}",
-            "istartswith" => $"{column} {backend.InsensitiveLike} {Pattern("", "%")}",
-            "endswith" => $"{column} {backend.SensitiveLike} {Pattern("%", "")}",
-            "iendswith" => $"{column} {backend.InsensitiveLike} {Pattern("%", "")}",
-            "gt" => $"{column} > {Param(value)}",
-            "gte" => $"{column} >= {Param(value)}",
-            "lt" => $"{column} < {Param(value)}",
-            "lte" => $"{column} <= {Param(value)}",
-            "in" when value is ISubquery subquery => $"{column} IN ({subquery.Query.CompileSelect(context.Nested(subquery.Query), subquery.Columns).Sql})",
-            "in" => value is IEnumerable items and not string && items.Cast<object?>().ToList() is { Count: > 0 } list
+            LookupKind.Exact when value is null => $"{column} IS NULL",
+            LookupKind.Exact => $"{column} = {Param(value)}",
+            LookupKind.IExact => $"{column} {backend.InsensitiveLike} {Pattern("", "")}",
+            LookupKind.Contains => $"{column} {backend.SensitiveLike} {Pattern("%", "%")}",
+            LookupKind.IContains => $"{column} {backend.InsensitiveLike} {Pattern("%", "%")}",
+            LookupKind.StartsWith => $"{column} {backend.SensitiveLike} {Pattern("", "%")}",
+            LookupKind.IStartsWith => $"{column} {backend.InsensitiveLike} {Pattern("", "%")}",
+            LookupKind.EndsWith => $"{column} {backend.SensitiveLike} {Pattern("%", "")}",
+            LookupKind.IEndsWith => $"{column} {backend.InsensitiveLike} {Pattern("%", "")}",
+            LookupKind.Gt => $"{column} > {Param(value)}",
+            LookupKind.Gte => $"{column} >= {Param(value)}",
+            LookupKind.Lt => $"{column} < {Param(value)}",
+            LookupKind.Lte => $"{column} <= {Param(value)}",
+            LookupKind.In when value is ISubquery subquery => $"{column} IN ({subquery.Query.CompileSelect(context.Nested(subquery.Query), subquery.Columns).Sql})",
+            LookupKind.In => value is IEnumerable items and not string && items.Cast<object?>().ToList() is { Count: > 0 } list
                 ? $"{column} IN ({string.Join(", ", list.Select(Param))})"
                 : "1 = 0",
-            "range" => ((IEnumerable)value!).Cast<object?>().ToList() is [var low, var high] ? $"{column} BETWEEN {Param(low)} AND {Param(high)}" : "1 = 0",
-            "isnull" => value is true ? $"{column} IS NULL" : $"{column} IS NOT NULL",
-            "regex" => backend.Regex(column, Param(value), ignoreCase: false),
-            "iregex" => backend.Regex(column, Param(value), ignoreCase: true),
-            _ => throw new FieldError($"Unsupported lookup '{Lookup}'."),
+            LookupKind.Range => ((IEnumerable)value!).Cast<object?>().ToList() is [var low, var high] ? $"{column} BETWEEN {Param(low)} AND {Param(high)}" : "1 = 0",
+            LookupKind.IsNull => value is true ? $"{column} IS NULL" : $"{column} IS NOT NULL",
+            LookupKind.Regex => backend.Regex(column, Param(value), ignoreCase: false),
+            LookupKind.IRegex => backend.Regex(column, Param(value), ignoreCase: true),
+            _ => throw new FieldError($"Unsupported lookup '{Lookups[(int)Lookup]}'."),
         }) + ")";
     }
 
