@@ -189,13 +189,13 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     }
 
     /// <summary>Rows of either query (SQL UNION; duplicates dropped unless <paramref name="all"/>).</summary>
-    public QuerySet<T> Union(QuerySet<T> other, bool all = false) => With(_query.Combine(all ? "UNION ALL" : "UNION", other._query));
+    public QuerySet<T> Union(QuerySet<T> other, bool all = false) => With(_query.Combine(all ? SetOperation.UnionAll : SetOperation.Union, other._query));
 
     /// <summary>Rows of both queries (SQL INTERSECT).</summary>
-    public QuerySet<T> Intersection(QuerySet<T> other) => With(_query.Combine("INTERSECT", other._query));
+    public QuerySet<T> Intersection(QuerySet<T> other) => With(_query.Combine(SetOperation.Intersect, other._query));
 
     /// <summary>Rows of this query not in <paramref name="other"/> (SQL EXCEPT).</summary>
-    public QuerySet<T> Difference(QuerySet<T> other) => With(_query.Combine("EXCEPT", other._query));
+    public QuerySet<T> Difference(QuerySet<T> other) => With(_query.Combine(SetOperation.Except, other._query));
 
     internal Executor Executor => Executor.For(_query.Alias);
 

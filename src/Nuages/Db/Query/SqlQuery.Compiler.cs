@@ -117,13 +117,21 @@ internal sealed partial record SqlQuery
     /// Members of a set operation are each wrapped as <c>SELECT * FROM (…)</c>, since SQLite refuses ORDER BY and LIMIT
     /// inside them; ordering and slicing of the whole wrap the compound in turn.
     /// </summary>
+    private static string Keyword(SetOperation op) => op switch
+    {
+        SetOperation.Union => "UNION",
+        SetOperation.UnionAll => "UNION ALL",
+        SetOperation.Intersect => "INTERSECT",
+        _ => "EXCEPT",
+    };
+
     private (string Sql, List<object?> Values) CompileCombined(SqlContext context)
     {
         var sql = new StringBuilder();
         var i = 0;
         foreach (var (op, member) in Combined)
         {
-            if (op.Length > 0) sql.Append(' ').Append(op).Append(' ');
+            if (op != SetOperation.First) sql.Append(' ').Append(Keyword(op)).Append(' ');
             sql.Append($"SELECT * FROM ({member.CompileSelect(context, member.ValueNames is null ? member.ModelColumns() : member.ValueColumns()).Sql}) AS u{i++}");
         }
         if (Order.Length == 0 && !Sliced) return (sql.ToString(), context.Values);

@@ -5,6 +5,16 @@ using Nuages.Db.Models;
 
 namespace Nuages.Db.Query;
 
+/// <summary>How a member joins a set operation (Django's union, intersection, difference); the first member has none.</summary>
+internal enum SetOperation
+{
+    First,
+    Union,
+    UnionAll,
+    Intersect,
+    Except,
+}
+
 /// <summary>One ORDER BY term; a null expression orders at random (<c>OrderBy("?")</c>).</summary>
 internal sealed record OrderItem(QueryExpression? Expression, bool Descending);
 
@@ -47,7 +57,7 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
     public ImmutableArray<string>? GroupBy { get; init; }
 
     /// <summary>The other members of a Union/Intersection/Difference, with their operators.</summary>
-    public ImmutableArray<(string Operator, SqlQuery Query)> Combined { get; init; } = [];
+    public ImmutableArray<(SetOperation Operator, SqlQuery Query)> Combined { get; init; } = [];
 
     /// <summary>The alias was named (Using, a related manager's row): routers are not asked.</summary>
     public bool AliasGiven { get; init; }
@@ -213,7 +223,7 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
     }
 
     /// <summary>Adds a member to a set operation; the first member is this query as it stands, slice and order included.</summary>
-    public SqlQuery Combine(string op, SqlQuery other) => Combined.IsEmpty || Sliced || Order.Length > 0
-        ? new SqlQuery(Meta, Alias) { Combined = [("", this), (op, other)], Loaded = Loaded, Annotations = Annotations, ValueNames = ValueNames }
+    public SqlQuery Combine(SetOperation op, SqlQuery other) => Combined.IsEmpty || Sliced || Order.Length > 0
+        ? new SqlQuery(Meta, Alias) { Combined = [(SetOperation.First, this), (op, other)], Loaded = Loaded, Annotations = Annotations, ValueNames = ValueNames }
         : this with { Combined = Combined.Add((op, other)) };
 }

@@ -65,7 +65,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     }
 
     /// <summary>Rows of either query (SQL UNION).</summary>
-    public ValuesQuerySet<TRow> Union(ValuesQuerySet<TRow> other, bool all = false) => With(_query.Combine(all ? "UNION ALL" : "UNION", other._query));
+    public ValuesQuerySet<TRow> Union(ValuesQuerySet<TRow> other, bool all = false) => With(_query.Combine(all ? SetOperation.UnionAll : SetOperation.Union, other._query));
 
     private Statement Select(Executor executor) => _query.SelectStatement(executor.Backend, _query.ValueColumns());
 
