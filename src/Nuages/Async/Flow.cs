@@ -16,7 +16,7 @@ internal sealed class FlowState(RequestScope? request, bool isAsync, PumpExecuto
     /// <summary>The thread blocked in the innermost AsyncToSync above this flow, pumping its queue.</summary>
     public PumpExecutor? Executor { get; } = executor;
 
-    /// <summary>The sync thread this flow is executing on, for the deadlock guard of as asgiref/sync.py does.</summary>
+    /// <summary>The sync thread this flow is executing on, for the deadlock guard asgiref/sync.py has too.</summary>
     public ISyncExecutor? RunningOn { get; } = runningOn;
 
     /// <summary>The SyncToAsync call this flow is executing, so an AsyncToSync inside can tell it (as asgiref/sync.py).</summary>

@@ -130,7 +130,7 @@ public static class SyncToAsync
             || typeof(T) == typeof(ContextTask);
     }
 
-    // as asgiref/sync.py does: the flow is executing on the very thread it would queue to, without pumping it: it would wait forever.
+    // As asgiref/sync.py does: the flow is executing on the very thread it would queue to, without pumping it: it would wait forever.
     private static void ThrowIfWouldDeadlock(FlowState state, ISyncExecutor target)
     {
         if (ReferenceEquals(state.RunningOn, target))

@@ -88,7 +88,7 @@ internal sealed class AsyncGateway
         if (bodyless) return;
         if (!streaming.IsAsync)
         {
-            // as django/core/handlers/asgi.py does: a sync iterator is drained on a sync worker before anything is sent.
+            // As django/core/handlers/asgi.py does: a sync iterator is drained on a sync worker before anything is sent.
             GatewayLog.StreamingWarning(_requestLogger, SyncStreamingWarning);
             var parts = await SyncToAsync.Run(() => streaming.EnumerateParts().ToList(), threadSensitive: false, aborted);
             foreach (var part in parts) await ResponseBodyWriter.WriteAsync(context, part, _settings.ResponseWriteTimeout, aborted).ConfigureAwait(false);
@@ -98,7 +98,7 @@ internal sealed class AsyncGateway
         await foreach (var part in streaming.EnumeratePartsAsync(aborted).ConfigureAwait(false))
         {
             if (part.Length == 0) continue;
-            // as django/core/handlers/asgi.py does: each part is flushed as it comes (Kestrel's WriteAsync flushes).
+            // As django/core/handlers/asgi.py does: each part is flushed as it comes (Kestrel's WriteAsync flushes).
             await ResponseBodyWriter.WriteAsync(context, part, _settings.ResponseWriteTimeout, aborted).ConfigureAwait(false);
         }
     }

@@ -15,7 +15,7 @@ internal static class KestrelExchange
     public static HttpRequest BuildRequest(Settings settings, HttpContext context, byte[] body)
     {
         var kestrel = context.Request;
-        // Kestrel itself answers 400 to a request target with raw non-ASCII bytes (as django/core/handlers/asgi.py), so the query is ASCII here.
+        // Kestrel itself answers 400 to a request target with raw non-ASCII bytes (where Django answers 400 for a target it cannot decode), so the query is ASCII here.
         var query = kestrel.QueryString.HasValue ? kestrel.QueryString.Value!.Substring(1) : "";
         var pathBase = kestrel.PathBase.HasValue ? kestrel.PathBase.Value! : "";
         var path = pathBase + (kestrel.Path.HasValue ? kestrel.Path.Value : "/");
@@ -24,7 +24,7 @@ internal static class KestrelExchange
             new KestrelRequestSource(context), context.RequestAborted);
     }
 
-    /// <summary>as django/core/handlers/asgi.py does: methods are upper-cased; Kestrel's interned names for the standard ones already are.</summary>
+    /// <summary>As django/core/handlers/asgi.py does: methods are upper-cased; Kestrel's interned names for the standard ones already are.</summary>
     private static string UpperMethod(string method)
     {
         foreach (var c in method)

@@ -88,7 +88,7 @@ internal sealed class SyncGateway
         context.Features.Get<IHttpBodyControlFeature>()!.AllowSynchronousIO = true;
         var request = KestrelExchange.BuildRequest(_settings, context, body.Body);
         request.Spool = body.Spool;
-        if (body.TooBig) request.BodyError = RequestBodyReader.TooBig(); // as django/core/handlers/wsgi.py does: raised when the view reads the body
+        if (body.TooBig) request.BodyError = RequestBodyReader.TooBig(); // As django/core/handlers/wsgi.py does: raised when the view reads the body
         try
         {
             var response = _handler.Serve(request, (_, r) => Write(context, r));
@@ -115,7 +115,7 @@ internal sealed class SyncGateway
         var streaming = (StreamingHttpResponse)response;
         if (streaming.IsAsync)
         {
-            // as django/core/handlers/wsgi.py does: async content is drained through AsyncToSync before the first byte goes out.
+            // As django/core/handlers/wsgi.py does: async content is drained through AsyncToSync before the first byte goes out.
             GatewayLog.StreamingWarning(_requestLogger, AsyncStreamingWarning);
             var parts = AsyncToSync.Run(async () =>
             {
@@ -126,7 +126,7 @@ internal sealed class SyncGateway
             foreach (var part in parts) ResponseBodyWriter.Write(context, part, _settings.ResponseWriteTimeout);
             return;
         }
-        // as django/core/handlers/wsgi.py does: sync content goes out part by part.
+        // As django/core/handlers/wsgi.py does: sync content goes out part by part.
         foreach (var part in streaming.EnumerateParts())
         {
             if (part.Length == 0) continue;

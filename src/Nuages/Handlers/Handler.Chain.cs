@@ -56,7 +56,7 @@ internal sealed partial class Handler
             if (!layer.IsAsync)
             {
                 runsAsync = !capabilities.HasFlag(MiddlewareCapabilities.Sync);
-                if (runsAsync && debug) Log.SyncAdapted(_requestLogger, path); // as django/core/handlers/base.py does: before instantiation
+                if (runsAsync && debug) Log.SyncAdapted(_requestLogger, path); // As django/core/handlers/base.py does: before instantiation
                 next = runsAsync ? new Next(AsAsync(layer)) : new Next(AsSync(layer));
             }
             else
@@ -72,7 +72,7 @@ internal sealed partial class Handler
             }
             catch (MiddlewareNotUsed notUsed)
             {
-                // as django/core/handlers/base.py does: skipped; the chain goes on with the layer beneath, unadapted.
+                // As django/core/handlers/base.py does: skipped; the chain goes on with the layer beneath, unadapted.
                 if (debug)
                 {
                     if (notUsed.Message.Length == 0) Log.NotUsed(_requestLogger, path);
@@ -83,7 +83,7 @@ internal sealed partial class Handler
             if (instance is null) throw new ImproperlyConfiguredException($"Middleware factory {path} returned null."); // as django/core/handlers/base.py does
             if (instance is MiddlewareBase hooks)
             {
-                // as django/core/handlers/base.py does: view hooks run in MIDDLEWARE order, template and exception hooks in reverse.
+                // As django/core/handlers/base.py does: view hooks run in MIDDLEWARE order, template and exception hooks in reverse.
                 if (hooks.HookKinds.View != MiddlewareBase.HookKind.None) chain.ViewHooks.Insert(0, hooks);
                 if (hooks.HookKinds.TemplateResponse != MiddlewareBase.HookKind.None) chain.TemplateHooks.Add(hooks);
                 if (hooks.HookKinds.Exception != MiddlewareBase.HookKind.None) chain.ExceptionHooks.Add(hooks);
@@ -92,7 +92,7 @@ internal sealed partial class Handler
                 ? new Layer(true, null, ConvertExceptions(AsyncEntry(instance, path)), IsCore: false)
                 : new Layer(false, ConvertExceptions(SyncEntry(instance, path)), null, IsCore: false);
         }
-        // as django/core/handlers/base.py does: the outermost layer meets the server's mode silently.
+        // As django/core/handlers/base.py does: the outermost layer meets the server's mode silently.
         if (isAsync) chain.Async = AsAsync(layer);
         else chain.Sync = AsSync(layer);
         return chain;
@@ -114,7 +114,7 @@ internal sealed partial class Handler
         return request => new ValueTask<HttpResponse>(SyncToAsync.RunShielded(() => inner(request)).AsTask());
     }
 
-    /// <summary>as django/core/handlers/base.py does: no exception leaves a layer; the next outer middleware always gets a response.</summary>
+    /// <summary>As django/core/handlers/base.py does: no exception leaves a layer; the next outer middleware always gets a response.</summary>
     private Func<HttpRequest, HttpResponse> ConvertExceptions(Func<HttpRequest, HttpResponse> layer) => request =>
     {
         try
@@ -164,7 +164,7 @@ internal sealed partial class Handler
         ? async.InvokeAsync
         : throw new ImproperlyConfiguredException($"Middleware {path} runs in async mode here but does not implement IAsyncMiddleware.");
 
-    /// <summary>as django/core/handlers/base.py does: the declared capabilities, else what the implemented interfaces say, else sync.</summary>
+    /// <summary>As django/core/handlers/base.py does: the declared capabilities, else what the implemented interfaces say, else sync.</summary>
     internal static MiddlewareCapabilities CapabilitiesOf(Type type)
     {
         if (type.GetCustomAttribute<MiddlewareCapabilitiesAttribute>() is { } declared) return declared.Capabilities;

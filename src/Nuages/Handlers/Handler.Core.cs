@@ -124,7 +124,7 @@ internal sealed partial class Handler
             {
                 try
                 {
-                    // as django/core/handlers/base.py does: an async render is awaited, a sync one runs on the request's sync thread.
+                    // As django/core/handlers/base.py does: an async render is awaited, a sync one runs on the request's sync thread.
                     if (deferred.RendersAsync) await deferred.RenderAsync().ConfigureAwait(false);
                     else await SyncToAsync.RunShielded(deferred.Render);
                 }
@@ -153,7 +153,7 @@ internal sealed partial class Handler
     private static Task<object?> AtomicallyAsync(string[] aliases, int index, Func<Task<object?>> call) =>
         index == aliases.Length ? call() : Db.Atomic.RunAsync(() => AtomicallyAsync(aliases, index + 1, call), aliases[index]);
 
-    /// <summary>as django/core/handlers/base.py does: the exception hooks, innermost middleware first; the first response wins, else the exception goes on.</summary>
+    /// <summary>As django/core/handlers/base.py does: the exception hooks, innermost middleware first; the first response wins, else the exception goes on.</summary>
     private static HttpResponse? ExceptionHooks(Chain chain, HttpRequest request, Exception exception)
     {
         foreach (var middleware in chain.ExceptionHooks)
@@ -181,7 +181,7 @@ internal sealed partial class Handler
         return null;
     }
 
-    /// <summary>as django/core/handlers/base.py does: a template hook must give a response.</summary>
+    /// <summary>As django/core/handlers/base.py does: a template hook must give a response.</summary>
     private static HttpResponse CheckTemplateHook(MiddlewareBase middleware, HttpResponse? response) => response
         ?? throw new InvalidOperationException($"{middleware.GetType().Name}.ProcessTemplateResponse didn't return an HttpResponse object. It returned null instead.");
 }

@@ -145,7 +145,7 @@ internal sealed partial class Handler
         return match;
     }
 
-    /// <summary>as django/core/handlers/base.py does: a view must give a response; name it when it does not.</summary>
+    /// <summary>As django/core/handlers/base.py does: a view must give a response; name it when it does not.</summary>
     internal static HttpResponse CheckResponse(object? result, string viewName) => result switch
     {
         HttpResponse response => response,
@@ -157,7 +157,7 @@ internal sealed partial class Handler
         _ => throw new InvalidOperationException($"The view {viewName} didn't return an HttpResponse object. It returned an instance of {result.GetType().FullName} instead."),
     };
 
-    /// <summary>as django/core/handlers/base.py does: Http404 → 404, PermissionDenied → 403, bad requests → 400, anything else → 500.</summary>
+    /// <summary>As django/core/handlers/base.py does: Http404 → 404, PermissionDenied → 403, bad requests → 400, anything else → 500.</summary>
     internal HttpResponse ResponseForException(HttpRequest request, Exception exception)
     {
         try
@@ -227,7 +227,7 @@ internal sealed partial class Handler
         Log.ErrorReport(_loggerFactory.CreateLogger("Nuages.Request.ErrorReport"), request.Method, request.Path, post, arguments, exception);
     }
 
-    /// <summary>as django/core/handlers/base.py does: every response ≥ 400 is logged once, 5xx as errors and 4xx as warnings.</summary>
+    /// <summary>As django/core/handlers/base.py does: every response ≥ 400 is logged once, 5xx as errors and 4xx as warnings.</summary>
     private void Finish(HttpRequest request, HttpResponse response)
     {
         if (response.StatusCode < 400 || response.HasBeenLogged) return;

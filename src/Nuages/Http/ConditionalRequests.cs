@@ -21,10 +21,10 @@ internal static partial class ConditionalRequests
         "ddd MMM  d HH:mm:ss yyyy",
     ];
 
-    /// <summary>as django/views/decorators/http.py does: a valid (possibly weak) ETag as is, anything else quoted into a strong one.</summary>
+    /// <summary>As django/views/decorators/http.py does: a valid (possibly weak) ETag as is, anything else quoted into a strong one.</summary>
     public static string QuoteETag(string etag) => ETagPattern().IsMatch(etag) ? etag : $"\"{etag}\"";
 
-    /// <summary>as django/views/decorators/http.py does: <c>*</c>, or the valid ETags of a comma-separated list (invalid ones dropped).</summary>
+    /// <summary>As django/views/decorators/http.py does: <c>*</c>, or the valid ETags of a comma-separated list (invalid ones dropped).</summary>
     public static List<string> ParseETags(string? header)
     {
         if (string.IsNullOrWhiteSpace(header)) return [];
@@ -80,11 +80,11 @@ internal static partial class ConditionalRequests
         return response;
     }
 
-    // as django/views/decorators/http.py does: strong comparison; "*" needs an ETag.
+    // As django/views/decorators/http.py does: strong comparison; "*" needs an ETag.
     private static bool IfMatchPasses(string? etag, List<string> etags) =>
         etag is not null && (etags is ["*"] || !etag.StartsWith("W/", StringComparison.Ordinal) && etags.Contains(etag));
 
-    // as django/views/decorators/http.py does: weak comparison; "*" matches any ETag.
+    // As django/views/decorators/http.py does: weak comparison; "*" matches any ETag.
     private static bool IfNoneMatchPasses(string? etag, List<string> etags)
     {
         if (etag is null) return true;
@@ -95,7 +95,7 @@ internal static partial class ConditionalRequests
 
     private static string Weakless(string etag) => etag.StartsWith("W/", StringComparison.Ordinal) ? etag[2..] : etag;
 
-    /// <summary>as django/views/decorators/http.py does: 412 with an empty body, logged once as "Precondition Failed".</summary>
+    /// <summary>As django/views/decorators/http.py does: 412 with an empty body, logged once as "Precondition Failed".</summary>
     private static HttpResponse PreconditionFailed(HttpRequest request)
     {
         var response = new HttpResponse("", status: 412);

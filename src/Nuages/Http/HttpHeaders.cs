@@ -33,12 +33,12 @@ internal static partial class HttpHeaders
             }
         }
         var incoming = directives.Select(d => (Name: d.Name.Replace('_', '-').ToLowerInvariant(), d.Value)).ToList();
-        // as django/views/decorators/cache.py does: both define max-age: the smaller wins.
+        // As django/views/decorators/cache.py does: both define max-age: the smaller wins.
         var maxAge = incoming.FindIndex(d => d.Name == "max-age");
         if (maxAge >= 0 && values.TryGetValue("max-age", out var current) && int.TryParse(current.ToString(), out var had)
             && incoming[maxAge].Value is int wanted)
             incoming[maxAge] = ("max-age", Math.Min(had, wanted));
-        // as django/views/decorators/cache.py does: public and private exclude each other.
+        // As django/views/decorators/cache.py does: public and private exclude each other.
         if (incoming.Any(d => d.Name == "private") && values.Remove("public")) order.Remove("public");
         else if (incoming.Any(d => d.Name == "public") && values.Remove("private")) order.Remove("private");
         foreach (var (name, value) in incoming) Set(name, value);
@@ -47,13 +47,13 @@ internal static partial class HttpHeaders
         {
             if (name == "no-cache")
             {
-                // as django/views/decorators/cache.py does: a bare no-cache covers every field.
+                // As django/views/decorators/cache.py does: a bare no-cache covers every field.
                 if (noCache.Contains(true)) items.Add("no-cache");
                 else items.AddRange(noCache.Select(field => $"no-cache={field}"));
             }
             else if (values.TryGetValue(name, out var value)) items.Add(Render(name, value));
         }
-        response["Cache-Control"] = string.Join(", ", items); // as django/views/decorators/cache.py does: nothing → empty header
+        response["Cache-Control"] = string.Join(", ", items); // As django/views/decorators/cache.py does: nothing → empty header
     }
 
     private static string Render(string name, object value) => value switch

@@ -31,7 +31,7 @@ public sealed partial class HttpRequest
         Method = method;
         Path = path;
         ScriptName = scriptName;
-        // as django/core/handlers/asgi.py does: the script name is removed from the path as a plain string prefix.
+        // As django/core/handlers/asgi.py does: the script name is removed from the path as a plain string prefix.
         PathInfo = scriptName.Length > 0 && path.StartsWith(scriptName, StringComparison.Ordinal) ? path[scriptName.Length..] : path;
         if (PathInfo.Length == 0) PathInfo = "/";
         QueryString = queryString;

@@ -6,7 +6,7 @@ namespace Nuages.Middleware;
 
 /// <summary>
 /// Django's ConditionalGetMiddleware logic, shared by the middleware and <c>conditional_page</c>: for GET
-/// only (as django/views/decorators/http.py), give the response a strong MD5 ETag if it has none (as django/views/decorators/http.py), then answer 304/412
+/// only (as django/middleware/http.py), give the response a strong MD5 ETag if it has none (as django/middleware/http.py), then answer 304/412
 /// from the request's preconditions against the response's ETag and Last-Modified.
 /// </summary>
 internal static class ConditionalGet

@@ -57,7 +57,7 @@ public static partial class Csrf
     [GeneratedRegex("[^a-zA-Z0-9]")]
     private static partial Regex InvalidChars();
 
-    /// <summary>as django/views/decorators/csrf.py does: 32 or 64 alphanumerics; the reason otherwise.</summary>
+    /// <summary>As django/middleware/csrf.py does: 32 or 64 alphanumerics; the reason otherwise.</summary>
     private static string? FormatProblem(string token) =>
         token.Length is not (SecretLength or TokenLength) ? "has incorrect length"
         : InvalidChars().IsMatch(token) ? "has invalid characters"
@@ -73,7 +73,7 @@ public static partial class Csrf
         return cookie.Length == TokenLength ? Unmask(cookie) : cookie;
     }
 
-    /// <summary>Reads the cookie; a malformed one is replaced by a fresh secret to send (as django/views/decorators/csrf.py).</summary>
+    /// <summary>Reads the cookie; a malformed one is replaced by a fresh secret to send (as django/middleware/csrf.py).</summary>
     internal static void ProcessRequest(HttpRequest request)
     {
         var secret = CookieSecret(request, out var problem);
@@ -81,7 +81,7 @@ public static partial class Csrf
         else if (secret is not null) State(request).Secret = secret;
     }
 
-    /// <summary>The check: null to go on, else the reason to reject (as django/views/decorators/csrf.py).</summary>
+    /// <summary>The check: null to go on, else the reason to reject (as django/middleware/csrf.py).</summary>
     internal static string? Check(HttpRequest request, bool exempt)
     {
         if (request.CsrfProcessingDone || exempt) return null;
@@ -96,7 +96,7 @@ public static partial class Csrf
 
     private static string? Accept(HttpRequest request)
     {
-        request.CsrfProcessingDone = true; // as django/views/decorators/csrf.py does
+        request.CsrfProcessingDone = true; // as django/middleware/csrf.py does
         return null;
     }
 
@@ -148,7 +148,7 @@ public static partial class Csrf
     {
         var secret = CookieSecret(request, out var cookieProblem);
         if (cookieProblem is not null) return $"CSRF cookie {cookieProblem}.";
-        if (secret is null) return "CSRF cookie not set."; // as django/views/decorators/csrf.py does
+        if (secret is null) return "CSRF cookie not set."; // as django/middleware/csrf.py does
         var token = "";
         var source = "POST";
         if (request.Method == "POST")
@@ -164,7 +164,7 @@ public static partial class Csrf
         }
         if (token.Length == 0)
         {
-            // as django/views/decorators/csrf.py does: the header, for AJAX and for PUT/DELETE
+            // As django/middleware/csrf.py does: the header, for AJAX and for PUT/DELETE
             var header = request.Settings.CsrfHeaderName;
             if (request.Meta.Get(header) is not { } fromHeader) return "CSRF token missing.";
             token = fromHeader;
@@ -208,7 +208,7 @@ public static partial class Csrf
     private static bool IsSameDomain(string host, string pattern) =>
         pattern.Length > 0 && (pattern.StartsWith('.') ? host.EndsWith(pattern, StringComparison.Ordinal) || host == pattern[1..] : string.Equals(host, pattern, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The 403 answer, logged as "Forbidden (reason): path" on Nuages.Security.Csrf (as django/views/decorators/csrf.py).</summary>
+    /// <summary>The 403 answer, logged as "Forbidden (reason): path" on Nuages.Security.Csrf (as django/middleware/csrf.py).</summary>
     internal static HttpResponse Reject(HttpRequest request, string reason)
     {
         var views = request.Features.Get<Handlers.ErrorViews>() ?? new Handlers.ErrorViews();
@@ -218,7 +218,7 @@ public static partial class Csrf
         return response;
     }
 
-    /// <summary>Sends the cookie when the secret is new or a token was handed out, once (as django/views/decorators/csrf.py).</summary>
+    /// <summary>Sends the cookie when the secret is new or a token was handed out, once (as django/middleware/csrf.py).</summary>
     internal static HttpResponse ProcessResponse(HttpRequest request, HttpResponse response)
     {
         if (!State(request).CookieNeedsUpdate || State(request).Secret is not { } secret) return response;

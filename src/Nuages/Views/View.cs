@@ -94,7 +94,7 @@ public abstract class View
                 if (method is null) continue;
                 var handler = Handler.For(viewType, method);
                 handlers[name] = handler;
-                // as django/views/generic/base.py does: options does not count towards the class being async.
+                // As django/views/generic/base.py does: options does not count towards the class being async.
                 if (name == "options") continue;
                 (handler.IsAsync ? async : sync).Add(method.Name);
             }
@@ -103,7 +103,7 @@ public abstract class View
                     $"{viewType.FullName} HTTP handlers must either be all sync or all async; " +
                     $"{string.Join(", ", sync)} {(sync.Count == 1 ? "is" : "are")} sync but {string.Join(", ", async)} {(async.Count == 1 ? "is" : "are")} async.");
             IsAsync = async.Count > 0;
-            // as django/views/generic/base.py does: head is get when the class has get but no head.
+            // As django/views/generic/base.py does: head is get when the class has get but no head.
             if (handlers.TryGetValue("get", out var get) && !handlers.ContainsKey("head") && prototype.HttpMethodNames.Contains("head"))
                 handlers["head"] = get;
             AllowedMethods = prototype.HttpMethodNames.Where(handlers.ContainsKey).Select(n => n.ToUpperInvariant()).ToArray();

@@ -118,7 +118,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     /// </summary>
     public IEnumerable<T> Iterator(int chunkSize = 2000)
     {
-        CheckChunkSize(chunkSize); // as django/db/models/query.py does: when iteration starts, as this method is lazy
+        CheckChunkSize(chunkSize); // As django/db/models/query.py does: when iteration starts, as this method is lazy
         var executor = Executor;
         foreach (var row in executor.Stream(Select(executor), chunkSize, Materializer())) yield return row;
     }

@@ -58,7 +58,7 @@ public sealed class NeverCacheAttribute : ViewDecoratorAttribute
     /// <inheritdoc />
     public override HttpResponse After(HttpRequest request, HttpResponse response)
     {
-        // as django/views/decorators/cache.py does: patch_response_headers with a timeout of -1, clamped to 0.
+        // As django/views/decorators/cache.py does: patch_response_headers with a timeout of -1, clamped to 0.
         response.Headers.SetDefault("Expires", ResponseCookie.HttpDate(DateTimeOffset.UtcNow));
         HttpHeaders.PatchCacheControl(response, [("max-age", 0)]);
         HttpHeaders.PatchCacheControl(response, [("no-cache", true), ("no-store", true), ("must-revalidate", true), ("private", true)]); // as django/views/decorators/cache.py does

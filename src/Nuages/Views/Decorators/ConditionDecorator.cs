@@ -35,7 +35,7 @@ public sealed class ConditionDecorator : ViewDecoratorAttribute
         string? etag = null;
         long? lastModified = null;
         if (_lastModified is not null && await _lastModified(request).ConfigureAwait(false) is { } modified)
-            lastModified = modified.ToUnixTimeSeconds(); // as django/views/decorators/http.py does: whole seconds
+            lastModified = modified.ToUnixTimeSeconds(); // As django/views/decorators/http.py does: whole seconds
         if (_etag is not null && await _etag(request).ConfigureAwait(false) is { } tag)
             etag = ConditionalRequests.QuoteETag(tag);
         request.Items[_key] = (etag, lastModified);
