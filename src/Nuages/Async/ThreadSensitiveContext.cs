@@ -69,17 +69,22 @@ public sealed class ThreadSensitiveContext : IDisposable
     /// </summary>
     internal void ReleaseWorker()
     {
+        // PERF: most async requests never take a worker; a worker taken concurrently with this read goes at Dispose.
+        if (Volatile.Read(ref _worker) is null) return;
         Task<SyncWorker>? worker;
         lock (_lock)
         {
             worker = _worker;
             _worker = null;
         }
-        Release(Pool, worker);
+        if (worker is null) return;
+        var pool = Pool;
+        if (worker.IsCompletedSuccessfully) pool.Release(worker.Result);
+        else worker.ContinueWith(t => pool.Release(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Where the context's worker comes from: its request's site's pool, else the process's.</summary>
-    private SyncWorkerPool Pool => _scope?.Pool ?? (_previous?.Request?.Pool ?? SyncWorkerPool.Shared);
+    private SyncWorkerPool Pool => _scope?.Pool ?? SyncWorkerPool.Shared;
 
     /// <summary>
     /// Ends the context: the request's resources (database connections) are released, and its worker goes back to the
@@ -90,19 +95,6 @@ public sealed class ThreadSensitiveContext : IDisposable
         if (!_owner) return;
         Flow.Raw = _previous;
         _scope?.End();
-        Task<SyncWorker>? worker;
-        lock (_lock)
-        {
-            worker = _worker;
-            _worker = null;
-        }
-        Release(Pool, worker);
-    }
-
-    private static void Release(SyncWorkerPool pool, Task<SyncWorker>? worker)
-    {
-        if (worker is null) return;
-        if (worker.IsCompletedSuccessfully) pool.Release(worker.Result);
-        else worker.ContinueWith(t => pool.Release(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        ReleaseWorker();
     }
 }

@@ -82,8 +82,7 @@ internal static class KestrelExchange
     public static bool HostAllowed(Settings settings, HttpContext context)
     {
         var host = settings.UseXForwardedHost && context.Request.Headers["X-Forwarded-Host"] is { Count: > 0 } forwarded ? forwarded.ToString() : context.Request.Headers.Host.ToString();
-        var (domain, _) = HttpRequest.SplitDomainPort(host);
-        return domain.Length > 0 && HttpRequest.ValidateHost(domain, settings.EffectiveAllowedHosts);
+        return HttpRequest.IsAllowedHost(settings, host);
     }
 
     /// <summary>Connection facts read from Kestrel only when asked.</summary>

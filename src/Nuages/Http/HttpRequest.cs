@@ -211,8 +211,9 @@ public sealed partial class HttpRequest
     public string GetHost()
     {
         var host = RawHost();
+        if (IsAllowedHost(_settings, host)) return host;
         var (domain, _) = SplitDomainPort(host);
-        if (domain.Length > 0 && (ValidateHost(domain, _settings.EffectiveAllowedHosts) || domain == "testserver" && Source.AllowsTestServer)) return host;
+        if (domain == "testserver" && Source.AllowsTestServer) return host;
         var message = $"Invalid HTTP_HOST header: {PyRepr(host)}.";
         message += domain.Length > 0
             ? $" You may need to add {PyRepr(domain)} to ALLOWED_HOSTS."
@@ -347,6 +348,13 @@ public sealed partial class HttpRequest
         var domain = match.Groups[1].Value;
         var port = match.Groups[2].Success ? match.Groups[2].Value[1..] : "";
         return (domain.EndsWith('.') ? domain[..^1] : domain, port);
+    }
+
+    /// <summary>Whether <paramref name="host"/> (a Host header) names a domain of the site's <c>AllowedHosts</c>.</summary>
+    internal static bool IsAllowedHost(Settings settings, string host)
+    {
+        var (domain, _) = SplitDomainPort(host);
+        return domain.Length > 0 && ValidateHost(domain, settings.EffectiveAllowedHosts);
     }
 
     /// <summary>Django's <c>validate_host</c>: <c>*</c>, an exact name, or <c>.example.com</c> for it and its subdomains.</summary>

@@ -88,7 +88,7 @@ internal static partial class UploadedFileName
             if (reference[0] != '#') return reference.EndsWith(';') ? WebUtility.HtmlDecode(match.Value) : match.Value;
             var hex = reference.Length > 1 && reference[1] is 'x' or 'X';
             var digits = reference[(hex ? 2 : 1)..].TrimEnd(';');
-            if (!BigIntegerFits(digits, hex, out var number)) return "\uFFFD";
+            if (!TryParseCodePoint(digits, hex, out var number)) return "\uFFFD";
             if (number == 0) return "\uFFFD";
             if (number == 0x0D) return "\r";
             if (number is >= 0x80 and <= 0x9F) return Windows1252[(int)number - 0x80].ToString();
@@ -97,13 +97,13 @@ internal static partial class UploadedFileName
         });
     }
 
-    /// <summary>Parses a reference's number; one beyond Unicode (however long) is simply out of range.</summary>
-    private static bool BigIntegerFits(string digits, bool hex, out long number)
+    /// <summary>Parses a reference's number; one beyond Unicode (however many digits) is out of range.</summary>
+    private static bool TryParseCodePoint(string digits, bool hex, out long number)
     {
         number = 0;
         foreach (var c in digits)
         {
-            number = number * (hex ? 16 : 10) + (hex ? Convert.ToInt32(c.ToString(), 16) : c - '0');
+            number = number * (hex ? 16 : 10) + (char.IsAsciiDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10); // the pattern admits only hex digits
             if (number > 0x10FFFF) return false;
         }
         return true;

@@ -2,6 +2,41 @@ using Nuages.Db;
 
 namespace Nuages.Test;
 
+/// <summary>What both test case kinds give a test: the site, entered for the test's flow, and its two clients.</summary>
+public abstract class SiteTestCase : IDisposable
+{
+    private readonly IDisposable _entered;
+
+    /// <summary>Enters <paramref name="app"/> for the test, so the ORM and <c>Reverse</c> use it.</summary>
+    protected SiteTestCase(NuagesApp app)
+    {
+        App = app;
+        _entered = app.Enter();
+        Client = new Client(app);
+        AsyncClient = new AsyncClient(app);
+    }
+
+    /// <summary>The site under test.</summary>
+    protected NuagesApp App { get; }
+
+    /// <summary>A sync test client for the site.</summary>
+    protected Client Client { get; }
+
+    /// <summary>An async test client for the site.</summary>
+    protected AsyncClient AsyncClient { get; }
+
+    /// <summary>What the kind of test case undoes after each test.</summary>
+    protected abstract void TearDown();
+
+    /// <summary>Undoes the test's work, then leaves the site.</summary>
+    public void Dispose()
+    {
+        TearDown();
+        _entered.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
 /// <summary>
 /// Django's <c>TestCase</c> for xUnit: derive a test class from it, and each test runs inside a transaction on every
 /// database alias of the site, rolled back after it — the data a test writes is gone for the next, fast. The
@@ -13,37 +48,21 @@ namespace Nuages.Test;
 /// The blocks begin in the constructor, which xUnit runs in the flow of the test method; an <c>InitializeAsync</c>
 /// could not open them for it (what an async method sets in its flow ends with it).
 /// </remarks>
-public abstract class TestCase : IDisposable
+public abstract class TestCase : SiteTestCase
 {
-    private readonly IDisposable _entered;
     private readonly List<Atomic> _blocks = [];
 
     /// <summary>Enters <paramref name="app"/> for the test and opens a block on each of its aliases.</summary>
-    protected TestCase(NuagesApp app)
+    protected TestCase(NuagesApp app) : base(app)
     {
-        App = app;
-        _entered = app.Enter();
         foreach (var alias in Connections.Of(app.Site).Aliases) _blocks.Add(Atomic.Begin(alias));
-        Client = new Client(app);
-        AsyncClient = new AsyncClient(app);
     }
 
-    /// <summary>The site under test.</summary>
-    protected NuagesApp App { get; }
-
-    /// <summary>A sync test client for the site.</summary>
-    protected Client Client { get; }
-
-    /// <summary>An async test client for the site.</summary>
-    protected AsyncClient AsyncClient { get; }
-
     /// <summary>Rolls every block back: nothing the test wrote remains.</summary>
-    public void Dispose()
+    protected override void TearDown()
     {
         for (var i = _blocks.Count - 1; i >= 0; i--) _blocks[i].Dispose(); // never committed: rolled back
         _blocks.Clear();
-        _entered.Dispose();
-        GC.SuppressFinalize(this);
     }
 }
 
@@ -51,35 +70,8 @@ public abstract class TestCase : IDisposable
 /// Django's <c>TransactionTestCase</c>: tests run without a wrapping transaction — so they can commit, use
 /// <c>OnCommit</c>, or serve requests through a real server — and every table of the site is emptied after each one.
 /// </summary>
-public abstract class TransactionTestCase : IDisposable
+public abstract class TransactionTestCase(NuagesApp app, TestDatabase database) : SiteTestCase(app)
 {
-    private readonly TestDatabase _database;
-    private readonly IDisposable _entered;
-
-    /// <summary>Enters <paramref name="app"/>, whose test databases are <paramref name="database"/>.</summary>
-    protected TransactionTestCase(NuagesApp app, TestDatabase database)
-    {
-        App = app;
-        _database = database;
-        _entered = app.Enter();
-        Client = new Client(app);
-        AsyncClient = new AsyncClient(app);
-    }
-
-    /// <summary>The site under test.</summary>
-    protected NuagesApp App { get; }
-
-    /// <summary>A sync test client for the site.</summary>
-    protected Client Client { get; }
-
-    /// <summary>An async test client for the site.</summary>
-    protected AsyncClient AsyncClient { get; }
-
     /// <summary>Empties every table, for the next test.</summary>
-    public void Dispose()
-    {
-        _database.Flush();
-        _entered.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    protected override void TearDown() => database.Flush();
 }

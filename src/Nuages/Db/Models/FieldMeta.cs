@@ -1,11 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Globalization;
-using System.Linq.Expressions;
-using System.Reflection;
-using System.Text;
-using System.Text.Json;
-using Nuages.Conf;
-
 namespace Nuages.Db.Models;
 
 /// <summary>One column of a model: its property, column name, type, options and compiled accessors (no reflection per row).</summary>

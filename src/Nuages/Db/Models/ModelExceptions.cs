@@ -1,11 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Globalization;
-using System.Linq.Expressions;
-using System.Reflection;
-using System.Text;
-using System.Text.Json;
-using Nuages.Conf;
-
 namespace Nuages.Db.Models;
 
 /// <summary>A lookup names a field or lookup that does not exist; raised when the query is built.</summary>

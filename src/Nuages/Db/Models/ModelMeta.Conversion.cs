@@ -1,10 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Linq.Expressions;
-using System.Reflection;
-using System.Text;
 using System.Text.Json;
-using Nuages.Conf;
 
 namespace Nuages.Db.Models;
 
