@@ -33,6 +33,7 @@ internal sealed partial class Handler
     {
         var settings = site.Settings;
         _site = site;
+        site.Feature(_ => errorViews); // the site's error views, for what answers outside the handler (the CSRF 403)
         Signals = signals;
         _settings = settings;
         _resolver = resolver;
@@ -128,7 +129,6 @@ internal sealed partial class Handler
     {
         request.RequestLogger = _requestLogger;
         request.LoggerFactory = _loggerFactory;
-        request.Features.Set(_errorViews);
         if (request.ScriptName.Length > 0) ScriptPrefix.Set(request.ScriptName); // as django/core/handlers/asgi.py does
     }
 

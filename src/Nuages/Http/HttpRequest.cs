@@ -123,7 +123,7 @@ public sealed partial class HttpRequest
     /// <summary>Set once the CSRF check has passed for this request (Django's <c>csrf_processing_done</c>).</summary>
     public bool CsrfProcessingDone { get; set; }
 
-    /// <summary>What higher layers attach to this request (CSRF state, the site's error views), by type.</summary>
+    /// <summary>What higher layers attach to this request (the CSRF middleware's state), by type.</summary>
     public RequestFeatures Features { get; } = new();
 
     /// <summary>The logger factory of the site serving this request.</summary>

@@ -1,7 +1,7 @@
 namespace Nuages.Http;
 
 /// <summary>
-/// What layers above Http attach to a request — the CSRF middleware's state, the site's error views — by type, so the
+/// What layers above Http attach to a request — the CSRF middleware's state — by type, so the
 /// request itself knows none of them (ASP.NET Core's feature collection, in small): a few entries, searched in order.
 /// </summary>
 public sealed class RequestFeatures

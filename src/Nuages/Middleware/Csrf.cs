@@ -211,7 +211,7 @@ public static partial class Csrf
     /// <summary>The 403 answer, logged as "Forbidden (reason): path" on Nuages.Security.Csrf (as django/middleware/csrf.py).</summary>
     internal static HttpResponse Reject(HttpRequest request, string reason)
     {
-        var views = request.Features.Get<Handlers.ErrorViews>() ?? new Handlers.ErrorViews();
+        var views = Conf.Site.TryCurrent?.Feature(static _ => new Handlers.ErrorViews()) ?? new Handlers.ErrorViews();
         var response = views.CsrfFailure(request, reason);
         Http.RequestLog.Forbidden(request.LoggerFactory.CreateLogger("Nuages.Security.Csrf"), reason, request.Path);
         response.HasBeenLogged = true;
