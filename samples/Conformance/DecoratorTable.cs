@@ -29,30 +29,30 @@ public static class DecoratorTable
     private static readonly (string Name, Func<Delegate, Delegate> Decorate, Extras Extras)[] Table =
     [
         ("none", v => v, None),
-        ("cache_control", v => Decorators.CacheControl(v, ("max_age", 3600), ("public", true)), None),
-        ("never_cache", Decorators.NeverCache, None),
-        ("no_append_slash", Decorators.NoAppendSlash, None),
-        ("csrf_exempt", Decorators.CsrfExempt, None),
-        ("csrf_protect", Decorators.CsrfProtect, None),
-        ("ensure_csrf_cookie", Decorators.EnsureCsrfCookie, None),
-        ("requires_csrf_token", Decorators.RequiresCsrfToken, CsrfInput),
-        ("sensitive_variables", v => Decorators.SensitiveVariables(v, "password", "card"), FrameVars),
-        ("sensitive_post_parameters", v => Decorators.SensitivePostParameters(v, "password"), PostParameters),
-        ("gzip_page", Decorators.GzipPage, Text),
-        ("condition", v => Decorators.Condition(v, _ => "cond-v1", _ => NewYear2024), None),
-        ("conditional_page", Decorators.ConditionalPage, None),
-        ("etag", v => Decorators.ETag(v, _ => "\"etag-v1\""), None),
-        ("last_modified", v => Decorators.LastModified(v, _ => NewYear2024), None),
-        ("require_http_methods", v => Decorators.RequireHttpMethods(v, "GET", "POST"), None),
-        ("require_GET", Decorators.RequireGet, None),
-        ("require_POST", Decorators.RequirePost, None),
-        ("require_safe", Decorators.RequireSafe, None),
-        ("vary_on_cookie", Decorators.VaryOnCookie, None),
-        ("vary_on_headers", v => Decorators.VaryOnHeaders(v, "Accept-Language", "User-Agent"), None),
-        ("xframe_options_deny", Decorators.XFrameOptionsDeny, None),
-        ("xframe_options_sameorigin", Decorators.XFrameOptionsSameOrigin, None),
-        ("xframe_options_exempt", Decorators.XFrameOptionsExempt, None),
-        ("cache_page", v => Decorators.CachePage(v, 60), None),
+        ("cache_control", v => ViewDecorators.CacheControl(v, ("max_age", 3600), ("public", true)), None),
+        ("never_cache", ViewDecorators.NeverCache, None),
+        ("no_append_slash", ViewDecorators.NoAppendSlash, None),
+        ("csrf_exempt", ViewDecorators.CsrfExempt, None),
+        ("csrf_protect", ViewDecorators.CsrfProtect, None),
+        ("ensure_csrf_cookie", ViewDecorators.EnsureCsrfCookie, None),
+        ("requires_csrf_token", ViewDecorators.RequiresCsrfToken, CsrfInput),
+        ("sensitive_variables", v => ViewDecorators.SensitiveVariables(v, "password", "card"), FrameVars),
+        ("sensitive_post_parameters", v => ViewDecorators.SensitivePostParameters(v, "password"), PostParameters),
+        ("gzip_page", ViewDecorators.GzipPage, Text),
+        ("condition", v => ViewDecorators.Condition(v, _ => "cond-v1", _ => NewYear2024), None),
+        ("conditional_page", ViewDecorators.ConditionalPage, None),
+        ("etag", v => ViewDecorators.ETag(v, _ => "\"etag-v1\""), None),
+        ("last_modified", v => ViewDecorators.LastModified(v, _ => NewYear2024), None),
+        ("require_http_methods", v => ViewDecorators.RequireHttpMethods(v, "GET", "POST"), None),
+        ("require_GET", ViewDecorators.RequireGet, None),
+        ("require_POST", ViewDecorators.RequirePost, None),
+        ("require_safe", ViewDecorators.RequireSafe, None),
+        ("vary_on_cookie", ViewDecorators.VaryOnCookie, None),
+        ("vary_on_headers", v => ViewDecorators.VaryOnHeaders(v, "Accept-Language", "User-Agent"), None),
+        ("xframe_options_deny", ViewDecorators.XFrameOptionsDeny, None),
+        ("xframe_options_sameorigin", ViewDecorators.XFrameOptionsSameOrigin, None),
+        ("xframe_options_exempt", ViewDecorators.XFrameOptionsExempt, None),
+        ("cache_page", v => ViewDecorators.CachePage(v, 60), None),
     ];
 
     private static void FrameVars(HttpRequest request, Delegate view, IDictionary<string, object?> json)
@@ -73,13 +73,13 @@ public static class DecoratorTable
             yield return Path($"deco/{name}/sync", decorate(SyncView(name, extras)));
             yield return Path($"deco/{name}/async", decorate(AsyncView(name, extras)));
         }
-        yield return Path("deco/gzip_etag/sync", Decorators.GzipPage(Decorators.ETag(SyncView("gzip_page+etag", Text), _ => "\"etag-v1\"")));
-        yield return Path("deco/gzip_etag/async", Decorators.GzipPage(Decorators.ETag(AsyncView("gzip_page+etag", Text), _ => "\"etag-v1\"")));
-        yield return Path("deco/csrf_exempt_requires_token/sync", Decorators.CsrfExempt(Decorators.RequiresCsrfToken(SyncView("csrf_exempt+requires_csrf_token", CsrfInput))));
-        yield return Path("deco/csrf_exempt_requires_token/async", Decorators.CsrfExempt(Decorators.RequiresCsrfToken(AsyncView("csrf_exempt+requires_csrf_token", CsrfInput))));
+        yield return Path("deco/gzip_etag/sync", ViewDecorators.GzipPage(ViewDecorators.ETag(SyncView("gzip_page+etag", Text), _ => "\"etag-v1\"")));
+        yield return Path("deco/gzip_etag/async", ViewDecorators.GzipPage(ViewDecorators.ETag(AsyncView("gzip_page+etag", Text), _ => "\"etag-v1\"")));
+        yield return Path("deco/csrf_exempt_requires_token/sync", ViewDecorators.CsrfExempt(ViewDecorators.RequiresCsrfToken(SyncView("csrf_exempt+requires_csrf_token", CsrfInput))));
+        yield return Path("deco/csrf_exempt_requires_token/async", ViewDecorators.CsrfExempt(ViewDecorators.RequiresCsrfToken(AsyncView("csrf_exempt+requires_csrf_token", CsrfInput))));
         foreach (var mode in new[] { "sync", "async" })
         {
-            yield return Path($"deco/no_append_slash/{mode}/dir/", Decorators.NoAppendSlash(mode == "sync" ? SyncView("no_append_slash", None) : AsyncView("no_append_slash", None)));
+            yield return Path($"deco/no_append_slash/{mode}/dir/", ViewDecorators.NoAppendSlash(mode == "sync" ? SyncView("no_append_slash", None) : AsyncView("no_append_slash", None)));
             yield return Path($"deco/append_slash_control/{mode}/dir/", mode == "sync" ? SyncView("append_slash_control", None) : AsyncView("append_slash_control", None));
         }
     }

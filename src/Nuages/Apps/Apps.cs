@@ -1,4 +1,5 @@
 using Nuages.Conf;
+using Nuages.Core;
 
 namespace Nuages.Apps;
 
@@ -17,7 +18,7 @@ public sealed class AppRegistry
         }
         var duplicates = apps.GroupBy(a => a.Label).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (duplicates.Count > 0)
-            throw new ImproperlyConfiguredException($"Application labels aren't unique, duplicates: {string.Join(", ", duplicates)}");
+            throw new ImproperlyConfigured($"Application labels aren't unique, duplicates: {string.Join(", ", duplicates)}");
         _apps = [.. apps];
     }
 
@@ -26,7 +27,7 @@ public sealed class AppRegistry
 
     /// <summary>The app with <paramref name="label"/>; throws naming the installed labels when there is none (Django's <c>get_app_config</c>).</summary>
     public AppConfig Get(string label) => _apps.FirstOrDefault(a => a.Label == label)
-        ?? throw new LookupException($"No installed app with label '{label}'. Installed: {(_apps.Length == 0 ? "none" : string.Join(", ", _apps.Select(a => a.Label)))}.");
+        ?? throw new LookupError($"No installed app with label '{label}'. Installed: {(_apps.Length == 0 ? "none" : string.Join(", ", _apps.Select(a => a.Label)))}.");
 
     /// <summary>Whether an app with <paramref name="label"/> is installed.</summary>
     public bool IsInstalled(string label) => _apps.Any(a => a.Label == label);
@@ -38,12 +39,12 @@ public sealed class AppRegistry
     {
         var type = TypeNames.Resolve(name);
         if (type is null)
-            throw new ImproperlyConfiguredException($"The installed app '{name}' was not found: give the full name (Namespace.Type) of an AppConfig class, or use s.InstalledApps.Add<TApp>().");
+            throw new ImproperlyConfigured($"The installed app '{name}' was not found: give the full name (Namespace.Type) of an AppConfig class, or use s.InstalledApps.Add<TApp>().");
         if (!type.IsSubclassOf(typeof(AppConfig)) || type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
-            throw new ImproperlyConfiguredException($"The installed app '{name}' is not an AppConfig: derive a class with a public parameterless constructor from Nuages.Apps.AppConfig.");
+            throw new ImproperlyConfigured($"The installed app '{name}' is not an AppConfig: derive a class with a public parameterless constructor from Nuages.Apps.AppConfig.");
         return type;
     }
 }
 
 /// <summary>No installed app has the label asked for (Django's <c>LookupError</c>).</summary>
-public sealed class LookupException(string message) : Exception(message);
+public sealed class LookupError(string message) : Exception(message);

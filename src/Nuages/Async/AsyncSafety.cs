@@ -1,3 +1,5 @@
+using Nuages.Core;
+
 namespace Nuages.Async;
 
 /// <summary>
@@ -17,31 +19,15 @@ public static class AsyncSafety
     /// <summary>Whether the check is disabled by <see cref="AllowUnsafeVariable"/>.</summary>
     public static bool UnsafeAllowed => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AllowUnsafeVariable));
 
-    /// <summary>Throws <see cref="SynchronousOnlyOperationException"/> when called from async code (as django/utils/asyncio.py).</summary>
+    /// <summary>Throws <see cref="SynchronousOnlyOperation"/> when called from async code (as django/utils/asyncio.py).</summary>
     public static void ThrowIfAsync(string operation)
     {
-        if (Flow.Current.IsAsync && !UnsafeAllowed) throw new SynchronousOnlyOperationException(operation);
+        if (Flow.Current.IsAsync && !UnsafeAllowed) throw new SynchronousOnlyOperation(operation);
     }
 
     /// <summary>The same, with a message of your own.</summary>
     public static void ThrowIfAsync(string operation, string message)
     {
-        if (Flow.Current.IsAsync && !UnsafeAllowed) throw new SynchronousOnlyOperationException(operation, message);
+        if (Flow.Current.IsAsync && !UnsafeAllowed) throw new SynchronousOnlyOperation(operation, message);
     }
-}
-
-/// <summary>A sync-only operation was called from async code; run it through <see cref="SyncToAsync"/> or use its async twin.</summary>
-public sealed class SynchronousOnlyOperationException : Exception
-{
-    /// <summary>Django's message.</summary>
-    public const string DefaultMessage = "You cannot call this from an async context - use a thread or SyncToAsync.";
-
-    /// <summary>For <paramref name="operation"/>, with Django's message.</summary>
-    public SynchronousOnlyOperationException(string operation) : this(operation, DefaultMessage) { }
-
-    /// <summary>For <paramref name="operation"/>, with <paramref name="message"/>.</summary>
-    public SynchronousOnlyOperationException(string operation, string message) : base(message) => Operation = operation;
-
-    /// <summary>The operation that was refused.</summary>
-    public string Operation { get; }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Nuages.Core;
 
 namespace Nuages.Conf;
 
@@ -189,20 +190,20 @@ public sealed class Settings
     internal void Validate()
     {
         if (!Debug && string.IsNullOrEmpty(SecretKey))
-            throw new ImproperlyConfiguredException(
+            throw new ImproperlyConfigured(
                 "The SecretKey setting must not be empty when Debug is false. Set it in code, " +
                 "in appsettings.json (\"Nuages\": { \"SecretKey\": \"…\" }) or with the NUAGES__SecretKey environment variable.");
         if (SyncWorkers < 1)
-            throw new ImproperlyConfiguredException($"The SyncWorkers setting must be at least 1, not {SyncWorkers}.");
+            throw new ImproperlyConfigured($"The SyncWorkers setting must be at least 1, not {SyncWorkers}.");
         if (MinRequestBodyDataRate is <= 0 || MinResponseDataRate is <= 0)
-            throw new ImproperlyConfiguredException(
+            throw new ImproperlyConfigured(
                 $"The MinRequestBodyDataRate and MinResponseDataRate settings must be positive (bytes per second) or null, not {MinRequestBodyDataRate?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} and {MinResponseDataRate?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}.");
         if (ResponseWriteTimeout is { } write && write <= TimeSpan.Zero)
-            throw new ImproperlyConfiguredException($"The ResponseWriteTimeout setting must be positive or null, not {write}.");
+            throw new ImproperlyConfigured($"The ResponseWriteTimeout setting must be positive or null, not {write}.");
         if (MinDataRateGracePeriod <= TimeSpan.FromSeconds(1))
-            throw new ImproperlyConfiguredException($"The MinDataRateGracePeriod setting must be longer than 1 second (Kestrel checks rates once a second), not {MinDataRateGracePeriod}.");
+            throw new ImproperlyConfigured($"The MinDataRateGracePeriod setting must be longer than 1 second (Kestrel checks rates once a second), not {MinDataRateGracePeriod}.");
         if (SecureProxySslHeader.Count is not (0 or 2))
-            throw new ImproperlyConfiguredException(
+            throw new ImproperlyConfigured(
                 "The SecureProxySslHeader setting must hold two values, a header in META form and the value that means HTTPS, as [\"HTTP_X_FORWARDED_PROTO\", \"https\"] (or HTTP_X_FORWARDED_PROTO,https in NUAGES__SecureProxySslHeader).");
         NotNegative(nameof(SecureHstsSeconds), SecureHstsSeconds);
         NotNegative(nameof(DataUploadMaxMemorySize), DataUploadMaxMemorySize);
@@ -211,20 +212,20 @@ public sealed class Settings
         NotNegative(nameof(FileUploadMaxMemorySize), FileUploadMaxMemorySize);
         NotNegative(nameof(CsrfCookieAge), CsrfCookieAge);
         if (ShutdownTimeout < TimeSpan.Zero)
-            throw new ImproperlyConfiguredException($"The ShutdownTimeout setting must not be negative, not {ShutdownTimeout}.");
+            throw new ImproperlyConfigured($"The ShutdownTimeout setting must not be negative, not {ShutdownTimeout}.");
         if (CsrfCookieSameSite is { } sameSite && !(sameSite.Equals("Lax", StringComparison.OrdinalIgnoreCase) || sameSite.Equals("Strict", StringComparison.OrdinalIgnoreCase) || sameSite.Equals("None", StringComparison.OrdinalIgnoreCase)))
-            throw new ImproperlyConfiguredException($"The CsrfCookieSameSite setting must be Lax, Strict, None or null, not '{sameSite}'.");
+            throw new ImproperlyConfigured($"The CsrfCookieSameSite setting must be Lax, Strict, None or null, not '{sameSite}'.");
         if (!(XFrameOptions.Equals("DENY", StringComparison.OrdinalIgnoreCase) || XFrameOptions.Equals("SAMEORIGIN", StringComparison.OrdinalIgnoreCase)))
-            throw new ImproperlyConfiguredException($"The XFrameOptions setting must be DENY or SAMEORIGIN, not '{XFrameOptions}'.");
+            throw new ImproperlyConfigured($"The XFrameOptions setting must be DENY or SAMEORIGIN, not '{XFrameOptions}'.");
         if (string.IsNullOrWhiteSpace(DefaultCharset))
-            throw new ImproperlyConfiguredException("The DefaultCharset setting must not be empty.");
+            throw new ImproperlyConfigured("The DefaultCharset setting must not be empty.");
         if (!Http.HttpRequest.TryGetEncoding(DefaultCharset, out _))
-            throw new ImproperlyConfiguredException($"The DefaultCharset setting names an unknown encoding: '{DefaultCharset}'.");
+            throw new ImproperlyConfigured($"The DefaultCharset setting names an unknown encoding: '{DefaultCharset}'.");
     }
 
     private static void NotNegative(string setting, long? value)
     {
-        if (value < 0) throw new ImproperlyConfiguredException($"The {setting} setting must not be negative, not {value}.");
+        if (value < 0) throw new ImproperlyConfigured($"The {setting} setting must not be negative, not {value}.");
     }
 
     /// <summary>The hosts checked by <see cref="Http.HttpRequest.GetHost"/>, with Django's Debug fallback.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Nuages.Core;
 using Nuages.Db;
 
 namespace Nuages.Conf;
@@ -23,7 +24,7 @@ internal static class SettingsBinder
         foreach (var child in section.GetChildren())
         {
             var property = Find(typeof(Settings), child.Key)
-                ?? throw new ImproperlyConfiguredException(
+                ?? throw new ImproperlyConfigured(
                     $"{Name(child)} is not a setting: Settings has no property '{child.Key}'.{Suggest(typeof(Settings), child.Key)}");
             property.SetValue(settings, Read(property.PropertyType, child, property.GetValue(settings), property.Name));
         }
@@ -72,7 +73,7 @@ internal static class SettingsBinder
         if (type == typeof(Dictionary<string, object?>)) return ReadPolicy(section, (Dictionary<string, object?>?)current);
         if (type == typeof(Dictionary<string, DatabaseSettings>)) return ReadDatabases(section, (Dictionary<string, DatabaseSettings>?)current);
         if (section.Value is null && section.GetChildren().Any() || !IsScalar(type))
-            throw new ImproperlyConfiguredException($"{Name(section)} can only be set in code: {setting} holds {Describe(type)}, which configuration cannot express.");
+            throw new ImproperlyConfigured($"{Name(section)} can only be set in code: {setting} holds {Describe(type)}, which configuration cannot express.");
         return Scalar(type, section);
     }
 
@@ -120,7 +121,7 @@ internal static class SettingsBinder
         return property is not null && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable;
     }
 
-    private static ImproperlyConfiguredException Invalid(IConfigurationSection section, string expected, string raw) =>
+    private static ImproperlyConfigured Invalid(IConfigurationSection section, string expected, string raw) =>
         new($"{Name(section)} must be {expected}, not '{raw}'.");
 
     private static List<string> ReadList(IConfigurationSection section)
@@ -152,14 +153,14 @@ internal static class SettingsBinder
             var engine = alias["Engine"] is { } engineText ? (DatabaseEngine)Scalar(typeof(DatabaseEngine), alias.GetSection("Engine"))! : database?.Engine;
             var connection = alias["ConnectionString"] ?? (alias["Path"] is { } path ? Database.Sqlite(path).ConnectionString : database?.ConnectionString);
             if (engine is null || connection is null)
-                throw new ImproperlyConfiguredException(
+                throw new ImproperlyConfigured(
                     $"{Name(alias)} needs an Engine (Sqlite or Postgres) and a ConnectionString (or, for SQLite, a Path), as in \"Databases\": {{ \"{alias.Key}\": {{ \"Engine\": \"Sqlite\", \"Path\": \"db.sqlite3\" }} }}.");
             database = (database ?? new DatabaseSettings(engine.Value, connection)) with { Engine = engine.Value, ConnectionString = connection };
             foreach (var option in alias.GetChildren())
             {
                 if (option.Key is "Engine" or "ConnectionString" or "Path") continue;
                 var property = Find(typeof(DatabaseSettings), option.Key)
-                    ?? throw new ImproperlyConfiguredException($"{Name(option)} is not a database option: DatabaseSettings has no property '{option.Key}'.{Suggest(typeof(DatabaseSettings), option.Key)}");
+                    ?? throw new ImproperlyConfigured($"{Name(option)} is not a database option: DatabaseSettings has no property '{option.Key}'.{Suggest(typeof(DatabaseSettings), option.Key)}");
                 property.SetValue(database, Scalar(property.PropertyType, option));
             }
             databases[alias.Key] = database;

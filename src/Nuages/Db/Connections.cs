@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Db.Backends;
 
 namespace Nuages.Db;
@@ -60,6 +61,6 @@ internal sealed class Connections
 
     private Backend Lookup(string alias) => Backends.Backend.For(Settings(alias), alias);
 
-    private ImproperlyConfiguredException Missing(string alias) => new(
+    private ImproperlyConfigured Missing(string alias) => new(
         $"The database alias '{alias}' is not in Settings.Databases of {Site} (configured: {(_databases.Count == 0 ? "none" : string.Join(", ", _databases.Keys))}).");
 }

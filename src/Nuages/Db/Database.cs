@@ -26,12 +26,9 @@ public sealed record DatabaseSettings(DatabaseEngine Engine, string ConnectionSt
     public bool DisableServerSideCursors { get; init; }
 
     /// <summary>
-    /// SQLite only (Django 5.1's <c>transaction_mode</c>): how atomic blocks begin — <c>IMMEDIATE</c> (Nuages' default:
-    /// the write lock is taken at BEGIN, waiting out the busy timeout, so a block that reads then writes never fails
-    /// with "database is locked"), <c>DEFERRED</c> (SQLite's and Django's default: read-only blocks run side by side),
-    /// or <c>EXCLUSIVE</c> (the same as IMMEDIATE in WAL mode, which Nuages uses).
+    /// SQLite only (Django 5.1's <c>transaction_mode</c>): how atomic blocks begin. Unset, they begin IMMEDIATE.
     /// </summary>
-    public string? TransactionMode { get; init; }
+    public SqliteTransactionMode? TransactionMode { get; init; }
 
     /// <summary>The most connections the pool keeps open (PostgreSQL; Npgsql's default is 100).</summary>
     public int? MaxPoolSize { get; init; }
@@ -65,4 +62,17 @@ public static class Database
 
     /// <summary>A PostgreSQL database, from an Npgsql connection string.</summary>
     public static DatabaseSettings Postgres(string connectionString) => new(DatabaseEngine.Postgres, connectionString);
+}
+
+/// <summary>How SQLite begins an atomic block (Django 5.1's <c>OPTIONS["transaction_mode"]</c>).</summary>
+public enum SqliteTransactionMode
+{
+    /// <summary>Nuages' default: the write lock is taken at BEGIN, waiting out the busy timeout, so a block that reads then writes never fails with "database is locked".</summary>
+    Immediate,
+
+    /// <summary>SQLite's and Django's default: the lock is taken at the first write, so read-only blocks run side by side.</summary>
+    Deferred,
+
+    /// <summary>The same as <see cref="Immediate"/> in WAL mode, which Nuages uses.</summary>
+    Exclusive,
 }

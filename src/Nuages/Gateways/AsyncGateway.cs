@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Nuages.Async;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Handlers;
 using Nuages.Http;
 using HttpRequest = Nuages.Http.HttpRequest;

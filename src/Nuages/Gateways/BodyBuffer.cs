@@ -1,4 +1,5 @@
 using System.Buffers;
+using Nuages.Core;
 using Nuages.Http;
 
 namespace Nuages.Gateways;

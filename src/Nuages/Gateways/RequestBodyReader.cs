@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 
 namespace Nuages.Gateways;

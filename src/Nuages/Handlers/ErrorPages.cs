@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Urls;
 

@@ -1,3 +1,4 @@
+using Nuages.Core;
 using Nuages.Http;
 
 namespace Nuages.Handlers;

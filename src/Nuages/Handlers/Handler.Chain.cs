@@ -2,9 +2,10 @@ using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Nuages.Async;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Middleware;
-using MiddlewareBase = Nuages.Middleware.Middleware;
+using MiddlewareBase = Nuages.Middleware.MiddlewareMixin;
 
 namespace Nuages.Handlers;
 
@@ -80,7 +81,7 @@ internal sealed partial class Handler
                 }
                 continue;
             }
-            if (instance is null) throw new ImproperlyConfiguredException($"Middleware factory {path} returned null."); // as django/core/handlers/base.py does
+            if (instance is null) throw new ImproperlyConfigured($"Middleware factory {path} returned null."); // as django/core/handlers/base.py does
             if (instance is MiddlewareBase hooks)
             {
                 // As django/core/handlers/base.py does: view hooks run in MIDDLEWARE order, template and exception hooks in reverse.
@@ -158,11 +159,11 @@ internal sealed partial class Handler
 
     private static Func<HttpRequest, HttpResponse> SyncEntry(object instance, string path) => instance is ISyncMiddleware sync
         ? sync.Invoke
-        : throw new ImproperlyConfiguredException($"Middleware {path} runs in sync mode here but does not implement ISyncMiddleware.");
+        : throw new ImproperlyConfigured($"Middleware {path} runs in sync mode here but does not implement ISyncMiddleware.");
 
     private static Func<HttpRequest, ValueTask<HttpResponse>> AsyncEntry(object instance, string path) => instance is IAsyncMiddleware async
         ? async.InvokeAsync
-        : throw new ImproperlyConfiguredException($"Middleware {path} runs in async mode here but does not implement IAsyncMiddleware.");
+        : throw new ImproperlyConfigured($"Middleware {path} runs in async mode here but does not implement IAsyncMiddleware.");
 
     /// <summary>As django/core/handlers/base.py does: the declared capabilities, else what the implemented interfaces say, else sync.</summary>
     internal static MiddlewareCapabilities CapabilitiesOf(Type type)
@@ -177,7 +178,7 @@ internal sealed partial class Handler
     internal static Type ResolveMiddlewareType(string path)
     {
         if (TypeNames.Resolve(path) is { } type) return type;
-        throw new ImproperlyConfiguredException(
+        throw new ImproperlyConfigured(
             $"Middleware '{path}' was not found: add it by type (s.Middleware.Add<TMiddleware>()), or give the full name (Namespace.Type) of a class in a loaded assembly, or its assembly-qualified name.");
     }
 
@@ -209,7 +210,7 @@ internal sealed partial class Handler
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
         }
-        throw new ImproperlyConfiguredException(
+        throw new ImproperlyConfigured(
             $"Middleware {path} needs a public constructor taking a Next (then optionally Settings and ILoggerFactory), or a static Create(Next) factory.");
     }
 

@@ -1,7 +1,7 @@
 using Nuages.Async;
 using Nuages.Http;
-using MiddlewareBase = Nuages.Middleware.Middleware;
-using HookKind = Nuages.Middleware.Middleware.HookKind;
+using MiddlewareBase = Nuages.Middleware.MiddlewareMixin;
+using HookKind = Nuages.Middleware.MiddlewareMixin.HookKind;
 
 namespace Nuages.Handlers;
 

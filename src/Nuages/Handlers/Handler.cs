@@ -1,8 +1,9 @@
-using Nuages.Gateways;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Nuages.Async;
 using Nuages.Conf;
+using Nuages.Core;
+using Nuages.Gateways;
 using Nuages.Http;
 using Nuages.Urls;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Urls;
 
 namespace Nuages.Http;

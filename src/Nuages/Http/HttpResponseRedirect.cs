@@ -1,3 +1,5 @@
+using Nuages.Core;
+
 namespace Nuages.Http;
 
 /// <summary>A 302 redirect to <see cref="Url"/>. Only http, https and ftp URLs (or relative ones) are allowed.</summary>

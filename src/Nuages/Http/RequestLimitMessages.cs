@@ -1,3 +1,5 @@
+using Nuages.Core;
+
 namespace Nuages.Http;
 
 /// <summary>

@@ -103,7 +103,7 @@ internal static class SystemChecks
         {
             return Handlers.Handler.ResolveMiddlewareType(name);
         }
-        catch (Conf.ImproperlyConfiguredException)
+        catch (Nuages.Core.ImproperlyConfigured)
         {
             return null;
         }

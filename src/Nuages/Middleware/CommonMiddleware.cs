@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Views.Decorators;
 
@@ -13,7 +14,7 @@ namespace Nuages.Middleware;
 /// inspects the request and the URL patterns, so it runs inline in both modes.
 /// </summary>
 [NonBlocking]
-public sealed class CommonMiddleware : Middleware
+public sealed class CommonMiddleware : MiddlewareMixin
 {
     private readonly Settings _settings;
     private readonly Regex[] _disallowedAgents;

@@ -7,7 +7,7 @@ namespace Nuages.Middleware;
 /// requests whose If-None-Match or If-Modified-Since already match. Header work only: inline in both modes.
 /// </summary>
 [NonBlocking]
-public sealed class ConditionalGetMiddleware(Next next) : Middleware(next)
+public sealed class ConditionalGetMiddleware(Next next) : MiddlewareMixin(next)
 {
     /// <inheritdoc />
     protected override HttpResponse ProcessResponse(HttpRequest request, HttpResponse response) => ConditionalGet.Process(request, response);

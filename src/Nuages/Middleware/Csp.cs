@@ -75,7 +75,7 @@ public static class Csp
 /// request's nonce when the view used it; a header the response already has is kept. Inline in both modes.
 /// </summary>
 [NonBlocking]
-public sealed class ContentSecurityPolicyMiddleware(Next next, Conf.Settings settings) : Middleware(next)
+public sealed class ContentSecurityPolicyMiddleware(Next next, Conf.Settings settings) : MiddlewareMixin(next)
 {
     /// <inheritdoc />
     protected override HttpResponse ProcessResponse(HttpRequest request, HttpResponse response)

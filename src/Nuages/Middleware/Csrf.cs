@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Views.Decorators;
 

@@ -9,7 +9,7 @@ namespace Nuages.Middleware;
 /// 403; views marked <see cref="CsrfExemptAttribute"/> are skipped. Inline in both modes.
 /// </summary>
 [NonBlocking]
-public sealed class CsrfViewMiddleware(Next next) : Middleware(next)
+public sealed class CsrfViewMiddleware(Next next) : MiddlewareMixin(next)
 {
     /// <inheritdoc />
     protected override HttpResponse? ProcessRequest(HttpRequest request)

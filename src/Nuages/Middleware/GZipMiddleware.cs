@@ -7,7 +7,7 @@ namespace Nuages.Middleware;
 /// streaming bodies are compressed as they stream. It runs inline in both modes.
 /// </summary>
 [NonBlocking]
-public sealed class GZipMiddleware(Next next) : Middleware(next)
+public sealed class GZipMiddleware(Next next) : MiddlewareMixin(next)
 {
     /// <inheritdoc />
     protected override HttpResponse ProcessResponse(HttpRequest request, HttpResponse response) => GzipResponses.Process(request, response);

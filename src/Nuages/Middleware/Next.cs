@@ -79,6 +79,3 @@ public sealed class MiddlewareCapabilitiesAttribute(MiddlewareCapabilities capab
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class NonBlockingAttribute : Attribute;
-
-/// <summary>Thrown by a middleware's constructor to take itself out of the chain (as django/core/handlers/base.py).</summary>
-public sealed class MiddlewareNotUsed(string message = "") : Exception(message);

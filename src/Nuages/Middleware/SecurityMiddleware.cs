@@ -11,7 +11,7 @@ namespace Nuages.Middleware;
 /// only when the response does not set it itself. Header work only: inline in both modes.
 /// </summary>
 [NonBlocking]
-public sealed class SecurityMiddleware : Middleware
+public sealed class SecurityMiddleware : MiddlewareMixin
 {
     private readonly Settings _settings;
     private readonly Regex[] _exempt;

@@ -9,7 +9,7 @@ namespace Nuages.Middleware;
 /// reads and writes headers, so it runs inline in both modes.
 /// </summary>
 [NonBlocking]
-public sealed class XFrameOptionsMiddleware(Next next, Settings settings) : Middleware(next)
+public sealed class XFrameOptionsMiddleware(Next next, Settings settings) : MiddlewareMixin(next)
 {
     /// <inheritdoc />
     protected override HttpResponse ProcessResponse(HttpRequest request, HttpResponse response)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Nuages.Conf;
+using Nuages.Core;
 
 namespace Nuages.Urls;
 
@@ -52,26 +53,26 @@ internal sealed partial class RouteMatcher
         while (ParameterComponent().Match(rest) is { Success: true } m)
         {
             if (m.Value.Any(char.IsWhiteSpace))
-                throw new ImproperlyConfiguredException($"URL route '{route}' cannot contain whitespace in angle brackets <…>.");
+                throw new ImproperlyConfigured($"URL route '{route}' cannot contain whitespace in angle brackets <…>.");
             var literal = rest[..m.Index];
             regex.Append(Regex.Escape(literal));
             if (literal.Length > 0) reverse.Add(ReversePart.Text(literal));
             rest = rest[(m.Index + m.Length)..];
             var parameter = m.Groups["parameter"].Value;
             if (!IsIdentifier(parameter))
-                throw new ImproperlyConfiguredException($"URL route '{route}' uses parameter name '{parameter}' which isn't a valid identifier.");
+                throw new ImproperlyConfigured($"URL route '{route}' uses parameter name '{parameter}' which isn't a valid identifier.");
             var converterName = m.Groups["converter"].Success ? m.Groups["converter"].Value : "str";
-            var converter = Converters.Get(converterName) ?? throw new ImproperlyConfiguredException(
+            var converter = Converters.Get(converterName) ?? throw new ImproperlyConfigured(
                 $"URL route '{route}' uses invalid converter '{converterName}'. Known converters: {string.Join(", ", Converters.Names)}.");
             if (names.Contains(parameter))
-                throw new ImproperlyConfiguredException($"URL route '{route}' uses parameter name '{parameter}' more than once.");
+                throw new ImproperlyConfigured($"URL route '{route}' uses parameter name '{parameter}' more than once.");
             names.Add(parameter);
             converters.Add(converter);
             reverse.Add(ReversePart.Parameter(parameter, names.Count - 1, converter.Regex, converter));
             regex.Append("(?<").Append(parameter).Append('>').Append(converter.Regex).Append(')');
         }
         if (rest.Contains('<') || rest.Contains('>'))
-            throw new ImproperlyConfiguredException($"URL route '{route}' has an unmatched '<' or '>'.");
+            throw new ImproperlyConfigured($"URL route '{route}' has an unmatched '<' or '>'.");
         regex.Append(Regex.Escape(rest));
         if (rest.Length > 0) reverse.Add(ReversePart.Text(rest));
         if (names.Count == 0) return new RouteMatcher(route, route, null, [], [], [], reverse);
@@ -92,7 +93,7 @@ internal sealed partial class RouteMatcher
         }
         catch (ArgumentException e)
         {
-            throw new ImproperlyConfiguredException($"Your URL pattern '{pattern}' is not a valid regular expression: {e.Message}");
+            throw new ImproperlyConfigured($"Your URL pattern '{pattern}' is not a valid regular expression: {e.Message}");
         }
         var named = regex.GetGroupNames().Where(n => !int.TryParse(n, out _)).ToArray();
         // Django passes unnamed groups positionally, and only when there are no named ones.

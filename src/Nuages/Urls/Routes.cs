@@ -35,7 +35,7 @@ public static class Routes
     /// <summary>
     /// The URL of the pattern named <paramref name="viewName"/> (<c>"ns:name"</c> inside namespaces),
     /// with <paramref name="kwargs"/> (an anonymous object or a dictionary) or <paramref name="args"/>
-    /// filled in; throws <see cref="NoReverseMatchException"/> listing what was tried.
+    /// filled in; throws <see cref="NoReverseMatch"/> listing what was tried.
     /// </summary>
     public static string Reverse(string viewName, object? kwargs = null, IEnumerable<object?>? args = null, string? currentApp = null) =>
         (UrlResolver.Current ?? throw new InvalidOperationException("No URL patterns are set: call app.UrlPatterns(...) before Reverse."))

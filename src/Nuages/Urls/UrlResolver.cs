@@ -227,7 +227,7 @@ internal sealed class UrlResolver
             }
             else if (ns.Instances.TryGetValue(key, out var instance)) next = instance;
             if (next is null)
-                throw new NoReverseMatchException(path.Count == 0
+                throw new NoReverseMatch(path.Count == 0
                     ? $"'{key}' is not a registered namespace"
                     : $"'{key}' is not a registered namespace inside '{string.Join(':', path)}'");
             path.Add(key);
@@ -239,7 +239,7 @@ internal sealed class UrlResolver
         if (kw.Count > 0 && positional.Count > 0)
             throw new ArgumentException("Don't mix positional and keyword arguments when reversing a URL.");
         if (!ns.Names.TryGetValue(name, out var candidates))
-            throw new NoReverseMatchException($"Reverse for '{name}' not found. '{name}' is not a valid view function or pattern name.");
+            throw new NoReverseMatch($"Reverse for '{name}' not found. '{name}' is not a valid view function or pattern name.");
 
         // Django tries the last-declared pattern of a name first.
         for (var c = candidates.Count - 1; c >= 0; c--)
@@ -250,7 +250,7 @@ internal sealed class UrlResolver
             : kw.Count > 0 ? $"keyword arguments '{{{string.Join(", ", kw.Select(p => $"'{p.Key}': {Repr(p.Value)}"))}}}'"
             : "no arguments";
         var tried = string.Join(", ", candidates.AsEnumerable().Reverse().Select(e => $"'{e.FullRoute}'"));
-        throw new NoReverseMatchException($"Reverse for '{name}' with {argText} not found. {candidates.Count} pattern(s) tried: [{tried}]");
+        throw new NoReverseMatch($"Reverse for '{name}' with {argText} not found. {candidates.Count} pattern(s) tried: [{tried}]");
     }
 
     private static string? TryBuild(Endpoint endpoint, Dictionary<string, object?> kwargs, List<object?> args)

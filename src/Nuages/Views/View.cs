@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 
 namespace Nuages.Views;
@@ -99,7 +100,7 @@ public abstract class View
                 (handler.IsAsync ? async : sync).Add(method.Name);
             }
             if (sync.Count > 0 && async.Count > 0)
-                throw new ImproperlyConfiguredException(
+                throw new ImproperlyConfigured(
                     $"{viewType.FullName} HTTP handlers must either be all sync or all async; " +
                     $"{string.Join(", ", sync)} {(sync.Count == 1 ? "is" : "are")} sync but {string.Join(", ", async)} {(async.Count == 1 ? "is" : "are")} async.");
             IsAsync = async.Count > 0;
@@ -171,7 +172,7 @@ public abstract class View
         {
             var where = $"{viewType.FullName}.{method.Name}";
             if (method.GetParameters()[0].ParameterType != typeof(HttpRequest))
-                throw new ImproperlyConfiguredException($"The handler {where} must take the HttpRequest as its only parameter.");
+                throw new ImproperlyConfigured($"The handler {where} must take the HttpRequest as its only parameter.");
             var view = System.Linq.Expressions.Expression.Parameter(typeof(View), "view");
             var request = System.Linq.Expressions.Expression.Parameter(typeof(HttpRequest), "request");
             var call = System.Linq.Expressions.Expression.Call(System.Linq.Expressions.Expression.Convert(view, method.DeclaringType!), method, request);
@@ -195,7 +196,7 @@ public abstract class View
                 foreach (var decorator in Decorators(method)) invokeAsync = Around(decorator, invokeAsync);
                 return new Handler { IsAsync = true, Async = invokeAsync };
             }
-            throw new ImproperlyConfiguredException(
+            throw new ImproperlyConfigured(
                 $"The handler {where} returns {ViewDescriptor.Describe(returnType)}; it must return HttpResponse or Task<HttpResponse> / ValueTask<HttpResponse>.");
         }
 

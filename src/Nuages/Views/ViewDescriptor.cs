@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 
 namespace Nuages.Views;
@@ -73,11 +74,11 @@ internal sealed class ViewDescriptor
         }
         // A view declared to return object is checked per call (as django/core/handlers/base.py); anything else must be a response.
         if (!(typeof(HttpResponse).IsAssignableFrom(resultType) || resultType == typeof(object)))
-            throw new ImproperlyConfiguredException(
+            throw new ImproperlyConfigured(
                 $"The view {name} returns {Describe(returnType)}; a view must return HttpResponse (sync) or Task<HttpResponse> / ValueTask<HttpResponse> (async).");
         var parameters = method.GetParameters();
         if (parameters.Length == 0 || parameters[0].ParameterType != typeof(Http.HttpRequest))
-            throw new ImproperlyConfiguredException($"The view {name} must take the HttpRequest as its first parameter.");
+            throw new ImproperlyConfigured($"The view {name} must take the HttpRequest as its first parameter.");
         return new ViewDescriptor(view, name, isAsync, resultType, parameters, isClassView, decorators) { Original = original };
     }
 
@@ -119,7 +120,7 @@ internal sealed class ViewDescriptor
                     arguments[p] = Expression.Constant(parameter.DefaultValue, parameter.ParameterType);
                     continue;
                 }
-                throw new ImproperlyConfiguredException(
+                throw new ImproperlyConfigured(
                     $"The view {Name} takes a parameter '{parameter.Name}' that the URL route '{route}' does not capture " +
                     $"(it captures: {(captureNames.Count == 0 ? "nothing" : string.Join(", ", captureNames.Select((n, i) => n.Length > 0 ? n : $"#{i + 1}")))}).");
             }
@@ -130,7 +131,7 @@ internal sealed class ViewDescriptor
         {
             var unused = captureNames.Where((_, i) => !used[i]).Select((n, i) => n.Length > 0 ? n : $"#{i + 1}").ToList();
             if (unused.Count > 0)
-                throw new ImproperlyConfiguredException(
+                throw new ImproperlyConfigured(
                     $"The URL route '{route}' captures {string.Join(", ", unused.Select(n => $"'{n}'"))} but the view {Name} has no parameter of that name " +
                     $"(its parameters: {string.Join(", ", Parameters.Skip(1).Select(p => $"{Describe(p.ParameterType)} {p.Name}"))}).");
         }
@@ -197,7 +198,7 @@ internal sealed class ViewDescriptor
         }
         catch (InvalidOperationException)
         {
-            throw new ImproperlyConfiguredException(
+            throw new ImproperlyConfigured(
                 $"The URL route '{route}' captures '{parameter.Name}' as {Describe(valueType)}, which cannot be passed to the parameter " +
                 $"{Describe(target)} {parameter.Name} of the view {Name}.");
         }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Nuages.Apps;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Db;
 using Nuages.Db.Models;
 
@@ -110,13 +111,13 @@ namespace Nuages.Tests.Apps
         public void Missing_duplicate_and_unknown_apps_fail_naming_them()
         {
             Assert.Equal("Application labels aren't unique, duplicates: blog",
-                Assert.Throws<ImproperlyConfiguredException>(() => Create(s => s.InstalledApps.Add<BlogConfig>().Add<BlogConfig>())).Message);
+                Assert.Throws<ImproperlyConfigured>(() => Create(s => s.InstalledApps.Add<BlogConfig>().Add<BlogConfig>())).Message);
             Assert.Equal("The installed app 'Nuages.Tests.Apps.Nowhere' was not found: give the full name (Namespace.Type) of an AppConfig class, or use s.InstalledApps.Add<TApp>().",
-                Assert.Throws<ImproperlyConfiguredException>(() => Create(s => s.InstalledApps = ["Nuages.Tests.Apps.Nowhere"])).Message);
+                Assert.Throws<ImproperlyConfigured>(() => Create(s => s.InstalledApps = ["Nuages.Tests.Apps.Nowhere"])).Message);
             Assert.Equal("The installed app 'Nuages.Tests.Apps.Blog.Post' is not an AppConfig: derive a class with a public parameterless constructor from Nuages.Apps.AppConfig.",
-                Assert.Throws<ImproperlyConfiguredException>(() => Create(s => s.InstalledApps = [typeof(Post).FullName!])).Message);
+                Assert.Throws<ImproperlyConfigured>(() => Create(s => s.InstalledApps = [typeof(Post).FullName!])).Message);
             var app = Create(s => s.InstalledApps.Add<BlogConfig>());
-            Assert.Equal("No installed app with label 'store'. Installed: blog.", Assert.Throws<LookupException>(() => app.Apps.Get("store")).Message);
+            Assert.Equal("No installed app with label 'store'. Installed: blog.", Assert.Throws<LookupError>(() => app.Apps.Get("store")).Message);
         }
 
         [Fact]

@@ -1,4 +1,5 @@
 using Nuages.Async;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Test;
 using Nuages.Tests.Support;
@@ -28,10 +29,10 @@ public class AsyncSafetyTests
     [Fact]
     public async Task Sync_only_code_refuses_to_run_in_async_code_with_djangos_message() // as django/utils/asyncio.py does
     {
-        var error = await Assert.ThrowsAsync<SynchronousOnlyOperationException>(() => new AsyncClient(Site()).GetAsync("/async/"));
+        var error = await Assert.ThrowsAsync<SynchronousOnlyOperation>(() => new AsyncClient(Site()).GetAsync("/async/"));
         Assert.Equal("You cannot call this from an async context - use a thread or SyncToAsync.", error.Message);
         Assert.Equal("SyncOnly", error.Operation);
-        Assert.Throws<SynchronousOnlyOperationException>(() => AsyncToSync.Run(async () =>
+        Assert.Throws<SynchronousOnlyOperation>(() => AsyncToSync.Run(async () =>
         {
             await Task.Yield();
             return SyncOnly();
@@ -53,7 +54,7 @@ public class AsyncSafetyTests
         try
         {
             Environment.SetEnvironmentVariable(AsyncSafety.AllowUnsafeVariable, "");
-            await Assert.ThrowsAsync<SynchronousOnlyOperationException>(() => new AsyncClient(Site()).GetAsync("/async/"));
+            await Assert.ThrowsAsync<SynchronousOnlyOperation>(() => new AsyncClient(Site()).GetAsync("/async/"));
             Environment.SetEnvironmentVariable(AsyncSafety.AllowUnsafeVariable, "true");
             Assert.Equal("ran", (await new AsyncClient(Site()).GetAsync("/async/")).Text);
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Nuages.Conf;
+using Nuages.Core;
 
 namespace Nuages.Tests.Conf;
 
@@ -48,7 +49,7 @@ public class SettingsTests
     [Fact]
     public void Missing_secret_key_without_debug_fails_at_startup_naming_the_setting()
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config()));
+        var error = Assert.Throws<ImproperlyConfigured>(() => NuagesApp.Create([], Config()));
         Assert.Contains("SecretKey setting must not be empty", error.Message);
         Assert.Contains("NUAGES__SecretKey", error.Message);
     }
@@ -63,14 +64,14 @@ public class SettingsTests
     [Fact]
     public void A_malformed_value_is_an_error_naming_the_setting_and_value()
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config(("Nuages:Debug", "yes"))));
+        var error = Assert.Throws<ImproperlyConfigured>(() => NuagesApp.Create([], Config(("Nuages:Debug", "yes"))));
         Assert.Equal("The setting Nuages:Debug (NUAGES__Debug) must be true or false, not 'yes'.", error.Message);
     }
 
     [Fact]
     public void An_unknown_charset_is_refused()
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config(), s =>
+        var error = Assert.Throws<ImproperlyConfigured>(() => NuagesApp.Create([], Config(), s =>
         {
             s.Debug = true;
             s.DefaultCharset = "klingon-8";
@@ -145,7 +146,7 @@ public class SettingsTests
         var property = typeof(Settings).GetProperty(name)!;
         if (Sample(property) is not var (json, env, bound))
         {
-            var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config(("Nuages:" + name + ":0", "Some.Router")), s => s.Debug = true));
+            var error = Assert.Throws<ImproperlyConfigured>(() => NuagesApp.Create([], Config(("Nuages:" + name + ":0", "Some.Router")), s => s.Debug = true));
             Assert.Equal($"The setting Nuages:{name} (NUAGES__{name}) can only be set in code: {name} holds List<IDatabaseRouter>, which configuration cannot express.", error.Message);
             return;
         }
@@ -176,7 +177,7 @@ public class SettingsTests
     [Fact]
     public void An_unknown_key_fails_naming_it_and_the_closest_setting()
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config(("Nuages:SecureSslRedirec", "true"), ("Nuages:Debug", "true"))));
+        var error = Assert.Throws<ImproperlyConfigured>(() => NuagesApp.Create([], Config(("Nuages:SecureSslRedirec", "true"), ("Nuages:Debug", "true"))));
         Assert.Equal("The setting Nuages:SecureSslRedirec (NUAGES__SecureSslRedirec) is not a setting: Settings has no property 'SecureSslRedirec'. Did you mean 'SecureSslRedirect'?", error.Message);
     }
 
@@ -186,12 +187,13 @@ public class SettingsTests
     [InlineData("Nuages:ShutdownTimeout", "soon", "The setting Nuages:ShutdownTimeout (NUAGES__ShutdownTimeout) must be a time span (00:00:30) or a number of seconds, not 'soon'.")]
     [InlineData("Nuages:SecureHstsSeconds", "-1", "The SecureHstsSeconds setting must not be negative, not -1.")]
     [InlineData("Nuages:XFrameOptions", "ALLOW", "The XFrameOptions setting must be DENY or SAMEORIGIN, not 'ALLOW'.")]
+    [InlineData("Nuages:Databases:x:TransactionMode", "LAZY", "The setting Nuages:Databases:x:TransactionMode (NUAGES__Databases__x__TransactionMode) must be one of Immediate, Deferred, Exclusive, not 'LAZY'.")]
     [InlineData("Nuages:Databases:x:MaxPools", "3", "The setting Nuages:Databases:x:MaxPools (NUAGES__Databases__x__MaxPools) is not a database option: DatabaseSettings has no property 'MaxPools'.")]
     public void Values_of_the_wrong_type_or_out_of_range_fail_naming_the_key(string key, string value, string message)
     {
         var values = new List<(string, string?)> { ("Nuages:Debug", "true"), (key, value) };
         if (key.StartsWith("Nuages:Databases", StringComparison.Ordinal)) values.AddRange([("Nuages:Databases:x:Engine", "Sqlite"), ("Nuages:Databases:x:Path", "x.sqlite3")]);
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], Config([.. values])));
+        var error = Assert.Throws<ImproperlyConfigured>(() => NuagesApp.Create([], Config([.. values])));
         Assert.Equal(message, error.Message);
     }
 

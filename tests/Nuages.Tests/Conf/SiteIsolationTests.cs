@@ -88,7 +88,7 @@ public abstract class SiteIsolationTests<TSite>(TSite site, string letter, strin
     public void Outside_a_request_the_site_entered_is_the_one_used()
     {
         var other = NuagesApp.Create([], new ConfigurationBuilder().Build(), s => s.Debug = true); // now current in this flow
-        Assert.Throws<Nuages.Conf.ImproperlyConfiguredException>(() => SiteRow.Objects.Count()); // it has no database
+        Assert.Throws<Nuages.Core.ImproperlyConfigured>(() => SiteRow.Objects.Count()); // it has no database
         using (site.App.Enter())
         {
             Assert.Equal(2, SiteRow.Objects.Count());

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Nuages.Async;
+using Nuages.Core;
 using Nuages.Db;
 using Nuages.Db.Models;
 
@@ -110,7 +111,7 @@ public class AtomicTests
         AsyncToSync.Run(async () =>
         {
             Assert.True(AsyncSafety.IsAsyncContext);
-            Assert.Throws<SynchronousOnlyOperationException>(() => Atomic.Begin(alias));
+            Assert.Throws<SynchronousOnlyOperation>(() => Atomic.Begin(alias));
             await using (var block = await Atomic.BeginAsync(alias))
             {
                 await rows.AddAsync("a");

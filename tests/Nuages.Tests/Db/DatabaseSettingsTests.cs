@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Db;
 
 namespace Nuages.Tests.Db;
@@ -7,8 +8,8 @@ namespace Nuages.Tests.Db;
 /// <summary>Pool sizes and timeouts come from the settings; a misconfiguration fails when the site is created (Django's O-30 check, in .NET terms).</summary>
 public class DatabaseSettingsTests
 {
-    private static ImproperlyConfiguredException Refused(DatabaseSettings database) =>
-        Assert.Throws<ImproperlyConfiguredException>(() => NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+    private static ImproperlyConfigured Refused(DatabaseSettings database) =>
+        Assert.Throws<ImproperlyConfigured>(() => NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
         {
             s.Debug = true;
             s.Databases["shop"] = database;
@@ -34,7 +35,7 @@ public class DatabaseSettingsTests
         {
             s.Debug = true;
             s.Databases["mode_immediate"] = Database.Sqlite(path);
-            s.Databases["mode_deferred"] = Database.Sqlite(path) with { TransactionMode = "DEFERRED" };
+            s.Databases["mode_deferred"] = Database.Sqlite(path) with { TransactionMode = SqliteTransactionMode.Deferred };
         });
         Executor.For("mode_immediate").Run("test", new Statement("CREATE TABLE IF NOT EXISTS t (x integer)", []), c => c.ExecuteNonQuery());
         // a deferred block that has only read holds no write lock: another connection can still write…
@@ -67,8 +68,8 @@ public class DatabaseSettingsTests
             Refused(Database.Postgres("Host=db") with { MaxPoolSize = 10, MinPoolSize = 20 }).Message);
         Assert.StartsWith("Settings.Databases[\"shop\"]: SQLite has no pool size",
             Refused(Database.Sqlite("shop.sqlite3") with { MaxPoolSize = 3 }).Message);
-        Assert.Equal("Settings.Databases[\"shop\"]: TransactionMode must be IMMEDIATE, DEFERRED or EXCLUSIVE, not 'LAZY'.",
-            Refused(Database.Sqlite("shop.sqlite3") with { TransactionMode = "LAZY" }).Message);
-        Assert.StartsWith("Settings.Databases[\"shop\"]: TransactionMode is SQLite's", Refused(Database.Postgres("Host=db") with { TransactionMode = "DEFERRED" }).Message);
+        Assert.Equal("Settings.Databases[\"shop\"]: TransactionMode must be Immediate, Deferred or Exclusive, not 7.",
+            Refused(Database.Sqlite("shop.sqlite3") with { TransactionMode = (SqliteTransactionMode)7 }).Message);
+        Assert.StartsWith("Settings.Databases[\"shop\"]: TransactionMode is SQLite's", Refused(Database.Postgres("Host=db") with { TransactionMode = SqliteTransactionMode.Deferred }).Message);
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
+using Nuages.Core;
 using Nuages.Db;
 using Nuages.Db.Models;
 using Nuages.Db.Query;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Nuages.Core;
 using Nuages.Db.Models;
 
 namespace Nuages.Tests.Db;

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Nuages.Async;
+using Nuages.Core;
 using Nuages.Db;
 using Nuages.Db.Models;
 using Nuages.Db.Query;
@@ -373,7 +374,7 @@ public class OrmTests
     public async Task Sync_queries_refuse_to_run_in_async_code() // as django/utils/asyncio.py does
     {
         var alias = Prepare("sqlite");
-        var error = Assert.Throws<SynchronousOnlyOperationException>(() => AsyncToSync.Run(async () =>
+        var error = Assert.Throws<SynchronousOnlyOperation>(() => AsyncToSync.Run(async () =>
         {
             await Task.Yield();
             return OrmAuthor.Objects.Using(alias).Count();

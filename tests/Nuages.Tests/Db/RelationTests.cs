@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Nuages.Async;
+using Nuages.Core;
 using Nuages.Db;
 using Nuages.Db.Models;
 using Nuages.Db.Query;
@@ -125,7 +126,7 @@ public class RelationTests
         AsyncToSync.Run(async () =>
         {
             var fresh = await RelBook.Objects.Using(db.Alias).GetAsync("title", "Kindred");
-            Assert.Throws<SynchronousOnlyOperationException>(() => fresh.Author.Value);
+            Assert.Throws<SynchronousOnlyOperation>(() => fresh.Author.Value);
             Assert.Equal("Octavia", (await fresh.Author.GetAsync())!.Name);
             Assert.Equal("Octavia", fresh.Author.Value!.Name); // loaded now: no query
             var other = await RelBook.Objects.Using(db.Alias).GetAsync("title", "Lathe");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Test;
 using Nuages.Tests.Support;
@@ -83,7 +84,7 @@ public class HandlerTests
         Assert.Contains("HandlerTests.RaiseOther", server.Text); // the stack
         var bad = client.Get("/400/");
         Assert.Equal(400, bad.StatusCode);
-        Assert.Contains("Nuages.Http.BadRequest at /400/", bad.Text);
+        Assert.Contains("Nuages.Core.BadRequest at /400/", bad.Text);
         var notFound = client.Get("/404/");
         Assert.Contains("No such thing", notFound.Text);
         Assert.Contains("Raised by:", notFound.Text);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Middleware;
 using Nuages.Test;

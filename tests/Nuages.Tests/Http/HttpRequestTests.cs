@@ -1,5 +1,6 @@
 using System.Text;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Test;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Nuages.Core;
 using Nuages.Http;
 
 namespace Nuages.Tests.Http;

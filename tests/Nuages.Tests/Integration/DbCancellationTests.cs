@@ -26,6 +26,7 @@ public class DbCancellationTests
     private static readonly TimeSpan Bounded = PgActivity.Bounded;
     private static readonly TaskCompletionSource<string> ReadCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static readonly TaskCompletionSource<long> WriteDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly TaskCompletionSource WriteAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static async Task<HttpResponse> Read(HttpRequest request)
     {
@@ -42,6 +43,10 @@ public class DbCancellationTests
 
     public static async Task<HttpResponse> Write(HttpRequest request)
     {
+        // Registered before the statement starts, so it runs after anything the statement registers on the token
+        // (a CancellationTokenSource runs its callbacks last-registered first): when it has run, a cancel that the
+        // write wrongly took from the request would already have been sent to PostgreSQL.
+        request.Aborted.Register(() => WriteAborted.TrySetResult());
         var updated = await CancelRow.Objects.Using(Alias).UpdateAsync(new { Hits = new F("hits") + 1 });
         WriteDone.TrySetResult(updated);
         return new HttpResponse("written");
@@ -80,7 +85,7 @@ public class DbCancellationTests
             {
                 await WaitFor(watcher, "UPDATE %", present: true);
             }
-            await Task.Delay(300); // a cancel would have reached PostgreSQL by now
+            await WriteAborted.Task.WaitAsync(Bounded); // the server has seen the client leave
             await WaitFor(watcher, "UPDATE %", present: true);
             await transaction.RollbackAsync(); // release the lock
         }

@@ -119,7 +119,7 @@ public class ProxyTests(ProxiedSite site) : IClassFixture<ProxiedSite>
     [Fact]
     public void SecureProxySslHeader_takes_exactly_a_header_and_a_value()
     {
-        var error = Assert.Throws<Nuages.Conf.ImproperlyConfiguredException>(() => TestSite.Create(s => s.SecureProxySslHeader = ["HTTP_X_FORWARDED_PROTO"]));
+        var error = Assert.Throws<Nuages.Core.ImproperlyConfigured>(() => TestSite.Create(s => s.SecureProxySslHeader = ["HTTP_X_FORWARDED_PROTO"]));
         Assert.StartsWith("The SecureProxySslHeader setting must hold two values", error.Message);
     }
 }

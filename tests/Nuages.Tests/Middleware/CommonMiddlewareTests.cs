@@ -26,7 +26,7 @@ public class CommonMiddlewareTests
         s.AllowedHosts = ["testserver", "www.testserver"];
         s.Middleware = [typeof(CommonMiddleware).FullName!];
         configure?.Invoke(s);
-    }, Path("sync/dir/", Page), Path("async/dir/", PageAsync), Path("opt-out/dir/", NoSlash), Path("async-opt-out/dir/", Decorators.NoAppendSlash(PageAsync)));
+    }, Path("sync/dir/", Page), Path("async/dir/", PageAsync), Path("opt-out/dir/", NoSlash), Path("async-opt-out/dir/", ViewDecorators.NoAppendSlash(PageAsync)));
 
     [Fact]
     public async Task A_missing_slash_is_a_301_to_the_slashed_url_with_its_query()

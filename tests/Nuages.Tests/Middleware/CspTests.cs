@@ -24,8 +24,8 @@ public class CspTests
         s.SecureCsp = new() { ["default-src"] = new[] { Csp.Self }, ["script-src"] = new[] { Csp.Self, Csp.Nonce }, ["upgrade-insecure-requests"] = true, ["img-src"] = false };
         s.SecureCspReportOnly = new() { ["default-src"] = new HashSet<string> { "https:", Csp.Self } };
     }, Path("plain/", Plain), Path("nonce/", UsesNonce),
-        Path("override/", Decorators.CspOverride(Plain, new Dictionary<string, object?> { ["default-src"] = Csp.None })),
-        Path("off/", Decorators.CspOverride(Decorators.CspReportOnlyOverride(Plain, new Dictionary<string, object?>()), new Dictionary<string, object?>())));
+        Path("override/", ViewDecorators.CspOverride(Plain, new Dictionary<string, object?> { ["default-src"] = Csp.None })),
+        Path("off/", ViewDecorators.CspOverride(ViewDecorators.CspReportOnlyOverride(Plain, new Dictionary<string, object?>()), new Dictionary<string, object?>())));
 
     [Fact]
     public async Task Policies_come_from_settings_and_the_nonce_only_when_used()

@@ -35,8 +35,8 @@ public class CsrfTests
             configure?.Invoke(s);
         }, out var logs,
             Path("done/", Done), Path("done-async/", DoneAsync), Path("token/", UsesToken), Path("exempt/", Exempt),
-            Path("protect/", Decorators.CsrfProtect(DoneAsync)), Path("requires/", Decorators.RequiresCsrfToken(Done)),
-            Path("ensure/", Decorators.EnsureCsrfCookie(DoneAsync)), Path("both/", Decorators.EnsureCsrfCookie(Decorators.CsrfProtect(Done))));
+            Path("protect/", ViewDecorators.CsrfProtect(DoneAsync)), Path("requires/", ViewDecorators.RequiresCsrfToken(Done)),
+            Path("ensure/", ViewDecorators.EnsureCsrfCookie(DoneAsync)), Path("both/", ViewDecorators.EnsureCsrfCookie(ViewDecorators.CsrfProtect(Done))));
         return (app, logs);
     }
 
@@ -184,8 +184,8 @@ public class CsrfTests
     private static (NuagesApp, LogCapture) TestSiteWithoutMiddleware()
     {
         var app = TestSite.Create(s => s.Debug = true, out var logs,
-            Path("protect/", Decorators.CsrfProtect(DoneAsync)), Path("requires/", Decorators.RequiresCsrfToken(Done)),
-            Path("ensure/", Decorators.EnsureCsrfCookie(DoneAsync)), Path("both/", Decorators.EnsureCsrfCookie(Decorators.CsrfProtect(Done))));
+            Path("protect/", ViewDecorators.CsrfProtect(DoneAsync)), Path("requires/", ViewDecorators.RequiresCsrfToken(Done)),
+            Path("ensure/", ViewDecorators.EnsureCsrfCookie(DoneAsync)), Path("both/", ViewDecorators.EnsureCsrfCookie(ViewDecorators.CsrfProtect(Done))));
         return (app, logs);
     }
 

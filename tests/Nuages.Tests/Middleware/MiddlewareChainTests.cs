@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Handlers;
 using Nuages.Http;
 using Nuages.Middleware;
@@ -172,14 +173,14 @@ public class MiddlewareChainTests
     [Fact]
     public void A_factory_returning_null_is_a_configuration_error() // as django/core/handlers/base.py does
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => new Client(Site(Name<NullFactory>())).Get("/sync/"));
+        var error = Assert.Throws<ImproperlyConfigured>(() => new Client(Site(Name<NullFactory>())).Get("/sync/"));
         Assert.Equal($"Middleware factory {Name<NullFactory>()} returned null.", error.Message);
     }
 
     [Fact]
     public void Unknown_middleware_names_are_reported()
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => new Client(Site("No.Such.Middleware")).Get("/sync/"));
+        var error = Assert.Throws<ImproperlyConfigured>(() => new Client(Site("No.Such.Middleware")).Get("/sync/"));
         Assert.StartsWith("Middleware 'No.Such.Middleware' was not found", error.Message);
     }
 

@@ -1,6 +1,7 @@
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Middleware;
-using MiddlewareBase = Nuages.Middleware.Middleware;
+using MiddlewareBase = Nuages.Middleware.MiddlewareMixin;
 
 namespace Nuages.Tests.Middleware;
 

@@ -1,4 +1,5 @@
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Test;
 using Nuages.Tests.Support;
@@ -106,13 +107,13 @@ public class ResolverTests
     [Fact]
     public void Invalid_routes_fail_at_startup_naming_the_route()
     {
-        var badConverter = Assert.Throws<ImproperlyConfiguredException>(() => TestSite.Create(Path("a/<nope:x>/", (HttpRequest _, string x) => new HttpResponse())));
+        var badConverter = Assert.Throws<ImproperlyConfigured>(() => TestSite.Create(Path("a/<nope:x>/", (HttpRequest _, string x) => new HttpResponse())));
         Assert.Contains("URL route 'a/<nope:x>/' uses invalid converter 'nope'", badConverter.Message);
-        var badName = Assert.Throws<ImproperlyConfiguredException>(() => TestSite.Create(Path("a/<int:1x>/", (HttpRequest _) => new HttpResponse())));
+        var badName = Assert.Throws<ImproperlyConfigured>(() => TestSite.Create(Path("a/<int:1x>/", (HttpRequest _) => new HttpResponse())));
         Assert.Contains("parameter name '1x' which isn't a valid identifier", badName.Message);
-        var whitespace = Assert.Throws<ImproperlyConfiguredException>(() => TestSite.Create(Path("a/<int: x>/", (HttpRequest _) => new HttpResponse())));
+        var whitespace = Assert.Throws<ImproperlyConfigured>(() => TestSite.Create(Path("a/<int: x>/", (HttpRequest _) => new HttpResponse())));
         Assert.Equal("URL route 'a/<int: x>/' cannot contain whitespace in angle brackets <…>.", whitespace.Message);
-        var badRegex = Assert.Throws<ImproperlyConfiguredException>(() => TestSite.Create(RePath("^a/(?P<x>[0-9]+$", (HttpRequest _, string x) => new HttpResponse())));
+        var badRegex = Assert.Throws<ImproperlyConfigured>(() => TestSite.Create(RePath("^a/(?P<x>[0-9]+$", (HttpRequest _, string x) => new HttpResponse())));
         Assert.Contains("is not a valid regular expression", badRegex.Message);
     }
 

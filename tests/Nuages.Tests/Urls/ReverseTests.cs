@@ -57,7 +57,7 @@ public class ReverseTests
         // The application namespace "api" resolves to its default instance, the one named "api".
         Assert.Equal("/api/v2/authors/1/", Reverse("api:author-detail", new { id = 1 }));
         Assert.Equal("/api/v1/authors/1/", Reverse("api:author-detail", new { id = 1 }, currentApp: "v1"));
-        Assert.Equal("'nope' is not a registered namespace", Assert.Throws<NoReverseMatchException>(() => Reverse("nope:x")).Message);
+        Assert.Equal("'nope' is not a registered namespace", Assert.Throws<NoReverseMatch>(() => Reverse("nope:x")).Message);
     }
 
     [Fact]
@@ -65,11 +65,11 @@ public class ReverseTests
     {
         Site();
         Assert.Equal("Reverse for 'missing' not found. 'missing' is not a valid view function or pattern name.",
-            Assert.Throws<NoReverseMatchException>(() => Reverse("missing")).Message);
+            Assert.Throws<NoReverseMatch>(() => Reverse("missing")).Message);
         Assert.Equal("Reverse for 'author-detail' with keyword arguments '{'id': 'abc'}' not found. 1 pattern(s) tried: ['authors/<int:id>/']",
-            Assert.Throws<NoReverseMatchException>(() => Reverse("author-detail", new { id = "abc" })).Message);
+            Assert.Throws<NoReverseMatch>(() => Reverse("author-detail", new { id = "abc" })).Message);
         Assert.Equal("Reverse for 'author-detail' with no arguments not found. 1 pattern(s) tried: ['authors/<int:id>/']",
-            Assert.Throws<NoReverseMatchException>(() => Reverse("author-detail")).Message);
+            Assert.Throws<NoReverseMatch>(() => Reverse("author-detail")).Message);
     }
 
     [Fact]

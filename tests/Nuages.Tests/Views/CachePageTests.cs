@@ -27,8 +27,8 @@ public class CachePageTests
     }
 
     private NuagesApp Site(LocalMemoryCache cache) => TestSite.Create(s => s.Debug = true,
-        Path("sync/", Decorators.Decorate(new Func<HttpRequest, HttpResponse>(Counting), new CachePageAttribute(60) { Cache = cache })),
-        Path("async/", Decorators.Decorate(new Func<HttpRequest, Task<HttpResponse>>(CountingAsync), new CachePageAttribute(60) { Cache = cache })));
+        Path("sync/", ViewDecorators.Decorate(new Func<HttpRequest, HttpResponse>(Counting), new CachePageAttribute(60) { Cache = cache })),
+        Path("async/", ViewDecorators.Decorate(new Func<HttpRequest, Task<HttpResponse>>(CountingAsync), new CachePageAttribute(60) { Cache = cache })));
 
     [Fact]
     public async Task A_second_get_is_served_from_the_cache_on_sync_and_async_views() // as django/views/decorators/cache.py does

@@ -1,4 +1,5 @@
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Test;
 using Nuages.Tests.Support;
@@ -64,7 +65,7 @@ public class ClassBasedViewTests
     [Fact]
     public void Mixed_handlers_are_rejected_when_the_view_is_built() // as django/views/generic/base.py does
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => View.AsView<MixedView>());
+        var error = Assert.Throws<ImproperlyConfigured>(() => View.AsView<MixedView>());
         Assert.StartsWith($"{typeof(MixedView).FullName} HTTP handlers must either be all sync or all async", error.Message);
         Assert.Contains("Get is sync but Post is async", error.Message);
     }

@@ -29,13 +29,13 @@ public class ConditionTests
 
     private static readonly (string Name, Func<Delegate, Delegate> Decorate)[] Kinds =
     [
-        ("both", v => Decorators.Condition(v, _ => Etag, _ => LmDate)),
-        ("lm", v => Decorators.LastModified(v, _ => LmDate)),
-        ("et", v => Decorators.ETag(v, _ => Etag)),
-        ("weak", v => Decorators.ETag(v, _ => Weak)),
-        ("unq", v => Decorators.ETag(v, _ => Etag.Trim('"'))),
-        ("none", v => Decorators.ETag(v, _ => null)),
-        ("asyncfuncs", v => Decorators.Condition(v, async _ => { await Task.Yield(); return Etag; }, async _ => { await Task.Yield(); return (DateTime?)LmDate; })),
+        ("both", v => ViewDecorators.Condition(v, _ => Etag, _ => LmDate)),
+        ("lm", v => ViewDecorators.LastModified(v, _ => LmDate)),
+        ("et", v => ViewDecorators.ETag(v, _ => Etag)),
+        ("weak", v => ViewDecorators.ETag(v, _ => Weak)),
+        ("unq", v => ViewDecorators.ETag(v, _ => Etag.Trim('"'))),
+        ("none", v => ViewDecorators.ETag(v, _ => null)),
+        ("asyncfuncs", v => ViewDecorators.Condition(v, async _ => { await Task.Yield(); return Etag; }, async _ => { await Task.Yield(); return (DateTime?)LmDate; })),
     ];
 
     private static NuagesApp Site(out LogCapture logs) => TestSite.Create(s => s.Debug = true, out logs,
@@ -163,7 +163,7 @@ public class ConditionTests
     public async Task Naive_dates_are_utc_and_whole_seconds() // as django/views/decorators/http.py does
     {
         var app = TestSite.Create(s => s.Debug = true,
-            Path("x/", Decorators.Condition((Delegate)Sync, _ => Etag, _ => new DateTime(2023, 1, 2, 23, 21, 47, 999))));
+            Path("x/", ViewDecorators.Condition((Delegate)Sync, _ => Etag, _ => new DateTime(2023, 1, 2, 23, 21, 47, 999))));
         var response = await new AsyncClient(app).GetAsync("/x/");
         Assert.Equal("Mon, 02 Jan 2023 23:21:47 GMT", response["Last-Modified"]);
     }

@@ -30,7 +30,7 @@ public class ConditionalPageTests
     }
 
     private static readonly NuagesApp Decorated = TestSite.Create(s => s.Debug = true,
-        Path("sync/", Decorators.ConditionalPage(Shaped)), Path("async/", Decorators.ConditionalPage(ShapedAsync)));
+        Path("sync/", ViewDecorators.ConditionalPage(Shaped)), Path("async/", ViewDecorators.ConditionalPage(ShapedAsync)));
 
     private static readonly NuagesApp WithMiddleware = TestSite.Create(s =>
     {

@@ -63,7 +63,7 @@ public class DecoratorTests
     [Fact]
     public void Decorated_views_keep_their_mode() // as django/utils/decorators.py does (the view keeps its name)
     {
-        var (app, _) = Site(v => Decorators.NeverCache(Decorators.RequireGet(v)));
+        var (app, _) = Site(v => ViewDecorators.NeverCache(ViewDecorators.RequireGet(v)));
         var modes = app.Handler.Resolver.Describe().ToDictionary(r => r.Route, r => (r.IsAsync, r.View));
         Assert.False(modes["sync/"].IsAsync);
         Assert.True(modes["async/"].IsAsync);
@@ -74,19 +74,19 @@ public class DecoratorTests
     [Fact]
     public async Task Cache_control_renders_directives_and_no_arguments_give_an_empty_header() // as django/views/decorators/cache.py does
     {
-        var (app, _) = Site(v => Decorators.CacheControl(v, ("max_age", 10), ("no_cache", true), ("s_maxage", 5), ("stale_while_revalidate", 1), ("must_revalidate", true)));
+        var (app, _) = Site(v => ViewDecorators.CacheControl(v, ("max_age", 10), ("no_cache", true), ("s_maxage", 5), ("stale_while_revalidate", 1), ("must_revalidate", true)));
         Assert.All(await Both(app), r => Assert.Equal("max-age=10, no-cache, s-maxage=5, stale-while-revalidate=1, must-revalidate", r["Cache-Control"]));
-        var (empty, _) = Site(v => Decorators.CacheControl(v));
+        var (empty, _) = Site(v => ViewDecorators.CacheControl(v));
         Assert.All(await Both(empty), r => Assert.Equal("", r["Cache-Control"]));
         Assert.Equal("max-age=3600, public", (await new AsyncClient(app).GetAsync("/cached/"))["Cache-Control"]);
-        var (unvalidated, _) = Site(v => Decorators.CacheControl(v, ("max_age", "abc")));
+        var (unvalidated, _) = Site(v => ViewDecorators.CacheControl(v, ("max_age", "abc")));
         Assert.Equal("max-age=abc", (await Both(unvalidated))[0]["Cache-Control"]);
     }
 
     [Fact]
     public async Task Cache_control_merges_with_the_views_header() // as django/views/decorators/cache.py does
     {
-        var (app, _) = Site(v => Decorators.CacheControl(v, ("max_age", 3600), ("private", true), ("no_cache", "X-Foo")));
+        var (app, _) = Site(v => ViewDecorators.CacheControl(v, ("max_age", 3600), ("private", true), ("no_cache", "X-Foo")));
         var response = await new AsyncClient(app).GetAsync("/preset/");
         Assert.Equal("max-age=100, no-cache=Set-Cookie, no-cache=X-Foo, private", response["Cache-Control"]);
     }
@@ -95,7 +95,7 @@ public class DecoratorTests
     public async Task Never_cache_sets_expires_now_and_forbids_caching() // as django/views/decorators/cache.py does
     {
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
-        var (app, _) = Site(Decorators.NeverCache);
+        var (app, _) = Site(ViewDecorators.NeverCache);
         foreach (var response in await Both(app))
         {
             Assert.Equal("max-age=0, no-cache, no-store, must-revalidate, private", response["Cache-Control"]);
@@ -111,25 +111,25 @@ public class DecoratorTests
     [Fact]
     public async Task Vary_on_headers_appends_what_is_missing() // as django/views/decorators/vary.py does
     {
-        var (app, _) = Site(v => Decorators.VaryOnHeaders(v, "Header", "Another-header"));
+        var (app, _) = Site(v => ViewDecorators.VaryOnHeaders(v, "Header", "Another-header"));
         Assert.All(await Both(app), r => Assert.Equal("Header, Another-header", r["Vary"]));
-        var (cookie, _) = Site(Decorators.VaryOnCookie);
+        var (cookie, _) = Site(ViewDecorators.VaryOnCookie);
         Assert.All(await Both(cookie), r => Assert.Equal("Cookie", r["Vary"]));
-        var (merge, _) = Site(v => Decorators.VaryOnHeaders(v, "Accept-Encoding", "Cookie"));
+        var (merge, _) = Site(v => ViewDecorators.VaryOnHeaders(v, "Accept-Encoding", "Cookie"));
         Assert.Equal("accept-encoding, Cookie", (await new AsyncClient(merge).GetAsync("/preset/"))["Vary"]);
-        var (star, _) = Site(v => Decorators.VaryOnHeaders(v, "*", "Cookie"));
+        var (star, _) = Site(v => ViewDecorators.VaryOnHeaders(v, "*", "Cookie"));
         Assert.Equal("*", (await new AsyncClient(star).GetAsync("/preset/"))["Vary"]);
-        var (none, _) = Site(v => Decorators.VaryOnHeaders(v));
+        var (none, _) = Site(v => ViewDecorators.VaryOnHeaders(v));
         Assert.All(await Both(none), r => Assert.Equal("", r["Vary"]));
     }
 
     [Fact]
     public async Task X_frame_options_decorators_set_their_value_unless_present() // as django/views/decorators/clickjacking.py does
     {
-        var (deny, _) = Site(Decorators.XFrameOptionsDeny);
+        var (deny, _) = Site(ViewDecorators.XFrameOptionsDeny);
         Assert.All(await Both(deny), r => Assert.Equal("DENY", r["X-Frame-Options"]));
         Assert.Equal("ALLOW-FROM x", (await new AsyncClient(deny).GetAsync("/preset/"))["X-Frame-Options"]);
-        var (same, _) = Site(Decorators.XFrameOptionsSameOrigin);
+        var (same, _) = Site(ViewDecorators.XFrameOptionsSameOrigin);
         Assert.All(await Both(same), r => Assert.Equal("SAMEORIGIN", r["X-Frame-Options"]));
     }
 
@@ -140,7 +140,7 @@ public class DecoratorTests
         var (app, _) = Site(v => v, middleware);
         Assert.All(await Both(app), r => Assert.Equal("DENY", r["X-Frame-Options"]));
         Assert.Equal("ALLOW-FROM x", (await new AsyncClient(app).GetAsync("/preset/"))["X-Frame-Options"]);
-        var (exempt, _) = Site(Decorators.XFrameOptionsExempt, middleware);
+        var (exempt, _) = Site(ViewDecorators.XFrameOptionsExempt, middleware);
         Assert.All(await Both(exempt), r => Assert.Null(r["X-Frame-Options"]));
         var sameOrigin = TestSite.Create(s =>
         {
@@ -155,7 +155,7 @@ public class DecoratorTests
     [Fact]
     public async Task Require_http_methods_answers_405_without_calling_the_view() // as django/views/decorators/http.py does
     {
-        var (app, logs) = Site(v => Decorators.RequireHttpMethods(v, "GET", "PUT"));
+        var (app, logs) = Site(v => ViewDecorators.RequireHttpMethods(v, "GET", "PUT"));
         Assert.All(await Both(app, "PUT"), r => Assert.Equal(200, r.StatusCode));
         foreach (var method in new[] { "HEAD", "POST", "DELETE" })
         {
@@ -167,20 +167,20 @@ public class DecoratorTests
             }
         }
         Assert.Contains(logs.For("Nuages.Request"), e => e.Level == LogLevel.Warning && e.Message == "Method Not Allowed (POST): /sync/");
-        var (lower, _) = Site(v => Decorators.RequireHttpMethods(v, "get"));
+        var (lower, _) = Site(v => ViewDecorators.RequireHttpMethods(v, "get"));
         Assert.All(await Both(lower), r => Assert.Equal(405, r.StatusCode));
     }
 
     [Fact]
     public async Task Require_get_post_and_safe() // as django/views/decorators/http.py does
     {
-        var (get, _) = Site(Decorators.RequireGet);
+        var (get, _) = Site(ViewDecorators.RequireGet);
         Assert.All(await Both(get), r => Assert.Equal(200, r.StatusCode));
         Assert.All(await Both(get, "POST"), r => Assert.Equal("GET", r["Allow"]));
-        var (post, _) = Site(Decorators.RequirePost);
+        var (post, _) = Site(ViewDecorators.RequirePost);
         Assert.All(await Both(post, "POST"), r => Assert.Equal(200, r.StatusCode));
         Assert.All(await Both(post), r => Assert.Equal("POST", r["Allow"]));
-        var (safe, _) = Site(Decorators.RequireSafe);
+        var (safe, _) = Site(ViewDecorators.RequireSafe);
         Assert.All(await Both(safe, "HEAD"), r => Assert.Equal(200, r.StatusCode));
         Assert.All(await Both(safe, "POST"), r => Assert.Equal("GET, HEAD", r["Allow"]));
         var attribute = new Client(safe);

@@ -54,7 +54,7 @@ public class GzipTests
     }
 
     private static readonly NuagesApp Decorated = TestSite.Create(s => s.Debug = true,
-        Path("sync/", Decorators.GzipPage(Shaped)), Path("async/", Decorators.GzipPage(ShapedAsync)));
+        Path("sync/", ViewDecorators.GzipPage(Shaped)), Path("async/", ViewDecorators.GzipPage(ShapedAsync)));
 
     private static readonly NuagesApp WithMiddleware = TestSite.Create(s =>
     {

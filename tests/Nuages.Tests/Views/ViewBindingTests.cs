@@ -1,4 +1,5 @@
 using Nuages.Conf;
+using Nuages.Core;
 using Nuages.Http;
 using Nuages.Test;
 using Nuages.Tests.Support;
@@ -47,7 +48,7 @@ public class ViewBindingTests
     [Fact]
     public void A_parameter_the_route_does_not_capture_is_a_startup_error_naming_both()
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => TestSite.Create(Path("items/", Sync)));
+        var error = Assert.Throws<ImproperlyConfigured>(() => TestSite.Create(Path("items/", Sync)));
         Assert.Equal(
             "The view Nuages.Tests.Views.ViewBindingTests.Sync takes a parameter 'id' that the URL route 'items/' does not capture (it captures: nothing).",
             error.Message);
@@ -56,7 +57,7 @@ public class ViewBindingTests
     [Fact]
     public void A_capture_the_view_does_not_take_is_a_startup_error_naming_both()
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => TestSite.Create(Path("items/<int:id>/<slug:extra>/", Sync)));
+        var error = Assert.Throws<ImproperlyConfigured>(() => TestSite.Create(Path("items/<int:id>/<slug:extra>/", Sync)));
         Assert.Equal(
             "The URL route 'items/<int:id>/<slug:extra>/' captures 'extra' but the view Nuages.Tests.Views.ViewBindingTests.Sync has no parameter of that name (its parameters: Int32 id).",
             error.Message);
@@ -65,16 +66,16 @@ public class ViewBindingTests
     [Fact]
     public void A_type_mismatch_is_a_startup_error()
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => TestSite.Create(Path("items/<uuid:id>/", Sync)));
+        var error = Assert.Throws<ImproperlyConfigured>(() => TestSite.Create(Path("items/<uuid:id>/", Sync)));
         Assert.Contains("captures 'id' as Guid, which cannot be passed to the parameter Int32 id of the view Nuages.Tests.Views.ViewBindingTests.Sync", error.Message);
     }
 
     [Fact]
     public void A_view_must_return_a_response_type()
     {
-        var error = Assert.Throws<ImproperlyConfiguredException>(() => TestSite.Create(Path("x/", (HttpRequest _) => "text")));
+        var error = Assert.Throws<ImproperlyConfigured>(() => TestSite.Create(Path("x/", (HttpRequest _) => "text")));
         Assert.Contains("returns String; a view must return HttpResponse (sync) or Task<HttpResponse> / ValueTask<HttpResponse> (async)", error.Message);
-        var noRequest = Assert.Throws<ImproperlyConfiguredException>(() => TestSite.Create(Path("x/", () => new HttpResponse())));
+        var noRequest = Assert.Throws<ImproperlyConfigured>(() => TestSite.Create(Path("x/", () => new HttpResponse())));
         Assert.Contains("must take the HttpRequest as its first parameter", noRequest.Message);
     }
 }

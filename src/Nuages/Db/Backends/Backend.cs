@@ -13,7 +13,7 @@ internal abstract class Backend
 
     public static Backend For(DatabaseSettings settings, string alias) => Backends.GetOrAdd(settings, (s, a) => s.Engine switch
     {
-        DatabaseEngine.Sqlite => new SqliteBackend(s.Effective(a)) { TransactionMode = s.TransactionMode ?? "IMMEDIATE" },
+        DatabaseEngine.Sqlite => new SqliteBackend(s.Effective(a)) { TransactionMode = s.TransactionMode ?? SqliteTransactionMode.Immediate },
         _ => new PostgresBackend(s.Effective(a)) { ServerSideCursors = !s.DisableServerSideCursors },
     }, alias);
 
@@ -236,10 +236,10 @@ internal sealed class SqliteBackend(string connectionString) : Backend
     /// SelectForUpdate asks for elsewhere. In WAL mode, which Nuages always uses, EXCLUSIVE is the same as IMMEDIATE.
     /// </summary>
     public override DbTransaction Begin(DbConnection connection) =>
-        ((SqliteConnection)connection).BeginTransaction(deferred: TransactionMode == "DEFERRED");
+        ((SqliteConnection)connection).BeginTransaction(deferred: TransactionMode == SqliteTransactionMode.Deferred);
 
-    /// <summary>How blocks begin: IMMEDIATE, DEFERRED or EXCLUSIVE.</summary>
-    public string TransactionMode { get; init; } = "IMMEDIATE";
+    /// <summary>How blocks begin.</summary>
+    public SqliteTransactionMode TransactionMode { get; init; } = SqliteTransactionMode.Immediate;
 
     public override ValueTask<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken) => new(Begin(connection));
 

@@ -9,15 +9,15 @@ internal static class ConnectionStrings
 {
     public static string Effective(DatabaseSettings settings, string alias)
     {
-        string Fail(string why) => throw new Conf.ImproperlyConfiguredException($"Settings.Databases[\"{alias}\"]: {why}");
+        string Fail(string why) => throw new Nuages.Core.ImproperlyConfigured($"Settings.Databases[\"{alias}\"]: {why}");
         if (settings.Engine == DatabaseEngine.Sqlite)
         {
             if (settings.MaxPoolSize is not null || settings.MinPoolSize is not null) Fail("SQLite has no pool size: Microsoft.Data.Sqlite pools connections by itself; remove MaxPoolSize/MinPoolSize.");
             var sqlite = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(settings.ConnectionString);
             if (settings.CommandTimeout is { } wait) sqlite.DefaultTimeout = Seconds(wait);
             if (settings.ConnectTimeout is not null) Fail("SQLite opens a file and has no connect timeout; its busy timeout waits for locks.");
-            if (settings.TransactionMode is not (null or "IMMEDIATE" or "DEFERRED" or "EXCLUSIVE"))
-                Fail($"TransactionMode must be IMMEDIATE, DEFERRED or EXCLUSIVE, not '{settings.TransactionMode}'.");
+            if (settings.TransactionMode is { } mode && !Enum.IsDefined(mode))
+                Fail($"TransactionMode must be Immediate, Deferred or Exclusive, not {(int)mode}.");
             return sqlite.ConnectionString;
         }
         if (settings.TransactionMode is not null) Fail("TransactionMode is SQLite's: PostgreSQL transactions take row locks as they go.");

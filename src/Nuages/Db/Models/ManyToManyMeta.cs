@@ -1,5 +1,6 @@
 using System.Reflection;
 using Nuages.Conf;
+using Nuages.Core;
 
 namespace Nuages.Db.Models;
 
@@ -58,7 +59,7 @@ internal sealed class ManyToManyMeta(Type owner, PropertyInfo property, Type tar
         // a relation of a model to itself: the first reference is the owner's, the second the target's
         if (owner == target && toOwner.Count == 2) return (through, toOwner[0], toOwner[1]);
         if (toOwner.Count != 1 || toTarget.Count != 1)
-            throw new ImproperlyConfiguredException(
+            throw new ImproperlyConfigured(
                 $"{owner.Name}.{Name}: the through model {ThroughType.Name} needs exactly one ForeignKey to {owner.Name} and one to {target.Name}.");
         return (through, toOwner[0], toTarget[0]);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nuages.Core;
 using Nuages.Db.Query;
 
 namespace Nuages.Db.Models;

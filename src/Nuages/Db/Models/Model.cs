@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nuages.Core;
 using Nuages.Db.Query;
 
 namespace Nuages.Db.Models;
@@ -20,7 +21,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     public sealed class DoesNotExist(string message) : ObjectDoesNotExist(message);
 
     /// <summary>Get found several rows.</summary>
-    public sealed class MultipleObjectsReturned(string message) : Models.MultipleObjectsReturned(message);
+    public sealed class MultipleObjectsReturned(string message) : Core.MultipleObjectsReturned(message);
 
     private static ModelMeta Meta => ModelMeta.For(typeof(T));
 

@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Nuages.Conf;
+using Nuages.Core;
 
 namespace Nuages.Db.Models;
 
@@ -50,7 +51,7 @@ internal sealed partial class ModelMeta
             var underlying = System.Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             var json = property.GetCustomAttribute<JsonAttribute>() is not null || IsJsonType(underlying);
             if (!json && !underlying.IsEnum && !Scalars.Contains(underlying))
-                throw new ImproperlyConfiguredException(
+                throw new ImproperlyConfigured(
                     $"{type.Name}.{property.Name} has type {property.PropertyType.Name}, which Nuages cannot store; supported: {string.Join(", ", Scalars.Select(t => t.Name))}, enums, "
                     + "JsonDocument/JsonElement/JsonNode, and any type marked [Json]. Make it get-only to keep it out of the table.");
             var choices = property.GetCustomAttribute<ChoicesAttribute>()?.Values
@@ -213,11 +214,11 @@ internal sealed partial class ModelMeta
 
     private static FieldMeta RelationField(Type type, PropertyInfo property, Type target, NullabilityInfoContext nullability)
     {
-        var onDelete = property.GetCustomAttribute<OnDeleteAttribute>() ?? throw new ImproperlyConfiguredException(
+        var onDelete = property.GetCustomAttribute<OnDeleteAttribute>() ?? throw new ImproperlyConfigured(
             $"{type.Name}.{property.Name} needs [OnDelete(...)], as Django's ForeignKey needs on_delete: Cascade, Protect, Restrict, SetNull, SetDefault or DoNothing.");
         var nullable = nullability.Create(property).WriteState == NullabilityState.Nullable;
         if (onDelete.Action == OnDelete.SetNull && !nullable)
-            throw new ImproperlyConfiguredException($"{type.Name}.{property.Name} specifies OnDelete.SetNull, but cannot be null: declare it {property.PropertyType.Name.Split('`')[0]}<{target.Name}>?.");
+            throw new ImproperlyConfigured($"{type.Name}.{property.Name} specifies OnDelete.SetNull, but cannot be null: declare it {property.PropertyType.Name.Split('`')[0]}<{target.Name}>?.");
         var get = Getter(property);
         var set = Setter(property);
         var make = Expression.Lambda<Func<object>>(Expression.New(property.PropertyType)).Compile();

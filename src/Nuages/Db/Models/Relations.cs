@@ -71,7 +71,7 @@ internal interface IModelRow
 /// A reference to a row of <typeparamref name="T"/> (Django's <c>ForeignKey</c>): the column <c>{name}_id</c>.
 /// <see cref="Id"/> is read without a query; <see cref="Value"/> loads the row on first use in sync code, and
 /// <see cref="GetAsync"/> does it in async code, where <see cref="Value"/> on an unloaded reference raises
-/// <see cref="Async.SynchronousOnlyOperationException"/> (as django/db/models/fields/related_descriptors.py). Assign a row or an id:
+/// <see cref="Nuages.Core.SynchronousOnlyOperation"/> (as django/db/models/fields/related_descriptors.py). Assign a row or an id:
 /// <c>book.Author = ursula;</c> or <c>book.Author = new(ursulaId);</c>.
 /// </summary>
 public class ForeignKey<T> : IRelation where T : Model<T>, new()

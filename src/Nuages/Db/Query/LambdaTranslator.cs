@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Linq.Expressions;
 using System.Reflection;
+using Nuages.Core;
 using Nuages.Db.Models;
 
 namespace Nuages.Db.Query;

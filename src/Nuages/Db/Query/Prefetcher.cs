@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Data.Common;
 using System.Globalization;
+using Nuages.Core;
 using Nuages.Db.Models;
 
 namespace Nuages.Db.Query;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Nuages.Core;
 using Nuages.Db.Models;
 
 namespace Nuages.Db.Query;

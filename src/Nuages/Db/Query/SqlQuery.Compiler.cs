@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Nuages.Core;
 using Nuages.Db.Backends;
 using Nuages.Db.Models;
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using Nuages.Core;
 using Nuages.Db.Models;
 
 namespace Nuages.Db.Query;

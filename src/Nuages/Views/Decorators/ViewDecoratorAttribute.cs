@@ -4,7 +4,7 @@ namespace Nuages.Views.Decorators;
 
 /// <summary>
 /// A view decorator: put it on a view method as an attribute (<c>[NeverCache]</c>) or wrap a view
-/// delegate with <see cref="Decorators"/> (<c>Decorators.NeverCache(view)</c>). Either way the view keeps
+/// delegate with <see cref="Decorators"/> (<c>ViewDecorators.NeverCache(view)</c>). Either way the view keeps
 /// its mode — a sync view stays sync and an async view stays async (as django/utils/decorators.py) — because decorators
 /// run around the view's own call rather than replacing it. <see cref="Before"/> may answer instead of
 /// the view (spec C4); <see cref="After"/> changes the view's response in place (spec C3).

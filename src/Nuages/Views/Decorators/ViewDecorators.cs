@@ -2,10 +2,10 @@ namespace Nuages.Views.Decorators;
 
 /// <summary>
 /// The decorators as functions over view delegates, for views that are not methods you can put an
-/// attribute on: <c>Path("x/", Decorators.NeverCache(view))</c>. The first applied is the innermost, as
+/// attribute on: <c>Path("x/", ViewDecorators.NeverCache(view))</c>. The first applied is the innermost, as
 /// in Python: <c>NeverCache(RequireGet(view))</c> is <c>@never_cache @require_GET def view</c>.
 /// </summary>
-public static class Decorators
+public static class ViewDecorators
 {
     /// <summary>Wraps <paramref name="view"/> with any decorator.</summary>
     public static Delegate Decorate(Delegate view, ViewDecoratorAttribute decorator)

@@ -1,4 +1,4 @@
 namespace Nuages.Urls;
 
 /// <summary><c>Reverse</c> found no pattern for the name and arguments; the message lists what was tried.</summary>
-public sealed class NoReverseMatchException(string message) : Exception(message);
+public sealed class NoReverseMatch(string message) : Exception(message);

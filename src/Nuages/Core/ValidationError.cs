@@ -1,4 +1,4 @@
-namespace Nuages.Db.Models;
+namespace Nuages.Core;
 
 /// <summary>
 /// Values failed validation (Django's <c>ValidationError</c>): messages by field name, <c>"__all__"</c> for those about

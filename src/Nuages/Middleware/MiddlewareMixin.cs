@@ -12,13 +12,13 @@ namespace Nuages.Middleware;
 /// layer beneath it); a hook whose form differs from the mode is adapted — a sync hook in async mode runs
 /// on the request's sync thread (as django/core/handlers/base.py), or inline when the class is marked <see cref="NonBlockingAttribute"/>.
 /// </summary>
-public abstract class Middleware : ISyncMiddleware, IAsyncMiddleware
+public abstract class MiddlewareMixin : ISyncMiddleware, IAsyncMiddleware
 {
     private static readonly ConcurrentDictionary<Type, HookSet> Hooks = new();
     private readonly HookSet _hooks;
 
     /// <summary>Builds the middleware around the rest of the chain.</summary>
-    protected Middleware(Next next)
+    protected MiddlewareMixin(Next next)
     {
         // as django/core/handlers/base.py does
         Next = next ?? throw new ArgumentNullException(nameof(next), "get_response must be provided.");
@@ -109,7 +109,7 @@ public abstract class Middleware : ISyncMiddleware, IAsyncMiddleware
 
         private static bool Overrides(Type type, string name) =>
             type.GetMethod(name, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public) is { } method
-            && method.DeclaringType != typeof(Middleware);
+            && method.DeclaringType != typeof(MiddlewareMixin);
     }
 
     /// <summary>The forms in which a hook is defined.</summary>
