@@ -65,6 +65,7 @@ public sealed class NuagesApp
         var site = new Site(settings);
         _ = Db.Connections.Of(site); // a misconfigured database fails here, naming its alias
         var apps = new Apps.AppRegistry(settings); // and an app that is missing or listed twice
+        Templates.Engine.Install(site, apps); // and a template library that cannot be found
         // The site becomes the current one of the calling flow (Program.Main, a test): its ORM calls and Reverse
         // outside requests use it. Nothing process-wide is set: other flows and other sites are untouched.
         site.EnterForFlow();

@@ -6,10 +6,29 @@ using Nuages.Http;
 namespace Nuages;
 
 /// <summary>
-/// Django's shortcuts for views: the row or a 404, the rows or a 404 (as django/shortcuts.py). Use with <c>using static Nuages.Shortcuts;</c>.
+/// Django's shortcuts for views: a page from a template, the row or a 404, the rows or a 404 (as django/shortcuts.py). Use with <c>using static Nuages.Shortcuts;</c>.
 /// </summary>
 public static class Shortcuts
 {
+    /// <summary>
+    /// Django's <c>render</c>: the template rendered now with <paramref name="context"/> and the request's context
+    /// processors. It renders synchronously, as Django does: a QuerySet in the context is read with a sync query, so in
+    /// an async view use <see cref="RenderAsync"/>.
+    /// </summary>
+    public static HttpResponse Render(HttpRequest request, string template, object? context = null, string? contentType = null, int status = 200) =>
+        new(Templates.Engine.Current.GetTemplate(template).Render(context, request), contentType, status);
+
+    /// <summary>
+    /// <c>render</c> for async views: values of the context that are tasks are awaited and QuerySets are read with
+    /// async queries while the page renders, where Django would raise SynchronousOnlyOperation.
+    /// </summary>
+    public static async Task<HttpResponse> RenderAsync(HttpRequest request, string template, object? context = null, string? contentType = null, int status = 200) =>
+        new(await Templates.Engine.Current.GetTemplate(template).RenderAsync(context, request, request.Aborted).ConfigureAwait(false), contentType, status);
+
+    /// <summary>Django's <c>render_to_string</c>.</summary>
+    public static string RenderToString(string template, object? context = null, HttpRequest? request = null) =>
+        Templates.Engine.Current.RenderToString(template, context, request);
+
     /// <summary>The one row of <paramref name="query"/> for which <paramref name="predicate"/> holds, else <see cref="Http404"/>.</summary>
     public static T GetObjectOr404<T>(QuerySet<T> query, Expression<Func<T, bool>> predicate) where T : Model<T>, new()
     {

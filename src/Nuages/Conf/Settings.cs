@@ -124,6 +124,18 @@ public sealed class Settings
     /// </summary>
     public List<string> InstalledApps { get; set; } = [];
 
+    /// <summary>The template engine (Django's <c>TEMPLATES</c>): directories, app directories, autoescaping, context processors, libraries.</summary>
+    public TemplateSettings Templates { get; set; } = new();
+
+    /// <summary>The URL prefix of static files (Django's <c>STATIC_URL</c>), given to templates as <c>STATIC_URL</c>.</summary>
+    public string StaticUrl { get; set; } = "/static/";
+
+    /// <summary>The site's time zone (Django's <c>TIME_ZONE</c>), an IANA name: <c>{% now %}</c> and the <c>tz</c> context processor use it.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Addresses that see debug information in templates (Django's <c>INTERNAL_IPS</c>; the <c>debug</c> context processor).</summary>
+    public List<string> InternalIps { get; set; } = [];
+
     /// <summary>Middleware, outermost first, by full type name: <c>s.Middleware.Add&lt;CsrfViewMiddleware&gt;()</c> in code.</summary>
     public List<string> Middleware { get; set; } = [];
 

@@ -72,6 +72,9 @@ internal static class SettingsBinder
         if (type == typeof(List<string>)) return ReadList(section);
         if (type == typeof(Dictionary<string, object?>)) return ReadPolicy(section, (Dictionary<string, object?>?)current);
         if (type == typeof(Dictionary<string, DatabaseSettings>)) return ReadDatabases(section, (Dictionary<string, DatabaseSettings>?)current);
+        if (type == typeof(Dictionary<string, string>))
+            return new Dictionary<string, string>((Dictionary<string, string>?)current ?? [], StringComparer.Ordinal).With(section.GetChildren().Select(c => (c.Key, c.Value ?? "")));
+        if (type == typeof(TemplateSettings)) return ReadObject(section, current ?? new TemplateSettings());
         if (section.Value is null && section.GetChildren().Any() || !IsScalar(type))
             throw new ImproperlyConfigured($"{Name(section)} can only be set in code: {setting} holds {Describe(type)}, which configuration cannot express.");
         return Scalar(type, section);
@@ -138,6 +141,25 @@ internal static class SettingsBinder
         foreach (var directive in section.GetChildren())
             policy[directive.Key] = directive.Value is null ? ReadList(directive) : directive.Value.Contains(',', StringComparison.Ordinal) ? ReadList(directive) : directive.Value;
         return policy;
+    }
+
+    /// <summary>A settings object (<c>Templates</c>): each key is one of its properties, read as a setting is.</summary>
+    private static object ReadObject(IConfigurationSection section, object target)
+    {
+        var type = target.GetType();
+        foreach (var child in section.GetChildren())
+        {
+            var property = Find(type, child.Key)
+                ?? throw new ImproperlyConfigured($"{Name(child)} is not an option: {type.Name} has no property '{child.Key}'.{Suggest(type, child.Key)}");
+            property.SetValue(target, Read(property.PropertyType, child, property.GetValue(target), $"{type.Name}.{property.Name}"));
+        }
+        return target;
+    }
+
+    private static Dictionary<string, string> With(this Dictionary<string, string> dictionary, IEnumerable<(string Key, string Value)> entries)
+    {
+        foreach (var (key, value) in entries) dictionary[key] = value;
+        return dictionary;
     }
 
     /// <summary>

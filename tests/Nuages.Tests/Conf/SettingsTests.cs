@@ -121,6 +121,12 @@ public class SettingsTests
             return ($"\"{name}\": {{ \"default-src\": [\"'self'\", \"cdn.example\"] }}", [(name + "__default-src", "'self',cdn.example")],
                 s => ((Dictionary<string, object?>)property.GetValue(s)!)["default-src"] is List<string> sources && sources.SequenceEqual(["'self'", "cdn.example"]));
         }
+        else if (type == typeof(TemplateSettings))
+        {
+            return ($"\"{name}\": {{ \"Dirs\": [\"t1\", \"t2\"], \"AppDirs\": false, \"StringIfInvalid\": \"INVALID\", \"Libraries\": {{ \"extras\": \"Nuages.Tests.Templates.SampleTags\" }} }}",
+                [(name + "__Dirs", "t1,t2"), (name + "__AppDirs", "false"), (name + "__StringIfInvalid", "INVALID"), (name + "__Libraries__extras", "Nuages.Tests.Templates.SampleTags")],
+                s => s.Templates.Dirs.SequenceEqual(["t1", "t2"]) && !s.Templates.AppDirs && s.Templates.StringIfInvalid == "INVALID" && s.Templates.Libraries["extras"] == "Nuages.Tests.Templates.SampleTags");
+        }
         else if (type == typeof(Dictionary<string, Nuages.Db.DatabaseSettings>))
         {
             return ($"\"{name}\": {{ \"cfg\": {{ \"Engine\": \"Postgres\", \"ConnectionString\": \"Host=db;Database=shop\", \"MaxPoolSize\": 9 }} }}",

@@ -126,6 +126,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     /// Inserts the row (no Id yet, or <paramref name="forceInsert"/>) or updates it; an update that matches no row inserts
     /// it, as Django does. <paramref name="updateFields"/> writes only those fields, and fails if the row is gone.
     /// </summary>
+    [AltersData]
     public void Save(string? @using = null, string[]? updateFields = null, bool forceInsert = false)
     {
         @using = WriteAlias(@using);
@@ -143,6 +144,7 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     }
 
     /// <summary>Save, asynchronously. Writes run to completion unless a token is passed.</summary>
+    [AltersData]
     public async Task SaveAsync(string? @using = null, string[]? updateFields = null, bool forceInsert = false, CancellationToken cancellationToken = default)
     {
         @using = WriteAlias(@using);
@@ -216,9 +218,11 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     }
 
     /// <summary>Deletes the row.</summary>
+    [AltersData]
     public void Delete(string? @using = null) => Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? Database.DefaultAlias).Filter("pk", Id).Delete();
 
     /// <summary>Deletes the row, asynchronously.</summary>
+    [AltersData]
     public Task DeleteAsync(string? @using = null, CancellationToken cancellationToken = default) =>
         Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? Database.DefaultAlias).Filter("pk", Id).DeleteAsync(cancellationToken);
 }

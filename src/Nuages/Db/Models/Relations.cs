@@ -74,7 +74,7 @@ internal interface IModelRow
 /// <see cref="Nuages.Core.SynchronousOnlyOperation"/> (as django/db/models/fields/related_descriptors.py). Assign a row or an id:
 /// <c>book.Author = ursula;</c> or <c>book.Author = new(ursulaId);</c>.
 /// </summary>
-public class ForeignKey<T> : IRelation where T : Model<T>, new()
+public class ForeignKey<T> : IRelation, Core.IDeferredValue where T : Model<T>, new()
 {
     private T? _value;
     private long? _id;
@@ -131,6 +131,10 @@ public class ForeignKey<T> : IRelation where T : Model<T>, new()
         if (_value is null && _id is { } id) _value = await Model<T>.Objects.Using(((IRelation)this).Alias).GetAsync("pk", id, cancellationToken).ConfigureAwait(false);
         return _value;
     }
+
+    object? Core.IDeferredValue.DeferredValue => Value;
+
+    async ValueTask<object?> Core.IDeferredValue.GetDeferredValueAsync(CancellationToken cancellationToken) => await GetAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Loads the related row if it is not yet, so <see cref="Value"/> can then be read in async code.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default) => await GetAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,199 @@
+using System.Collections;
+using System.Text.Json;
+using Nuages.Http;
+
+namespace Nuages.Templates;
+
+/// <summary>
+/// The variables a template renders with (Django's <c>Context</c>): a stack of dictionaries, the innermost first.
+/// Tags push a layer for what they set (<c>with</c>, <c>for</c>) and pop it after. With a request it is Django's
+/// <c>RequestContext</c>: the context processors' variables are the bottom layer.
+/// </summary>
+public sealed class Context
+{
+    private readonly List<Dictionary<string, object?>> _layers = new(4);
+
+    /// <summary>An empty context; autoescaping on.</summary>
+    public Context() => _layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal));
+
+    /// <summary>A context with <paramref name="values"/> (a dictionary, or an object whose properties are the names).</summary>
+    public Context(object? values, bool autoescape = true) : this()
+    {
+        Autoescape = autoescape;
+        Update(values);
+    }
+
+    /// <summary>Whether variables are escaped (Django's <c>autoescape</c>); the <c>autoescape</c> tag changes it within its block.</summary>
+    public bool Autoescape { get; set; } = true;
+
+    /// <summary>The request, for a <c>RequestContext</c>.</summary>
+    public HttpRequest? Request { get; internal set; }
+
+    /// <summary>Per-render state of tags (Django's <c>render_context</c>): cycles, <c>ifchanged</c>, block overrides.</summary>
+    internal RenderState Render { get; set; } = new();
+
+    /// <summary>The template being rendered.</summary>
+    public Template? Template { get; internal set; }
+
+    /// <summary>Whether this render may await (<c>RenderAsync</c>): awaitables and async sequences are awaited.</summary>
+    public bool IsAsync { get; internal set; }
+
+    /// <summary>Cancels an async render.</summary>
+    public CancellationToken CancellationToken { get; internal set; }
+
+    /// <summary>The variable named <paramref name="name"/>, innermost layer first.</summary>
+    public bool TryGetValue(string name, out object? value)
+    {
+        for (var i = _layers.Count - 1; i >= 0; i--)
+            if (_layers[i].TryGetValue(name, out value)) return true;
+        value = null;
+        return false;
+    }
+
+    /// <summary>The variable, or null.</summary>
+    public object? this[string name]
+    {
+        get => TryGetValue(name, out var value) ? value : null;
+        set => _layers[^1][name] = value;
+    }
+
+    /// <summary>Whether any layer has the name.</summary>
+    public bool Contains(string name) => TryGetValue(name, out _);
+
+    /// <summary>Sets a variable in the innermost layer that has it, else in the innermost layer (Django's <c>set_upward</c>).</summary>
+    public void SetUpward(string name, object? value)
+    {
+        for (var i = _layers.Count - 1; i >= 0; i--)
+        {
+            if (_layers[i].ContainsKey(name))
+            {
+                _layers[i][name] = value;
+                return;
+            }
+        }
+        _layers[^1][name] = value;
+    }
+
+    /// <summary>Sets a variable in the outermost layer (Django's <c>set_upward</c>... the bottom one: <c>context.dicts[0]</c>).</summary>
+    internal void SetBottom(string name, object? value) => _layers[0][name] = value;
+
+    /// <summary>Adds a layer, to be taken off by disposing the result.</summary>
+    public PushScope Push()
+    {
+        _layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal));
+        return new PushScope(this);
+    }
+
+    /// <summary>Adds a layer with <paramref name="values"/>.</summary>
+    public PushScope Push(object? values)
+    {
+        var scope = Push();
+        Update(values);
+        return scope;
+    }
+
+    /// <summary>Takes off the innermost layer.</summary>
+    public void Pop()
+    {
+        if (_layers.Count == 1) throw new InvalidOperationException("pop() has been called more times than push()");
+        _layers.RemoveAt(_layers.Count - 1);
+    }
+
+    /// <summary>Sets variables from a dictionary or an object's properties in the innermost layer.</summary>
+    public void Update(object? values)
+    {
+        if (values is null) return;
+        var layer = _layers[^1];
+        switch (values)
+        {
+            case Context other:
+                foreach (var l in other._layers) foreach (var (k, v) in l) layer[k] = v;
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                foreach (var (k, v) in pairs) layer[k] = v;
+                break;
+            case IDictionary dictionary:
+                foreach (DictionaryEntry e in dictionary) layer[e.Key.ToString()!] = e.Value;
+                break;
+            default:
+                foreach (var property in values.GetType().GetProperties())
+                {
+                    if (property.GetIndexParameters().Length != 0) continue;
+                    var value = property.GetValue(values);
+                    layer[property.Name] = value;
+                    var snake = JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+                    if (snake != property.Name) layer.TryAdd(snake, value);
+                }
+                break;
+        }
+    }
+
+    /// <summary>A copy for an isolated render (<c>include … only</c>): same settings, empty variables.</summary>
+    internal Context NewIsolated(object? values)
+    {
+        var context = new Context { Autoescape = Autoescape, Request = Request, Render = Render, Template = Template, IsAsync = IsAsync, CancellationToken = CancellationToken };
+        context.Update(values);
+        return context;
+    }
+
+    /// <summary>Every variable, innermost wins, as a flat dictionary.</summary>
+    public Dictionary<string, object?> Flatten()
+    {
+        var flat = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var layer in _layers) foreach (var (k, v) in layer) flat[k] = v;
+        return flat;
+    }
+
+    internal int Depth => _layers.Count;
+
+    /// <summary>Takes off what a <see cref="Push()"/> added.</summary>
+    public readonly struct PushScope(Context context) : IDisposable
+    {
+        /// <summary>Pops the layer.</summary>
+        public void Dispose() => context.Pop();
+    }
+}
+
+/// <summary>State the tags keep while one template renders (Django's <c>RenderContext</c>), by node.</summary>
+internal sealed class RenderState
+{
+    private readonly List<Dictionary<object, object?>> _layers = [new()];
+
+    public BlockContext? Blocks { get; set; }
+
+    public bool TryGetValue(object key, out object? value) => _layers[^1].TryGetValue(key, out value);
+
+    public object? this[object key]
+    {
+        get => _layers[^1].TryGetValue(key, out var value) ? value : null;
+        set => _layers[^1][key] = value;
+    }
+
+    /// <summary>A template included or extended renders with state of its own.</summary>
+    public IDisposable PushState(bool isolated = true)
+    {
+        if (!isolated) return NoState.Instance;
+        var blocks = Blocks;
+        _layers.Add([]);
+        Blocks = null;
+        return new PopState(this, blocks);
+    }
+
+    private sealed class NoState : IDisposable
+    {
+        public static readonly NoState Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class PopState(RenderState state, BlockContext? blocks) : IDisposable
+    {
+        public void Dispose()
+        {
+            state._layers.RemoveAt(state._layers.Count - 1);
+            state.Blocks = blocks;
+        }
+    }
+}
