@@ -1,23 +1,17 @@
 using Nuages.Http;
+using Nuages.Templates;
 using Nuages.Views;
+using static Nuages.Shortcuts;
 using static Nuages.Urls.Routes;
 
 namespace Site;
 
-/// <summary>The HTML pages of the sample site: a sync view, an async view, a redirect and a 404.</summary>
+/// <summary>The HTML pages of the sample site, rendered from templates/: sync and async views, a redirect and a 404.</summary>
 public static class Pages
 {
-    public static HttpResponse Index(HttpRequest request) => new(
-        "<h1>Nuages sample site</h1><ul>" +
-        $"<li><a href=\"{Reverse("hello", new { name = "world" })}\">a sync view with a route parameter</a></li>" +
-        $"<li><a href=\"{Reverse("slow")}\">an async view that awaits 100 ms</a></li>" +
-        $"<li><a href=\"{Reverse("clock")}\">a class-based view</a></li>" +
-        $"<li><a href=\"{Reverse("api:author-list")}\">a JSON API</a></li>" +
-        "<li><a href=\"/old-home/\">a redirect</a></li>" +
-        "<li><a href=\"/missing/\">a 404</a></li></ul>");
+    public static HttpResponse Index(HttpRequest request) => Render(request, "index.html");
 
-    public static HttpResponse Hello(HttpRequest request, string name) =>
-        new($"<p>Hello, {System.Net.WebUtility.HtmlEncode(name)}!</p>");
+    public static HttpResponse Hello(HttpRequest request, string name) => Render(request, "hello.html", new { name });
 
     public static async Task<HttpResponse> Slow(HttpRequest request)
     {
@@ -25,9 +19,30 @@ public static class Pages
         return new HttpResponse("<p>Waited 100 ms without holding a thread.</p>");
     }
 
+    /// <summary>
+    /// An async view: the QuerySet and the count go to the template unevaluated, and RenderAsync reads them with async
+    /// queries while it renders (each book's author too) — where Django would raise SynchronousOnlyOperation.
+    /// </summary>
+    public static async Task<HttpResponse> Books(HttpRequest request)
+    {
+        var query = request.Query.Get("q") ?? "";
+        var books = Book.Objects.SelectRelated("author");
+        if (query.Length > 0) books = books.Filter("title__icontains", query);
+        return await RenderAsync(request, "books.html", new { books, query, count = books.CountAsync() });
+    }
+
     public static HttpResponse OldHome(HttpRequest request) => new HttpResponsePermanentRedirect(Reverse("index"));
 
     public static HttpResponse Missing(HttpRequest request) => throw new Http404("There is nothing here, on purpose.");
+}
+
+/// <summary>The site's own template filters: <c>{% load site_tags %}</c>.</summary>
+[TemplateLibrary("site_tags")]
+public static class SiteTags
+{
+    /// <summary><c>{{ book.pages|reading_time }}</c>: "304 pages (about 8 hours)".</summary>
+    [Filter]
+    public static string ReadingTime(int pages) => $"{pages} pages (about {Math.Max(1, (int)Math.Round(pages / 40.0))} hours)";
 }
 
 /// <summary>A class-based view with an async GET.</summary>

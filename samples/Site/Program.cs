@@ -9,6 +9,8 @@ var app = NuagesApp.Create(args, s =>
     s.Debug = true;
     s.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"];
     s.Databases["default"] = Database.Sqlite("db.sqlite3");
+    s.Templates.Dirs.Add("templates");                     // copied beside the program (Site.csproj)
+    s.Templates.Libraries["site_tags"] = typeof(SiteTags).FullName!;
 });
 app.Models.Add(typeof(Author));
 app.Models.Add(typeof(Book));
@@ -29,6 +31,7 @@ app.UrlPatterns(
     Path("", Pages.Index, name: "index"),
     Path("hello/<str:name>/", Pages.Hello, name: "hello"),
     Path("slow/", Pages.Slow, name: "slow"),
+    Path("books/", Pages.Books, name: "books"),
     Path("old-home/", Pages.OldHome),
     Path("missing/", Pages.Missing),
     Path("clock/", Nuages.Views.View.AsView<ClockView>(), name: "clock"),
