@@ -280,6 +280,12 @@ internal static class Accessors
         return Compile(Expression.Call(typed, method, arguments));
 
         Func<object, string, Context, object?> Compile(Expression body) =>
-            Expression.Lambda<Func<object, string, Context, object?>>(Expression.Convert(body, typeof(object)), target, key, context).Compile();
+            Expression.Lambda<Func<object, string, Context, object?>>(Boxed(body), target, key, context).Compile();
+
+        // booleans and small integers come from shared boxes: reading them allocates nothing
+        static Expression Boxed(Expression body) =>
+            body.Type == typeof(bool) || body.Type == typeof(int)
+                ? Expression.Call(typeof(TemplateValues).GetMethod(nameof(TemplateValues.Box), [body.Type])!, body)
+                : Expression.Convert(body, typeof(object));
     }
 }

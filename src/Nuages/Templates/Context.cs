@@ -12,6 +12,7 @@ namespace Nuages.Templates;
 public sealed class Context
 {
     private readonly List<Dictionary<string, object?>> _layers = new(4);
+    private readonly Stack<Dictionary<string, object?>> _spare = new(); // layers popped, cleared, ready again
 
     /// <summary>An empty context; autoescaping on.</summary>
     public Context() => _layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal));
@@ -80,7 +81,7 @@ public sealed class Context
     /// <summary>Adds a layer, to be taken off by disposing the result.</summary>
     public PushScope Push()
     {
-        _layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal));
+        _layers.Add(_spare.Count > 0 ? _spare.Pop() : new Dictionary<string, object?>(StringComparer.Ordinal));
         return new PushScope(this);
     }
 
@@ -96,7 +97,10 @@ public sealed class Context
     public void Pop()
     {
         if (_layers.Count == 1) throw new InvalidOperationException("pop() has been called more times than push()");
+        var layer = _layers[^1];
         _layers.RemoveAt(_layers.Count - 1);
+        layer.Clear();
+        _spare.Push(layer);
     }
 
     /// <summary>Sets variables from a dictionary or an object's properties in the innermost layer.</summary>
@@ -169,30 +173,27 @@ internal sealed class RenderState
         set => _layers[^1][key] = value;
     }
 
-    /// <summary>A template included or extended renders with state of its own.</summary>
-    public IDisposable PushState(bool isolated = true)
+    private readonly Stack<Dictionary<object, object?>> _spare = new();
+
+    /// <summary>A template included renders with state of its own (its cycles, its blocks), until the scope is disposed.</summary>
+    public StateScope PushState()
     {
-        if (!isolated) return NoState.Instance;
         var blocks = Blocks;
-        _layers.Add([]);
+        _layers.Add(_spare.Count > 0 ? _spare.Pop() : []);
         Blocks = null;
-        return new PopState(this, blocks);
+        return new StateScope(this, blocks);
     }
 
-    private sealed class NoState : IDisposable
+    /// <summary>Gives the state back.</summary>
+    public readonly struct StateScope(RenderState state, BlockContext? blocks) : IDisposable
     {
-        public static readonly NoState Instance = new();
-
+        /// <summary>Restores the state outside.</summary>
         public void Dispose()
         {
-        }
-    }
-
-    private sealed class PopState(RenderState state, BlockContext? blocks) : IDisposable
-    {
-        public void Dispose()
-        {
+            var layer = state._layers[^1];
             state._layers.RemoveAt(state._layers.Count - 1);
+            layer.Clear();
+            state._spare.Push(layer);
             state.Blocks = blocks;
         }
     }

@@ -73,7 +73,7 @@ internal static partial class DefaultFilters
         // numbers
         l.Filter("add", (v, a, _) => Add(v, a), FilterArgument.Required);
         l.Filter("get_digit", (v, a, _) => GetDigit(v, a), FilterArgument.Required);
-        l.Filter("divisibleby", (v, a, _) => Int(v) % Int(a) == 0, FilterArgument.Required);
+        l.Filter("divisibleby", (v, a, _) => TemplateValues.Box(Int(v) % Int(a) == 0), FilterArgument.Required);
         l.Filter("floatformat", (v, a, c) => FloatFormat(v, c.HasArgument ? a : -1), FilterArgument.Optional, isSafe: true);
         l.Filter("filesizeformat", (v, _, _) => FileSizeFormat(v), isSafe: true);
         // dates
@@ -375,11 +375,31 @@ internal static partial class DefaultFilters
     private static object? Join(object? value, object? separator, bool autoescape)
     {
         if (value is not IEnumerable items || value is string or SafeString) return value;
-        var parts = items.Cast<object?>().ToList();
+        var sb = new StringBuilder();
         if (autoescape)
-            return new SafeString(string.Join(Html.ConditionalEscape(separator).Value, parts.Select(p => Html.ConditionalEscape(p).Value)));
-        if (parts.Any(p => p is not (string or SafeString))) return value;
-        return new SafeString(string.Join(Str(separator), parts.Select(Str)));
+        {
+            var joint = Html.ConditionalEscape(separator).Value;
+            var first = true;
+            foreach (var item in items)
+            {
+                if (!first) sb.Append(joint);
+                first = false;
+                if (item is SafeString safe) sb.Append(safe.Value);
+                else Html.AppendEscaped(sb, item as string ?? TemplateValues.ToText(item));
+            }
+            return new SafeString(sb.ToString());
+        }
+        var plainJoint = Str(separator);
+        foreach (var item in items)
+            if (item is not (string or SafeString)) return value; // str.join refuses what is not text
+        var started = false;
+        foreach (var item in items)
+        {
+            if (started) sb.Append(plainJoint);
+            started = true;
+            sb.Append(Str(item));
+        }
+        return new SafeString(sb.ToString());
     }
 
     private static object? Slice(object? value, string arg)
@@ -521,6 +541,28 @@ internal static partial class DefaultFilters
             if (a.EndsWith("gu", StringComparison.Ordinal) || a.EndsWith("ug", StringComparison.Ordinal)) { forceGrouping = true; arg = a.Length > 2 ? a[..^2] : "-1"; }
             else if (a.EndsWith('g')) { forceGrouping = true; arg = a.Length > 1 ? a[..^1] : "-1"; }
             else if (a.EndsWith('u')) arg = a.Length > 1 ? a[..^1] : "-1";
+        }
+        if ((arg is string or SafeString ? IsIntText(Str(arg)) ? TemplateValues.ToInteger(arg) : null : TemplateValues.ToInteger(arg)) is { } p0)
+        {
+            // the common case, a number that fits System.Decimal: the same rounding (half up) without text
+            decimal? exact = text switch
+            {
+                decimal m => m,
+                int i => i,
+                long l => l,
+                double d when double.IsFinite(d) && Math.Abs(d) < 1e15 && Math.Abs(d) > 1e-15 || text is 0.0 => decimal.Parse(TemplateValues.FloatRepr(d), NumberStyles.Float, Inv),
+                _ => null,
+            };
+            if (exact is { } value && Math.Abs(p0) <= 20)
+            {
+                var whole = decimal.Truncate(value);
+                if (whole == value && p0 <= 0) return new SafeString(Group(whole.ToString("0", Inv), forceGrouping));
+                var decimals = (int)Math.Abs(p0);
+                var rounded = Math.Round(value, decimals, MidpointRounding.AwayFromZero);
+                var formatted = rounded.ToString(decimals == 0 ? "0" : "F" + decimals.ToString(Inv), Inv);
+                if (rounded == 0 && formatted.StartsWith('-')) formatted = formatted[1..];
+                return new SafeString(Group(formatted, forceGrouping));
+            }
         }
         var input = Str(text);
         if (!TryDecimal(input, out var negative, out var digits, out var exponent))

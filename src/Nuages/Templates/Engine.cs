@@ -117,8 +117,10 @@ public sealed class Engine
     /// <summary>Finds a template, skipping the origins in <paramref name="skip"/> (an <c>extends</c> of a template of the same name).</summary>
     internal Template Find(string name, IReadOnlyCollection<string>? skip)
     {
-        var cacheable = Cached && skip is null;
-        if (cacheable && _cache.TryGetValue(name, out var hit) && Fresh(hit.Template, hit.Stamp))
+        // an extends of a template of the same name skips origins: its answer is kept under the name and what it skipped
+        var key = skip is null || skip.Count == 0 ? name : name + "\0" + string.Join('\0', skip);
+        var cacheable = Cached;
+        if (cacheable && _cache.TryGetValue(key, out var hit) && Fresh(hit.Template, hit.Stamp))
             return hit.Template ?? throw new TemplateDoesNotExist(name, hit.Missing!.Tried);
         var tried = new List<(string, string, string)>();
         foreach (var loader in Loaders)
@@ -137,12 +139,12 @@ public sealed class Engine
                     continue;
                 }
                 var template = new Template(source.Value.Text, this, name, origin);
-                if (cacheable) _cache[name] = (template, null, source.Value.Stamp);
+                if (cacheable) _cache[key] = (template, null, source.Value.Stamp);
                 return template;
             }
         }
         var missing = new TemplateDoesNotExist(name, tried);
-        if (cacheable && !Debug) _cache[name] = (null, missing, default);
+        if (cacheable && !Debug) _cache[key] = (null, missing, default);
         throw missing;
     }
 

@@ -57,6 +57,12 @@ public abstract class Node
             case long l:
                 output.Append(l);
                 return;
+            case decimal m:
+                output.Append(System.Globalization.CultureInfo.InvariantCulture, $"{m}");
+                return;
+            case bool b:
+                output.Append(b ? "True" : "False");
+                return;
         }
         var text = Localize(value);
         if (context.Autoescape) Html.AppendEscaped(output, text);

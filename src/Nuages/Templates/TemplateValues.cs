@@ -14,6 +14,16 @@ public static class TemplateValues
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    private static readonly object True = true;
+    private static readonly object False = false;
+    private static readonly object[] SmallIntegers = [.. Enumerable.Range(-128, 1152).Select(i => (object)i)];
+
+    /// <summary>A boxed boolean, shared.</summary>
+    public static object Box(bool value) => value ? True : False;
+
+    /// <summary>A boxed integer, shared for small ones (counters, lengths).</summary>
+    public static object Box(int value) => value is >= -128 and < 1024 ? SmallIntegers[value + 128] : value;
+
     /// <summary>Python's <c>str()</c> of a value.</summary>
     public static string ToText(object? value) => value switch
     {

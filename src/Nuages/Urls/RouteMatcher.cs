@@ -156,4 +156,10 @@ internal sealed record ReversePart(string? Literal, string? Name, int Index, str
     public static ReversePart Text(string literal) => new(literal, null, -1, null, null);
 
     public static ReversePart Parameter(string name, int index, string regex, PathConverter? converter) => new(null, name, index, regex, converter);
+
+    private System.Text.RegularExpressions.Regex? _valuePattern;
+
+    /// <summary>Whether a value's text matches the parameter's pattern whole (compiled on first use, then kept).</summary>
+    public bool Accepts(string text) => (_valuePattern ??= new System.Text.RegularExpressions.Regex(
+        "^(?:" + ValueRegex!.Replace("(?P<", "(?<", StringComparison.Ordinal) + ")$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)).IsMatch(text);
 }

@@ -209,12 +209,12 @@ internal sealed class UrlResolver
 
     public string Reverse(string viewName, object? kwargs, IEnumerable<object?>? args, string? currentApp)
     {
-        var parts = viewName.Split(':');
-        var name = parts[^1];
+        var parts = viewName.Contains(':', StringComparison.Ordinal) ? viewName.Split(':') : null;
+        var name = parts is null ? viewName : parts[^1];
         var ns = _namespaces;
         var path = new List<string>();
-        var currentPath = currentApp?.Split(':');
-        for (var i = 0; i < parts.Length - 1; i++)
+        var currentPath = parts is null ? null : currentApp?.Split(':');
+        for (var i = 0; parts is not null && i < parts.Length - 1; i++)
         {
             var key = parts[i];
             Namespace? next = null;
@@ -234,8 +234,8 @@ internal sealed class UrlResolver
             ns = next;
         }
 
-        var kw = ToDictionary(kwargs);
-        var positional = args?.ToList() ?? [];
+        var kw = kwargs is null ? NoKeywords : ToDictionary(kwargs);
+        var positional = args as List<object?> ?? args?.ToList() ?? NoArguments;
         if (kw.Count > 0 && positional.Count > 0)
             throw new ArgumentException("Don't mix positional and keyword arguments when reversing a URL.");
         if (!ns.Names.TryGetValue(name, out var candidates))
@@ -282,7 +282,7 @@ internal sealed class UrlResolver
             {
                 return null;
             }
-            if (!Regex.IsMatch(text, "^(?:" + part.ValueRegex!.Replace("(?P<", "(?<") + ")$", RegexOptions.CultureInvariant)) return null;
+            if (!part.Accepts(text)) return null;
             sb.Append(text);
         }
         var url = Quote(sb.ToString());
@@ -299,6 +299,9 @@ internal sealed class UrlResolver
         string s => $"'{s}'",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
+
+    private static readonly Dictionary<string, object?> NoKeywords = new(StringComparer.Ordinal);
+    private static readonly List<object?> NoArguments = [];
 
     private static Dictionary<string, object?> ToDictionary(object? kwargs)
     {

@@ -182,22 +182,14 @@ internal sealed class IncludeNode(FilterExpression template, List<(string Name, 
         return new IncludeNode(parser.CompileFilter(bits[1]), extra, only);
     }
 
+    private Template? _cached; // a constant name in an engine that keeps templates: looked up once
+
     public override async ValueTask RenderAsync(Context context, StringBuilder output)
     {
-        var value = await template.ResolveAsync(context).ConfigureAwait(false);
         var engine = context.Template!.Engine;
-        var compiled = value as Template;
-        if (compiled is null)
-        {
-            var names = value switch
-            {
-                string or SafeString => [RelativePath.Construct(context.Template?.Name, TemplateValues.ToText(value), allowRecursion: true, quoted: false)],
-                System.Collections.IEnumerable e => e.Cast<object?>().Select(TemplateValues.ToText).ToArray(),
-                _ => TemplateValues.IsTrue(value) ? [TemplateValues.ToText(value)] : Array.Empty<string>(),
-            };
-            compiled = names.Length == 1 ? engine.GetTemplate(names[0]) : engine.SelectTemplate(names);
-        }
-        var values = new List<(string, object?)>();
+        var compiled = _cached;
+        if (compiled is null || compiled.Engine != engine) compiled = await FindAsync(context, engine).ConfigureAwait(false);
+        var values = new List<(string, object?)>(extra.Count);
         foreach (var (name, expression) in extra) values.Add((name, await expression.ResolveAsync(context).ConfigureAwait(false)));
         using var state = context.Render.PushState();
         if (only)
@@ -210,6 +202,21 @@ internal sealed class IncludeNode(FilterExpression template, List<(string Name, 
         using var scope = context.Push();
         foreach (var (name, v) in values) context[name] = v;
         await compiled.RenderInto(context, output).ConfigureAwait(false);
+    }
+
+    private async ValueTask<Template> FindAsync(Context context, Engine engine)
+    {
+        var value = await template.ResolveAsync(context).ConfigureAwait(false);
+        if (value is Template given) return given;
+        var names = value switch
+        {
+            string or SafeString => [RelativePath.Construct(context.Template?.Name, TemplateValues.ToText(value), allowRecursion: true, quoted: false)],
+            System.Collections.IEnumerable e => e.Cast<object?>().Select(TemplateValues.ToText).ToArray(),
+            _ => TemplateValues.IsTrue(value) ? [TemplateValues.ToText(value)] : Array.Empty<string>(),
+        };
+        var found = names.Length == 1 ? engine.GetTemplate(names[0]) : engine.SelectTemplate(names);
+        if (template.IsConstant && engine.Cached && !engine.Debug) _cached = found;
+        return found;
     }
 }
 

@@ -39,13 +39,13 @@ public sealed class ForLoop : ITemplateLookup
     {
         value = name switch
         {
-            "counter" => Counter,
-            "counter0" => Counter0,
-            "revcounter" => Revcounter,
-            "revcounter0" => Revcounter0,
-            "first" => First,
-            "last" => Last,
-            "length" => Length,
+            "counter" => TemplateValues.Box(Counter),
+            "counter0" => TemplateValues.Box(Counter0),
+            "revcounter" => TemplateValues.Box(Revcounter),
+            "revcounter0" => TemplateValues.Box(Revcounter0),
+            "first" => TemplateValues.Box(First),
+            "last" => TemplateValues.Box(Last),
+            "length" => TemplateValues.Box(Length),
             "parentloop" => ParentLoop,
             _ => Variable.Invalid,
         };
