@@ -6,6 +6,7 @@
 # The relations endpoints (/books, /order) run against EF Core after them; NO_TECHEMPOWER_DB=1 runs only those.
 # Bounded: DURATION seconds per run after a WARMUP-second warm-up (default 20: the JIT compiles ~8,700 methods in
 # a database endpoint's first 20 s of load, up to a core's worth of CPU, which a shorter warm-up measures instead). Skip the database part with NO_DB=1, the rest with NO_PLAIN=1.
+# ONLY_TEMPLATES=1 runs only the template comparison (with NO_PLAIN=1); NO_TEMPLATES=1 skips it.
 # Usage: bench/run.sh [duration-seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -81,7 +82,7 @@ echo
 fi
 
 [ "${NO_DB:-0}" = 1 ] && exit 0
-if [ "${NO_TECHEMPOWER_DB:-0}" != 1 ]; then
+if [ "${NO_TECHEMPOWER_DB:-0}" != 1 ] && [ "${ONLY_TEMPLATES:-0}" != 1 ]; then
 printf '%-20s %12s %12s %12s %10s %10s\n' endpoint nuages_rps npgsql_rps efcore_rps vs_npgsql vs_efcore
 for endpoint in /db "/queries?queries=20" /fortunes "/updates?queries=20"; do
     warm $NUAGES_PORT "$endpoint"; warm $PEER_PORT "$endpoint"; warm $EF_PORT "$endpoint"
@@ -91,6 +92,19 @@ for endpoint in /db "/queries?queries=20" /fortunes "/updates?queries=20"; do
     printf '%-20s %12.0f %12.0f %12.0f %10.3f %10.3f\n' "$endpoint" "$nuages" "$raw" "$ef" "$(ratio "$nuages" "$raw")" "$(ratio "$nuages" "$ef")"
 done
 fi
+
+# Templates (issue 15): /fortunes rendered by the template language against the same page built by hand, in the
+# same process; two rounds in turn, so that drift hits both alike.
+if [ "${NO_TEMPLATES:-0}" != 1 ]; then
+echo
+printf '%-20s %12s %12s %8s\n' endpoint template_rps handbuilt_rps ratio
+warm $NUAGES_PORT /fortunes; warm $NUAGES_PORT /fortunes-html
+t1=$(rps $NUAGES_PORT /fortunes); h1=$(rps $NUAGES_PORT /fortunes-html)
+h2=$(rps $NUAGES_PORT /fortunes-html); t2=$(rps $NUAGES_PORT /fortunes)
+template=$(echo "($t1 + $t2) / 2" | bc -l); handbuilt=$(echo "($h1 + $h2) / 2" | bc -l)
+printf '%-20s %12.0f %12.0f %8.3f\n' /fortunes "$template" "$handbuilt" "$(ratio "$template" "$handbuilt")"
+fi
+[ "${ONLY_TEMPLATES:-0}" = 1 ] && exit 0
 
 # Relations (issue 7): 20 books with author (SelectRelated) and tags (PrefetchRelated) against EF Core's Include,
 # and a write transaction (an order row and the book's sold count) against EF Core's transaction. No raw peer.

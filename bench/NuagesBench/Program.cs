@@ -12,6 +12,7 @@ var app = NuagesApp.Create(args, s =>
     s.AllowedHosts = ["*"];
     s.AccessLog = false;
     if (database is not null) s.Databases["default"] = Nuages.Db.Database.Postgres(database);
+    s.Templates.Dirs.Add("templates");
 });
 app.LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
 app.UrlPatterns(
@@ -25,6 +26,7 @@ app.UrlPatterns(
     Path("db", DbBench.Single),
     Path("queries", DbBench.Queries),
     Path("fortunes", DbBench.Fortunes),
+    Path("fortunes-html", DbBench.FortunesHandBuilt),
     Path("updates", DbBench.Updates),
     Path("books", RelationsBench.Books),
     Path("order", RelationsBench.Order));
