@@ -26,6 +26,9 @@ public sealed class Engine
         Loaders = [.. loaders];
         SiteSettings = settings ?? new Settings();
         _libraries["static"] = StaticTags.Library;
+        _libraries["i18n"] = I18nTags.I18n;
+        _libraries["l10n"] = I18nTags.L10n;
+        _libraries["tz"] = I18nTags.Tz;
         foreach (var (name, typeName) in options.Libraries) _libraries[name] = Library.FromType(LibraryType(typeName));
         var builtins = new List<Library> { DefaultTags.Library, DefaultFilters.Library };
         foreach (var name in options.Builtins)

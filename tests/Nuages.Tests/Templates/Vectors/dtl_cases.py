@@ -367,6 +367,31 @@ CASES = [
     ("csrf-none", "{% csrf_token %}", {}, E),
     ("csrf-given", "{% csrf_token %}", {"csrf_token": "abc<"}, E),
     ("csrf-notprovided", "{% csrf_token %}", {"csrf_token": "NOTPROVIDED"}, E),
+    # --- i18n with translation off (template_tests/syntax_tests/i18n): the text, the plural by the count
+    ("i18n01", "{% load i18n %}{% translate 'xxxyyyxxx' %}", {}, E),
+    ("i18n02", '{% load i18n %}{% trans "xxx<&>" %}|{% translate v %}', {"v": "a<b"}, E),
+    ("i18n-noop", "{% load i18n %}{% translate 'Page not found' noop %}", {}, E),
+    ("i18n-as", "{% load i18n %}{% translate 'Hi <b>' as greeting %}[{{ greeting }}]{% translate v as x %}[{{ x }}]", {"v": "<i>"}, E),
+    ("i18n-context", '{% load i18n %}{% translate "May" context "month name" %}', {}, E),
+    ("i18n-percent", "{% load i18n %}{% translate '100%' %} {% blocktranslate %}100% of {{ n }}{% endblocktranslate %}", {"n": 5}, E),
+    ("i18n-options-twice", "{% load i18n %}{% translate 'x' noop noop %}", {}, E),
+    ("i18n-unknown-option", "{% load i18n %}{% translate 'x' foo %}", {}, E),
+    ("i18n-no-arg", "{% load i18n %}{% translate %}", {}, E),
+    ("blocktrans01", "{% load i18n %}{% blocktranslate %}Hello {{ name }}!{% endblocktranslate %}", {"name": "<Ann>"}, E),
+    ("blocktrans-with", "{% load i18n %}{% blocktranslate with n=name|upper m=x %}{{ n }}-{{ m }}{% endblocktranslate %}", {"name": "ann", "x": "&"}, E),
+    ("blocktrans-legacy-with", "{% load i18n %}{% blocktrans with name|upper as n %}{{ n }}{% endblocktrans %}", {"name": "ann"}, E),
+    ("blocktrans-count", "{% load i18n %}{% for n in ns %}{% blocktranslate count counter=n %}{{ counter }} apple{% plural %}{{ counter }} apples{% endblocktranslate %};{% endfor %}", {"ns": [0, 1, 2]}, E),
+    ("blocktrans-count-list", "{% load i18n %}{% blocktranslate count c=l|length %}one {{ c }}{% plural %}many {{ c }}{% endblocktranslate %}", {"l": [1, 2, 3]}, E),
+    ("blocktrans-trimmed", "{% load i18n %}{% blocktranslate trimmed %}\n  First line.\n\n  Second   line.\n{% endblocktranslate %}|", {}, E),
+    ("blocktrans-asvar", "{% load i18n %}{% blocktranslate asvar t %}x {{ y }}{% endblocktranslate %}[{{ t }}]", {"y": "<"}, E),
+    ("blocktrans-missing", "{% load i18n %}{% blocktranslate %}[{{ missing }}]{% endblocktranslate %}", {}, {"string_if_invalid": "INVALID %s"}),
+    ("blocktrans-inner-tag", "{% load i18n %}{% blocktranslate %}{% if x %}{% endif %}{% endblocktranslate %}", {}, E),
+    ("blocktrans-not-number", "{% load i18n %}{% blocktranslate count c=s %}a{% plural %}b{% endblocktranslate %}", {"s": "x"}, E),
+    ("i18n-current-language", "{% load i18n %}{% get_current_language as L %}{{ L }}|{% get_current_language_bidi as B %}{{ B }}", {}, E),
+    ("i18n-language-block", "{% load i18n %}{% language 'fr' %}{% translate 'Hello' %}{% endlanguage %}", {}, E),
+    ("i18n-language-info", "{% load i18n %}{% get_language_info for 'de' as l %}{{ l.code }} {{ l.name }} {{ l.name_local }} {{ l.bidi }}|{{ 'fr'|language_name }} {{ 'fr'|language_name_local }} {{ 'he'|language_bidi }}", {}, E),
+    ("l10n-localize", "{% load l10n %}{% localize on %}{{ f }}{% endlocalize %}|{% localize off %}{{ f }}{% endlocalize %}|{{ f|localize }}|{{ i|unlocalize }}", {"f": 1.5, "i": 1234}, E),
+    ("tz-current", "{% load tz %}{% get_current_timezone as TZ %}{{ TZ }}", {}, E),
 ]
 
 FILTERS = [
@@ -569,7 +594,7 @@ for name, templates, context, options in CASES:
         templates = {"main": templates}
     engine = Engine(loaders=[("django.template.loaders.locmem.Loader", templates)],
                     string_if_invalid=options.get("string_if_invalid", ""), autoescape=options.get("autoescape", True),
-                    libraries={}, builtins=[])
+                    libraries={"i18n": "django.templatetags.i18n", "l10n": "django.templatetags.l10n", "tz": "django.templatetags.tz"}, builtins=[])
     case = {"name": name, "templates": templates, "context": encode(context), "options": options}
     try:
         case["output"] = engine.get_template("main").render(Context(decode(context), autoescape=engine.autoescape))
