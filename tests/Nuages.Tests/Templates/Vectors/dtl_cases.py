@@ -554,6 +554,53 @@ FILTERS = [
     ("pprint01", "{{ v|pprint }}", {"v": {"a": [1, "x"]}}),
 ]
 
+# template_tests/syntax_tests/test_extends.py: one set of templates, each rendered with its context
+INHERITANCE = {
+    "inheritance01": "1{% block first %}&{% endblock %}3{% block second %}_{% endblock %}",
+    "inheritance02": "{% extends 'inheritance01' %}{% block first %}2{% endblock %}{% block second %}4{% endblock %}",
+    "inheritance03": "{% extends 'inheritance02' %}",
+    "inheritance04": "{% extends 'inheritance01' %}",
+    "inheritance05": '{% extends "inheritance02" %}',
+    "inheritance06": "{% extends foo %}",
+    "inheritance07": "{% extends 'inheritance01' %}{% block second %}5{% endblock %}",
+    "inheritance08": "{% extends 'inheritance02' %}{% block second %}5{% endblock %}",
+    "inheritance09": "{% extends 'inheritance04' %}",
+    "inheritance10": "{% extends 'inheritance04' %}      ",
+    "inheritance11": "{% extends 'inheritance04' %}{% block first %}2{% endblock %}{% block second %}4{% endblock %}",
+    "inheritance12": "{% extends 'inheritance07' %}{% block first %}2{% endblock %}",
+    "inheritance13": "{% extends 'inheritance02' %}{% block first %}a{% endblock %}{% block second %}b{% endblock %}",
+    "inheritance14": "{% extends 'inheritance01' %}{% block newblock %}NO DISPLAY{% endblock %}",
+    "inheritance15": "{% extends 'inheritance01' %}{% block first %}2{% block inner %}inner{% endblock %}{% endblock %}",
+    "inheritance16": "{% extends 'inheritance15' %}{% block inner %}out{% endblock %}",
+    "inheritance20": "{% extends 'inheritance01' %}{% block first %}{{ block.super }}a{% endblock %}",
+    "inheritance21": "{% extends 'inheritance02' %}{% block first %}{{ block.super }}a{% endblock %}",
+    "inheritance22": "{% extends 'inheritance04' %}{% block first %}{{ block.super }}a{% endblock %}",
+    "inheritance23": "{% extends 'inheritance20' %}{% block first %}{{ block.super }}b{% endblock %}",
+    "inheritance26": "no tags",
+    "inheritance27": "{% extends 'inheritance26' %}",
+    "inheritance 28": "{% block first %}!{% endblock %}",
+    "inheritance29": "{% extends 'inheritance 28' %}",
+    "inheritance30": "1{% if optional %}{% block opt %}2{% endblock %}{% endif %}3",
+    "inheritance31": "{% extends 'inheritance30' %}{% block opt %}two{% endblock %}",
+    "inheritance32": "{% extends 'inheritance30' %}{% block opt %}two{% endblock %}",
+    "inheritance33": "1{% if optional == 1 %}{% block opt %}2{% endblock %}{% endif %}3",
+    "inheritance34": "{% extends 'inheritance33' %}{% block opt %}two{% endblock %}",
+    "inheritance35": "{% extends 'inheritance33' %}{% block opt %}two{% endblock %}",
+    "inheritance36": "{% for n in numbers %}_{% block opt %}{{ n }}{% endblock %}{% endfor %}_",
+    "inheritance37": "{% extends 'inheritance36' %}{% block opt %}X{% endblock %}",
+    "inheritance38": "{% extends 'inheritance36' %}{% block opt %}X{% endblock %}",
+    "inheritance39": "{% extends 'inheritance30' %}{% block opt %}new{{ block.super }}{% endblock %}",
+    "inheritance40": "{% extends 'inheritance33' %}{% block opt %}new{{ block.super }}{% endblock %}",
+    "inheritance41": "{% extends 'inheritance36' %}{% block opt %}new{{ block.super }}{% endblock %}",
+    "inheritance42": "{% extends 'inheritance02'|cut:' ' %}",
+}
+INHERITANCE_CONTEXTS = {"inheritance06": {"foo": "inheritance02"}, "inheritance30": {"optional": True}, "inheritance31": {"optional": True},
+                        "inheritance33": {"optional": 1}, "inheritance34": {"optional": 1}, "inheritance35": {"optional": 2},
+                        "inheritance36": {"numbers": "123"}, "inheritance37": {"numbers": "123"}, "inheritance39": {"optional": True},
+                        "inheritance40": {"optional": 1}, "inheritance41": {"numbers": "123"}}
+for name in INHERITANCE:
+    CASES.append(("suite-" + name.replace(" ", "-"), dict(INHERITANCE), INHERITANCE_CONTEXTS.get(name, {}), {"render": name}))
+
 for name, source, context in FILTERS:
     CASES.append(("filter-" + name, source, context, E))
 
@@ -588,6 +635,11 @@ def encode(value):
     return value
 
 
+# Django's own tests run each template again with string_if_invalid="INVALID" (template_tests/utils.py's setup):
+# so does this script, for every case that does not set it.
+CASES += [(name + "@invalid", templates, context, dict(options, string_if_invalid="INVALID"))
+          for name, templates, context, options in list(CASES) if "string_if_invalid" not in options]
+
 out = []
 for name, templates, context, options in CASES:
     if isinstance(templates, str):
@@ -597,7 +649,7 @@ for name, templates, context, options in CASES:
                     libraries={"i18n": "django.templatetags.i18n", "l10n": "django.templatetags.l10n", "tz": "django.templatetags.tz"}, builtins=[])
     case = {"name": name, "templates": templates, "context": encode(context), "options": options}
     try:
-        case["output"] = engine.get_template("main").render(Context(decode(context), autoescape=engine.autoescape))
+        case["output"] = engine.get_template(options.get("render", "main")).render(Context(decode(context), autoescape=engine.autoescape))
     except Exception as e:  # noqa: BLE001 - the error is the expected outcome
         case["error"] = type(e).__name__
         case["message"] = str(e)
@@ -616,11 +668,12 @@ OVERRIDES = {
     "filter-truncatewords-ws": {"output": "A sentence with spaces|A \u2026|"},
 }
 for case in out:
-    if case["name"] in OVERRIDES:
+    base = case["name"].split("@")[0]
+    if base in OVERRIDES:
         case.pop("output", None)
         case.pop("error", None)
         case.pop("message", None)
-        case.update(OVERRIDES[case["name"]])
+        case.update(OVERRIDES[base])
         case["django5"] = True
 
 json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
