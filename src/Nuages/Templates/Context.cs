@@ -120,16 +120,26 @@ public sealed class Context
                 foreach (DictionaryEntry e in dictionary) layer[e.Key.ToString()!] = e.Value;
                 break;
             default:
-                foreach (var property in values.GetType().GetProperties())
+                foreach (var (name, snake, read) in Readers.GetOrAdd(values.GetType(), static type => [.. type.GetProperties()
+                    .Where(p => p.GetIndexParameters().Length == 0 && p.GetMethod is { IsPublic: true })
+                    .Select(p => (p.Name, JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) is var s && s != p.Name ? s : null, Compile(p)))]))
                 {
-                    if (property.GetIndexParameters().Length != 0) continue;
-                    var value = property.GetValue(values);
-                    layer[property.Name] = value;
-                    var snake = JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
-                    if (snake != property.Name) layer.TryAdd(snake, value);
+                    var value = read(values);
+                    layer[name] = value;
+                    if (snake is not null) layer.TryAdd(snake, value);
                 }
                 break;
         }
+    }
+
+    // the properties of a context object's type, read by compiled delegates: no reflection per render
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Name, string? Snake, Func<object, object?> Read)[]> Readers = new();
+
+    private static Func<object, object?> Compile(System.Reflection.PropertyInfo property)
+    {
+        var target = System.Linq.Expressions.Expression.Parameter(typeof(object), "target");
+        var read = System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(target, property.DeclaringType!), property);
+        return System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(System.Linq.Expressions.Expression.Convert(read, typeof(object)), target).Compile();
     }
 
     /// <summary>A copy for an isolated render (<c>include … only</c>): same settings, empty variables.</summary>
