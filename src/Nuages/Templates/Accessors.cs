@@ -61,7 +61,9 @@ internal static class Accessors
                 case null:
                     return null;
                 case Task task:
-                    value = context.IsAsync ? await AwaitAsync(task).ConfigureAwait(false) : Async.AsyncToSync.Run(() => AwaitAsync(task));
+                    var awaited = AwaitAsync(task); // completes at once for a finished task
+                    value = awaited.IsCompletedSuccessfully ? awaited.Result
+                        : context.IsAsync ? await awaited.ConfigureAwait(false) : Async.AsyncToSync.Run(() => awaited.AsTask());
                     continue;
                 case Lazy<object?> lazy:
                     value = lazy.Value;
@@ -76,8 +78,9 @@ internal static class Accessors
             var type = value.GetType();
             if (IsValueTask(type))
             {
-                var boxed = value;
-                value = context.IsAsync ? await AwaitAsync(boxed).ConfigureAwait(false) : Async.AsyncToSync.Run(() => AwaitAsync(boxed));
+                var pending = AwaitAsync(value);
+                value = pending.IsCompletedSuccessfully ? pending.Result
+                    : context.IsAsync ? await pending.ConfigureAwait(false) : Async.AsyncToSync.Run(() => pending.AsTask());
                 continue;
             }
             if (last && context.IsAsync && value is not string && MaterializerOf(type) is { } materialize)

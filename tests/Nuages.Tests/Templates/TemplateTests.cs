@@ -257,4 +257,31 @@ public class TemplateTests
         Assert.Equal(7, Render("{% lorem 7 w random %}").Split(' ').Length);
         Assert.Equal(25, Render("{% lorem 25 w %}").Split(' ').Length);
     }
+
+    [Fact]
+    public async Task One_template_renders_concurrently_with_each_render_its_own_state()
+    {
+        var engine = Engine(new()
+        {
+            ["base"] = "<{% block b %}{% endblock %}>",
+            ["page"] = "{% extends 'base' %}{% block b %}{{ block.super }}{% for i in items %}{% cycle 'x' 'y' %}{% include 'row' %}{% endfor %}{% endblock %}",
+            ["row"] = "[{{ who }}{{ i }}{% ifchanged %}!{% endifchanged %}]",
+        });
+        var template = engine.GetTemplate("page");
+        for (var k = 0; k < 200; k++)
+        {
+            Assert.Equal("<x[a1!]y[a2]x[a3]>", template.Render(new { who = "a", items = new[] { 1, 2, 3 } }));
+            Assert.Equal("<x[a1!]y[a2]x[a3]>", await template.RenderAsync(new { who = "a", items = new[] { 1, 2, 3 } }));
+        }
+        var results = await Task.WhenAll(Enumerable.Range(0, 256).Select(n => Task.Run(async () =>
+        {
+            var context = new { who = $"w{n}", items = new[] { 1, 2, 3 } };
+            return (n, sync: template.Render(context), asynchronous: await template.RenderAsync(context));
+        })));
+        foreach (var (n, sync, asynchronous) in results)
+        {
+            Assert.Equal($"<x[w{n}1!]y[w{n}2]x[w{n}3]>", sync); // ifchanged compares its own output, the same after the first row
+            Assert.Equal(sync, asynchronous);
+        }
+    }
 }
