@@ -210,63 +210,58 @@ internal static partial class DefaultFilters
         return string.Join(' ', words);
     }
 
-    [GeneratedRegex(@"<(/)?(\w+)\b[^>]*?(/)?>|[^<\s]+|\s+|<", RegexOptions.Singleline)]
-    private static partial Regex HtmlPieces();
+    [GeneratedRegex(@"<[^>]+?>|([^<>\s]+)", RegexOptions.Singleline)]
+    private static partial Regex HtmlWords();
 
-    private static readonly HashSet<string> VoidElements = ["br", "col", "link", "base", "img", "param", "area", "hr", "input", "meta", "wbr", "source", "track", "embed"];
+    [GeneratedRegex(@"<[^>]+?>|(.)", RegexOptions.Singleline)]
+    private static partial Regex HtmlChars();
 
-    /// <summary>Truncates HTML to <paramref name="length"/> words or characters of text, closing the tags left open (Django's <c>Truncator</c> with <c>html=True</c>).</summary>
+    [GeneratedRegex(@"^<(/)?(\S+?)(?:(\s*/)|\s.*?)?>$", RegexOptions.Singleline)]
+    private static partial Regex HtmlTag();
+
+    private static readonly HashSet<string> Html4Singlets = ["br", "col", "link", "base", "img", "param", "area", "hr", "input"];
+
+    /// <summary>
+    /// django/utils/text.py's <c>Truncator._truncate_html</c>: counts words or characters outside tags up to
+    /// <paramref name="length"/>, keeps the text up to the last one counted, and closes the tags left open.
+    /// </summary>
     private static string TruncateHtml(string text, int length, bool words)
     {
         if (length <= 0) return "";
+        var truncate = words ? " …" : "…";
+        var truncateLength = words ? length : length - 1;
+        var endTextPosition = 0;
+        var current = 0;
         var open = new List<string>();
-        var sb = new StringBuilder();
-        var count = 0;
-        var truncated = false;
-        foreach (Match m in HtmlPieces().Matches(text))
+        var regex = words ? HtmlWords() : HtmlChars();
+        var position = 0;
+        while (current <= length)
         {
-            if (m.Groups[2].Success)
+            var m = regex.Match(text, position);
+            if (!m.Success) break;
+            position = m.Index + m.Length;
+            if (m.Groups[1].Success)
             {
-                if (truncated) break;
-                sb.Append(m.Value);
-                var tag = m.Groups[2].Value.ToLowerInvariant();
-                if (m.Groups[1].Success)
-                {
-                    var at = open.LastIndexOf(tag);
-                    if (at >= 0) open.RemoveRange(at, open.Count - at);
-                }
-                else if (!m.Groups[3].Success && !VoidElements.Contains(tag)) open.Add(tag);
+                current++;
+                if (current == truncateLength) endTextPosition = position;
                 continue;
             }
-            if (truncated) continue;
-            if (words)
+            var tag = HtmlTag().Match(m.Value);
+            if (!tag.Success || current >= truncateLength) continue;
+            var name = tag.Groups[2].Value.ToLowerInvariant();
+            if (tag.Groups[3].Success || Html4Singlets.Contains(name)) { }
+            else if (tag.Groups[1].Success)
             {
-                if (string.IsNullOrWhiteSpace(m.Value)) { sb.Append(m.Value); continue; }
-                count++;
-                if (count > length) { truncated = true; continue; }
-                sb.Append(m.Value);
+                if (open.Count > 0 && open[0] == name) open.RemoveAt(0);
             }
-            else
-            {
-                foreach (var c in m.Value)
-                {
-                    count++;
-                    if (count > length - 1 && !truncated)
-                    {
-                        if (Remaining(text, m.Index + m.Value.IndexOf(c, StringComparison.Ordinal)) > 1) { truncated = true; break; }
-                    }
-                    sb.Append(c);
-                }
-            }
+            else open.Insert(0, name);
         }
-        if (!truncated) return text;
-        var result = sb.ToString().TrimEnd();
-        result += words ? " …" : "…";
-        for (var i = open.Count - 1; i >= 0; i--) result += $"</{open[i]}>";
-        return result;
+        if (current <= length) return text;
+        var output = new StringBuilder(text, 0, endTextPosition, endTextPosition + 16).Append(truncate);
+        foreach (var tag in open) output.Append("</").Append(tag).Append('>');
+        return output.ToString();
     }
 
-    private static int Remaining(string html, int from) => Regex.Replace(html[from..], "<[^>]*>", "").Length;
 
     private static string Wrap(string text, int width)
     {

@@ -95,7 +95,14 @@ public sealed class Engine
     public Template FromString(string source, string? name = null) => new(source, this, name, null);
 
     /// <summary>The template named <paramref name="name"/> (Django's <c>get_template</c>); throws <see cref="TemplateDoesNotExist"/> listing where it looked.</summary>
-    public Template GetTemplate(string name) => Find(name, skip: null);
+    public Template GetTemplate(string name)
+    {
+        var hash = name.LastIndexOf('#');
+        if (hash <= 0) return Find(name, skip: null);
+        // Django 6.0's "page.html#partial": the partial of a template, rendered alone
+        var template = Find(name[..hash], skip: null);
+        return template.Partials.TryGetValue(name[(hash + 1)..], out var nodes) ? new Template(template, name, nodes) : throw new TemplateDoesNotExist(name);
+    }
 
     /// <summary>The first of <paramref name="names"/> that exists (Django's <c>select_template</c>).</summary>
     public Template SelectTemplate(params string[] names)
@@ -244,7 +251,9 @@ public sealed class Template
         Origin = origin;
         try
         {
-            Nodes = new Parser(Lexer.Tokenize(source), engine, name).Parse();
+            var parser = new Parser(Lexer.Tokenize(source), engine, name);
+            Nodes = parser.Parse();
+            Partials = parser.ExtraData.GetValueOrDefault("partials") as Dictionary<string, NodeList> ?? [];
         }
         catch (TemplateSyntaxError error)
         {
@@ -253,6 +262,20 @@ public sealed class Template
             throw;
         }
     }
+
+    /// <summary>A partial of <paramref name="template"/>, as a template of its own.</summary>
+    internal Template(Template template, string name, NodeList nodes)
+    {
+        Source = template.Source;
+        Engine = template.Engine;
+        Name = name;
+        Origin = template.Origin;
+        Nodes = nodes;
+        Partials = template.Partials;
+    }
+
+    /// <summary>The partials the template defines (<c>{% partialdef %}</c>), by name.</summary>
+    public IReadOnlyDictionary<string, NodeList> Partials { get; } = new Dictionary<string, NodeList>();
 
     /// <summary>A template compiled from <paramref name="source"/> with the current site's engine.</summary>
     public Template(string source) : this(source, Engine.Current, null, null)

@@ -68,6 +68,9 @@ namespace Nuages.Tests.Templates
             File.WriteAllText(System.IO.Path.Combine(Dirs, "hello.html"), "Hello {{ name }}");
             File.WriteAllText(System.IO.Path.Combine(Dirs, "about.html"), "{{ title }} ({{ view.template_name }}) {{ slug }}");
             File.WriteAllText(System.IO.Path.Combine(Dirs, "404.html"), "No page at {{ request_path }} ({{ exception }})");
+            File.WriteAllText(System.IO.Path.Combine(Dirs, "403.html"), "Forbidden: {{ exception }} {{ request.path }}");
+            File.WriteAllText(System.IO.Path.Combine(Dirs, "500.html"), "Server error [{{ request.path }}]");
+            File.WriteAllText(System.IO.Path.Combine(Dirs, "400.html"), "Bad request [{{ exception }}]");
             File.WriteAllText(System.IO.Path.Combine(Dirs, "broken.html"), "line 1\nline 2 {{ x|nope }}\nline 3");
         }
 
@@ -95,6 +98,9 @@ namespace Nuages.Tests.Templates
                 Path("notes-sync/", (HttpRequest r) => Shortcuts.Render(r, "notes/list.html", new { notes = TplNote.Objects.OrderBy("text") })),
                 Path("notes-sync-in-async/", async (HttpRequest r) => { await Task.Yield(); return Shortcuts.Render(r, "notes/list.html", new { notes = TplNote.Objects.All() }); }),
                 Path("missing/", new Func<HttpRequest, HttpResponse>(_ => throw new Http404("no such note"))),
+                Path("forbidden/", new Func<HttpRequest, HttpResponse>(_ => throw new PermissionDenied("not yours"))),
+                Path("failing/", new Func<HttpRequest, HttpResponse>(_ => throw new InvalidOperationException("boom"))),
+                Path("bad/", new Func<HttpRequest, HttpResponse>(_ => throw new SuspiciousOperation("odd"))),
                 Path("broken/", (HttpRequest r) => Shortcuts.Render(r, "broken.html")));
             using (app.Enter()) Schema.Migrate([typeof(TplNote)], "default");
             return app;
@@ -159,6 +165,19 @@ namespace Nuages.Tests.Templates
             var unmatched = new Client(site, raiseRequestException: false).Get("/nowhere/%C3%A9/");
             Assert.Equal(404, unmatched.StatusCode);
             Assert.StartsWith("No page at /nowhere/%C3%A9/ (", unmatched.Text, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void The_403_400_and_500_pages_are_the_sites_templates_with_djangos_contexts()
+        {
+            var client = new Client(Site(debug: false), raiseRequestException: false);
+            var forbidden = client.Get("/forbidden/");
+            Assert.Equal((403, "Forbidden: not yours /forbidden/"), (forbidden.StatusCode, forbidden.Text));
+            // 500.html and 400.html render without context, as Django's server_error and bad_request do
+            var failing = client.Get("/failing/");
+            Assert.Equal((500, "Server error []"), (failing.StatusCode, failing.Text));
+            var bad = client.Get("/bad/");
+            Assert.Equal((400, "Bad request []"), (bad.StatusCode, bad.Text));
         }
 
         [Fact]

@@ -88,6 +88,20 @@ public class TemplateTests
     }
 
     [Fact]
+    public void A_partial_is_a_template_of_its_own_by_name_hash_partial()
+    {
+        var engine = Engine(new()
+        {
+            ["page.html"] = "[{% partialdef card %}<b>{{ name }}</b>{% endpartialdef %}]",
+            ["list.html"] = "{% for name in names %}{% include 'page.html#card' %}{% endfor %}",
+        });
+        Assert.Equal("<b>Ann</b>", engine.GetTemplate("page.html#card").Render(new { name = "Ann" }));
+        Assert.Equal("[]", engine.GetTemplate("page.html").Render(new { name = "Ann" }));
+        Assert.Equal("<b>a</b><b>b</b>", engine.GetTemplate("list.html").Render(new { names = new[] { "a", "b" } }));
+        Assert.Equal("page.html#nope", Assert.Throws<TemplateDoesNotExist>(() => engine.GetTemplate("page.html#nope")).Message);
+    }
+
+    [Fact]
     public void Escapeseq_escapes_each_item_as_django_5_does()
     {
         Assert.Equal("&lt;a&gt;, <b>", Render("{{ items|escapeseq|join:', ' }}", new { items = new object[] { "<a>", new SafeString("<b>") } }));

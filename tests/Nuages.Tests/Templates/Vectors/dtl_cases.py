@@ -549,6 +549,14 @@ FILTERS = [
     ("wordwrap01", '{% autoescape off %}{{ a|wordwrap:"3" }} {{ b|wordwrap:"3" }}{% endautoescape %}', {"a": "a & b", "b": {"__safe__": "a & b"}}),
     ("wordwrap02", '{{ a|wordwrap:"3" }} {{ b|wordwrap:"3" }}', {"a": "a & b", "b": {"__safe__": "a & b"}}),
     ("wordwrap-long", '{{ a|wordwrap:14 }}', {"a": "this is a long paragraph of text that really needs to be wrapped I'm afraid"}),
+    ("truncatewords_html-all", "{{ a|truncatewords_html:0 }}|{{ a|truncatewords_html:2 }}|{{ a|truncatewords_html:4 }}|{{ a|truncatewords_html:5 }}|{{ a|truncatewords_html:100 }}|{{ a|truncatewords_html:'x' }}",
+     {"a": '<p>one <a href="#">two - three <br>four</a> five</p>'}),
+    ("truncatewords_html-entities", "{{ a|truncatewords_html:3 }}|{{ b|truncatewords_html:1 }}", {"a": "<i>Buenos d&iacute;as! &#x00bf;C&oacute;mo est&aacute;?</i>", "b": "\xc5ngstr\xf6m was here"}),
+    ("truncatechars_html-all", "{{ a|truncatechars_html:0 }}|{{ a|truncatechars_html:2 }}|{{ a|truncatechars_html:4 }}|{{ a|truncatechars_html:9 }}|{{ a|truncatechars_html:100 }}",
+     {"a": '<p>one <a href="#">two - three <br>four</a> five</p>'}),
+    ("urlize-more", "{{ a|urlize }}", {"a": "Check out www.example.org/path?x=1&y=2 or https://example.com/a_(b)/ now! Mail foo.bar@example.co.uk."}),
+    ("urlize-trailing", "{{ a|urlize }}", {"a": "(see http://example.com/)."}),
+    ("urlizetrunc-more", "{{ a|urlizetrunc:15 }}", {"a": "http://www.example.com/very/long/path/indeed"}),
     ("yesno01", "{{ t|yesno }} {{ f|yesno }} {{ n|yesno }} {{ t|yesno:'certainly,get out of town,perhaps' }} {{ n|yesno:'certainly,get out of town' }} {{ f|yesno:'x' }} {{ n|yesno:'a,b,c,d' }}", {"t": True, "f": False, "n": None}),
     ("json_script01", '{{ v|json_script:"test_id" }}', {"v": {"a": "testing\r\njson 'string\" <b>escaping</b>", "n": [1, 2.5, None, True]}}),
     ("pprint01", "{{ v|pprint }}", {"v": {"a": [1, "x"]}}),
@@ -666,10 +674,15 @@ OVERRIDES = {
     # Truncator.chars() and words() return "" for a length of 0 or less (Django 4.2)
     "filter-truncatechars02": {"output": "Testing|Testing||Testing|\u2026"},
     "filter-truncatewords-ws": {"output": "A sentence with spaces|A \u2026|"},
+    # ... and truncatechars_html too: the 3.2 output, its first (length 0) piece empty
+    "filter-truncatechars_html-all": "first piece empty",
 }
 for case in out:
     base = case["name"].split("@")[0]
-    if base in OVERRIDES:
+    if isinstance(OVERRIDES.get(base), str):  # the 3.2 output with Django 5's empty result for a length of 0
+        case["output"] = case["output"].replace("\u2026|", "|", 1)
+        case["django5"] = True
+    elif base in OVERRIDES:
         case.pop("output", None)
         case.pop("error", None)
         case.pop("message", None)
