@@ -57,6 +57,12 @@ public static class Database
     /// <summary>The alias queries use when nothing names one (Django's <c>DEFAULT_DB_ALIAS</c>).</summary>
     public const string DefaultAlias = "default";
 
+    /// <summary>The current site's databases, for raw SQL (Django's <c>connections</c>): <c>Database.Connections["replica"]</c>.</summary>
+    public static DatabaseConnections Connections => DatabaseConnections.Instance;
+
+    /// <summary>The default database, for raw SQL (Django's <c>connection</c>): <c>Database.Connection.Execute("…", value)</c>.</summary>
+    public static DatabaseConnection Connection => DatabaseConnections.Instance[DefaultAlias];
+
     /// <summary>A SQLite file (created on first use), in WAL mode with a busy timeout so concurrent requests wait rather than fail.</summary>
     public static DatabaseSettings Sqlite(string path) => new(DatabaseEngine.Sqlite, $"Data Source={path};Pooling=True");
 

@@ -16,6 +16,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "  routes                  Print the URL patterns, their names and views.\n" +
         "  migrate [--database A]  Create the missing tables of the site's models.\n" +
         "  sqlmigrate [--database A]  Print the statements migrate would run.\n" +
+        "  dbshell [--database A] [-- ARGS]\n" +
+        "                          Run the database's command-line client (sqlite3 or psql) with the alias' settings.\n" +
         "  help                    Show this text.\n";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -35,12 +37,77 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 foreach (var statement in Db.Models.Schema.Sql(app.AllModels, alias)) output.WriteLine(statement + ";");
                 if (command == "migrate") Db.Models.Schema.Migrate(app.AllModels, alias);
                 return 0;
+            case "dbshell":
+                return await DbShellAsync(rest, cancellationToken).ConfigureAwait(false);
             case "help" or "--help" or "-h":
                 await output.WriteAsync(Usage).ConfigureAwait(false);
                 return 0;
             default:
                 await error.WriteAsync($"Unknown command: '{command}'.\n\n{Usage}").ConfigureAwait(false);
                 return 2;
+        }
+    }
+
+    /// <summary>
+    /// Django's <c>dbshell</c>: <c>sqlite3 FILE</c> or <c>psql -U user -h host -p port NAME</c> (the password in
+    /// <c>PGPASSWORD</c>, never on the command line), with the arguments after <c>--</c>.
+    /// </summary>
+    private async Task<int> DbShellAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var alias = Db.Database.DefaultAlias;
+        var extra = Array.Empty<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--database" && i + 1 < args.Length) alias = args[++i];
+            else if (args[i] == "--") { extra = args[(i + 1)..]; break; }
+        }
+        if (!app.Settings.Databases.TryGetValue(alias, out var database))
+        {
+            await error.WriteLineAsync($"CommandError: The connection '{alias}' doesn't exist.").ConfigureAwait(false);
+            return 1;
+        }
+        var start = new System.Diagnostics.ProcessStartInfo { UseShellExecute = false };
+        if (database.Engine == Db.DatabaseEngine.Sqlite)
+        {
+            start.FileName = "sqlite3";
+            start.ArgumentList.Add(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString).DataSource);
+        }
+        else
+        {
+            var settings = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+            start.FileName = "psql";
+            if (settings.Username is { Length: > 0 } user) { start.ArgumentList.Add("-U"); start.ArgumentList.Add(user); }
+            if (settings.Host is { Length: > 0 } host) { start.ArgumentList.Add("-h"); start.ArgumentList.Add(host); }
+            start.ArgumentList.Add("-p");
+            start.ArgumentList.Add(settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (settings.Password is { Length: > 0 } password) start.Environment["PGPASSWORD"] = password;
+            start.ArgumentList.Add(settings.Database ?? "postgres");
+        }
+        foreach (var argument in extra) start.ArgumentList.Add(argument);
+        // At a terminal the client talks to it directly; otherwise (a test, a pipe) its output goes to our writers.
+        var redirect = !ReferenceEquals(output, Console.Out);
+        start.RedirectStandardOutput = start.RedirectStandardError = redirect;
+        System.Diagnostics.Process process;
+        try
+        {
+            process = System.Diagnostics.Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            await error.WriteLineAsync($"CommandError: You appear not to have the '{start.FileName}' program installed or on your path.").ConfigureAwait(false);
+            return 1;
+        }
+        using (process)
+        {
+            if (redirect)
+            {
+                var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+                var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+                await output.WriteAsync(await stdout.ConfigureAwait(false)).ConfigureAwait(false);
+                await error.WriteAsync(await stderr.ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return process.ExitCode;
         }
     }
 

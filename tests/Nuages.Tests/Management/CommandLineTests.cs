@@ -1,5 +1,6 @@
 using Nuages.Http;
 using Nuages.Management;
+using Nuages.Tests.Db;
 using Nuages.Tests.Support;
 using static Nuages.Urls.Routes;
 
@@ -124,5 +125,36 @@ public class MigrateCommandTests
         Assert.Equal("CREATE TABLE IF NOT EXISTS \"cli_book\" (\"title\" text NOT NULL, \"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT);", output.ToString().Trim());
         Assert.Equal(0, await new CommandLine(app, output, output).RunAsync(["migrate", "--database", "cli"], CancellationToken.None));
         Assert.Equal(0, await Nuages.Async.SyncToAsync.Run(() => CliBook.Objects.Using("cli").Count()));
+    }
+
+    private static async Task<(int Code, string Output, string Error)> Shell(NuagesApp app, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new CommandLine(app, output, error).RunAsync(args, CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(System.IO.Path.Combine(d, program)));
+
+    [Fact]
+    public async Task Dbshell_runs_sqlite3_on_the_aliases_file_or_says_it_is_missing()
+    {
+        var file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-dbshell-{Guid.NewGuid():N}.sqlite3");
+        var app = TestSite.Create(s => { s.Debug = true; s.Databases["default"] = Nuages.Db.Database.Sqlite(file); });
+        var (code, output, error) = await Shell(app, "dbshell", "--", "SELECT 40 + 2;");
+        if (OnPath("sqlite3")) Assert.Equal((0, "42"), (code, output.Trim()));
+        else Assert.Equal((1, "CommandError: You appear not to have the 'sqlite3' program installed or on your path."), (code, error.Trim()));
+        Assert.Equal((1, "CommandError: The connection 'nope' doesn't exist."), ((await Shell(app, "dbshell", "--database", "nope")).Code, (await Shell(app, "dbshell", "--database", "nope")).Error.Trim()));
+    }
+
+    [PostgresFact]
+    public async Task Dbshell_runs_psql_with_the_aliases_settings_and_the_password_out_of_the_command_line()
+    {
+        var app = TestSite.Create(s => { s.Debug = true; s.Databases["pg"] = Nuages.Db.Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!); });
+        var (code, output, _) = await Shell(app, "dbshell", "--database", "pg", "--", "-t", "-A", "-c", "SELECT current_database() || ':' || (40 + 2)");
+        Assert.Equal(0, code);
+        Assert.Equal(new Npgsql.NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")).Database + ":42", output.Trim());
     }
 }

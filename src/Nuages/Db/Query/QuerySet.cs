@@ -224,6 +224,15 @@ internal static class QuerySetArguments
 /// <summary>A model's manager (<c>Author.Objects</c>): the QuerySet of all its rows, and the entry point of queries.</summary>
 public class Manager<T> : QuerySet<T> where T : Model<T>, new()
 {
+    /// <summary>
+    /// The rows of a raw SELECT as models (Django's <c>Manager.raw</c>): <c>%s</c> placeholders for
+    /// <paramref name="parameters"/>; columns match fields by column name, or by <c>translations</c> (column → field).
+    /// </summary>
+    public RawQuerySet<T> Raw(string sql, params object?[] parameters) => new(sql, parameters, null, null);
+
+    /// <summary><see cref="Raw(string, object?[])"/> with columns renamed to fields by <paramref name="translations"/>.</summary>
+    public RawQuerySet<T> Raw(string sql, object?[] parameters, IReadOnlyDictionary<string, string> translations) => new(sql, parameters, translations, null);
+
     /// <summary>For custom managers: subclass and add methods that return QuerySets (<c>public QuerySet&lt;Book&gt; Long() =&gt; Filter("pages__gt", 500)</c>).</summary>
     protected internal Manager()
     {
