@@ -14,8 +14,13 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "                          with the async gateway (default) or the sync one on N threads (default SyncWorkers).\n" +
         "  check [--deploy]        Report configuration problems; exit code 1 if there are errors.\n" +
         "  routes                  Print the URL patterns, their names and views.\n" +
-        "  migrate [--database A]  Create the missing tables of the site's models.\n" +
-        "  sqlmigrate [--database A]  Print the statements migrate would run.\n" +
+        "  migrate [app [name|zero]] [--database A] [--fake] [--plan]\n" +
+        "                          Apply (or unapply, to a target) the installed apps' migrations, then create the\n" +
+        "                          missing tables of models whose app has no migrations.\n" +
+        "  showmigrations [app] [--plan] [--database A]\n" +
+        "                          List the migrations, [X] for those applied.\n" +
+        "  sqlmigrate [app name [--backwards]] [--database A]\n" +
+        "                          Print a migration's SQL; without app and name, the tables migrate would create.\n" +
         "  dbshell [--database A] [-- ARGS]\n" +
         "                          Run the database's command-line client (sqlite3 or psql) with the alias' settings.\n" +
         "  help                    Show this text.\n";
@@ -32,11 +37,12 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 return Check(rest);
             case "routes":
                 return Routes();
-            case "migrate" or "sqlmigrate":
-                var alias = rest.Length >= 2 && rest[0] == "--database" ? rest[1] : Db.Database.DefaultAlias;
-                foreach (var statement in Db.Models.Schema.Sql(app.AllModels, alias)) output.WriteLine(statement + ";");
-                if (command == "migrate") Db.Models.Schema.Migrate(app.AllModels, alias);
-                return 0;
+            case "migrate":
+                return await MigrateAsync(rest).ConfigureAwait(false);
+            case "showmigrations":
+                return await ShowMigrationsAsync(rest).ConfigureAwait(false);
+            case "sqlmigrate":
+                return await SqlMigrateAsync(rest).ConfigureAwait(false);
             case "dbshell":
                 return await DbShellAsync(rest, cancellationToken).ConfigureAwait(false);
             case "help" or "--help" or "-h":
@@ -45,6 +51,157 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
             default:
                 await error.WriteAsync($"Unknown command: '{command}'.\n\n{Usage}").ConfigureAwait(false);
                 return 2;
+        }
+    }
+
+    /// <summary>The options of a command: <c>--database A</c>, flags, and the positional arguments.</summary>
+    private static (string Alias, HashSet<string> Flags, List<string> Positional) Options(string[] args)
+    {
+        var alias = Db.Database.DefaultAlias;
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        var positional = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--database" && i + 1 < args.Length) alias = args[++i];
+            else if (args[i].StartsWith("--", StringComparison.Ordinal)) flags.Add(args[i]);
+            else positional.Add(args[i]);
+        }
+        return (alias, flags, positional);
+    }
+
+    /// <summary>The models whose app has no migrations: their tables are made as they are (Django's <c>--run-syncdb</c>).</summary>
+    private IReadOnlyList<Type> Unmigrated(Db.Migrations.MigrationGraph graph) =>
+        [.. app.AllModels.Where(m => Apps.AppConfig.Of(m) is not { } config || !graph.HasMigrations(config.Label))];
+
+    private async Task<int> MigrateAsync(string[] args)
+    {
+        var (alias, flags, positional) = Options(args);
+        var executor = new Db.Migrations.MigrationExecutor(app.Apps, alias);
+        List<(string App, string? Name)>? targets = null;
+        var graph = Db.Migrations.MigrationGraph.Load(app.Apps);
+        try
+        {
+            if (positional.Count > 0)
+            {
+                var label = positional[0];
+                if (!app.Apps.IsInstalled(label)) { await error.WriteLineAsync($"CommandError: No installed app with label '{label}'.").ConfigureAwait(false); return 1; }
+                if (!graph.HasMigrations(label)) { await error.WriteLineAsync($"CommandError: App '{label}' does not have migrations.").ConfigureAwait(false); return 1; }
+                if (positional.Count > 1)
+                {
+                    var name = positional[1];
+                    if (name == "zero") targets = [(label, null)];
+                    else
+                    {
+                        var matches = graph.Nodes.Keys.Where(k => k.App == label && k.Name.StartsWith(name, StringComparison.Ordinal)).ToList();
+                        if (matches.Count != 1)
+                        {
+                            await error.WriteLineAsync(matches.Count == 0
+                                ? $"CommandError: Cannot find a migration matching '{name}' from app '{label}'."
+                                : $"CommandError: More than one migration matches '{name}' in app '{label}'. Please be more specific.").ConfigureAwait(false);
+                            return 1;
+                        }
+                        targets = [(label, matches[0].Name)];
+                    }
+                }
+                else targets = [.. graph.Leaves(label).Select(l => (l.App, (string?)l.Name))];
+            }
+            var plan = await executor.PlanAsync(targets).ConfigureAwait(false);
+            if (flags.Contains("--plan"))
+            {
+                await output.WriteLineAsync("Planned operations:").ConfigureAwait(false);
+                if (plan.Count == 0) await output.WriteLineAsync("  No planned migration operations.").ConfigureAwait(false);
+                foreach (var (migration, backwards) in plan)
+                {
+                    await output.WriteLineAsync(migration.ToString()).ConfigureAwait(false);
+                    foreach (var operation in backwards ? migration.Operations.Reverse() : migration.Operations)
+                        await output.WriteLineAsync($"    {(backwards ? "Undo " : "")}{operation.Describe()}{(backwards && !operation.Reversible ? " -> IRREVERSIBLE" : "")}").ConfigureAwait(false);
+                }
+                return 0;
+            }
+            await output.WriteLineAsync("Operations to perform:").ConfigureAwait(false);
+            var migrated = graph.Apps.Where(graph.HasMigrations).ToList();
+            if (targets is [(var only, null)]) await output.WriteLineAsync($"  Unapply all migrations: {only}").ConfigureAwait(false);
+            else if (targets is [(var one, { } target)]) await output.WriteLineAsync($"  Target specific migration: {target}, from {one}").ConfigureAwait(false);
+            else if (migrated.Count > 0) await output.WriteLineAsync($"  Apply all migrations: {string.Join(", ", migrated.Order(StringComparer.Ordinal))}").ConfigureAwait(false);
+            var unmigrated = Unmigrated(graph);
+            if (targets is null && unmigrated.Count > 0)
+                await output.WriteLineAsync($"  Synchronize unmigrated models: {string.Join(", ", unmigrated.Select(t => Db.Models.ModelMeta.For(t).Label).Order(StringComparer.Ordinal))}").ConfigureAwait(false);
+            if (targets is null && unmigrated.Count > 0)
+            {
+                await output.WriteLineAsync("Synchronizing models without migrations:").ConfigureAwait(false);
+                await output.WriteLineAsync("  Creating tables...").ConfigureAwait(false);
+                await Async.SyncToAsync.Run(() => Db.Models.Schema.Migrate(unmigrated, alias));
+            }
+            await output.WriteLineAsync("Running migrations:").ConfigureAwait(false);
+            if (plan.Count == 0) await output.WriteLineAsync("  No migrations to apply.").ConfigureAwait(false);
+            await executor.MigrateAsync(targets, fake: flags.Contains("--fake"), progress: line =>
+            {
+                if (line.StartsWith(' ') && line.EndsWith("...", StringComparison.Ordinal)) output.Write(line);
+                else output.WriteLine(line);
+            }).ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception e) when (e is Db.Migrations.IrreversibleError or Db.Migrations.InconsistentMigrationHistory or Db.Migrations.NodeNotFoundError)
+        {
+            await output.WriteLineAsync().ConfigureAwait(false);
+            await error.WriteLineAsync($"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private async Task<int> ShowMigrationsAsync(string[] args)
+    {
+        var (alias, flags, positional) = Options(args);
+        var applied = await Db.Migrations.MigrationRecorder.AppliedAsync(alias).ConfigureAwait(false);
+        var graph = Db.Migrations.MigrationGraph.Load(app.Apps, applied);
+        if (flags.Contains("--plan"))
+        {
+            var seen = new HashSet<(string, string)>();
+            foreach (var leaf in graph.AllLeaves)
+                foreach (var node in graph.ForwardsPlan(leaf))
+                    if (seen.Add(node)) await output.WriteLineAsync($"[{(applied.Contains(node) ? "X" : " ")}]  {node.App}.{node.Name}").ConfigureAwait(false);
+            if (seen.Count == 0) await output.WriteLineAsync("(no migrations)").ConfigureAwait(false);
+            return 0;
+        }
+        foreach (var label in positional.Count > 0 ? positional : graph.Apps.Order(StringComparer.Ordinal).ToList())
+        {
+            await output.WriteLineAsync(label).ConfigureAwait(false);
+            var nodes = graph.Nodes.Keys.Where(k => k.App == label).ToList();
+            if (nodes.Count == 0) { await output.WriteLineAsync(" (no migrations)").ConfigureAwait(false); continue; }
+            var shown = new HashSet<(string, string)>();
+            foreach (var leaf in graph.Leaves(label))
+                foreach (var node in graph.ForwardsPlan(leaf).Where(n => n.App == label))
+                    if (shown.Add(node))
+                    {
+                        var migration = graph.Nodes[node];
+                        var squashed = migration.Replaces.Count > 0 ? $" ({migration.Replaces.Count(applied.Contains)} squashed migrations)" : "";
+                        var done = applied.Contains(node) || migration.Replaces.Count > 0 && migration.Replaces.All(applied.Contains);
+                        await output.WriteLineAsync($" [{(done ? "X" : " ")}] {node.Name}{squashed}").ConfigureAwait(false);
+                    }
+        }
+        return 0;
+    }
+
+    private async Task<int> SqlMigrateAsync(string[] args)
+    {
+        var (alias, flags, positional) = Options(args);
+        if (positional.Count == 0)
+        {
+            foreach (var statement in Db.Models.Schema.Sql(app.AllModels, alias)) await output.WriteLineAsync(statement + ";").ConfigureAwait(false);
+            return 0;
+        }
+        if (positional.Count != 2) { await error.WriteLineAsync("CommandError: sqlmigrate takes an app label and a migration name.").ConfigureAwait(false); return 2; }
+        try
+        {
+            var executor = new Db.Migrations.MigrationExecutor(app.Apps, alias);
+            foreach (var line in await executor.SqlAsync(positional[0], positional[1], flags.Contains("--backwards")).ConfigureAwait(false))
+                await output.WriteLineAsync(line).ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception e) when (e is Db.Migrations.IrreversibleError or Db.Migrations.NodeNotFoundError)
+        {
+            await error.WriteLineAsync($"CommandError: {e.Message}").ConfigureAwait(false);
+            return 1;
         }
     }
 

@@ -1,0 +1,132 @@
+using Nuages.Apps;
+using Nuages.Db.Backends;
+
+namespace Nuages.Db.Migrations;
+
+/// <summary>
+/// Applies and unapplies migrations on one database (Django's <c>MigrationExecutor</c>): a plan to reach the targets,
+/// each migration in a transaction with its record when it is atomic. Two processes migrating at once do not both
+/// apply a migration: each takes the database's migration lock (a PostgreSQL advisory lock, SQLite's write lock) and
+/// looks again whether the migration is applied before running it.
+/// </summary>
+public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.DefaultAlias)
+{
+    private const long AdvisoryLock = 0x4E7561676573; // "Nuages"
+
+    /// <summary>The database.</summary>
+    public string Alias { get; } = alias;
+
+    /// <summary>
+    /// What <paramref name="targets"/> need, in order: <c>(app, name)</c> migrates the app to that migration (forwards,
+    /// or backwards if it is applied and later ones are), <c>(app, null)</c> unapplies all of the app ("zero"); no
+    /// targets means every app's latest migration.
+    /// </summary>
+    public async Task<List<(Migration Migration, bool Backwards)>> PlanAsync(IEnumerable<(string App, string? Name)>? targets = null)
+    {
+        var applied = await MigrationRecorder.AppliedAsync(Alias).ConfigureAwait(false);
+        var graph = MigrationGraph.Load(apps, applied);
+        graph.CheckConsistentHistory(applied, Alias);
+        var plan = new List<(Migration, bool)>();
+        var state = new HashSet<(string, string)>(applied);
+        foreach (var (app, name) in targets?.ToList() ?? [.. graph.AllLeaves.Select(l => (l.App, (string?)l.Name))])
+        {
+            if (name is null)
+            {
+                foreach (var root in graph.Nodes.Keys.Where(k => k.App == app && !graph.Nodes.Keys.Any(p => p.App == app && graph.Children(p).Contains(k))).Order())
+                    Backwards(root);
+            }
+            else if (state.Contains((app, name)))
+            {
+                foreach (var next in graph.Children((app, name)).Where(c => c.App == app).Order()) Backwards(next);
+            }
+            else
+            {
+                foreach (var node in graph.ForwardsPlan((app, name)))
+                    if (state.Add(node)) plan.Add((graph.Nodes[node], false));
+            }
+        }
+        return plan;
+
+        void Backwards((string App, string Name) node)
+        {
+            foreach (var migration in graph.BackwardsPlan(node))
+                if (state.Remove(migration)) plan.Add((graph.Nodes[migration], true));
+        }
+    }
+
+    /// <summary>
+    /// Migrates to <paramref name="targets"/>; <paramref name="fake"/> records the plan without running it.
+    /// <paramref name="progress"/> hears Django's lines: <c>Applying blog.0001_initial...</c> and <c>OK</c> or <c>FAKED</c>.
+    /// </summary>
+    public async Task MigrateAsync(IEnumerable<(string App, string? Name)>? targets = null, bool fake = false, Action<string>? progress = null)
+    {
+        foreach (var (migration, backwards) in await PlanAsync(targets).ConfigureAwait(false))
+        {
+            progress?.Invoke($"  {(backwards ? "Unapplying" : "Applying")} {migration}...");
+            var ran = await RunAsync(migration, backwards, fake).ConfigureAwait(false);
+            progress?.Invoke(fake ? " FAKED" : ran ? " OK" : " (already done by another process)");
+        }
+    }
+
+    private async Task<bool> RunAsync(Migration migration, bool backwards, bool fake)
+    {
+        if (backwards && !fake)
+        {
+            var irreversible = migration.Operations.FirstOrDefault(o => !o.Reversible);
+            if (irreversible is not null)
+                throw new IrreversibleError($"Operation {irreversible.Describe()} in {migration} is not reversible");
+        }
+        async Task<bool> Body()
+        {
+            if (Connections.For(Alias) is PostgresBackend && migration.Atomic)
+                await new MigrationContext(Alias, null).ExecuteAsync($"SELECT pg_advisory_xact_lock({AdvisoryLock})").ConfigureAwait(false);
+            var applied = (await MigrationRecorder.AppliedAsync(Alias).ConfigureAwait(false)).Contains((migration.App, migration.Name));
+            if (applied != backwards) return false; // another process got there first
+            if (!fake)
+            {
+                var context = new MigrationContext(Alias, null);
+                var operations = backwards ? migration.Operations.Reverse() : migration.Operations;
+                foreach (var operation in operations)
+                {
+                    if (backwards) await operation.BackwardsAsync(context).ConfigureAwait(false);
+                    else await operation.ForwardsAsync(context).ConfigureAwait(false);
+                }
+            }
+            if (backwards) await MigrationRecorder.RecordUnappliedAsync(Alias, migration.App, migration.Name).ConfigureAwait(false);
+            else await MigrationRecorder.RecordAppliedAsync(Alias, migration.App, migration.Name).ConfigureAwait(false);
+            // a squashed migration is recorded with those it replaces, as Django records them
+            foreach (var (app, name) in migration.Replaces)
+            {
+                if (backwards) await MigrationRecorder.RecordUnappliedAsync(Alias, app, name).ConfigureAwait(false);
+                else await MigrationRecorder.RecordAppliedAsync(Alias, app, name).ConfigureAwait(false);
+            }
+            return true;
+        }
+        return migration.Atomic ? await Db.Atomic.RunAsync(Body, Alias).ConfigureAwait(false) : await Body().ConfigureAwait(false);
+    }
+
+    /// <summary>The SQL a migration runs (Django's <c>sqlmigrate</c>), in <c>BEGIN;</c>/<c>COMMIT;</c> when it is atomic.</summary>
+    public async Task<List<string>> SqlAsync(string app, string name, bool backwards = false)
+    {
+        var graph = MigrationGraph.Load(apps);
+        if (!graph.Nodes.TryGetValue((app, name), out var migration))
+        {
+            var matches = graph.Nodes.Keys.Where(k => k.App == app && k.Name.StartsWith(name, StringComparison.Ordinal)).ToList();
+            migration = matches.Count switch
+            {
+                1 => graph.Nodes[matches[0]],
+                0 => throw new NodeNotFoundError($"Cannot find a migration matching '{name}' from app '{app}'."),
+                _ => throw new NodeNotFoundError($"More than one migration matches '{name}' in app '{app}'. Please be more specific."),
+            };
+        }
+        var collected = new List<string>();
+        var context = new MigrationContext(Alias, collected);
+        foreach (var operation in backwards ? migration.Operations.Reverse() : migration.Operations)
+        {
+            collected.Add($"--\n-- {operation.Describe()}\n--");
+            if (backwards) await operation.BackwardsAsync(context).ConfigureAwait(false);
+            else await operation.ForwardsAsync(context).ConfigureAwait(false);
+        }
+        return migration.Atomic ? ["BEGIN;", .. collected, "COMMIT;"] : collected;
+    }
+}
