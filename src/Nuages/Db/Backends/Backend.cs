@@ -34,7 +34,10 @@ internal abstract class Backend
         connection.BeginTransactionAsync(cancellationToken);
 
     /// <summary>The column type of a field.</summary>
-    public abstract string ColumnType(FieldMeta field);
+    public string ColumnType(FieldMeta field) => ColumnType(field.Type, field.MaxLength, field.Json);
+
+    /// <summary>The column type of values of <paramref name="type"/> (what models and migrations both use).</summary>
+    public abstract string ColumnType(Type type, int? maxLength, bool json);
 
     public abstract string AutoPrimaryKey { get; }
 
@@ -269,10 +272,10 @@ internal sealed class SqliteBackend(string connectionString) : Backend
         command.ExecuteNonQuery();
     }
 
-    public override string ColumnType(FieldMeta field) => field.Type switch
+    public override string ColumnType(Type type, int? maxLength, bool json) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
-        _ when field.Json => "text",
-        var t when t == typeof(string) => field.MaxLength is { } n ? $"varchar({n})" : "text",
+        _ when json => "text",
+        var t when t == typeof(string) => maxLength is { } n ? $"varchar({n})" : "text",
         var t when t == typeof(short) || t == typeof(int) || t == typeof(long) || t == typeof(bool) || t.IsEnum => "integer",
         var t when t == typeof(double) || t == typeof(float) => "real",
         var t when t == typeof(decimal) => "decimal",
@@ -325,10 +328,10 @@ internal sealed class PostgresBackend(string connectionString) : Backend
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    public override string ColumnType(FieldMeta field) => field.Type switch
+    public override string ColumnType(Type type, int? maxLength, bool json) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
-        _ when field.Json => "jsonb",
-        var t when t == typeof(string) => field.MaxLength is { } n ? $"varchar({n})" : "text",
+        _ when json => "jsonb",
+        var t when t == typeof(string) => maxLength is { } n ? $"varchar({n})" : "text",
         var t when t == typeof(short) => "smallint",
         var t when t == typeof(int) || t.IsEnum => "integer",
         var t when t == typeof(long) => "bigint",

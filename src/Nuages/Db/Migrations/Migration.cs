@@ -45,6 +45,11 @@ public abstract class Operation
     /// <summary>What it does, in words (Django's <c>describe()</c>), for <c>migrate --plan</c>.</summary>
     public abstract string Describe();
 
+    /// <summary>How it changes the models the migrations describe (Django's <c>state_forwards</c>); nothing by default.</summary>
+    public virtual void StateForwards(string app, ProjectState state)
+    {
+    }
+
     /// <summary>Applies it.</summary>
     public abstract Task ForwardsAsync(MigrationContext context);
 
@@ -55,11 +60,26 @@ public abstract class Operation
 /// <summary>What an operation runs against: the database alias, and whether statements are only collected (<c>sqlmigrate</c>).</summary>
 public sealed class MigrationContext
 {
-    internal MigrationContext(string alias, List<string>? collected)
+    internal MigrationContext(string alias, List<string>? collected, string app = "", ProjectState? before = null, ProjectState? after = null)
     {
         Alias = alias;
         Collected = collected;
+        App = app;
+        Before = before ?? new ProjectState();
+        After = after ?? new ProjectState();
     }
+
+    /// <summary>The app of the migration running.</summary>
+    public string App { get; }
+
+    /// <summary>The models as they are before the operation (forwards) — or after unapplying it (backwards).</summary>
+    public ProjectState Before { get; }
+
+    /// <summary>The models as they are after the operation.</summary>
+    public ProjectState After { get; }
+
+    /// <summary>Whether the database is SQLite.</summary>
+    internal bool Sqlite => Connections.For(Alias) is Backends.SqliteBackend;
 
     /// <summary>The database migrated.</summary>
     public string Alias { get; }

@@ -60,15 +60,44 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
     /// </summary>
     public async Task MigrateAsync(IEnumerable<(string App, string? Name)>? targets = null, bool fake = false, Action<string>? progress = null)
     {
-        foreach (var (migration, backwards) in await PlanAsync(targets).ConfigureAwait(false))
+        var plan = await PlanAsync(targets).ConfigureAwait(false);
+        var graph = MigrationGraph.Load(apps, await MigrationRecorder.AppliedAsync(Alias).ConfigureAwait(false));
+        foreach (var (migration, backwards) in plan)
         {
             progress?.Invoke($"  {(backwards ? "Unapplying" : "Applying")} {migration}...");
-            var ran = await RunAsync(migration, backwards, fake).ConfigureAwait(false);
+            var ran = await RunAsync(graph, migration, backwards, fake).ConfigureAwait(false);
             progress?.Invoke(fake ? " FAKED" : ran ? " OK" : " (already done by another process)");
         }
     }
 
-    private async Task<bool> RunAsync(Migration migration, bool backwards, bool fake)
+    /// <summary>The models as the migrations before <paramref name="migration"/> (its dependencies, recursively) describe them.</summary>
+    internal static ProjectState StateBefore(MigrationGraph graph, Migration migration)
+    {
+        var state = new ProjectState();
+        foreach (var node in graph.ForwardsPlan((migration.App, migration.Name)))
+        {
+            if (node == (migration.App, migration.Name)) break;
+            var earlier = graph.Nodes[node];
+            foreach (var operation in earlier.Operations) operation.StateForwards(earlier.App, state);
+        }
+        return state;
+    }
+
+    /// <summary>Each operation with the models before and after it.</summary>
+    private static List<(Operation Operation, ProjectState Before, ProjectState After)> Steps(MigrationGraph graph, Migration migration)
+    {
+        var state = StateBefore(graph, migration);
+        var steps = new List<(Operation, ProjectState, ProjectState)>();
+        foreach (var operation in migration.Operations)
+        {
+            var before = state.Clone();
+            operation.StateForwards(migration.App, state);
+            steps.Add((operation, before, state.Clone()));
+        }
+        return steps;
+    }
+
+    private async Task<bool> RunAsync(MigrationGraph graph, Migration migration, bool backwards, bool fake)
     {
         if (backwards && !fake)
         {
@@ -84,10 +113,11 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
             if (applied != backwards) return false; // another process got there first
             if (!fake)
             {
-                var context = new MigrationContext(Alias, null);
-                var operations = backwards ? migration.Operations.Reverse() : migration.Operations;
-                foreach (var operation in operations)
+                var steps = Steps(graph, migration);
+                if (backwards) steps.Reverse();
+                foreach (var (operation, before, after) in steps)
                 {
+                    var context = new MigrationContext(Alias, null, migration.App, before, after);
                     if (backwards) await operation.BackwardsAsync(context).ConfigureAwait(false);
                     else await operation.ForwardsAsync(context).ConfigureAwait(false);
                 }
@@ -120,9 +150,11 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
             };
         }
         var collected = new List<string>();
-        var context = new MigrationContext(Alias, collected);
-        foreach (var operation in backwards ? migration.Operations.Reverse() : migration.Operations)
+        var steps = Steps(graph, migration);
+        if (backwards) steps.Reverse();
+        foreach (var (operation, before, after) in steps)
         {
+            var context = new MigrationContext(Alias, collected, migration.App, before, after);
             collected.Add($"--\n-- {operation.Describe()}\n--");
             if (backwards) await operation.BackwardsAsync(context).ConfigureAwait(false);
             else await operation.ForwardsAsync(context).ConfigureAwait(false);

@@ -1,0 +1,279 @@
+namespace Nuages.Db.Migrations;
+
+/// <summary>Runs statements, or collects them for <c>sqlmigrate</c>.</summary>
+internal static class Statements
+{
+    public static async Task RunAsync(MigrationContext context, IEnumerable<string> statements)
+    {
+        foreach (var statement in statements) await context.ExecuteAsync(statement).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Creates a model's table (Django's <c>CreateModel</c>).</summary>
+public sealed class CreateModel(string name, IReadOnlyList<(string Name, Field Field)> fields, string? dbTable = null) : Operation
+{
+    /// <summary>The model's name.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Its fields, in order.</summary>
+    public IReadOnlyList<(string Name, Field Field)> Fields { get; } = fields;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Create model {Name}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) =>
+        state.Add(new ModelState(app, Name, Fields.Select(f => (f.Name, f.Field.WithoutDefault())), dbTable));
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) =>
+        Statements.RunAsync(context, SchemaEditor.CreateTable(context, context.After, context.After.Model(context.App, Name)));
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) =>
+        Statements.RunAsync(context, [SchemaEditor.DropTable(context, context.After.Model(context.App, Name))]);
+}
+
+/// <summary>Drops a model's table (Django's <c>DeleteModel</c>); unapplying it makes the table again, empty.</summary>
+public sealed class DeleteModel(string name) : Operation
+{
+    /// <summary>The model's name.</summary>
+    public string Name { get; } = name;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Delete model {Name}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) => state.Remove(app, Name);
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) =>
+        Statements.RunAsync(context, [SchemaEditor.DropTable(context, context.Before.Model(context.App, Name))]);
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) =>
+        Statements.RunAsync(context, SchemaEditor.CreateTable(context, context.Before, context.Before.Model(context.App, Name)));
+}
+
+/// <summary>Adds a column (Django's <c>AddField</c>); existing rows get the field's one-off <c>Default</c>.</summary>
+public sealed class AddField(string model, string name, Field field) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Model { get; } = model;
+
+    /// <summary>The field's name.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>The field.</summary>
+    public Field Field { get; } = field;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Add field {Name} to {Model.ToLowerInvariant()}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) => state.Model(app, Model).Fields.Add((Name, Field.WithoutDefault()));
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context)
+    {
+        var before = context.Before.Model(context.App, Model);
+        var after = context.After.Model(context.App, Model);
+        if (context.Sqlite && (!Field.Null || Field.Unique || Field.To is not null))
+            return Statements.RunAsync(context, SchemaEditor.Remake(context, before, after, n => n == Name ? null : n, (Name, Field)));
+        return Statements.RunAsync(context, AddColumn(context, after, Name, Field));
+    }
+
+    internal static IEnumerable<string> AddColumn(MigrationContext context, ModelState model, string name, Field field)
+    {
+        var table = Backends.Backend.Quote(model.Table);
+        var column = Backends.Backend.Quote(field.Column(name));
+        var definition = SchemaEditor.ColumnDefinition(context, context.After.Models.ContainsKey((model.App, model.Name.ToLowerInvariant())) ? context.After : context.Before, name, field);
+        if (field.Null && field.Default is null)
+        {
+            yield return $"ALTER TABLE {table} ADD COLUMN {definition}";
+        }
+        else
+        {
+            // the rows there get the fill value; the column keeps no default, as Django leaves none
+            var fill = SchemaEditor.Fill(context, field);
+            var insert = definition.IndexOf(field.Null ? " NULL" : " NOT NULL", StringComparison.Ordinal);
+            yield return $"ALTER TABLE {table} ADD COLUMN {definition[..insert]} DEFAULT {fill}{definition[insert..]}";
+            if (!context.Sqlite) yield return $"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT";
+        }
+        if (field.DbIndex && !field.Unique)
+            yield return $"CREATE INDEX {Backends.Backend.Quote($"{model.Table}_{field.Column(name)}_idx")} ON {table} ({column})";
+    }
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) => RemoveField.Drop(context, context.After.Model(context.App, Model), context.Before.Model(context.App, Model), Name);
+}
+
+/// <summary>Drops a column (Django's <c>RemoveField</c>); unapplying it adds the column back, filled with its default.</summary>
+public sealed class RemoveField(string model, string name) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Model { get; } = model;
+
+    /// <summary>The field's name.</summary>
+    public string Name { get; } = name;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Remove field {Name} from {Model.ToLowerInvariant()}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) => state.Model(app, Model).Fields.RemoveAll(f => f.Name == Name);
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) => Drop(context, context.Before.Model(context.App, Model), context.After.Model(context.App, Model), Name);
+
+    internal static Task Drop(MigrationContext context, ModelState with, ModelState without, string name)
+    {
+        if (context.Sqlite) return Statements.RunAsync(context, SchemaEditor.Remake(context, with, without, n => n));
+        var field = with.Field(name);
+        return Statements.RunAsync(context, [$"ALTER TABLE {Backends.Backend.Quote(with.Table)} DROP COLUMN {Backends.Backend.Quote(field.Column(name))} CASCADE"]);
+    }
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context)
+    {
+        var before = context.Before.Model(context.App, Model);
+        var after = context.After.Model(context.App, Model);
+        var field = before.Field(Name);
+        if (context.Sqlite) return Statements.RunAsync(context, SchemaEditor.Remake(context, after, before, n => n == Name ? null : n));
+        return Statements.RunAsync(context, AddField.AddColumn(context, before, Name, field));
+    }
+}
+
+/// <summary>Renames a column (Django's <c>RenameField</c>); the rows keep their values.</summary>
+public sealed class RenameField(string model, string oldName, string newName) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Model { get; } = model;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Rename field {oldName} on {Model.ToLowerInvariant()} to {newName}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state)
+    {
+        var fields = state.Model(app, Model).Fields;
+        var index = fields.FindIndex(f => f.Name == oldName);
+        if (index < 0) throw new Core.FieldError($"{app}.{Model} has no field named '{oldName}'");
+        fields[index] = (newName, fields[index].Field);
+    }
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) => Rename(context, context.Before, oldName, newName);
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) => Rename(context, context.After, newName, oldName);
+
+    private Task Rename(MigrationContext context, ProjectState state, string from, string to)
+    {
+        var model = state.Model(context.App, Model);
+        var field = model.Field(from);
+        return Statements.RunAsync(context,
+            [$"ALTER TABLE {Backends.Backend.Quote(model.Table)} RENAME COLUMN {Backends.Backend.Quote(field.Column(from))} TO {Backends.Backend.Quote(field.Column(to))}"]);
+    }
+}
+
+/// <summary>Changes a column's type, nullability, uniqueness or index (Django's <c>AlterField</c>); the rows keep their values.</summary>
+public sealed class AlterField(string model, string name, Field field) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Model { get; } = model;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Alter field {name} on {Model.ToLowerInvariant()}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state)
+    {
+        var fields = state.Model(app, Model).Fields;
+        var index = fields.FindIndex(f => f.Name == name);
+        if (index < 0) throw new Core.FieldError($"{app}.{Model} has no field named '{name}'");
+        fields[index] = (name, field.WithoutDefault());
+    }
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) =>
+        Alter(context, context.Before.Model(context.App, Model), context.After.Model(context.App, Model), context.Before.Model(context.App, Model).Field(name), field);
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) =>
+        Alter(context, context.After.Model(context.App, Model), context.Before.Model(context.App, Model), context.After.Model(context.App, Model).Field(name), context.Before.Model(context.App, Model).Field(name));
+
+    private Task Alter(MigrationContext context, ModelState fromModel, ModelState toModel, Field from, Field to)
+    {
+        if (context.Sqlite)
+        {
+            return Statements.RunAsync(context, SchemaEditor.Remake(context, fromModel, toModel, n => n, (name, to)));
+        }
+        var backend = Connections.For(context.Alias);
+        var table = Backends.Backend.Quote(toModel.Table);
+        var column = Backends.Backend.Quote(to.Column(name));
+        var statements = new List<string>();
+        var oldType = backend.ColumnType(from.Type, from.MaxLength, from.Json);
+        var newType = backend.ColumnType(to.Type, to.MaxLength, to.Json);
+        if (oldType != newType) statements.Add($"ALTER TABLE {table} ALTER COLUMN {column} TYPE {newType} USING {column}::{newType}");
+        if (from.Null && !to.Null)
+        {
+            statements.Add($"UPDATE {table} SET {column} = {SchemaEditor.Fill(context, to)} WHERE {column} IS NULL");
+            statements.Add($"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL");
+        }
+        else if (!from.Null && to.Null) statements.Add($"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL");
+        if (!from.Unique && to.Unique) statements.Add($"ALTER TABLE {table} ADD CONSTRAINT {Backends.Backend.Quote($"{toModel.Table}_{to.Column(name)}_key")} UNIQUE ({column})");
+        else if (from.Unique && !to.Unique) statements.Add($"ALTER TABLE {table} DROP CONSTRAINT {Backends.Backend.Quote($"{toModel.Table}_{from.Column(name)}_key")}");
+        var index = Backends.Backend.Quote($"{toModel.Table}_{to.Column(name)}_idx");
+        var hadIndex = from.DbIndex && !from.Unique;
+        var hasIndex = to.DbIndex && !to.Unique;
+        if (hadIndex && !hasIndex) statements.Add($"DROP INDEX {index}");
+        else if (!hadIndex && hasIndex) statements.Add($"CREATE INDEX {index} ON {table} ({column})");
+        return Statements.RunAsync(context, statements);
+    }
+}
+
+/// <summary>Renames a model and, when its table follows its name, the table (Django's <c>RenameModel</c>).</summary>
+public sealed class RenameModel(string oldName, string newName) : Operation
+{
+    /// <inheritdoc/>
+    public override string Describe() => $"Rename model {oldName} to {newName}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state)
+    {
+        var model = state.Model(app, oldName);
+        state.Remove(app, oldName);
+        model.Name = newName;
+        state.Add(model);
+    }
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) =>
+        AlterModelTable.Rename(context, context.Before.Model(context.App, oldName).Table, context.After.Model(context.App, newName).Table);
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) =>
+        AlterModelTable.Rename(context, context.After.Model(context.App, newName).Table, context.Before.Model(context.App, oldName).Table);
+}
+
+/// <summary>Moves a model to another table name (Django's <c>AlterModelTable</c>); null goes back to Django's default name.</summary>
+public sealed class AlterModelTable(string name, string? table) : Operation
+{
+    /// <inheritdoc/>
+    public override string Describe() => $"Rename table for {name} to {table ?? "(default)"}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) => state.Model(app, name).DbTable = table;
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) =>
+        Rename(context, context.Before.Model(context.App, name).Table, context.After.Model(context.App, name).Table);
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) =>
+        Rename(context, context.After.Model(context.App, name).Table, context.Before.Model(context.App, name).Table);
+
+    internal static Task Rename(MigrationContext context, string from, string to) =>
+        from == to ? Task.CompletedTask : Statements.RunAsync(context, [$"ALTER TABLE {Backends.Backend.Quote(from)} RENAME TO {Backends.Backend.Quote(to)}"]);
+}

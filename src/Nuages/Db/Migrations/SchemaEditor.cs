@@ -1,0 +1,73 @@
+using Nuages.Db.Backends;
+
+namespace Nuages.Db.Migrations;
+
+/// <summary>
+/// The DDL of model operations (Django's schema editor): PostgreSQL alters tables in place; SQLite, which cannot
+/// alter most columns, remakes the table — creates the new one, copies the rows, drops the old, renames — as
+/// Django's SQLite schema editor does.
+/// </summary>
+internal static class SchemaEditor
+{
+    private static string Q(string name) => Backend.Quote(name);
+
+    public static string ColumnDefinition(MigrationContext context, ProjectState state, string name, Field field)
+    {
+        var backend = Connections.For(context.Alias);
+        var column = Q(field.Column(name));
+        if (field.PrimaryKey) return $"{column} {backend.AutoPrimaryKey}";
+        var references = field.To is null ? "" : $" REFERENCES {Q(state.Model(field.To).Table)} (\"id\") DEFERRABLE INITIALLY DEFERRED";
+        return $"{column} {backend.ColumnType(field.Type, field.MaxLength, field.Json)} {(field.Null ? "NULL" : "NOT NULL")}{(field.Unique ? " UNIQUE" : "")}{references}";
+    }
+
+    public static IEnumerable<string> CreateTable(MigrationContext context, ProjectState state, ModelState model, string? table = null)
+    {
+        var name = table ?? model.Table;
+        yield return $"CREATE TABLE {Q(name)} ({string.Join(", ", model.Fields.Select(f => ColumnDefinition(context, state, f.Name, f.Field)))})";
+        foreach (var index in Indexes(model, name)) yield return index;
+    }
+
+    public static IEnumerable<string> Indexes(ModelState model, string? table = null)
+    {
+        var name = table ?? model.Table;
+        foreach (var (field, spec) in model.Fields)
+            if (spec.DbIndex && !spec.Unique && !spec.PrimaryKey)
+                yield return $"CREATE INDEX {Q($"{model.Table}_{spec.Column(field)}_idx")} ON {Q(name)} ({Q(spec.Column(field))})";
+    }
+
+    public static string DropTable(MigrationContext context, ModelState model) => $"DROP TABLE {Q(model.Table)}{(context.Sqlite ? "" : " CASCADE")}";
+
+    /// <summary>What fills a column for rows that exist: the one-off default, else the type's own (0, "", false) for a NOT NULL column.</summary>
+    public static string Fill(MigrationContext context, Field field)
+    {
+        if (field.Default is not null) return SqlLiteral.Of(field.Default, context.Sqlite);
+        if (field.Null) return "NULL";
+        var type = Nullable.GetUnderlyingType(field.Type) ?? field.Type;
+        object? value = type == typeof(string) ? "" : type == typeof(bool) ? false : type.IsValueType ? Activator.CreateInstance(type) : null;
+        return SqlLiteral.Of(value, context.Sqlite);
+    }
+
+    /// <summary>
+    /// Django's SQLite <c>_remake_table</c>: the table as <paramref name="after"/> describes it, each column filled from
+    /// the old column <paramref name="source"/> names (or by its fill value), the rows kept.
+    /// </summary>
+    public static IEnumerable<string> Remake(MigrationContext context, ModelState before, ModelState after, Func<string, string?> source, (string Name, Field Field)? added = null)
+    {
+        var temporary = "new__" + after.Table;
+        yield return $"CREATE TABLE {Q(temporary)} ({string.Join(", ", after.Fields.Select(f => ColumnDefinition(context, context.After, f.Name, f.Field)))})";
+        var columns = new List<string>();
+        var values = new List<string>();
+        foreach (var (name, field) in after.Fields)
+        {
+            columns.Add(Q(field.Column(name)));
+            var filler = added is { } a && a.Name == name ? a.Field : field; // a field added brings its one-off default
+            var old = source(name) is { } oldName && before.Fields.Any(f => f.Name == oldName) ? before.Field(oldName).Column(oldName) : null;
+            var oldNullable = old is not null && before.Fields.First(f => f.Name == source(name)).Field.Null;
+            values.Add(old is null ? Fill(context, filler) : field.Null || !oldNullable ? Q(old) : $"coalesce({Q(old)}, {Fill(context, filler)})");
+        }
+        yield return $"INSERT INTO {Q(temporary)} ({string.Join(", ", columns)}) SELECT {string.Join(", ", values)} FROM {Q(before.Table)}";
+        yield return $"DROP TABLE {Q(before.Table)}";
+        yield return $"ALTER TABLE {Q(temporary)} RENAME TO {Q(after.Table)}";
+        foreach (var index in Indexes(after)) yield return index;
+    }
+}
