@@ -14,9 +14,11 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "                          with the async gateway (default) or the sync one on N threads (default SyncWorkers).\n" +
         "  check [--deploy]        Report configuration problems; exit code 1 if there are errors.\n" +
         "  routes                  Print the URL patterns, their names and views.\n" +
-        "  migrate [app [name|zero]] [--database A] [--fake] [--plan]\n" +
+        "  migrate [app [name|zero]] [--database A] [--fake] [--fake-initial] [--plan]\n" +
         "                          Apply (or unapply, to a target) the installed apps' migrations, then create the\n" +
         "                          missing tables of models whose app has no migrations.\n" +
+        "  makemigrations [app ...] [--check] [--dry-run] [--empty] [--name N] [--output DIR]\n" +
+        "                          Write the migrations the models need, as C# classes in each app's Migrations folder.\n" +
         "  showmigrations [app] [--plan] [--database A]\n" +
         "                          List the migrations, [X] for those applied.\n" +
         "  sqlmigrate [app name [--backwards]] [--database A]\n" +
@@ -39,6 +41,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 return Routes();
             case "migrate":
                 return await MigrateAsync(rest).ConfigureAwait(false);
+            case "makemigrations":
+                return await MakeMigrationsAsync(rest).ConfigureAwait(false);
             case "showmigrations":
                 return await ShowMigrationsAsync(rest).ConfigureAwait(false);
             case "sqlmigrate":
@@ -134,7 +138,7 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
             }
             await output.WriteLineAsync("Running migrations:").ConfigureAwait(false);
             if (plan.Count == 0) await output.WriteLineAsync("  No migrations to apply.").ConfigureAwait(false);
-            await executor.MigrateAsync(targets, fake: flags.Contains("--fake"), progress: line =>
+            await executor.MigrateAsync(targets, fake: flags.Contains("--fake"), fakeInitial: flags.Contains("--fake-initial"), progress: line =>
             {
                 if (line.StartsWith(' ') && line.EndsWith("...", StringComparison.Ordinal)) output.Write(line);
                 else output.WriteLine(line);
@@ -147,6 +151,92 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
             await error.WriteLineAsync($"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    private async Task<int> MakeMigrationsAsync(string[] args)
+    {
+        string? name = null;
+        string? outputDirectory = null;
+        var labels = new List<string>();
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--name" && i + 1 < args.Length) name = args[++i];
+            else if (args[i] == "--output" && i + 1 < args.Length) outputDirectory = args[++i];
+            else if (args[i].StartsWith("--", StringComparison.Ordinal)) flags.Add(args[i]);
+            else labels.Add(args[i]);
+        }
+        foreach (var label in labels)
+            if (!app.Apps.IsInstalled(label)) { await error.WriteLineAsync($"CommandError: App '{label}' could not be found. Is it in InstalledApps?").ConfigureAwait(false); return 2; }
+        var graph = Db.Migrations.MigrationGraph.Load(app.Apps);
+        var changes = flags.Contains("--empty")
+            ? labels.ToDictionary(l => l, _ => new List<Db.Migrations.Operation>())
+            : Db.Migrations.Autodetector.Changes(app.Apps, graph);
+        if (labels.Count > 0) changes = changes.Where(c => labels.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value);
+        changes = changes.Where(c => c.Value.Count > 0 || flags.Contains("--empty")).ToDictionary(c => c.Key, c => c.Value);
+        if (changes.Count == 0)
+        {
+            await output.WriteLineAsync(labels.Count == 1 ? $"No changes detected in app '{labels[0]}'" : labels.Count > 1 ? $"No changes detected in apps '{string.Join("', '", labels)}'" : "No changes detected").ConfigureAwait(false);
+            return 0;
+        }
+        var check = flags.Contains("--check");
+        var write = !check && !flags.Contains("--dry-run");
+        var created = new Dictionary<string, string>();
+        foreach (var label in app.Apps.All.Select(a => a.Label).Where(changes.ContainsKey))
+        {
+            var config = app.Apps.Get(label);
+            var operations = changes[label];
+            var existing = graph.Nodes.Keys.Where(k => k.App == label).ToList();
+            var number = existing.Select(k => int.TryParse(k.Name.Split('_')[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).DefaultIfEmpty(0).Max() + 1;
+            var initial = existing.Count == 0;
+            var migrationName = $"{number:0000}_{name ?? Db.Migrations.MigrationWriter.SuggestName(operations, initial)}";
+            var dependencies = new List<(string App, string Name)>();
+            dependencies.AddRange(graph.Leaves(label));
+            foreach (var target in operations.SelectMany(References).Select(r => r[..r.IndexOf('.', StringComparison.Ordinal)]).Distinct().Where(a => a != label))
+            {
+                if (created.TryGetValue(target, out var madeNow)) dependencies.Add((target, madeNow));
+                else if (graph.Leaves(target).LastOrDefault() is { App: not null } leaf) dependencies.Add(leaf);
+                else dependencies.Add((target, "__first__"));
+            }
+            created[label] = migrationName;
+            var directory = outputDirectory ?? MigrationsDirectory(config);
+            var path = System.IO.Path.Combine(directory, $"_{migrationName}.cs");
+            await output.WriteLineAsync($"Migrations for '{label}':").ConfigureAwait(false);
+            await output.WriteLineAsync($"  {System.IO.Path.GetRelativePath(Environment.CurrentDirectory, path)}").ConfigureAwait(false);
+            foreach (var operation in operations)
+            {
+                var symbol = operation switch { Db.Migrations.CreateModel or Db.Migrations.AddField => "+", Db.Migrations.DeleteModel or Db.Migrations.RemoveField => "-", _ => "~" };
+                await output.WriteLineAsync($"    {symbol} {operation.Describe()}").ConfigureAwait(false);
+            }
+            if (write)
+            {
+                Directory.CreateDirectory(directory);
+                await File.WriteAllTextAsync(path, Db.Migrations.MigrationWriter.Source(config, "_" + migrationName, dependencies, operations, initial)).ConfigureAwait(false);
+            }
+        }
+        return check ? 1 : 0;
+
+        static IEnumerable<string> References(Db.Migrations.Operation operation) => operation switch
+        {
+            Db.Migrations.CreateModel c => c.Fields.Select(f => f.Field.To).OfType<string>(),
+            Db.Migrations.AddField a => a.Field.To is { } to ? [to] : [],
+            Db.Migrations.AlterField a => a.Field.To is { } to ? [to] : [],
+            _ => [],
+        };
+    }
+
+    /// <summary>
+    /// Where an app's migration files go: its <c>Migrations</c> folder in the source tree, found from the program's
+    /// project (the folder above the build output holding <c>{assembly}.csproj</c>) and the app's namespace under it.
+    /// </summary>
+    private static string MigrationsDirectory(Apps.AppConfig config)
+    {
+        var assembly = config.GetType().Assembly.GetName().Name!;
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, assembly + ".csproj"))) directory = directory.Parent;
+        var root = directory?.FullName ?? Environment.CurrentDirectory;
+        var relative = config.MigrationsNamespace.StartsWith(assembly + ".", StringComparison.Ordinal) ? config.MigrationsNamespace[(assembly.Length + 1)..] : config.MigrationsNamespace;
+        return System.IO.Path.Combine([root, .. relative.Split('.')]);
     }
 
     private async Task<int> ShowMigrationsAsync(string[] args)
@@ -311,9 +401,29 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         await using var server = await app.StartAsync(address, gateway, threads, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"Nuages {typeof(NuagesApp).Assembly.GetName().Version?.ToString(3)} serving at {server.Address.ToString().TrimEnd('/')}/ ({(app.Http2Enabled ? "HTTP/1.1 and HTTP/2" : "HTTP/1.1")}, {(gateway == ServerGateway.Sync ? $"sync gateway, {threads} threads" : "async gateway")}). Quit with CONTROL-C.").ConfigureAwait(false);
         if (problems.Count > 0) await output.WriteAsync(SystemChecks.Format(problems)).ConfigureAwait(false);
+        await UnappliedMigrationsNoticeAsync().ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Django's runserver notice: the migrations of the default database not yet applied.</summary>
+    private async Task UnappliedMigrationsNoticeAsync()
+    {
+        if (!app.Settings.Databases.ContainsKey(Db.Database.DefaultAlias)) return;
+        List<(Db.Migrations.Migration Migration, bool Backwards)> plan;
+        try
+        {
+            using var scope = app.Enter();
+            plan = await new Db.Migrations.MigrationExecutor(app.Apps).PlanAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Db.DatabaseError or Db.Migrations.NodeNotFoundError or Db.Migrations.InconsistentMigrationHistory)
+        {
+            return;
+        }
+        if (plan.Count == 0) return;
+        var apps = plan.Select(p => p.Migration.App).Distinct().Order(StringComparer.Ordinal);
+        await output.WriteLineAsync($"\nYou have {plan.Count} unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): {string.Join(", ", apps)}.\nRun 'migrate' to apply them.").ConfigureAwait(false);
     }
 
     private int Check(string[] args)

@@ -24,8 +24,30 @@ internal static class SystemChecks
                 problems.Add(new("urls.W003", $"Your URL pattern '{route}' [name='{name}'] has a name including a ':'. Remove the colon, to avoid ambiguous namespace references.", null, false));
         }
         CheckNamespaces(app.Handler.Resolver.Patterns, "", problems);
+        CheckMigrations(app, problems);
         if (deploy) CheckDeployment(settings, problems);
         return problems;
+    }
+
+    /// <summary>Models whose app has migrations but not for what the models now say (Django's <c>makemigrations --check</c>, as a warning).</summary>
+    private static void CheckMigrations(NuagesApp app, List<CheckMessage> problems)
+    {
+        Dictionary<string, List<Db.Migrations.Operation>> changes;
+        try
+        {
+            var graph = Db.Migrations.MigrationGraph.Load(app.Apps);
+            changes = Db.Migrations.Autodetector.Changes(app.Apps, graph);
+            changes = changes.Where(c => c.Value.Count > 0 && graph.HasMigrations(c.Key)).ToDictionary(c => c.Key, c => c.Value);
+        }
+        catch (Db.Migrations.NodeNotFoundError e)
+        {
+            problems.Add(new("nuages.E003", e.Message, "Fix the migration's Dependencies.", true));
+            return;
+        }
+        if (changes.Count > 0)
+            problems.Add(new("nuages.W002",
+                $"Your models in app(s): {string.Join(", ", changes.Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))} have changes that are not yet reflected in a migration, and so won't be applied.",
+                "Run 'makemigrations' to make new migrations, and then 'migrate' to apply them.", false));
     }
 
     // Django's REFERRER_POLICY_VALUES and the Cross-Origin-Opener-Policy values SecurityMiddleware may send.

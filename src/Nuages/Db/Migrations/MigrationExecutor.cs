@@ -58,15 +58,17 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
     /// Migrates to <paramref name="targets"/>; <paramref name="fake"/> records the plan without running it.
     /// <paramref name="progress"/> hears Django's lines: <c>Applying blog.0001_initial...</c> and <c>OK</c> or <c>FAKED</c>.
     /// </summary>
-    public async Task MigrateAsync(IEnumerable<(string App, string? Name)>? targets = null, bool fake = false, Action<string>? progress = null)
+    public async Task MigrateAsync(IEnumerable<(string App, string? Name)>? targets = null, bool fake = false, Action<string>? progress = null, bool fakeInitial = false)
     {
         var plan = await PlanAsync(targets).ConfigureAwait(false);
         var graph = MigrationGraph.Load(apps, await MigrationRecorder.AppliedAsync(Alias).ConfigureAwait(false));
         foreach (var (migration, backwards) in plan)
         {
             progress?.Invoke($"  {(backwards ? "Unapplying" : "Applying")} {migration}...");
-            var ran = await RunAsync(graph, migration, backwards, fake).ConfigureAwait(false);
-            progress?.Invoke(fake ? " FAKED" : ran ? " OK" : " (already done by another process)");
+            // --fake-initial: an initial migration whose tables and columns are all there already is recorded, not run
+            var soft = !fake && !backwards && fakeInitial && migration.Initial && await SoftAppliedAsync(graph, migration).ConfigureAwait(false);
+            var ran = await RunAsync(graph, migration, backwards, fake || soft).ConfigureAwait(false);
+            progress?.Invoke(fake || soft ? " FAKED" : ran ? " OK" : " (already done by another process)");
         }
     }
 
@@ -133,6 +135,32 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
             return true;
         }
         return migration.Atomic ? await Db.Atomic.RunAsync(Body, Alias).ConfigureAwait(false) : await Body().ConfigureAwait(false);
+    }
+
+    /// <summary>Django's <c>detect_soft_applied</c>: every table the migration creates, and every column it adds, exists.</summary>
+    private async Task<bool> SoftAppliedAsync(MigrationGraph graph, Migration migration)
+    {
+        var creates = migration.Operations.OfType<CreateModel>().ToList();
+        var adds = migration.Operations.OfType<AddField>().ToList();
+        if (creates.Count == 0 && adds.Count == 0) return false;
+        var steps = Steps(graph, migration);
+        var after = steps.Count > 0 ? steps[^1].After : StateBefore(graph, migration);
+        var connection = Database.Connections[Alias];
+        var sqlite = connection.Vendor == "sqlite";
+        async Task<bool> Table(string table) => (await connection.QueryAsync(sqlite
+            ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s"
+            : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = %s", [table]).ConfigureAwait(false)).Count == 1;
+        async Task<bool> Column(string table, string column) => (await connection.QueryAsync(sqlite
+            ? "SELECT 1 FROM pragma_table_info(%s) WHERE name = %s"
+            : "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = %s AND column_name = %s", [table, column]).ConfigureAwait(false)).Count == 1;
+        foreach (var create in creates)
+            if (!await Table(after.Model(migration.App, create.Name).Table).ConfigureAwait(false)) return false;
+        foreach (var add in adds)
+        {
+            var table = after.Model(migration.App, add.Model).Table;
+            if (!await Column(table, add.Field.Column(add.Name)).ConfigureAwait(false)) return false;
+        }
+        return true;
     }
 
     /// <summary>The SQL a migration runs (Django's <c>sqlmigrate</c>), in <c>BEGIN;</c>/<c>COMMIT;</c> when it is atomic.</summary>

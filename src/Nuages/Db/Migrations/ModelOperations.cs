@@ -12,6 +12,9 @@ internal static class Statements
 /// <summary>Creates a model's table (Django's <c>CreateModel</c>).</summary>
 public sealed class CreateModel(string name, IReadOnlyList<(string Name, Field Field)> fields, string? dbTable = null) : Operation
 {
+    /// <summary>The table named, if any.</summary>
+    public string? DbTable { get; } = dbTable;
+
     /// <summary>The model's name.</summary>
     public string Name { get; } = name;
 
@@ -23,7 +26,7 @@ public sealed class CreateModel(string name, IReadOnlyList<(string Name, Field F
 
     /// <inheritdoc/>
     public override void StateForwards(string app, ProjectState state) =>
-        state.Add(new ModelState(app, Name, Fields.Select(f => (f.Name, f.Field.WithoutDefault())), dbTable));
+        state.Add(new ModelState(app, Name, Fields.Select(f => (f.Name, f.Field.WithoutDefault())), DbTable));
 
     /// <inheritdoc/>
     public override Task ForwardsAsync(MigrationContext context) =>
@@ -183,35 +186,41 @@ public sealed class AlterField(string model, string name, Field field) : Operati
     /// <summary>The model.</summary>
     public string Model { get; } = model;
 
+    /// <summary>The field's name.</summary>
+    public string FieldName { get; } = name;
+
+    /// <summary>The field as it becomes.</summary>
+    public Field Field { get; } = field;
+
     /// <inheritdoc/>
-    public override string Describe() => $"Alter field {name} on {Model.ToLowerInvariant()}";
+    public override string Describe() => $"Alter field {FieldName} on {Model.ToLowerInvariant()}";
 
     /// <inheritdoc/>
     public override void StateForwards(string app, ProjectState state)
     {
         var fields = state.Model(app, Model).Fields;
-        var index = fields.FindIndex(f => f.Name == name);
-        if (index < 0) throw new Core.FieldError($"{app}.{Model} has no field named '{name}'");
-        fields[index] = (name, field.WithoutDefault());
+        var index = fields.FindIndex(f => f.Name == FieldName);
+        if (index < 0) throw new Core.FieldError($"{app}.{Model} has no field named '{FieldName}'");
+        fields[index] = (FieldName, Field.WithoutDefault());
     }
 
     /// <inheritdoc/>
     public override Task ForwardsAsync(MigrationContext context) =>
-        Alter(context, context.Before.Model(context.App, Model), context.After.Model(context.App, Model), context.Before.Model(context.App, Model).Field(name), field);
+        Alter(context, context.Before.Model(context.App, Model), context.After.Model(context.App, Model), context.Before.Model(context.App, Model).Field(FieldName), Field);
 
     /// <inheritdoc/>
     public override Task BackwardsAsync(MigrationContext context) =>
-        Alter(context, context.After.Model(context.App, Model), context.Before.Model(context.App, Model), context.After.Model(context.App, Model).Field(name), context.Before.Model(context.App, Model).Field(name));
+        Alter(context, context.After.Model(context.App, Model), context.Before.Model(context.App, Model), context.After.Model(context.App, Model).Field(FieldName), context.Before.Model(context.App, Model).Field(FieldName));
 
     private Task Alter(MigrationContext context, ModelState fromModel, ModelState toModel, Field from, Field to)
     {
         if (context.Sqlite)
         {
-            return Statements.RunAsync(context, SchemaEditor.Remake(context, fromModel, toModel, n => n, (name, to)));
+            return Statements.RunAsync(context, SchemaEditor.Remake(context, fromModel, toModel, n => n, (FieldName, to)));
         }
         var backend = Connections.For(context.Alias);
         var table = Backends.Backend.Quote(toModel.Table);
-        var column = Backends.Backend.Quote(to.Column(name));
+        var column = Backends.Backend.Quote(to.Column(FieldName));
         var statements = new List<string>();
         var oldType = backend.ColumnType(from.Type, from.MaxLength, from.Json);
         var newType = backend.ColumnType(to.Type, to.MaxLength, to.Json);
@@ -222,9 +231,9 @@ public sealed class AlterField(string model, string name, Field field) : Operati
             statements.Add($"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL");
         }
         else if (!from.Null && to.Null) statements.Add($"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL");
-        if (!from.Unique && to.Unique) statements.Add($"ALTER TABLE {table} ADD CONSTRAINT {Backends.Backend.Quote($"{toModel.Table}_{to.Column(name)}_key")} UNIQUE ({column})");
-        else if (from.Unique && !to.Unique) statements.Add($"ALTER TABLE {table} DROP CONSTRAINT {Backends.Backend.Quote($"{toModel.Table}_{from.Column(name)}_key")}");
-        var index = Backends.Backend.Quote($"{toModel.Table}_{to.Column(name)}_idx");
+        if (!from.Unique && to.Unique) statements.Add($"ALTER TABLE {table} ADD CONSTRAINT {Backends.Backend.Quote($"{toModel.Table}_{to.Column(FieldName)}_key")} UNIQUE ({column})");
+        else if (from.Unique && !to.Unique) statements.Add($"ALTER TABLE {table} DROP CONSTRAINT {Backends.Backend.Quote($"{toModel.Table}_{from.Column(FieldName)}_key")}");
+        var index = Backends.Backend.Quote($"{toModel.Table}_{to.Column(FieldName)}_idx");
         var hadIndex = from.DbIndex && !from.Unique;
         var hasIndex = to.DbIndex && !to.Unique;
         if (hadIndex && !hasIndex) statements.Add($"DROP INDEX {index}");
@@ -233,7 +242,7 @@ public sealed class AlterField(string model, string name, Field field) : Operati
     }
 }
 
-/// <summary>Renames a model and, when its table follows its name, the table (Django's <c>RenameModel</c>).</summary>
+/// <summary>Renames a model and, when its table follows its FieldName, the table (Django's <c>RenameModel</c>).</summary>
 public sealed class RenameModel(string oldName, string newName) : Operation
 {
     /// <inheritdoc/>
@@ -260,19 +269,25 @@ public sealed class RenameModel(string oldName, string newName) : Operation
 /// <summary>Moves a model to another table name (Django's <c>AlterModelTable</c>); null goes back to Django's default name.</summary>
 public sealed class AlterModelTable(string name, string? table) : Operation
 {
-    /// <inheritdoc/>
-    public override string Describe() => $"Rename table for {name} to {table ?? "(default)"}";
+    /// <summary>The model.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>The table, or null for Django's default name.</summary>
+    public string? Table { get; } = table;
 
     /// <inheritdoc/>
-    public override void StateForwards(string app, ProjectState state) => state.Model(app, name).DbTable = table;
+    public override string Describe() => $"Rename table for {Name} to {Table ?? "(default)"}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) => state.Model(app, Name).DbTable = Table;
 
     /// <inheritdoc/>
     public override Task ForwardsAsync(MigrationContext context) =>
-        Rename(context, context.Before.Model(context.App, name).Table, context.After.Model(context.App, name).Table);
+        Rename(context, context.Before.Model(context.App, Name).Table, context.After.Model(context.App, Name).Table);
 
     /// <inheritdoc/>
     public override Task BackwardsAsync(MigrationContext context) =>
-        Rename(context, context.After.Model(context.App, name).Table, context.Before.Model(context.App, name).Table);
+        Rename(context, context.After.Model(context.App, Name).Table, context.Before.Model(context.App, Name).Table);
 
     internal static Task Rename(MigrationContext context, string from, string to) =>
         from == to ? Task.CompletedTask : Statements.RunAsync(context, [$"ALTER TABLE {Backends.Backend.Quote(from)} RENAME TO {Backends.Backend.Quote(to)}"]);

@@ -92,4 +92,23 @@ public class ModelOperationTests
             $"CREATE TABLE \"shelf_book\" (\"id\" {id}, \"title\" varchar(200) NOT NULL, \"author_id\" {integer} NOT NULL REFERENCES \"shelf_author\" (\"id\") DEFERRABLE INITIALLY DEFERRED, \"pages\" integer NULL);\n" +
             "CREATE INDEX \"shelf_book_author_id_idx\" ON \"shelf_book\" (\"author_id\");\nCOMMIT;\n", text);
     }
+
+    [Fact]
+    public async Task Tables_made_by_django_are_adopted_with_fake_initial_and_migrated_further()
+    {
+        var app = Site("sqlite");
+        // the tables Django 3.2/5.2 makes for the same models (Vectors/django_shelf_ddl.py), and no record of them
+        foreach (var statement in File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Db", "Migrations", "Vectors", "django_shelf_ddl.sqlite.sql")))
+            Database.Connection.Execute(statement.TrimEnd(';'));
+        var output = new StringWriter();
+        Assert.Equal(0, await new CommandLine(app, output, output).RunAsync(["migrate", "--fake-initial"], CancellationToken.None));
+        Assert.Contains("  Applying shelf.0001_initial... FAKED\n  Applying shelf.0002_data... OK\n", output.ToString().Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal(["1|A|1|100|3", "2|B|1|0|3"], Rows("SELECT id, name, author_id, pages, rating FROM shelf_volumes ORDER BY id"));
+        Assert.Equal(["1|Ann"], Rows("SELECT id, name FROM shelf_writer"));
+        // without the flag, the initial migration would have failed on the tables that are there
+        var fresh = Site("sqlite");
+        foreach (var statement in File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Db", "Migrations", "Vectors", "django_shelf_ddl.sqlite.sql")))
+            Database.Connection.Execute(statement.TrimEnd(';'));
+        await Assert.ThrowsAsync<OperationalError>(() => new CommandLine(fresh, new StringWriter(), new StringWriter()).RunAsync(["migrate"], CancellationToken.None));
+    }
 }

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Configuration;
+using Nuages.Conf;
+using Nuages.Db;
+using Nuages.Db.Migrations;
+using Nuages.Management;
+
+namespace Nuages.Tests.Db.Migrations;
+
+/// <summary>makemigrations: the models compared with the migrations' state, the operations found, the C# file written.</summary>
+[Collection("migrations")]
+public class MakeMigrationsTests
+{
+    private static NuagesApp Site() => NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+    {
+        s.Debug = true;
+        s.Databases["default"] = Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-make-{Guid.NewGuid():N}.sqlite3"));
+        s.InstalledApps.Add<Inventory.InventoryConfig>();
+    });
+
+    private static async Task<(int Code, string Output, string Error)> Run(NuagesApp app, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new CommandLine(app, output, error).RunAsync(args, CancellationToken.None);
+        return (code, output.ToString().Replace("\r", "", StringComparison.Ordinal), error.ToString());
+    }
+
+    [Fact]
+    public void The_autodetector_finds_new_models_added_altered_and_removed_fields()
+    {
+        var app = Site();
+        var changes = Autodetector.Changes(app.Apps, MigrationGraph.Load(app.Apps));
+        Assert.Equal(["Create model Bin", "Alter field name on item", "Add field quantity to item", "Add field restocked to item", "Remove field obsolete from item"],
+            changes["inventory"].Select(o => o.Describe()));
+        var quantity = Assert.IsType<AddField>(changes["inventory"][2]);
+        Assert.Equal(Field.Of<int>(@default: 0), quantity.Field); // a NOT NULL column gets a one-off default for the rows there
+        var bin = Assert.IsType<CreateModel>(changes["inventory"][0]);
+        Assert.Equal([("id", Field.Auto()), ("item", Field.ForeignKey("inventory.Item")), ("code", Field.Of<string>(maxLength: 10, unique: true))], bin.Fields);
+    }
+
+    [Fact]
+    public async Task Makemigrations_check_fails_while_changes_are_pending_and_writes_nothing()
+    {
+        var directory = Directory.CreateTempSubdirectory("nuages-make-").FullName;
+        var (code, output, _) = await Run(Site(), "makemigrations", "--check", "--output", directory);
+        Assert.Equal(1, code);
+        Assert.StartsWith("Migrations for 'inventory':\n", output, StringComparison.Ordinal);
+        // Django's suggest_name: the operations' fragments, sorted, cut at 52 characters
+        Assert.EndsWith("_0002_alter_item_name_bin_item_quantity_item_restocked_rem_and_more.cs\n    + Create model Bin\n    ~ Alter field name on item\n    + Add field quantity to item\n    + Add field restocked to item\n    - Remove field obsolete from item\n", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(directory));
+    }
+
+    [Fact]
+    public async Task Makemigrations_writes_the_migration_as_a_csharp_class_in_the_apps_namespace()
+    {
+        var directory = Directory.CreateTempSubdirectory("nuages-make-").FullName;
+        var (code, _, _) = await Run(Site(), "makemigrations", "inventory", "--name", "stock", "--output", directory);
+        Assert.Equal(0, code);
+        var source = File.ReadAllText(Path.Combine(directory, "_0002_stock.cs"));
+        Assert.Contains("namespace Nuages.Tests.Db.Migrations.Inventory.Migrations;", source, StringComparison.Ordinal);
+        Assert.Contains("public sealed class _0002_stock : Migration", source, StringComparison.Ordinal);
+        Assert.Contains("public override IReadOnlyList<(string App, string Name)> Dependencies => [(\"inventory\", \"0001_initial\")];", source, StringComparison.Ordinal);
+        Assert.Contains("            (\"item\", Field.ForeignKey(\"inventory.Item\")),", source, StringComparison.Ordinal);
+        Assert.Contains("            (\"code\", Field.Of<string>(maxLength: 10, unique: true)),", source, StringComparison.Ordinal);
+        Assert.Contains("        new AlterField(\"Item\", \"name\", Field.Of<string>(maxLength: 80)),", source, StringComparison.Ordinal);
+        Assert.Contains("        new AddField(\"Item\", \"quantity\", Field.Of<int>(@default: 0)),", source, StringComparison.Ordinal);
+        Assert.Contains("        new AddField(\"Item\", \"restocked\", Field.Of<global::System.DateOnly>(@null: true)),", source, StringComparison.Ordinal);
+        Assert.Contains("        new RemoveField(\"Item\", \"obsolete\"),", source, StringComparison.Ordinal);
+        var empty = await Run(Site(), "makemigrations", "inventory", "--empty", "--name", "data", "--output", directory);
+        Assert.Equal(0, empty.Code);
+        Assert.Contains("    public override IReadOnlyList<Operation> Operations =>\n    [\n    ];", File.ReadAllText(Path.Combine(directory, "_0002_data.cs")).Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_warns_about_models_changed_without_a_migration()
+    {
+        var (code, output, _) = await Run(Site(), "check");
+        Assert.Equal(0, code);
+        Assert.Contains("?: (nuages.W002) Your models in app(s): 'inventory' have changes that are not yet reflected in a migration, and so won't be applied.\n\tHINT: Run 'makemigrations' to make new migrations, and then 'migrate' to apply them.", output, StringComparison.Ordinal);
+    }
+}
