@@ -11,6 +11,13 @@ using static Nuages.Urls.Routes;
 
 namespace Site;
 
+/// <summary>The sample's app: its models below, their migrations in Migrations/ (made by <c>makemigrations</c>).</summary>
+public sealed class SiteConfig : Nuages.Apps.AppConfig
+{
+    /// <summary>Django's label for the app: its tables are site_author and site_book.</summary>
+    public override string Label => "site";
+}
+
 /// <summary>An author, stored in SQLite (db.sqlite3 next to the site).</summary>
 [Ordering("name")]
 public sealed class Author : Model<Author>

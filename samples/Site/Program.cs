@@ -1,4 +1,5 @@
 using Nuages;
+using Nuages.Conf;
 using Nuages.Db;
 using Nuages.Db.Models;
 using Site;
@@ -9,14 +10,14 @@ var app = NuagesApp.Create(args, s =>
     s.Debug = true;
     s.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"];
     s.Databases["default"] = Database.Sqlite("db.sqlite3");
+    s.InstalledApps.Add<SiteConfig>();                      // its models, and their migrations in Migrations/
     s.Templates.Dirs.Add("templates");                     // copied beside the program (Site.csproj)
     s.Templates.Libraries["site_tags"] = typeof(SiteTags).FullName!;
 });
-app.Models.Add(typeof(Author));
-app.Models.Add(typeof(Book));
-// The sample creates its tables and first rows itself, so `dotnet run` works on a fresh clone.
-Schema.Migrate(app.Models);
-if (Author.Objects.Count() == 0) Atomic.Run(() => // the first rows, all or none
+// The sample applies its migrations and adds its first rows itself, so `dotnet run` works on a fresh clone
+// (a site usually runs `dotnet run -- migrate` when it is deployed).
+if (args.Length == 0 || args[0] == "runserver") await app.MigrateAsync();
+if (args.Length == 0 || args[0] == "runserver") if (Author.Objects.Count() == 0) Atomic.Run(() => // the first rows, all or none
 {
     var ursula = Author.Objects.Create(new Author { Name = "Ursula K. Le Guin" });
     var octavia = Author.Objects.Create(new Author { Name = "Octavia E. Butler" });

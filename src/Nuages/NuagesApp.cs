@@ -81,6 +81,19 @@ public sealed class NuagesApp
 
     internal Site Site { get; }
 
+    /// <summary>
+    /// Django's <c>migrate</c>, from code: applies the installed apps' migrations on <paramref name="alias"/>, then
+    /// creates the missing tables of models whose app has no migrations. What a site that migrates itself at start calls.
+    /// </summary>
+    public async Task MigrateAsync(string alias = Db.Database.DefaultAlias, Action<string>? progress = null)
+    {
+        using var scope = Enter();
+        await new Db.Migrations.MigrationExecutor(Apps, alias).MigrateAsync(progress: progress).ConfigureAwait(false);
+        var graph = Db.Migrations.MigrationGraph.Load(Apps);
+        var unmigrated = AllModels.Where(m => Nuages.Apps.AppConfig.Of(m) is not { } config || !graph.HasMigrations(config.Label)).ToList();
+        if (unmigrated.Count > 0) await Async.SyncToAsync.Run(() => Db.Models.Schema.Migrate(unmigrated, alias));
+    }
+
     /// <summary>The settings in effect.</summary>
     public Settings Settings { get; }
 
