@@ -205,7 +205,12 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
             await output.WriteLineAsync($"  {System.IO.Path.GetRelativePath(Environment.CurrentDirectory, path)}").ConfigureAwait(false);
             foreach (var operation in operations)
             {
-                var symbol = operation switch { Db.Migrations.CreateModel or Db.Migrations.AddField => "+", Db.Migrations.DeleteModel or Db.Migrations.RemoveField => "-", _ => "~" };
+                var symbol = operation switch
+                {
+                    Db.Migrations.CreateModel or Db.Migrations.AddField or Db.Migrations.AddIndex => "+",
+                    Db.Migrations.DeleteModel or Db.Migrations.RemoveField or Db.Migrations.RemoveIndex => "-",
+                    _ => "~",
+                };
                 await output.WriteLineAsync($"    {symbol} {operation.Describe()}").ConfigureAwait(false);
             }
             if (write)

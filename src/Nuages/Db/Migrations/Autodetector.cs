@@ -19,8 +19,11 @@ public static class Autodetector
             foreach (var type in app.Models)
             {
                 var meta = ModelMeta.For(type);
-                state.Add(new ModelState(app.Label, type.Name, meta.Fields.OrderBy(f => f == meta.Pk ? 0 : 1).Select(f => (FieldName(f), FieldOf(f, meta))),
-                    meta.Table == $"{app.Label}_{type.Name.ToLowerInvariant()}" ? null : meta.Table));
+                var model = new ModelState(app.Label, type.Name, meta.Fields.OrderBy(f => f == meta.Pk ? 0 : 1).Select(f => (FieldName(f), FieldOf(f, meta))),
+                    meta.Table == $"{app.Label}_{type.Name.ToLowerInvariant()}" ? null : meta.Table);
+                model.UniqueTogether.AddRange(meta.UniqueTogether.Select(set => (IReadOnlyList<string>)[.. set.Select(FieldName)]));
+                model.Indexes.AddRange(meta.Indexes.Select(i => new ModelIndex(i.Name, [.. i.Fields.Select(f => (f.StartsWith('-') ? "-" : "") + FieldName(meta.Field(f.TrimStart('-'))))])));
+                state.Add(model);
             }
         return state;
     }
@@ -73,7 +76,12 @@ public static class Autodetector
             ordered.Add(model);
         }
         foreach (var model in created) Visit(model, []);
-        foreach (var model in ordered) Of(model.App).Add(new CreateModel(model.Name, [.. model.Fields], model.DbTable));
+        foreach (var model in ordered)
+        {
+            Of(model.App).Add(new CreateModel(model.Name, [.. model.Fields], model.DbTable));
+            if (model.UniqueTogether.Count > 0) Of(model.App).Add(new AlterUniqueTogether(model.Name, [.. model.UniqueTogether]));
+            foreach (var index in model.Indexes) Of(model.App).Add(new AddIndex(model.Name, index));
+        }
 
         foreach (var (key, model) in to.Models)
         {
@@ -87,6 +95,11 @@ public static class Autodetector
             }
             foreach (var (name, _) in old.Fields.Where(f => !model.Fields.Any(n => n.Name == f.Name)).ToList())
                 Of(model.App).Add(new RemoveField(model.Name, name));
+            static bool SameSets(List<IReadOnlyList<string>> a, List<IReadOnlyList<string>> b) =>
+                a.Count == b.Count && a.All(x => b.Any(y => x.SequenceEqual(y)));
+            if (!SameSets(old.UniqueTogether, model.UniqueTogether)) Of(model.App).Add(new AlterUniqueTogether(model.Name, [.. model.UniqueTogether]));
+            foreach (var index in old.Indexes.Where(i => !model.Indexes.Contains(i))) Of(model.App).Add(new RemoveIndex(model.Name, index.Name));
+            foreach (var index in model.Indexes.Where(i => !old.Indexes.Contains(i))) Of(model.App).Add(new AddIndex(model.Name, index));
         }
         foreach (var (key, model) in from.Models)
             if (!to.Models.ContainsKey(key) && apps.IsInstalled(model.App)) Of(model.App).Add(new DeleteModel(model.Name));

@@ -292,3 +292,172 @@ public sealed class AlterModelTable(string name, string? table) : Operation
     internal static Task Rename(MigrationContext context, string from, string to) =>
         from == to ? Task.CompletedTask : Statements.RunAsync(context, [$"ALTER TABLE {Backends.Backend.Quote(from)} RENAME TO {Backends.Backend.Quote(to)}"]);
 }
+
+/// <summary>Adds an index (Django's <c>AddIndex</c>).</summary>
+public sealed class AddIndex(string model, ModelIndex index) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Model { get; } = model;
+
+    /// <summary>The index.</summary>
+    public ModelIndex Index { get; } = index;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Create index {Index.Name} on field(s) {string.Join(", ", Index.Fields)} of model {Model.ToLowerInvariant()}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) => state.Model(app, Model).Indexes.Add(Index);
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) =>
+        Statements.RunAsync(context, [SchemaEditor.CreateIndex(context.After.Model(context.App, Model), Index)]);
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) => Statements.RunAsync(context, [SchemaEditor.DropIndex(Index.Name)]);
+}
+
+/// <summary>Drops an index (Django's <c>RemoveIndex</c>); unapplying it makes the index again.</summary>
+public sealed class RemoveIndex(string model, string name) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Model { get; } = model;
+
+    /// <summary>The index's name.</summary>
+    public string Name { get; } = name;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Remove index {Name} from {Model.ToLowerInvariant()}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) => state.Model(app, Model).Indexes.RemoveAll(i => i.Name == Name);
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) => Statements.RunAsync(context, [SchemaEditor.DropIndex(Name)]);
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context)
+    {
+        var model = context.Before.Model(context.App, Model);
+        return Statements.RunAsync(context, [SchemaEditor.CreateIndex(model, model.Indexes.First(i => i.Name == Name))]);
+    }
+}
+
+/// <summary>Renames an index (Django's <c>RenameIndex</c>): PostgreSQL renames it, SQLite makes it again under the new name.</summary>
+public sealed class RenameIndex(string model, string newName, string oldName) : Operation
+{
+    /// <inheritdoc/>
+    public override string Describe() => $"Rename index {oldName} on {model.ToLowerInvariant()} to {newName}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state)
+    {
+        var indexes = state.Model(app, model).Indexes;
+        var at = indexes.FindIndex(i => i.Name == oldName);
+        if (at < 0) throw new Core.FieldError($"{app}.{model} has no index named '{oldName}'");
+        indexes[at] = indexes[at] with { Name = newName };
+    }
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) => Rename(context, context.After, oldName, newName);
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) => Rename(context, context.Before, newName, oldName);
+
+    private Task Rename(MigrationContext context, ProjectState target, string from, string to)
+    {
+        if (!context.Sqlite)
+            return Statements.RunAsync(context, [$"ALTER INDEX {Backends.Backend.Quote(from)} RENAME TO {Backends.Backend.Quote(to)}"]);
+        var state = target.Model(context.App, model);
+        return Statements.RunAsync(context, [SchemaEditor.DropIndex(from), SchemaEditor.CreateIndex(state, state.Indexes.First(i => i.Name == to))]);
+    }
+}
+
+/// <summary>Sets the fields unique together (Django's <c>AlterUniqueTogether</c>): unique indexes made and dropped to match.</summary>
+public sealed class AlterUniqueTogether(string model, IReadOnlyList<IReadOnlyList<string>> uniqueTogether) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Model { get; } = model;
+
+    /// <summary>The sets, as they become.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Sets { get; } = uniqueTogether;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Alter unique_together for {Model.ToLowerInvariant()} ({Sets.Count} constraint(s))";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state)
+    {
+        var sets = state.Model(app, Model).UniqueTogether;
+        sets.Clear();
+        sets.AddRange(Sets);
+    }
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) =>
+        Change(context, context.Before.Model(context.App, Model), context.After.Model(context.App, Model));
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) =>
+        Change(context, context.After.Model(context.App, Model), context.Before.Model(context.App, Model));
+
+    private static Task Change(MigrationContext context, ModelState from, ModelState to)
+    {
+        static bool Same(IReadOnlyList<string> a, IReadOnlyList<string> b) => a.SequenceEqual(b);
+        var statements = new List<string>();
+        foreach (var set in from.UniqueTogether.Where(s => !to.UniqueTogether.Any(t => Same(s, t))))
+            statements.Add(SchemaEditor.DropIndex(SchemaEditor.UniqueName(from, set)));
+        foreach (var set in to.UniqueTogether.Where(s => !from.UniqueTogether.Any(t => Same(s, t))))
+            statements.Add(SchemaEditor.CreateUnique(to, set));
+        return Statements.RunAsync(context, statements);
+    }
+}
+
+/// <summary>
+/// Operations for the database and others for the state, apart (Django's <c>SeparateDatabaseAndState</c>): to tell the
+/// migrations about a table that is already there, or to change a table without the models seeing it.
+/// </summary>
+public sealed class SeparateDatabaseAndState(IReadOnlyList<Operation>? databaseOperations = null, IReadOnlyList<Operation>? stateOperations = null) : Operation
+{
+    private readonly IReadOnlyList<Operation> _database = databaseOperations ?? [];
+    private readonly IReadOnlyList<Operation> _state = stateOperations ?? [];
+
+    /// <inheritdoc/>
+    public override bool Reversible => _database.All(o => o.Reversible);
+
+    /// <inheritdoc/>
+    public override string Describe() => "Custom state/database change combination";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state)
+    {
+        foreach (var operation in _state) operation.StateForwards(app, state);
+    }
+
+    /// <inheritdoc/>
+    public override async Task ForwardsAsync(MigrationContext context)
+    {
+        var state = context.Before.Clone();
+        foreach (var operation in _database)
+        {
+            var before = state.Clone();
+            operation.StateForwards(context.App, state);
+            await operation.ForwardsAsync(new MigrationContext(context.Alias, context.Collected, context.App, before, state.Clone())).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override async Task BackwardsAsync(MigrationContext context)
+    {
+        var state = context.Before.Clone();
+        var steps = new List<(Operation, ProjectState, ProjectState)>();
+        foreach (var operation in _database)
+        {
+            var before = state.Clone();
+            operation.StateForwards(context.App, state);
+            steps.Add((operation, before, state.Clone()));
+        }
+        steps.Reverse();
+        foreach (var (operation, before, after) in steps)
+            await operation.BackwardsAsync(new MigrationContext(context.Alias, context.Collected, context.App, before, after)).ConfigureAwait(false);
+    }
+}

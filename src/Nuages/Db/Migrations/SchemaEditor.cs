@@ -33,7 +33,27 @@ internal static class SchemaEditor
         foreach (var (field, spec) in model.Fields)
             if (spec.DbIndex && !spec.Unique && !spec.PrimaryKey)
                 yield return $"CREATE INDEX {Q($"{model.Table}_{spec.Column(field)}_idx")} ON {Q(name)} ({Q(spec.Column(field))})";
+        foreach (var set in model.UniqueTogether) yield return CreateUnique(model, set, name);
+        foreach (var index in model.Indexes) yield return CreateIndex(model, index, name);
     }
+
+    /// <summary>A unique index for fields unique together, named <c>{table}_{columns}_uniq</c>.</summary>
+    public static string CreateUnique(ModelState model, IReadOnlyList<string> fields, string? table = null)
+    {
+        var columns = fields.Select(f => model.Field(f).Column(f)).ToList();
+        return $"CREATE UNIQUE INDEX {Q(UniqueName(model, fields))} ON {Q(table ?? model.Table)} ({string.Join(", ", columns.Select(Q))})";
+    }
+
+    public static string UniqueName(ModelState model, IReadOnlyList<string> fields) =>
+        $"{model.Table}_{string.Join("_", fields.Select(f => model.Field(f).Column(f)))}_uniq";
+
+    public static string CreateIndex(ModelState model, ModelIndex index, string? table = null)
+    {
+        var parts = index.Fields.Select(f => Q(model.Field(f.TrimStart('-')).Column(f.TrimStart('-'))) + (f.StartsWith('-') ? " DESC" : ""));
+        return $"CREATE INDEX {Q(index.Name)} ON {Q(table ?? model.Table)} ({string.Join(", ", parts)})";
+    }
+
+    public static string DropIndex(string name) => $"DROP INDEX {Q(name)}";
 
     public static string DropTable(MigrationContext context, ModelState model) => $"DROP TABLE {Q(model.Table)}{(context.Sqlite ? "" : " CASCADE")}";
 

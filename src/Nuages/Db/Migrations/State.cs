@@ -57,6 +57,16 @@ public sealed record Field
     internal Field WithoutDefault() => Default is null ? this : this with { Default = null };
 }
 
+/// <summary>An index of a model (Django's <c>models.Index</c>; named apart from System.Index): its name and its fields, <c>-field</c> for descending.</summary>
+public sealed record ModelIndex(string Name, IReadOnlyList<string> Fields)
+{
+    /// <inheritdoc/>
+    public bool Equals(ModelIndex? other) => other is not null && other.Name == Name && other.Fields.SequenceEqual(Fields);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, Fields.Count);
+}
+
 /// <summary>A model as the migrations so far describe it (Django's <c>ModelState</c>): its fields in order and its table.</summary>
 public sealed class ModelState(string app, string name, IEnumerable<(string Name, Field Field)> fields, string? table = null)
 {
@@ -72,6 +82,12 @@ public sealed class ModelState(string app, string name, IEnumerable<(string Name
     /// <summary>The table named by the model (Django's <c>db_table</c>), if any.</summary>
     public string? DbTable { get; set; } = table;
 
+    /// <summary>The indexes the model declares (Django's <c>Meta.indexes</c>).</summary>
+    public List<ModelIndex> Indexes { get; } = [];
+
+    /// <summary>The sets of fields unique together (Django's <c>Meta.unique_together</c>).</summary>
+    public List<IReadOnlyList<string>> UniqueTogether { get; } = [];
+
     /// <summary>The table: <see cref="DbTable"/>, else <c>{app}_{name in lower case}</c> as Django names it.</summary>
     public string Table => DbTable ?? $"{App}_{Name.ToLowerInvariant()}";
 
@@ -79,7 +95,13 @@ public sealed class ModelState(string app, string name, IEnumerable<(string Name
     public Field Field(string name) =>
         Fields.FirstOrDefault(f => f.Name == name).Field ?? throw new Core.FieldError($"{App}.{Name} has no field named '{name}'");
 
-    internal ModelState Clone() => new(App, Name, Fields, DbTable);
+    internal ModelState Clone()
+    {
+        var copy = new ModelState(App, Name, Fields, DbTable);
+        copy.Indexes.AddRange(Indexes);
+        copy.UniqueTogether.AddRange(UniqueTogether);
+        return copy;
+    }
 }
 
 /// <summary>Every model as the migrations applied so far describe it (Django's <c>ProjectState</c>).</summary>

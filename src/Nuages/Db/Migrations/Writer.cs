@@ -27,6 +27,9 @@ public static class MigrationWriter
         AddField a => $"{a.Model.ToLowerInvariant()}_{a.Name.ToLowerInvariant()}",
         RemoveField r => $"remove_{r.Model.ToLowerInvariant()}_{r.Name.ToLowerInvariant()}",
         AlterField a => $"alter_{a.Model.ToLowerInvariant()}_{a.FieldName.ToLowerInvariant()}",
+        AddIndex a => $"{a.Model.ToLowerInvariant()}_{a.Index.Name.ToLowerInvariant()}",
+        RemoveIndex r => $"remove_{r.Model.ToLowerInvariant()}_{r.Name.ToLowerInvariant()}",
+        AlterUniqueTogether u => $"alter_{u.Model.ToLowerInvariant()}_unique_together",
         _ => null,
     };
 
@@ -56,6 +59,9 @@ public static class MigrationWriter
         RemoveField r => $"new RemoveField({Literal(r.Model)}, {Literal(r.Name)})",
         AlterField a => $"new AlterField({Literal(a.Model)}, {Literal(a.FieldName)}, {Code(a.Field)})",
         AlterModelTable t => $"new AlterModelTable({Literal(t.Name)}, {(t.Table is null ? "null" : Literal(t.Table))})",
+        AddIndex a => $"new AddIndex({Literal(a.Model)}, new ModelIndex({Literal(a.Index.Name)}, [{string.Join(", ", a.Index.Fields.Select(f => Literal(f)))}]))",
+        RemoveIndex r => $"new RemoveIndex({Literal(r.Model)}, {Literal(r.Name)})",
+        AlterUniqueTogether u => $"new AlterUniqueTogether({Literal(u.Model)}, [{string.Join(", ", u.Sets.Select(set => "[" + string.Join(", ", set.Select(f => Literal(f))) + "]"))}])",
         _ => throw new NotSupportedException($"makemigrations cannot write {operation.GetType().Name}."),
     };
 

@@ -15,6 +15,7 @@ namespace Nuages.Tests.Db.Migrations.Inventory
         public DateOnly? Restocked { get; set; }
     }
 
+    [Index("-code", Name = "bin_code_desc"), UniqueTogether("item", "code")]
     public sealed class Bin : Model<Bin>
     {
         [OnDelete(OnDelete.Cascade)] public ForeignKey<Item> Item { get; set; } = new();

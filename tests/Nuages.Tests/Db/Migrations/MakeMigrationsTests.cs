@@ -30,9 +30,10 @@ public class MakeMigrationsTests
     {
         var app = Site();
         var changes = Autodetector.Changes(app.Apps, MigrationGraph.Load(app.Apps));
-        Assert.Equal(["Create model Bin", "Alter field name on item", "Add field quantity to item", "Add field restocked to item", "Remove field obsolete from item"],
+        Assert.Equal(["Create model Bin", "Alter unique_together for bin (1 constraint(s))", "Create index bin_code_desc on field(s) -code of model bin",
+            "Alter field name on item", "Add field quantity to item", "Add field restocked to item", "Remove field obsolete from item"],
             changes["inventory"].Select(o => o.Describe()));
-        var quantity = Assert.IsType<AddField>(changes["inventory"][2]);
+        var quantity = Assert.IsType<AddField>(changes["inventory"][4]);
         Assert.Equal(Field.Of<int>(@default: 0), quantity.Field); // a NOT NULL column gets a one-off default for the rows there
         var bin = Assert.IsType<CreateModel>(changes["inventory"][0]);
         Assert.Equal([("id", Field.Auto()), ("item", Field.ForeignKey("inventory.Item")), ("code", Field.Of<string>(maxLength: 10, unique: true))], bin.Fields);
@@ -46,7 +47,7 @@ public class MakeMigrationsTests
         Assert.Equal(1, code);
         Assert.StartsWith("Migrations for 'inventory':\n", output, StringComparison.Ordinal);
         // Django's suggest_name: the operations' fragments, sorted, cut at 52 characters
-        Assert.EndsWith("_0002_alter_item_name_bin_item_quantity_item_restocked_rem_and_more.cs\n    + Create model Bin\n    ~ Alter field name on item\n    + Add field quantity to item\n    + Add field restocked to item\n    - Remove field obsolete from item\n", output, StringComparison.Ordinal);
+        Assert.EndsWith("_0002_alter_bin_unique_together_alter_item_name_bin_bin_bi_and_more.cs\n    + Create model Bin\n    ~ Alter unique_together for bin (1 constraint(s))\n    + Create index bin_code_desc on field(s) -code of model bin\n    ~ Alter field name on item\n    + Add field quantity to item\n    + Add field restocked to item\n    - Remove field obsolete from item\n", output, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(directory));
     }
 
@@ -66,6 +67,8 @@ public class MakeMigrationsTests
         Assert.Contains("        new AddField(\"Item\", \"quantity\", Field.Of<int>(@default: 0)),", source, StringComparison.Ordinal);
         Assert.Contains("        new AddField(\"Item\", \"restocked\", Field.Of<global::System.DateOnly>(@null: true)),", source, StringComparison.Ordinal);
         Assert.Contains("        new RemoveField(\"Item\", \"obsolete\"),", source, StringComparison.Ordinal);
+        Assert.Contains("        new AlterUniqueTogether(\"Bin\", [[\"item\", \"code\"]]),", source, StringComparison.Ordinal);
+        Assert.Contains("        new AddIndex(\"Bin\", new ModelIndex(\"bin_code_desc\", [\"-code\"])),", source, StringComparison.Ordinal);
         var empty = await Run(Site(), "makemigrations", "inventory", "--empty", "--name", "data", "--output", directory);
         Assert.Equal(0, empty.Code);
         Assert.Contains("    public override IReadOnlyList<Operation> Operations =>\n    [\n    ];", File.ReadAllText(Path.Combine(directory, "_0002_data.cs")).Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);

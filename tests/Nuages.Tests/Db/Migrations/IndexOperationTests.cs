@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Configuration;
+using Nuages.Conf;
+using Nuages.Db;
+using Nuages.Management;
+
+namespace Nuages.Tests.Db.Migrations;
+
+/// <summary>Indexes, fields unique together and separate state/database operations, both ways, on both engines.</summary>
+[Collection("migrations")]
+public class IndexOperationTests
+{
+    private static NuagesApp Site(string engine)
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = engine == "sqlite"
+                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-ledger-{Guid.NewGuid():N}.sqlite3"))
+                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
+            s.InstalledApps.Add<Ledger.LedgerConfig>();
+        });
+        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS ledger_entry, django_migrations CASCADE");
+        return app;
+    }
+
+    private static async Task Migrate(NuagesApp app, params string[] target)
+    {
+        var error = new StringWriter();
+        Assert.True(await new CommandLine(app, new StringWriter(), error).RunAsync(["migrate", .. target], CancellationToken.None) == 0, error.ToString());
+    }
+
+    private static List<string> Indexes() => Database.Connection.Vendor == "sqlite"
+        ? [.. Database.Connection.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_entry' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name").Select(r => (string)r[0]!)]
+        : [.. Database.Connection.Query("SELECT indexname FROM pg_indexes WHERE tablename = 'ledger_entry' AND indexname NOT LIKE '%_pkey' ORDER BY indexname").Select(r => (string)r[0]!)];
+
+    private static void Insert(int id, string account) =>
+        Database.Connection.Execute("INSERT INTO ledger_entry (id, account, day, amount) VALUES (%s, %s, %s, %s)", id, account, new DateOnly(2024, 2, 29), 1.5m);
+
+    [Theory]
+    [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
+    public async Task Indexes_and_unique_sets_are_made_renamed_and_dropped_both_ways(string engine)
+    {
+        var app = Site(engine);
+        await Migrate(app, "ledger", "0001");
+        Assert.Equal(["ledger_day_idx", "ledger_entry_account_day_uniq"], Indexes());
+        Insert(1, "cash");
+        Assert.Throws<IntegrityError>(() => Insert(2, "cash"));
+        await Migrate(app, "ledger", "0002");
+        Assert.Equal(["ledger_entry_account_day_uniq", "ledger_when_idx"], Indexes());
+        await Migrate(app);
+        Assert.Equal(["ledger_when_idx"], Indexes());
+        Insert(2, "cash"); // no longer unique together
+        Database.Connection.Execute("UPDATE ledger_entry SET note = %s, account = %s WHERE id = 2", "kept", new string('x', 40));
+        await Migrate(app, "ledger", "0002"); // back: the column made apart from the state goes, the set is unique again
+        Assert.Equal(["ledger_entry_account_day_uniq", "ledger_when_idx"], Indexes());
+        Assert.Equal(2, Database.Connection.Query("SELECT id FROM ledger_entry").Count);
+        await Migrate(app, "ledger", "0001");
+        Assert.Equal(["ledger_day_idx", "ledger_entry_account_day_uniq"], Indexes());
+        await Migrate(app, "ledger", "zero");
+        Assert.Empty(Database.Connection.Query(Database.Connection.Vendor == "sqlite"
+            ? "SELECT name FROM sqlite_master WHERE name = 'ledger_entry'" : "SELECT 1 FROM information_schema.tables WHERE table_name = 'ledger_entry'"));
+    }
+}
