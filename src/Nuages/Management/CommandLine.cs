@@ -17,7 +17,7 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "  migrate [app [name|zero]] [--database A] [--fake] [--fake-initial] [--plan]\n" +
         "                          Apply (or unapply, to a target) the installed apps' migrations, then create the\n" +
         "                          missing tables of models whose app has no migrations.\n" +
-        "  makemigrations [app ...] [--check] [--dry-run] [--empty] [--name N] [--output DIR]\n" +
+        "  makemigrations [app ...] [--check] [--dry-run] [--empty] [--merge] [--name N] [--output DIR]\n" +
         "                          Write the migrations the models need, as C# classes in each app's Migrations folder.\n" +
         "  showmigrations [app] [--plan] [--database A]\n" +
         "                          List the migrations, [X] for those applied.\n" +
@@ -83,6 +83,11 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         var executor = new Db.Migrations.MigrationExecutor(app.Apps, alias);
         List<(string App, string? Name)>? targets = null;
         var graph = Db.Migrations.MigrationGraph.Load(app.Apps);
+        if (graph.Conflicts() is { Count: > 0 } conflicts)
+        {
+            await error.WriteLineAsync("CommandError: " + Db.Migrations.MigrationGraph.ConflictMessage(conflicts)).ConfigureAwait(false);
+            return 1;
+        }
         try
         {
             if (positional.Count > 0)
@@ -169,6 +174,36 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         foreach (var label in labels)
             if (!app.Apps.IsInstalled(label)) { await error.WriteLineAsync($"CommandError: App '{label}' could not be found. Is it in InstalledApps?").ConfigureAwait(false); return 2; }
         var graph = Db.Migrations.MigrationGraph.Load(app.Apps);
+        var conflicts = graph.Conflicts();
+        if (labels.Count > 0) conflicts = conflicts.Where(c => labels.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value);
+        if (flags.Contains("--merge"))
+        {
+            if (conflicts.Count == 0) { await output.WriteLineAsync("No conflicts detected to merge.").ConfigureAwait(false); return 0; }
+            foreach (var (label, leaves) in conflicts)
+            {
+                var config = app.Apps.Get(label);
+                var number = leaves.Select(l => int.Parse(l.Split('_')[0], System.Globalization.CultureInfo.InvariantCulture)).Max() + 1;
+                // Django's merge name: the leaves' names, or a timestamp when they are longer than 47 characters
+                var leafNames = string.Join("_", leaves.Order(StringComparer.Ordinal));
+                var merge = $"{number:0000}_{name ?? "merge_" + (leafNames.Length > 47 ? DateTime.UtcNow.ToString("yyyyMMdd_HHmm", System.Globalization.CultureInfo.InvariantCulture) : leafNames)}";
+                var directory = outputDirectory ?? MigrationsDirectory(config);
+                var path = System.IO.Path.Combine(directory, $"_{merge}.cs");
+                await output.WriteLineAsync($"Merging {label}").ConfigureAwait(false);
+                foreach (var leaf in leaves) await output.WriteLineAsync($"  Branch {leaf}").ConfigureAwait(false);
+                await output.WriteLineAsync($"\nCreated new merge migration {System.IO.Path.GetRelativePath(Environment.CurrentDirectory, path)}").ConfigureAwait(false);
+                if (!flags.Contains("--dry-run"))
+                {
+                    Directory.CreateDirectory(directory);
+                    await File.WriteAllTextAsync(path, Db.Migrations.MigrationWriter.Source(config, "_" + merge, [.. leaves.Select(l => (label, l))], [], initial: false)).ConfigureAwait(false);
+                }
+            }
+            return 0;
+        }
+        if (conflicts.Count > 0)
+        {
+            await error.WriteLineAsync("CommandError: " + Db.Migrations.MigrationGraph.ConflictMessage(conflicts)).ConfigureAwait(false);
+            return 1;
+        }
         var changes = flags.Contains("--empty")
             ? labels.ToDictionary(l => l, _ => new List<Db.Migrations.Operation>())
             : Db.Migrations.Autodetector.Changes(app.Apps, graph);

@@ -108,6 +108,15 @@ public sealed class MigrationGraph
     /// <summary>The migrations that depend on <paramref name="node"/> directly.</summary>
     public IReadOnlyCollection<(string App, string Name)> Children((string App, string Name) node) => _children[node];
 
+    /// <summary>Apps with more than one latest migration (Django's <c>detect_conflicts</c>): two branches to merge.</summary>
+    public Dictionary<string, List<string>> Conflicts() =>
+        Apps.Select(app => (app, leaves: Leaves(app).Select(l => l.Name).ToList())).Where(a => a.leaves.Count > 1).ToDictionary(a => a.app, a => a.leaves);
+
+    /// <summary>The error for conflicts, as Django words it.</summary>
+    internal static string ConflictMessage(Dictionary<string, List<string>> conflicts) =>
+        "Conflicting migrations detected; multiple leaf nodes in the migration graph: (" +
+        string.Join("; ", conflicts.Select(c => $"{string.Join(", ", c.Value)} in {c.Key}")) + ").\nTo fix them run 'makemigrations --merge'";
+
     /// <summary>Django's <c>check_consistent_history</c>: an applied migration whose dependency is not applied is an error.</summary>
     public void CheckConsistentHistory(IReadOnlySet<(string App, string Name)> applied, string alias)
     {

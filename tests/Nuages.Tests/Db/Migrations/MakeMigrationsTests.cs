@@ -81,4 +81,24 @@ public class MakeMigrationsTests
         Assert.Equal(0, code);
         Assert.Contains("?: (nuages.W002) Your models in app(s): 'inventory' have changes that are not yet reflected in a migration, and so won't be applied.\n\tHINT: Run 'makemigrations' to make new migrations, and then 'migrate' to apply them.", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Two_latest_migrations_stop_migrate_until_makemigrations_merges_them()
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-branches-{Guid.NewGuid():N}.sqlite3"));
+            s.InstalledApps.Add<Branches.BranchesConfig>();
+        });
+        var conflict = "CommandError: Conflicting migrations detected; multiple leaf nodes in the migration graph: (0002_left, 0002_right in branches).\nTo fix them run 'makemigrations --merge'\n";
+        Assert.Equal((1, conflict), ((await Run(app, "migrate")).Code, (await Run(app, "migrate")).Error.Replace("\r", "", StringComparison.Ordinal)));
+        Assert.Equal(conflict, (await Run(app, "makemigrations")).Error.Replace("\r", "", StringComparison.Ordinal));
+        var directory = Directory.CreateTempSubdirectory("nuages-merge-").FullName;
+        var (code, output, _) = await Run(app, "makemigrations", "--merge", "--output", directory);
+        Assert.Equal(0, code);
+        Assert.StartsWith("Merging branches\n  Branch 0002_left\n  Branch 0002_right\n\nCreated new merge migration ", output, StringComparison.Ordinal);
+        var source = File.ReadAllText(Path.Combine(directory, "_0003_merge_0002_left_0002_right.cs"));
+        Assert.Contains("Dependencies => [(\"branches\", \"0002_left\"), (\"branches\", \"0002_right\")];", source, StringComparison.Ordinal);
+    }
 }
