@@ -21,6 +21,8 @@ public static class Autodetector
                 var meta = ModelMeta.For(type);
                 var model = new ModelState(app.Label, type.Name, meta.Fields.OrderBy(f => f == meta.Pk ? 0 : 1).Select(f => (FieldName(f), FieldOf(f, meta))),
                     meta.Table == $"{app.Label}_{type.Name.ToLowerInvariant()}" ? null : meta.Table);
+                foreach (var relation in meta.ManyToMany.Where(r => r.ThroughType is null))
+                    model.Fields.Add((relation.Key, Field.ManyToManyTo(ModelMeta.For(relation.TargetType).Label)));
                 model.UniqueTogether.AddRange(meta.UniqueTogether.Select(set => (IReadOnlyList<string>)[.. set.Select(FieldName)]));
                 model.Indexes.AddRange(meta.Indexes.Select(i => new ModelIndex(i.Name, [.. i.Fields.Select(f => (f.StartsWith('-') ? "-" : "") + FieldName(meta.Field(f.TrimStart('-'))))])));
                 state.Add(model);
@@ -90,7 +92,7 @@ public static class Autodetector
             foreach (var (name, field) in model.Fields)
             {
                 var before = old.Fields.FirstOrDefault(f => f.Name == name).Field;
-                if (before is null) Of(model.App).Add(new AddField(model.Name, name, field.Null ? field : field with { Default = OneOffDefault(field) }));
+                if (before is null) Of(model.App).Add(new AddField(model.Name, name, field.Null || field.ManyToMany ? field : field with { Default = OneOffDefault(field) }));
                 else if (before != field) Of(model.App).Add(new AlterField(model.Name, name, field));
             }
             foreach (var (name, _) in old.Fields.Where(f => !model.Fields.Any(n => n.Name == f.Name)).ToList())

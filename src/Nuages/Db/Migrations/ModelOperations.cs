@@ -34,7 +34,7 @@ public sealed class CreateModel(string name, IReadOnlyList<(string Name, Field F
 
     /// <inheritdoc/>
     public override Task BackwardsAsync(MigrationContext context) =>
-        Statements.RunAsync(context, [SchemaEditor.DropTable(context, context.After.Model(context.App, Name))]);
+        Statements.RunAsync(context, SchemaEditor.DropTable(context, context.After.Model(context.App, Name)));
 }
 
 /// <summary>Drops a model's table (Django's <c>DeleteModel</c>); unapplying it makes the table again, empty.</summary>
@@ -51,7 +51,7 @@ public sealed class DeleteModel(string name) : Operation
 
     /// <inheritdoc/>
     public override Task ForwardsAsync(MigrationContext context) =>
-        Statements.RunAsync(context, [SchemaEditor.DropTable(context, context.Before.Model(context.App, Name))]);
+        Statements.RunAsync(context, SchemaEditor.DropTable(context, context.Before.Model(context.App, Name)));
 
     /// <inheritdoc/>
     public override Task BackwardsAsync(MigrationContext context) =>
@@ -81,6 +81,7 @@ public sealed class AddField(string model, string name, Field field) : Operation
     {
         var before = context.Before.Model(context.App, Model);
         var after = context.After.Model(context.App, Model);
+        if (Field.ManyToMany) return Statements.RunAsync(context, SchemaEditor.CreateThrough(context, context.After, after, Name, Field));
         if (context.Sqlite && (!Field.Null || Field.Unique || Field.To is not null))
             return Statements.RunAsync(context, SchemaEditor.Remake(context, before, after, n => n == Name ? null : n, (Name, Field)));
         return Statements.RunAsync(context, AddColumn(context, after, Name, Field));
@@ -131,6 +132,8 @@ public sealed class RemoveField(string model, string name) : Operation
 
     internal static Task Drop(MigrationContext context, ModelState with, ModelState without, string name)
     {
+        if (with.Field(name).ManyToMany)
+            return Statements.RunAsync(context, [$"DROP TABLE {Backends.Backend.Quote(SchemaEditor.Through(with, name))}{(context.Sqlite ? "" : " CASCADE")}"]);
         if (context.Sqlite) return Statements.RunAsync(context, SchemaEditor.Remake(context, with, without, n => n));
         var field = with.Field(name);
         return Statements.RunAsync(context, [$"ALTER TABLE {Backends.Backend.Quote(with.Table)} DROP COLUMN {Backends.Backend.Quote(field.Column(name))} CASCADE"]);
@@ -142,6 +145,7 @@ public sealed class RemoveField(string model, string name) : Operation
         var before = context.Before.Model(context.App, Model);
         var after = context.After.Model(context.App, Model);
         var field = before.Field(Name);
+        if (field.ManyToMany) return Statements.RunAsync(context, SchemaEditor.CreateThrough(context, context.Before, before, Name, field));
         if (context.Sqlite) return Statements.RunAsync(context, SchemaEditor.Remake(context, after, before, n => n == Name ? null : n));
         return Statements.RunAsync(context, AddField.AddColumn(context, before, Name, field));
     }

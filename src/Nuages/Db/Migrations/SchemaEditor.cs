@@ -23,14 +23,37 @@ internal static class SchemaEditor
     public static IEnumerable<string> CreateTable(MigrationContext context, ProjectState state, ModelState model, string? table = null)
     {
         var name = table ?? model.Table;
-        yield return $"CREATE TABLE {Q(name)} ({string.Join(", ", model.Fields.Select(f => ColumnDefinition(context, state, f.Name, f.Field)))})";
+        yield return $"CREATE TABLE {Q(name)} ({string.Join(", ", Columns(model).Select(f => ColumnDefinition(context, state, f.Name, f.Field)))})";
         foreach (var index in Indexes(model, name)) yield return index;
+        foreach (var (field, spec) in model.Fields.Where(f => f.Field.ManyToMany))
+            foreach (var statement in CreateThrough(context, state, model, field, spec)) yield return statement;
     }
+
+    /// <summary>The fields that are columns (a ManyToMany relation has a table instead).</summary>
+    public static IEnumerable<(string Name, Field Field)> Columns(ModelState model) => model.Fields.Where(f => !f.Field.ManyToMany);
+
+    /// <summary>The table of a ManyToMany relation, as models make it: <c>{table}_{field}</c>, a key to each side, unique together.</summary>
+    public static IEnumerable<string> CreateThrough(MigrationContext context, ProjectState state, ModelState model, string name, Field field)
+    {
+        var backend = Connections.For(context.Alias);
+        var target = state.Model(field.To!);
+        var self = target.App == model.App && target.Name.Equals(model.Name, StringComparison.OrdinalIgnoreCase);
+        var source = (self ? "from_" : "") + System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(model.Name) + "_id";
+        var other = (self ? "to_" : "") + System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(target.Name) + "_id";
+        var through = Through(model, name);
+        var key = backend.ColumnType(typeof(long), null, false);
+        yield return $"CREATE TABLE {Q(through)} (\"id\" {backend.AutoPrimaryKey}, {Q(source)} {key} NOT NULL REFERENCES {Q(model.Table)} (\"id\") DEFERRABLE INITIALLY DEFERRED, " +
+            $"{Q(other)} {key} NOT NULL REFERENCES {Q(target.Table)} (\"id\") DEFERRABLE INITIALLY DEFERRED, UNIQUE ({Q(source)}, {Q(other)}))";
+        yield return $"CREATE INDEX {Q($"{through}_{source}_idx")} ON {Q(through)} ({Q(source)})";
+        yield return $"CREATE INDEX {Q($"{through}_{other}_idx")} ON {Q(through)} ({Q(other)})";
+    }
+
+    public static string Through(ModelState model, string name) => $"{model.Table}_{name}";
 
     public static IEnumerable<string> Indexes(ModelState model, string? table = null)
     {
         var name = table ?? model.Table;
-        foreach (var (field, spec) in model.Fields)
+        foreach (var (field, spec) in Columns(model))
             if (spec.DbIndex && !spec.Unique && !spec.PrimaryKey)
                 yield return $"CREATE INDEX {Q($"{model.Table}_{spec.Column(field)}_idx")} ON {Q(name)} ({Q(spec.Column(field))})";
         foreach (var set in model.UniqueTogether) yield return CreateUnique(model, set, name);
@@ -55,7 +78,11 @@ internal static class SchemaEditor
 
     public static string DropIndex(string name) => $"DROP INDEX {Q(name)}";
 
-    public static string DropTable(MigrationContext context, ModelState model) => $"DROP TABLE {Q(model.Table)}{(context.Sqlite ? "" : " CASCADE")}";
+    public static IEnumerable<string> DropTable(MigrationContext context, ModelState model)
+    {
+        foreach (var (name, _) in model.Fields.Where(f => f.Field.ManyToMany)) yield return $"DROP TABLE {Q(Through(model, name))}{(context.Sqlite ? "" : " CASCADE")}";
+        yield return $"DROP TABLE {Q(model.Table)}{(context.Sqlite ? "" : " CASCADE")}";
+    }
 
     /// <summary>What fills a column for rows that exist: the one-off default, else the type's own (0, "", false) for a NOT NULL column.</summary>
     public static string Fill(MigrationContext context, Field field)
@@ -74,10 +101,10 @@ internal static class SchemaEditor
     public static IEnumerable<string> Remake(MigrationContext context, ModelState before, ModelState after, Func<string, string?> source, (string Name, Field Field)? added = null)
     {
         var temporary = "new__" + after.Table;
-        yield return $"CREATE TABLE {Q(temporary)} ({string.Join(", ", after.Fields.Select(f => ColumnDefinition(context, context.After, f.Name, f.Field)))})";
+        yield return $"CREATE TABLE {Q(temporary)} ({string.Join(", ", Columns(after).Select(f => ColumnDefinition(context, context.After, f.Name, f.Field)))})";
         var columns = new List<string>();
         var values = new List<string>();
-        foreach (var (name, field) in after.Fields)
+        foreach (var (name, field) in Columns(after))
         {
             columns.Add(Q(field.Column(name)));
             var filler = added is { } a && a.Name == name ? a.Field : field; // a field added brings its one-off default

@@ -39,6 +39,12 @@ public sealed record Field
     /// <summary>The column's name when it is not the field's (Django's <c>db_column</c>).</summary>
     public string? DbColumn { get; init; }
 
+    /// <summary>Whether it is a ManyToMany relation: no column, but a table of its own, <c>{table}_{name}</c>.</summary>
+    public bool ManyToMany { get; init; }
+
+    /// <summary>A ManyToMany relation to <paramref name="to"/> (<c>"app.Model"</c>), through a table Nuages makes.</summary>
+    public static Field ManyToManyTo(string to) => new() { Type = typeof(long), To = to, ManyToMany = true };
+
     /// <summary>The auto-incremented primary key <c>id</c>.</summary>
     public static Field Auto() => new() { Type = typeof(long), PrimaryKey = true };
 

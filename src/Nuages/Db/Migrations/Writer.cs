@@ -68,6 +68,7 @@ public static class MigrationWriter
     private static string Code(Field field)
     {
         if (field.PrimaryKey) return "Field.Auto()";
+        if (field.ManyToMany) return $"Field.ManyToManyTo({Literal(field.To!)})";
         string code;
         if (field.To is not null)
         {

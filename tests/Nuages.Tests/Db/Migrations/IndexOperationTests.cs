@@ -60,4 +60,33 @@ public class IndexOperationTests
         Assert.Empty(Database.Connection.Query(Database.Connection.Vendor == "sqlite"
             ? "SELECT name FROM sqlite_master WHERE name = 'ledger_entry'" : "SELECT 1 FROM information_schema.tables WHERE table_name = 'ledger_entry'"));
     }
+
+    [Theory]
+    [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
+    public async Task A_many_to_many_field_makes_the_table_the_orm_uses_and_the_models_match_their_migration(string engine)
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = engine == "sqlite"
+                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-tags-{Guid.NewGuid():N}.sqlite3"))
+                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
+            s.InstalledApps.Add<Tags.TagsConfig>();
+        });
+        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS tags_note_labels, tags_note, tags_label, django_migrations CASCADE");
+        // the models and their migration agree: nothing to make
+        Assert.Empty(Nuages.Db.Migrations.Autodetector.Changes(app.Apps, Nuages.Db.Migrations.MigrationGraph.Load(app.Apps)));
+        await Migrate(app);
+        // the ORM reads and writes the relation through the table the migration made
+        var note = new Tags.Note { Text = "hello" };
+        await note.SaveAsync();
+        var label = new Tags.Label { Name = "greeting" };
+        await label.SaveAsync();
+        await note.Labels.AddAsync(label);
+        Assert.Equal(["greeting"], (await note.Labels.All().ToListAsync()).Select(l => l.Name));
+        Assert.Single(Database.Connection.Query("SELECT note_id, label_id FROM tags_note_labels"));
+        await Migrate(app, "tags", "zero");
+        Assert.Empty(Database.Connection.Query(Database.Connection.Vendor == "sqlite"
+            ? "SELECT name FROM sqlite_master WHERE name LIKE 'tags_%'" : "SELECT 1 FROM information_schema.tables WHERE table_name LIKE 'tags_%'"));
+    }
 }
