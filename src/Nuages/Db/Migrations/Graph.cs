@@ -13,7 +13,10 @@ public sealed class MigrationGraph
     private readonly Dictionary<(string, string), HashSet<(string App, string Name)>> _children = [];
 
     /// <summary>The graph of <paramref name="apps"/>' migrations; a squashed migration stands for those it replaces unless <paramref name="applied"/> holds only some of them.</summary>
-    public static MigrationGraph Load(AppRegistry apps, IReadOnlySet<(string App, string Name)>? applied = null)
+    public static MigrationGraph Load(AppRegistry apps, IReadOnlySet<(string App, string Name)>? applied = null) => Load(apps, applied, []);
+
+    /// <summary>The same, with migrations made in memory beside those of the apps (a test's "makemigrations" without compiling).</summary>
+    internal static MigrationGraph Load(AppRegistry apps, IReadOnlySet<(string App, string Name)>? applied, IReadOnlyList<Migration> extra)
     {
         var graph = new MigrationGraph();
         foreach (var app in apps.All)
@@ -30,6 +33,7 @@ public sealed class MigrationGraph
             foreach (var migration in found) graph._nodes[(migration.App, migration.Name)] = migration;
             graph.Apps.Add(app.Label);
         }
+        foreach (var migration in extra) graph._nodes[(migration.App, migration.Name)] = migration;
         // a squashed migration replaces its migrations when none or all of them are applied; else they stay
         foreach (var squashed in graph._nodes.Values.Where(m => m.Replaces.Count > 0).ToList())
         {

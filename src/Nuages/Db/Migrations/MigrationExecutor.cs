@@ -11,6 +11,9 @@ namespace Nuages.Db.Migrations;
 /// </summary>
 public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.DefaultAlias)
 {
+    /// <summary>Migrations made in memory, beside the apps' (tests).</summary>
+    internal IReadOnlyList<Migration> Extra { get; init; } = [];
+
     private const long AdvisoryLock = 0x4E7561676573; // "Nuages"
 
     /// <summary>The database.</summary>
@@ -24,7 +27,7 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
     public async Task<List<(Migration Migration, bool Backwards)>> PlanAsync(IEnumerable<(string App, string? Name)>? targets = null)
     {
         var applied = await MigrationRecorder.AppliedAsync(Alias).ConfigureAwait(false);
-        var graph = MigrationGraph.Load(apps, applied);
+        var graph = MigrationGraph.Load(apps, applied, Extra);
         graph.CheckConsistentHistory(applied, Alias);
         var plan = new List<(Migration, bool)>();
         var state = new HashSet<(string, string)>(applied);
@@ -61,7 +64,7 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
     public async Task MigrateAsync(IEnumerable<(string App, string? Name)>? targets = null, bool fake = false, Action<string>? progress = null, bool fakeInitial = false)
     {
         var plan = await PlanAsync(targets).ConfigureAwait(false);
-        var graph = MigrationGraph.Load(apps, await MigrationRecorder.AppliedAsync(Alias).ConfigureAwait(false));
+        var graph = MigrationGraph.Load(apps, await MigrationRecorder.AppliedAsync(Alias).ConfigureAwait(false), Extra);
         foreach (var (migration, backwards) in plan)
         {
             progress?.Invoke($"  {(backwards ? "Unapplying" : "Applying")} {migration}...");
@@ -166,7 +169,7 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
     /// <summary>The SQL a migration runs (Django's <c>sqlmigrate</c>), in <c>BEGIN;</c>/<c>COMMIT;</c> when it is atomic.</summary>
     public async Task<List<string>> SqlAsync(string app, string name, bool backwards = false)
     {
-        var graph = MigrationGraph.Load(apps);
+        var graph = MigrationGraph.Load(apps, null, Extra);
         if (!graph.Nodes.TryGetValue((app, name), out var migration))
         {
             var matches = graph.Nodes.Keys.Where(k => k.App == app && k.Name.StartsWith(name, StringComparison.Ordinal)).ToList();

@@ -100,8 +100,14 @@ internal static class SchemaEditor
     /// </summary>
     public static IEnumerable<string> Remake(MigrationContext context, ModelState before, ModelState after, Func<string, string?> source, (string Name, Field Field)? added = null)
     {
-        var temporary = "new__" + after.Table;
-        yield return $"CREATE TABLE {Q(temporary)} ({string.Join(", ", Columns(after).Select(f => ColumnDefinition(context, context.After, f.Name, f.Field)))})";
+        // Foreign keys are enforced and cannot be turned off inside the migration's transaction, and renaming a table
+        // would rewrite the references other tables make to it. So the rows are kept aside, the table is dropped (the
+        // rows pointing at it count as dangling, deferred to the commit), made again under its own name, and the rows
+        // put back — which settles the references before the commit checks them.
+        var aside = "old__" + before.Table;
+        yield return $"CREATE TABLE {Q(aside)} AS SELECT * FROM {Q(before.Table)}";
+        yield return $"DROP TABLE {Q(before.Table)}";
+        yield return $"CREATE TABLE {Q(after.Table)} ({string.Join(", ", Columns(after).Select(f => ColumnDefinition(context, context.After, f.Name, f.Field)))})";
         var columns = new List<string>();
         var values = new List<string>();
         foreach (var (name, field) in Columns(after))
@@ -112,9 +118,8 @@ internal static class SchemaEditor
             var oldNullable = old is not null && before.Fields.First(f => f.Name == source(name)).Field.Null;
             values.Add(old is null ? Fill(context, filler) : field.Null || !oldNullable ? Q(old) : $"coalesce({Q(old)}, {Fill(context, filler)})");
         }
-        yield return $"INSERT INTO {Q(temporary)} ({string.Join(", ", columns)}) SELECT {string.Join(", ", values)} FROM {Q(before.Table)}";
-        yield return $"DROP TABLE {Q(before.Table)}";
-        yield return $"ALTER TABLE {Q(temporary)} RENAME TO {Q(after.Table)}";
+        yield return $"INSERT INTO {Q(after.Table)} ({string.Join(", ", columns)}) SELECT {string.Join(", ", values)} FROM {Q(aside)}";
+        yield return $"DROP TABLE {Q(aside)}";
         foreach (var index in Indexes(after)) yield return index;
     }
 }

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Configuration;
+using Nuages.Conf;
+using Nuages.Db;
+using Nuages.Db.Migrations;
+using Nuages.Tests.Db.Migrations.Inventory;
+
+namespace Nuages.Tests.Db.Migrations;
+
+/// <summary>A migration made by the autodetector (in memory, where makemigrations would write it), applied, checked against the models, and undone.</summary>
+internal sealed class MadeMigration : Migration
+{
+    private readonly IReadOnlyList<(string App, string Name)> _dependencies;
+    private readonly IReadOnlyList<Operation> _operations;
+
+    public MadeMigration(string app, string name, IReadOnlyList<(string App, string Name)> dependencies, IReadOnlyList<Operation> operations)
+    {
+        App = app;
+        Name = name;
+        _dependencies = dependencies;
+        _operations = operations;
+    }
+
+    public override IReadOnlyList<(string App, string Name)> Dependencies => _dependencies;
+
+    public override IReadOnlyList<Operation> Operations => _operations;
+}
+
+[Collection("migrations")]
+public class FullCycleTests
+{
+    private static List<string> Schema(string table) => Database.Connection.Vendor == "sqlite"
+        ? [.. Database.Connection.Query($"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}') ORDER BY cid").Select(r => string.Join("|", r))]
+        : [.. Database.Connection.Query("SELECT column_name, data_type, is_nullable, coalesce(character_maximum_length, 0) FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position", table).Select(r => string.Join("|", r))];
+
+    private static List<string> IndexNames(string table) => Database.Connection.Vendor == "sqlite"
+        ? [.. Database.Connection.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND name NOT LIKE 'sqlite_autoindex%%' ORDER BY name", table).Select(r => (string)r[0]!)]
+        : [.. Database.Connection.Query("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE '%%_pkey' ORDER BY indexname", table).Select(r => (string)r[0]!)];
+
+    [Theory]
+    [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
+    public async Task Make_migrate_use_unmigrate_and_a_fresh_migrate_gives_the_same_schema(string engine)
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = engine == "sqlite"
+                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-cycle-{Guid.NewGuid():N}.sqlite3"))
+                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
+            s.InstalledApps.Add<InventoryConfig>();
+        });
+        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS inventory_bin, inventory_item, django_migrations CASCADE");
+        await new MigrationExecutor(app.Apps).MigrateAsync(); // 0001: the model as it was
+        Database.Connection.Execute("INSERT INTO inventory_item (name, obsolete) VALUES (%s, %s)", "kept", false);
+
+        // makemigrations: what the models need now
+        var changes = Autodetector.Changes(app.Apps, MigrationGraph.Load(app.Apps));
+        var made = new MadeMigration("inventory", "0002_made", [("inventory", "0001_initial")], changes["inventory"]);
+        var executor = new MigrationExecutor(app.Apps) { Extra = [made] };
+        await executor.MigrateAsync();
+        Assert.Empty(Autodetector.Changes(app.Apps, MigrationGraph.Load(app.Apps, null, [made]))); // the models and the migrations agree
+
+        // the ORM works on what the migrations made, and the row that was there kept its name and got the defaults
+        var item = await Item.Objects.GetAsync("name", "kept");
+        Assert.Equal((0, (DateOnly?)null), (item.Quantity, item.Restocked));
+        await new Bin { Item = item, Code = "A1" }.SaveAsync();
+        await Assert.ThrowsAsync<IntegrityError>(async () => await new Bin { Item = item, Code = "A1" }.SaveAsync());
+        var migrated = (Schema("inventory_item"), Schema("inventory_bin"), IndexNames("inventory_bin"));
+
+        // back to zero, then a fresh migrate: the same tables
+        await executor.MigrateAsync([("inventory", null)]);
+        Assert.Empty(Schema("inventory_item"));
+        await executor.MigrateAsync();
+        Assert.Equal(migrated.Item1, Schema("inventory_item"));
+        Assert.Equal(migrated.Item2, Schema("inventory_bin"));
+        Assert.Equal(migrated.Item3, IndexNames("inventory_bin"));
+    }
+}
