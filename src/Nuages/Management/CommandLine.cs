@@ -4,8 +4,11 @@ using Nuages.Conf;
 namespace Nuages.Management;
 
 /// <summary>The commands of a site's program, as Django's <c>manage.py</c>: runserver, check, routes.</summary>
-internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter error)
+internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter error, TextReader? input = null)
 {
+    /// <summary>Where questions are answered: the console when it is a terminal, else nowhere (every answer is no).</summary>
+    private TextReader? Input => input ?? (Console.IsInputRedirected ? null : Console.In);
+
     private const string Usage =
         "Usage: <site> [command] [options]\n\n" +
         "Commands:\n" +
@@ -17,7 +20,7 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "  migrate [app [name|zero]] [--database A] [--fake] [--fake-initial] [--plan]\n" +
         "                          Apply (or unapply, to a target) the installed apps' migrations, then create the\n" +
         "                          missing tables of models whose app has no migrations.\n" +
-        "  makemigrations [app ...] [--check] [--dry-run] [--empty] [--merge] [--name N] [--output DIR]\n" +
+        "  makemigrations [app ...] [--check] [--dry-run] [--empty] [--merge] [--noinput] [--name N] [--output DIR]\n" +
         "                          Write the migrations the models need, as C# classes in each app's Migrations folder.\n" +
         "  showmigrations [app] [--plan] [--database A]\n" +
         "                          List the migrations, [X] for those applied.\n" +
@@ -207,6 +210,24 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         var changes = flags.Contains("--empty")
             ? labels.ToDictionary(l => l, _ => new List<Db.Migrations.Operation>())
             : Db.Migrations.Autodetector.Changes(app.Apps, graph);
+        // A field that went and one that came with the same definition may be a rename: Django asks, and --noinput says no.
+        var reader = flags.Contains("--noinput") || flags.Contains("--no-input") || flags.Contains("--check") ? null : Input; // CI never waits on a question
+        foreach (var (label, operations) in changes)
+        {
+            foreach (var removed in operations.OfType<Db.Migrations.RemoveField>().ToList())
+            {
+                var before = Db.Migrations.Autodetector.FieldBefore(app.Apps, graph, label, removed.Model, removed.Name);
+                var added = operations.OfType<Db.Migrations.AddField>().FirstOrDefault(a =>
+                    a.Model == removed.Model && before is not null && a.Field with { Default = null } == before);
+                if (added is null || reader is null) continue;
+                await output.WriteAsync($"Was {removed.Model.ToLowerInvariant()}.{removed.Name} renamed to {added.Model.ToLowerInvariant()}.{added.Name} (a {Db.Migrations.Autodetector.Describe(added.Field)})? [y/N] ").ConfigureAwait(false);
+                var answer = (await reader.ReadLineAsync().ConfigureAwait(false))?.Trim();
+                if (answer is not ("y" or "Y" or "yes")) continue;
+                var at = operations.IndexOf(added);
+                operations[at] = new Db.Migrations.RenameField(removed.Model, removed.Name, added.Name);
+                operations.Remove(removed);
+            }
+        }
         if (labels.Count > 0) changes = changes.Where(c => labels.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value);
         changes = changes.Where(c => c.Value.Count > 0 || flags.Contains("--empty")).ToDictionary(c => c.Key, c => c.Value);
         if (changes.Count == 0)

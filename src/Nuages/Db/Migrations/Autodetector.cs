@@ -108,6 +108,41 @@ public static class Autodetector
         return changes;
     }
 
+    /// <summary>The field <paramref name="name"/> of <c>app.model</c> as the migrations describe it, or null.</summary>
+    public static Field? FieldBefore(AppRegistry apps, MigrationGraph graph, string app, string model, string name)
+    {
+        var state = new ProjectState();
+        var seen = new HashSet<(string, string)>();
+        foreach (var leaf in graph.AllLeaves)
+            foreach (var node in graph.ForwardsPlan(leaf))
+                if (seen.Add(node))
+                    foreach (var operation in graph.Nodes[node].Operations) operation.StateForwards(graph.Nodes[node].App, state);
+        return state.Models.TryGetValue((app, model.ToLowerInvariant()), out var found) ? found.Fields.FirstOrDefault(f => f.Name == name).Field : null;
+    }
+
+    /// <summary>A field's kind as Django names it in its questions (<c>CharField</c>, <c>IntegerField</c>…).</summary>
+    public static string Describe(Field field)
+    {
+        var type = Nullable.GetUnderlyingType(field.Type) ?? field.Type;
+        return field switch
+        {
+            { ManyToMany: true } => "ManyToManyField",
+            { To: not null } => "ForeignKey",
+            _ when type == typeof(string) => field.MaxLength is null ? "TextField" : "CharField",
+            _ when type == typeof(int) => "IntegerField",
+            _ when type == typeof(long) => "BigIntegerField",
+            _ when type == typeof(short) => "SmallIntegerField",
+            _ when type == typeof(bool) => "BooleanField",
+            _ when type == typeof(decimal) => "DecimalField",
+            _ when type == typeof(double) || type == typeof(float) => "FloatField",
+            _ when type == typeof(DateTime) || type == typeof(DateTimeOffset) => "DateTimeField",
+            _ when type == typeof(DateOnly) => "DateField",
+            _ when type == typeof(TimeOnly) => "TimeField",
+            _ when type == typeof(Guid) => "UUIDField",
+            _ => type.Name,
+        };
+    }
+
     /// <summary>
     /// The value rows that exist get for a new NOT NULL column: Django asks for it; without a prompt, the type's own
     /// (0, "", false), written into the migration where it can be changed.

@@ -157,23 +157,29 @@ public sealed class RenameField(string model, string oldName, string newName) : 
     /// <summary>The model.</summary>
     public string Model { get; } = model;
 
+    /// <summary>The field's name before.</summary>
+    public string OldName { get; } = oldName;
+
+    /// <summary>The field's name after.</summary>
+    public string NewName { get; } = newName;
+
     /// <inheritdoc/>
-    public override string Describe() => $"Rename field {oldName} on {Model.ToLowerInvariant()} to {newName}";
+    public override string Describe() => $"Rename field {OldName} on {Model.ToLowerInvariant()} to {NewName}";
 
     /// <inheritdoc/>
     public override void StateForwards(string app, ProjectState state)
     {
         var fields = state.Model(app, Model).Fields;
-        var index = fields.FindIndex(f => f.Name == oldName);
-        if (index < 0) throw new Core.FieldError($"{app}.{Model} has no field named '{oldName}'");
-        fields[index] = (newName, fields[index].Field);
+        var index = fields.FindIndex(f => f.Name == OldName);
+        if (index < 0) throw new Core.FieldError($"{app}.{Model} has no field named '{OldName}'");
+        fields[index] = (NewName, fields[index].Field);
     }
 
     /// <inheritdoc/>
-    public override Task ForwardsAsync(MigrationContext context) => Rename(context, context.Before, oldName, newName);
+    public override Task ForwardsAsync(MigrationContext context) => Rename(context, context.Before, OldName, NewName);
 
     /// <inheritdoc/>
-    public override Task BackwardsAsync(MigrationContext context) => Rename(context, context.After, newName, oldName);
+    public override Task BackwardsAsync(MigrationContext context) => Rename(context, context.After, NewName, OldName);
 
     private Task Rename(MigrationContext context, ProjectState state, string from, string to)
     {

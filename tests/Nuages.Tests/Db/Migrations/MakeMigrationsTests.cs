@@ -101,4 +101,24 @@ public class MakeMigrationsTests
         var source = File.ReadAllText(Path.Combine(directory, "_0003_merge_0002_left_0002_right.cs"));
         Assert.Contains("Dependencies => [(\"branches\", \"0002_left\"), (\"branches\", \"0002_right\")];", source, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_field_that_went_and_one_that_came_alike_is_asked_about_as_a_rename()
+    {
+        NuagesApp Renames() => NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-renames-{Guid.NewGuid():N}.sqlite3"));
+            s.InstalledApps.Add<Renames.RenamesConfig>();
+        });
+        var directory = Directory.CreateTempSubdirectory("nuages-rename-").FullName;
+        var output = new StringWriter();
+        Assert.Equal(0, await new CommandLine(Renames(), output, new StringWriter(), new StringReader("y\n")).RunAsync(["makemigrations", "--output", directory], CancellationToken.None));
+        Assert.StartsWith("Was person.full_name renamed to person.display_name (a CharField)? [y/N] Migrations for 'renames':\n", output.ToString().Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var source = File.ReadAllText(Path.Combine(directory, "_0002_rename_full_name_person_display_name.cs"));
+        Assert.Contains("        new RenameField(\"Person\", \"full_name\", \"display_name\"),", source, StringComparison.Ordinal);
+        // --noinput answers no: a removal and an addition, as Django's
+        var (_, plain, _) = await Run(Renames(), "makemigrations", "--noinput", "--dry-run", "--output", directory);
+        Assert.EndsWith("    + Add field display_name to person\n    - Remove field full_name from person\n", plain, StringComparison.Ordinal);
+    }
 }
