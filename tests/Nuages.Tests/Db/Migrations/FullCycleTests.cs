@@ -75,3 +75,35 @@ public class FullCycleTests
         Assert.Equal(migrated.Item3, IndexNames("inventory_bin"));
     }
 }
+
+[Collection("migrations")]
+public class ContentTypesMigrationTests
+{
+    [Theory]
+    [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
+    public async Task The_contenttypes_app_migrates_its_table_with_djangos_migration_names(string engine)
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = engine == "sqlite"
+                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-ct-{Guid.NewGuid():N}.sqlite3"))
+                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
+            s.InstalledApps.Add<Nuages.Contrib.ContentTypes.ContentTypesConfig>();
+            s.InstalledApps.Add<InventoryConfig>();
+        });
+        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS django_content_type, inventory_bin, inventory_item, django_migrations CASCADE");
+        // the model and Django's two migrations agree
+        Assert.False(Autodetector.Changes(app.Apps, MigrationGraph.Load(app.Apps)).ContainsKey("contenttypes"));
+        await app.MigrateAsync();
+        Assert.Equal(["contenttypes.0001_initial", "contenttypes.0002_remove_content_type_name"],
+            Database.Connection.Query("SELECT app, name FROM django_migrations WHERE app = 'contenttypes' ORDER BY id").Select(r => $"{r[0]}.{r[1]}"));
+        Assert.Equal(["id", "app_label", "model"], Schema("django_content_type").Select(c => c.Split('|')[0]));
+        Assert.True(await Nuages.Db.Models.ContentType.IdForAsync(typeof(Item)) > 0);
+        Assert.Equal(["inventory|item"], Database.Connection.Query("SELECT app_label, model FROM django_content_type").Select(r => $"{r[0]}|{r[1]}"));
+    }
+
+    private static List<string> Schema(string table) => Database.Connection.Vendor == "sqlite"
+        ? [.. Database.Connection.Query($"SELECT name FROM pragma_table_info('{table}') ORDER BY cid").Select(r => (string)r[0]!)]
+        : [.. Database.Connection.Query("SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position", table).Select(r => (string)r[0]!)];
+}
