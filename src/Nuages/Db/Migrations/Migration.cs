@@ -45,6 +45,9 @@ public abstract class Operation
     /// <summary>What it does, in words (Django's <c>describe()</c>), for <c>migrate --plan</c>.</summary>
     public abstract string Describe();
 
+    /// <summary>The model it changes, if it changes one: what the routers' <c>AllowMigrate</c> is asked about.</summary>
+    public virtual string? ModelName => null;
+
     /// <summary>How it changes the models the migrations describe (Django's <c>state_forwards</c>); nothing by default.</summary>
     public virtual void StateForwards(string app, ProjectState state)
     {

@@ -75,6 +75,14 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
         }
     }
 
+    /// <summary>Whether the routers let an operation on a model run on this database (Django's <c>allow_migrate</c>); the migration is recorded either way.</summary>
+    private bool Allowed(string app, Operation operation)
+    {
+        if (operation.ModelName is not { } name || !apps.IsInstalled(app)) return true;
+        var model = apps.Get(app).Models.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        return model is null || Routers.AllowMigrate(Alias, model);
+    }
+
     /// <summary>The models as the migrations before <paramref name="migration"/> (its dependencies, recursively) describe them.</summary>
     internal static ProjectState StateBefore(MigrationGraph graph, Migration migration)
     {
@@ -122,6 +130,7 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
                 if (backwards) steps.Reverse();
                 foreach (var (operation, before, after) in steps)
                 {
+                    if (!Allowed(migration.App, operation)) continue; // a router keeps this model off this database
                     var context = new MigrationContext(Alias, null, migration.App, before, after);
                     if (backwards) await operation.BackwardsAsync(context).ConfigureAwait(false);
                     else await operation.ForwardsAsync(context).ConfigureAwait(false);

@@ -22,6 +22,9 @@ public sealed class CreateModel(string name, IReadOnlyList<(string Name, Field F
     public IReadOnlyList<(string Name, Field Field)> Fields { get; } = fields;
 
     /// <inheritdoc/>
+    public override string? ModelName => Name;
+
+    /// <inheritdoc/>
     public override string Describe() => $"Create model {Name}";
 
     /// <inheritdoc/>
@@ -42,6 +45,9 @@ public sealed class DeleteModel(string name) : Operation
 {
     /// <summary>The model's name.</summary>
     public string Name { get; } = name;
+
+    /// <inheritdoc/>
+    public override string? ModelName => Name;
 
     /// <inheritdoc/>
     public override string Describe() => $"Delete model {Name}";
@@ -69,6 +75,9 @@ public sealed class AddField(string model, string name, Field field) : Operation
 
     /// <summary>The field.</summary>
     public Field Field { get; } = field;
+
+    /// <inheritdoc/>
+    public override string? ModelName => Model;
 
     /// <inheritdoc/>
     public override string Describe() => $"Add field {Name} to {Model.ToLowerInvariant()}";
@@ -122,6 +131,9 @@ public sealed class RemoveField(string model, string name) : Operation
     public string Name { get; } = name;
 
     /// <inheritdoc/>
+    public override string? ModelName => Model;
+
+    /// <inheritdoc/>
     public override string Describe() => $"Remove field {Name} from {Model.ToLowerInvariant()}";
 
     /// <inheritdoc/>
@@ -164,6 +176,9 @@ public sealed class RenameField(string model, string oldName, string newName) : 
     public string NewName { get; } = newName;
 
     /// <inheritdoc/>
+    public override string? ModelName => Model;
+
+    /// <inheritdoc/>
     public override string Describe() => $"Rename field {OldName} on {Model.ToLowerInvariant()} to {NewName}";
 
     /// <inheritdoc/>
@@ -201,6 +216,9 @@ public sealed class AlterField(string model, string name, Field field) : Operati
 
     /// <summary>The field as it becomes.</summary>
     public Field Field { get; } = field;
+
+    /// <inheritdoc/>
+    public override string? ModelName => Model;
 
     /// <inheritdoc/>
     public override string Describe() => $"Alter field {FieldName} on {Model.ToLowerInvariant()}";
@@ -256,6 +274,9 @@ public sealed class AlterField(string model, string name, Field field) : Operati
 public sealed class RenameModel(string oldName, string newName) : Operation
 {
     /// <inheritdoc/>
+    public override string? ModelName => oldName;
+
+    /// <inheritdoc/>
     public override string Describe() => $"Rename model {oldName} to {newName}";
 
     /// <inheritdoc/>
@@ -286,6 +307,9 @@ public sealed class AlterModelTable(string name, string? table) : Operation
     public string? Table { get; } = table;
 
     /// <inheritdoc/>
+    public override string? ModelName => Name;
+
+    /// <inheritdoc/>
     public override string Describe() => $"Rename table for {Name} to {Table ?? "(default)"}";
 
     /// <inheritdoc/>
@@ -313,6 +337,9 @@ public sealed class AddIndex(string model, ModelIndex index) : Operation
     public ModelIndex Index { get; } = index;
 
     /// <inheritdoc/>
+    public override string? ModelName => Model;
+
+    /// <inheritdoc/>
     public override string Describe() => $"Create index {Index.Name} on field(s) {string.Join(", ", Index.Fields)} of model {Model.ToLowerInvariant()}";
 
     /// <inheritdoc/>
@@ -336,6 +363,9 @@ public sealed class RemoveIndex(string model, string name) : Operation
     public string Name { get; } = name;
 
     /// <inheritdoc/>
+    public override string? ModelName => Model;
+
+    /// <inheritdoc/>
     public override string Describe() => $"Remove index {Name} from {Model.ToLowerInvariant()}";
 
     /// <inheritdoc/>
@@ -355,6 +385,9 @@ public sealed class RemoveIndex(string model, string name) : Operation
 /// <summary>Renames an index (Django's <c>RenameIndex</c>): PostgreSQL renames it, SQLite makes it again under the new name.</summary>
 public sealed class RenameIndex(string model, string newName, string oldName) : Operation
 {
+    /// <inheritdoc/>
+    public override string? ModelName => model;
+
     /// <inheritdoc/>
     public override string Describe() => $"Rename index {oldName} on {model.ToLowerInvariant()} to {newName}";
 
@@ -390,6 +423,9 @@ public sealed class AlterUniqueTogether(string model, IReadOnlyList<IReadOnlyLis
 
     /// <summary>The sets, as they become.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Sets { get; } = uniqueTogether;
+
+    /// <inheritdoc/>
+    public override string? ModelName => Model;
 
     /// <inheritdoc/>
     public override string Describe() => $"Alter unique_together for {Model.ToLowerInvariant()} ({Sets.Count} constraint(s))";

@@ -107,3 +107,30 @@ public class ContentTypesMigrationTests
         ? [.. Database.Connection.Query($"SELECT name FROM pragma_table_info('{table}') ORDER BY cid").Select(r => (string)r[0]!)]
         : [.. Database.Connection.Query("SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position", table).Select(r => (string)r[0]!)];
 }
+
+/// <summary>Keeps bins off every database: migrations skip their table and still record themselves, as Django's allow_migrate.</summary>
+internal sealed class NoBinsRouter : IDatabaseRouter
+{
+    public bool? AllowMigrate(string alias, Type model) => model == typeof(Bin) ? false : null;
+}
+
+[Collection("migrations")]
+public class MigrationRouterTests
+{
+    [Fact]
+    public async Task A_router_that_refuses_a_model_keeps_its_operations_off_the_database()
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-router-{Guid.NewGuid():N}.sqlite3"));
+            s.InstalledApps.Add<InventoryConfig>();
+            s.DatabaseRouters.Add(new NoBinsRouter());
+        });
+        var made = new MadeMigration("inventory", "0002_made", [("inventory", "0001_initial")], Autodetector.Changes(app.Apps, MigrationGraph.Load(app.Apps))["inventory"]);
+        await new MigrationExecutor(app.Apps) { Extra = [made] }.MigrateAsync();
+        Assert.Equal(2, Database.Connection.Query("SELECT name FROM django_migrations WHERE app = 'inventory'").Count);
+        Assert.Single(Database.Connection.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'inventory_item'"));
+        Assert.Empty(Database.Connection.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'inventory_bin'"));
+    }
+}
