@@ -507,3 +507,98 @@ public sealed class SeparateDatabaseAndState(IReadOnlyList<Operation>? databaseO
             await operation.BackwardsAsync(new MigrationContext(context.Alias, context.Collected, context.App, before, after)).ConfigureAwait(false);
     }
 }
+
+/// <summary>Adds a table constraint (Django's <c>AddConstraint</c>): PostgreSQL alters the table, SQLite remakes it.</summary>
+public sealed class AddConstraint(string model, Constraint constraint) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Model { get; } = model;
+
+    /// <summary>The constraint.</summary>
+    public Constraint Constraint { get; } = constraint;
+
+    /// <inheritdoc/>
+    public override string? ModelName => Model;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Create constraint {Constraint.Name} on model {Model.ToLowerInvariant()}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) => state.Model(app, Model).Constraints.Add(Constraint);
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) => Change(context, context.Before.Model(context.App, Model), context.After.Model(context.App, Model), adding: true);
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) => Change(context, context.After.Model(context.App, Model), context.Before.Model(context.App, Model), adding: false);
+
+    internal Task Change(MigrationContext context, ModelState from, ModelState to, bool adding) =>
+        context.Sqlite
+            ? Statements.RunAsync(context, SchemaEditor.Remake(context, from, to, n => n))
+            : Statements.RunAsync(context, [adding
+                ? $"ALTER TABLE {Backends.Backend.Quote(to.Table)} ADD {SchemaEditor.ConstraintSql(to, Constraint)}"
+                : $"ALTER TABLE {Backends.Backend.Quote(to.Table)} DROP CONSTRAINT {Backends.Backend.Quote(Constraint.Name)}"]);
+}
+
+/// <summary>Drops a table constraint (Django's <c>RemoveConstraint</c>); unapplying it adds the constraint again.</summary>
+public sealed class RemoveConstraint(string model, string name) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Model { get; } = model;
+
+    /// <summary>The constraint's name.</summary>
+    public string Name { get; } = name;
+
+    /// <inheritdoc/>
+    public override string? ModelName => Model;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Remove constraint {Name} from model {Model.ToLowerInvariant()}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state) => state.Model(app, Model).Constraints.RemoveAll(c => c.Name == Name);
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context)
+    {
+        var constraint = context.Before.Model(context.App, Model).Constraints.First(c => c.Name == Name);
+        return new AddConstraint(Model, constraint).Change(context, context.Before.Model(context.App, Model), context.After.Model(context.App, Model), adding: false);
+    }
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context)
+    {
+        var constraint = context.Before.Model(context.App, Model).Constraints.First(c => c.Name == Name);
+        return new AddConstraint(Model, constraint).Change(context, context.After.Model(context.App, Model), context.Before.Model(context.App, Model), adding: true);
+    }
+}
+
+/// <summary>Changes options that do not touch the database (Django's <c>AlterModelOptions</c>: ordering, verbose names…).</summary>
+public sealed class AlterModelOptions(string name, IReadOnlyDictionary<string, object?> options) : Operation
+{
+    /// <summary>The model.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>The options, as they become.</summary>
+    public IReadOnlyDictionary<string, object?> Options { get; } = options;
+
+    /// <inheritdoc/>
+    public override string? ModelName => Name;
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Change Meta options on {Name.ToLowerInvariant()}";
+
+    /// <inheritdoc/>
+    public override void StateForwards(string app, ProjectState state)
+    {
+        var model = state.Model(app, Name);
+        model.Options.Clear();
+        foreach (var (key, value) in Options) model.Options[key] = value;
+    }
+
+    /// <inheritdoc/>
+    public override Task ForwardsAsync(MigrationContext context) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public override Task BackwardsAsync(MigrationContext context) => Task.CompletedTask;
+}

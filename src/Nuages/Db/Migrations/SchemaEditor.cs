@@ -23,11 +23,19 @@ internal static class SchemaEditor
     public static IEnumerable<string> CreateTable(MigrationContext context, ProjectState state, ModelState model, string? table = null)
     {
         var name = table ?? model.Table;
-        yield return $"CREATE TABLE {Q(name)} ({string.Join(", ", Columns(model).Select(f => ColumnDefinition(context, state, f.Name, f.Field)))})";
+        yield return $"CREATE TABLE {Q(name)} ({TableBody(context, state, model)})";
         foreach (var index in Indexes(model, name)) yield return index;
         foreach (var (field, spec) in model.Fields.Where(f => f.Field.ManyToMany))
             foreach (var statement in CreateThrough(context, state, model, field, spec)) yield return statement;
     }
+
+    /// <summary>The columns and the table's named constraints.</summary>
+    private static string TableBody(MigrationContext context, ProjectState state, ModelState model) =>
+        string.Join(", ", Columns(model).Select(f => ColumnDefinition(context, state, f.Name, f.Field)).Concat(model.Constraints.Select(c => ConstraintSql(model, c))));
+
+    public static string ConstraintSql(ModelState model, Constraint constraint) => constraint.Check is { } check
+        ? $"CONSTRAINT {Q(constraint.Name)} CHECK ({check})"
+        : $"CONSTRAINT {Q(constraint.Name)} UNIQUE ({string.Join(", ", constraint.Unique!.Select(f => Q(model.Field(f).Column(f))))})";
 
     /// <summary>The fields that are columns (a ManyToMany relation has a table instead).</summary>
     public static IEnumerable<(string Name, Field Field)> Columns(ModelState model) => model.Fields.Where(f => !f.Field.ManyToMany);
@@ -107,7 +115,7 @@ internal static class SchemaEditor
         var aside = "old__" + before.Table;
         yield return $"CREATE TABLE {Q(aside)} AS SELECT * FROM {Q(before.Table)}";
         yield return $"DROP TABLE {Q(before.Table)}";
-        yield return $"CREATE TABLE {Q(after.Table)} ({string.Join(", ", Columns(after).Select(f => ColumnDefinition(context, context.After, f.Name, f.Field)))})";
+        yield return $"CREATE TABLE {Q(after.Table)} ({TableBody(context, context.After, after)})";
         var columns = new List<string>();
         var values = new List<string>();
         foreach (var (name, field) in Columns(after))

@@ -73,6 +73,26 @@ public sealed record ModelIndex(string Name, IReadOnlyList<string> Fields)
     public override int GetHashCode() => HashCode.Combine(Name, Fields.Count);
 }
 
+/// <summary>
+/// A table constraint (Django's <c>CheckConstraint</c> and <c>UniqueConstraint</c>): <see cref="Check"/>, an SQL condition,
+/// or <see cref="Unique"/>, fields unique together; named.
+/// </summary>
+public sealed record Constraint(string Name, string? Check = null, IReadOnlyList<string>? Unique = null)
+{
+    /// <summary>A check: <c>Constraint.CheckOf("price_positive", "price &gt; 0")</c>.</summary>
+    public static Constraint CheckOf(string name, string condition) => new(name, Check: condition);
+
+    /// <summary>Fields unique together, as a named constraint.</summary>
+    public static Constraint UniqueOf(string name, params string[] fields) => new(name, Unique: fields);
+
+    /// <inheritdoc/>
+    public bool Equals(Constraint? other) => other is not null && other.Name == Name && other.Check == Check
+        && (other.Unique ?? []).SequenceEqual(Unique ?? []);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, Check);
+}
+
 /// <summary>A model as the migrations so far describe it (Django's <c>ModelState</c>): its fields in order and its table.</summary>
 public sealed class ModelState(string app, string name, IEnumerable<(string Name, Field Field)> fields, string? table = null)
 {
@@ -94,6 +114,12 @@ public sealed class ModelState(string app, string name, IEnumerable<(string Name
     /// <summary>The sets of fields unique together (Django's <c>Meta.unique_together</c>).</summary>
     public List<IReadOnlyList<string>> UniqueTogether { get; } = [];
 
+    /// <summary>The table constraints (Django's <c>Meta.constraints</c>).</summary>
+    public List<Constraint> Constraints { get; } = [];
+
+    /// <summary>Options with no effect on the database (Django's <c>ordering</c>, <c>verbose_name</c>…).</summary>
+    public Dictionary<string, object?> Options { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The table: <see cref="DbTable"/>, else <c>{app}_{name in lower case}</c> as Django names it.</summary>
     public string Table => DbTable ?? $"{App}_{Name.ToLowerInvariant()}";
 
@@ -106,6 +132,8 @@ public sealed class ModelState(string app, string name, IEnumerable<(string Name
         var copy = new ModelState(App, Name, Fields, DbTable);
         copy.Indexes.AddRange(Indexes);
         copy.UniqueTogether.AddRange(UniqueTogether);
+        copy.Constraints.AddRange(Constraints);
+        foreach (var (key, value) in Options) copy.Options[key] = value;
         return copy;
     }
 }

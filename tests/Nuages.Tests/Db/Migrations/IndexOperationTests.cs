@@ -89,4 +89,32 @@ public class IndexOperationTests
         Assert.Empty(Database.Connection.Query(Database.Connection.Vendor == "sqlite"
             ? "SELECT name FROM sqlite_master WHERE name LIKE 'tags_%'" : "SELECT 1 FROM information_schema.tables WHERE table_name LIKE 'tags_%'"));
     }
+
+    [Theory]
+    [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
+    public async Task Check_and_unique_constraints_are_added_and_removed_both_ways_with_the_rows_kept(string engine)
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = engine == "sqlite"
+                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-prices-{Guid.NewGuid():N}.sqlite3"))
+                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
+            s.InstalledApps.Add<Prices.PricesConfig>();
+        });
+        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS prices_price, django_migrations CASCADE");
+        void Insert(string sku, decimal amount) => Database.Connection.Execute("INSERT INTO prices_price (sku, amount, currency) VALUES (%s, %s, 'EUR')", sku, amount);
+        await Migrate(app, "prices", "0001");
+        Insert("a", 1m);
+        await Migrate(app, "prices", "0002");
+        Assert.Throws<IntegrityError>(() => Insert("b", -1m));
+        Assert.Throws<IntegrityError>(() => Insert("a", 2m));
+        await Migrate(app);
+        Insert("c", -5m); // the check is gone, the rows kept
+        Assert.Throws<IntegrityError>(() => Insert("a", 2m));
+        Database.Connection.Execute("DELETE FROM prices_price WHERE amount < 0");
+        await Migrate(app, "prices", "0001");
+        Insert("a", 3m); // both gone
+        Assert.Equal(2, Database.Connection.Query("SELECT id FROM prices_price").Count);
+    }
 }
