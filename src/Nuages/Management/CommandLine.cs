@@ -22,6 +22,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "                          missing tables of models whose app has no migrations.\n" +
         "  makemigrations [app ...] [--check] [--dry-run] [--empty] [--merge] [--noinput] [--name N] [--output DIR]\n" +
         "                          Write the migrations the models need, as C# classes in each app's Migrations folder.\n" +
+        "  squashmigrations app [start] end [--squashed-name N] [--output DIR]\n" +
+        "                          Write one migration replacing a run of an app's migrations, operations folded.\n" +
         "  showmigrations [app] [--plan] [--database A]\n" +
         "                          List the migrations, [X] for those applied.\n" +
         "  sqlmigrate [app name [--backwards]] [--database A]\n" +
@@ -46,6 +48,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 return await MigrateAsync(rest).ConfigureAwait(false);
             case "makemigrations":
                 return await MakeMigrationsAsync(rest).ConfigureAwait(false);
+            case "squashmigrations":
+                return await SquashMigrationsAsync(rest).ConfigureAwait(false);
             case "showmigrations":
                 return await ShowMigrationsAsync(rest).ConfigureAwait(false);
             case "sqlmigrate":
@@ -298,6 +302,63 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         var root = directory?.FullName ?? Environment.CurrentDirectory;
         var relative = config.MigrationsNamespace.StartsWith(assembly + ".", StringComparison.Ordinal) ? config.MigrationsNamespace[(assembly.Length + 1)..] : config.MigrationsNamespace;
         return System.IO.Path.Combine([root, .. relative.Split('.')]);
+    }
+
+    private async Task<int> SquashMigrationsAsync(string[] args)
+    {
+        string? squashedName = null;
+        string? outputDirectory = null;
+        var positional = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--squashed-name" && i + 1 < args.Length) squashedName = args[++i];
+            else if (args[i] == "--output" && i + 1 < args.Length) outputDirectory = args[++i];
+            else if (!args[i].StartsWith("--", StringComparison.Ordinal)) positional.Add(args[i]);
+        }
+        if (positional.Count is < 2 or > 3) { await error.WriteLineAsync("CommandError: squashmigrations takes an app label, an optional start and an end migration.").ConfigureAwait(false); return 2; }
+        var label = positional[0];
+        if (!app.Apps.IsInstalled(label)) { await error.WriteLineAsync($"CommandError: App '{label}' could not be found. Is it in InstalledApps?").ConfigureAwait(false); return 2; }
+        var graph = Db.Migrations.MigrationGraph.Load(app.Apps);
+        string? Find(string prefix)
+        {
+            var matches = graph.Nodes.Keys.Where(k => k.App == label && k.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            return matches.Count == 1 ? matches[0].Name : null;
+        }
+        var end = Find(positional[^1]);
+        var start = positional.Count == 3 ? Find(positional[1]) : null;
+        if (end is null || positional.Count == 3 && start is null)
+        {
+            await error.WriteLineAsync($"CommandError: Cannot find a migration matching '{(end is null ? positional[^1] : positional[1])}' from app '{label}'.").ConfigureAwait(false);
+            return 1;
+        }
+        var plan = graph.ForwardsPlan((label, end)).Where(n => n.App == label).ToList();
+        if (start is not null) plan = plan.SkipWhile(n => n.Name != start).ToList();
+        var migrations = plan.Select(n => graph.Nodes[n]).ToList();
+        var operations = migrations.SelectMany(m => m.Operations).ToList();
+        if (operations.FirstOrDefault(o => o is Db.Migrations.RunCode or Db.Migrations.SeparateDatabaseAndState or Db.Migrations.AlterModelOptions) is { } unwritable)
+        {
+            await error.WriteLineAsync($"CommandError: squashmigrations cannot copy the {unwritable.GetType().Name} operation of a migration; write the squashed migration by hand, with Replaces.").ConfigureAwait(false);
+            return 1;
+        }
+        var folded = Db.Migrations.MigrationOptimizer.Optimize(operations);
+        var inSet = plan.ToHashSet();
+        var dependencies = migrations.SelectMany(m => m.Dependencies.Select(d => (d.App, d.Name))).Where(d => !inSet.Contains(d)).Distinct().ToList();
+        var name = squashedName is not null ? $"{(start ?? "0001")[..4]}_{squashedName}" : $"{start ?? "0001"}_squashed_{end}";
+        var config = app.Apps.Get(label);
+        var directory = outputDirectory ?? MigrationsDirectory(config);
+        var path = System.IO.Path.Combine(directory, $"_{name}.cs");
+        var source = Db.Migrations.MigrationWriter.Source(config, "_" + name, dependencies, folded, migrations[0].Initial);
+        // the squashed migration replaces those it folds, as Django's replaces = [...]
+        var replaces = string.Join(", ", plan.Select(p => $"(\"{p.App}\", \"{p.Name}\")"));
+        source = source.Replace("    /// <inheritdoc/>\n    public override IReadOnlyList<(string App, string Name)> Dependencies",
+            $"    /// <inheritdoc/>\n    public override IReadOnlyList<(string App, string Name)> Replaces => [{replaces}];\n\n    /// <inheritdoc/>\n    public override IReadOnlyList<(string App, string Name)> Dependencies", StringComparison.Ordinal);
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(path, source).ConfigureAwait(false);
+        await output.WriteLineAsync($"Optimizing...\n  Optimized from {operations.Count} operations to {folded.Count} operations.").ConfigureAwait(false);
+        await output.WriteLineAsync($"Created new squashed migration {System.IO.Path.GetRelativePath(Environment.CurrentDirectory, path)}\n" +
+            "  You should commit this migration but leave the old ones in place;\n  the new migration will be used for new installs. Once you are sure\n" +
+            "  all instances of the codebase have applied the migrations you squashed,\n  you can delete them.").ConfigureAwait(false);
+        return 0;
     }
 
     private async Task<int> ShowMigrationsAsync(string[] args)

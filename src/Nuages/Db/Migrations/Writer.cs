@@ -64,6 +64,9 @@ public static class MigrationWriter
         AlterModelTable t => $"new AlterModelTable({Literal(t.Name)}, {(t.Table is null ? "null" : Literal(t.Table))})",
         AddIndex a => $"new AddIndex({Literal(a.Model)}, new ModelIndex({Literal(a.Index.Name)}, [{string.Join(", ", a.Index.Fields.Select(f => Literal(f)))}]))",
         RemoveIndex r => $"new RemoveIndex({Literal(r.Model)}, {Literal(r.Name)})",
+        RunSql r => $"new RunSql({Literal(r.Sql)}{(r.ReverseSql is null ? "" : ", " + Literal(r.ReverseSql))})",
+        AddConstraint c => $"new AddConstraint({Literal(c.Model)}, {(c.Constraint.Check is { } check ? $"Constraint.CheckOf({Literal(c.Constraint.Name)}, {Literal(check)})" : $"Constraint.UniqueOf({Literal(c.Constraint.Name)}, {string.Join(", ", c.Constraint.Unique!.Select(f => Literal(f)))})")})",
+        RemoveConstraint r => $"new RemoveConstraint({Literal(r.Model)}, {Literal(r.Name)})",
         AlterUniqueTogether u => $"new AlterUniqueTogether({Literal(u.Model)}, [{string.Join(", ", u.Sets.Select(set => "[" + string.Join(", ", set.Select(f => Literal(f))) + "]"))}])",
         _ => throw new NotSupportedException($"makemigrations cannot write {operation.GetType().Name}."),
     };

@@ -12,8 +12,11 @@ internal sealed class MadeMigration : Migration
     private readonly IReadOnlyList<(string App, string Name)> _dependencies;
     private readonly IReadOnlyList<Operation> _operations;
 
-    public MadeMigration(string app, string name, IReadOnlyList<(string App, string Name)> dependencies, IReadOnlyList<Operation> operations)
+    private readonly IReadOnlyList<(string App, string Name)> _replaces = [];
+
+    public MadeMigration(string app, string name, IReadOnlyList<(string App, string Name)> dependencies, IReadOnlyList<Operation> operations, IReadOnlyList<(string App, string Name)>? replaces = null)
     {
+        _replaces = replaces ?? [];
         App = app;
         Name = name;
         _dependencies = dependencies;
@@ -23,6 +26,8 @@ internal sealed class MadeMigration : Migration
     public override IReadOnlyList<(string App, string Name)> Dependencies => _dependencies;
 
     public override IReadOnlyList<Operation> Operations => _operations;
+
+    public override IReadOnlyList<(string App, string Name)> Replaces => _replaces;
 }
 
 [Collection("migrations")]
@@ -132,5 +137,56 @@ public class MigrationRouterTests
         Assert.Equal(2, Database.Connection.Query("SELECT name FROM django_migrations WHERE app = 'inventory'").Count);
         Assert.Single(Database.Connection.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'inventory_item'"));
         Assert.Empty(Database.Connection.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'inventory_bin'"));
+    }
+}
+
+[Collection("migrations")]
+public class SquashTests
+{
+    [Fact]
+    public void The_optimizer_folds_a_models_later_changes_into_its_creation()
+    {
+        var folded = MigrationOptimizer.Optimize(
+        [
+            new CreateModel("Post", [("id", Field.Auto()), ("title", Field.Of<string>(maxLength: 50))]),
+            new AddField("Post", "views", Field.Of<int>(@default: 0)),
+            new AlterField("Post", "title", Field.Of<string>(maxLength: 200)),
+            new RenameField("Post", "views", "hits"),
+            new CreateModel("Draft", [("id", Field.Auto())]),
+            new DeleteModel("Draft"),
+            new AddField("Tag", "slug", Field.Of<string>(maxLength: 20, @default: "")),
+            new RemoveField("Tag", "slug"),
+        ]);
+        var create = Assert.IsType<CreateModel>(Assert.Single(folded));
+        Assert.Equal([("id", Field.Auto()), ("title", Field.Of<string>(maxLength: 200)), ("hits", Field.Of<int>())], create.Fields);
+    }
+
+    [Fact]
+    public async Task A_squashed_migration_replaces_those_it_folds_on_a_new_database_and_later_ones_follow_it()
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-squash-{Guid.NewGuid():N}.sqlite3"));
+            s.InstalledApps.Add<Shelf.ShelfConfig>();
+        });
+        var directory = Directory.CreateTempSubdirectory("nuages-squash-").FullName;
+        var output = new StringWriter();
+        Assert.Equal(0, await new Nuages.Management.CommandLine(app, output, output).RunAsync(["squashmigrations", "shelf", "0004", "--output", directory], CancellationToken.None));
+        Assert.StartsWith("Optimizing...\n  Optimized from 7 operations to ", output.ToString().Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var source = File.ReadAllText(Path.Combine(directory, "_0001_squashed_0004_alter.cs"));
+        Assert.Contains("public override IReadOnlyList<(string App, string Name)> Replaces => [(\"shelf\", \"0001_initial\"), (\"shelf\", \"0002_data\"), (\"shelf\", \"0003_rating\"), (\"shelf\", \"0004_alter\")];", source, StringComparison.Ordinal);
+        Assert.Contains("new RunSql(\"INSERT INTO shelf_author", source, StringComparison.Ordinal);
+
+        // what the file holds, in memory: a new database runs it instead of the four, then 0005
+        var graph = MigrationGraph.Load(app.Apps);
+        var four = new[] { "0001_initial", "0002_data", "0003_rating", "0004_alter" }.Select(n => graph.Nodes[("shelf", n)]).ToList();
+        var squashed = new MadeMigration("shelf", "0001_squashed_0004_alter", [], MigrationOptimizer.Optimize(four.SelectMany(m => m.Operations)), [.. four.Select(m => (m.App, m.Name))]);
+        var lines = new List<string>();
+        await new MigrationExecutor(app.Apps) { Extra = [squashed] }.MigrateAsync(progress: lines.Add);
+        Assert.Equal(["  Applying shelf.0001_squashed_0004_alter...", " OK", "  Applying shelf.0005_renames...", " OK"], lines);
+        Assert.Equal(["1|A|1|100|3", "2|B|1|0|3"], Database.Connection.Query("SELECT id, name, author_id, pages, rating FROM shelf_volumes ORDER BY id").Select(r => string.Join("|", r)));
+        // recorded with the migrations it replaces, as Django records a squashed migration
+        Assert.Equal(6, Database.Connection.Query("SELECT name FROM django_migrations WHERE app = 'shelf'").Count);
     }
 }
