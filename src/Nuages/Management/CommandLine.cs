@@ -24,6 +24,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "                          Write the migrations the models need, as C# classes in each app's Migrations folder.\n" +
         "  squashmigrations app [start] end [--squashed-name N] [--output DIR]\n" +
         "                          Write one migration replacing a run of an app's migrations, operations folded.\n" +
+        "  optimizemigration app name [--check] [--output DIR]\n" +
+        "                          Rewrite a migration with its operations folded.\n" +
         "  showmigrations [app] [--plan] [--database A]\n" +
         "                          List the migrations, [X] for those applied.\n" +
         "  sqlmigrate [app name [--backwards]] [--database A]\n" +
@@ -48,6 +50,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 return await MigrateAsync(rest).ConfigureAwait(false);
             case "makemigrations":
                 return await MakeMigrationsAsync(rest).ConfigureAwait(false);
+            case "optimizemigration":
+                return await OptimizeMigrationAsync(rest).ConfigureAwait(false);
             case "squashmigrations":
                 return await SquashMigrationsAsync(rest).ConfigureAwait(false);
             case "showmigrations":
@@ -302,6 +306,32 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         var root = directory?.FullName ?? Environment.CurrentDirectory;
         var relative = config.MigrationsNamespace.StartsWith(assembly + ".", StringComparison.Ordinal) ? config.MigrationsNamespace[(assembly.Length + 1)..] : config.MigrationsNamespace;
         return System.IO.Path.Combine([root, .. relative.Split('.')]);
+    }
+
+    private async Task<int> OptimizeMigrationAsync(string[] args)
+    {
+        var (_, flags, positional) = Options(args);
+        string? outputDirectory = null;
+        for (var i = 0; i + 1 < args.Length; i++) if (args[i] == "--output") outputDirectory = args[i + 1];
+        positional.Remove(outputDirectory ?? "");
+        if (positional.Count != 2) { await error.WriteLineAsync("CommandError: optimizemigration takes an app label and a migration name.").ConfigureAwait(false); return 2; }
+        var graph = Db.Migrations.MigrationGraph.Load(app.Apps);
+        var matches = graph.Nodes.Keys.Where(k => k.App == positional[0] && k.Name.StartsWith(positional[1], StringComparison.Ordinal)).ToList();
+        if (matches.Count != 1) { await error.WriteLineAsync($"CommandError: Cannot find a migration matching '{positional[1]}' from app '{positional[0]}'.").ConfigureAwait(false); return 1; }
+        var migration = graph.Nodes[matches[0]];
+        var folded = Db.Migrations.MigrationOptimizer.Optimize(migration.Operations);
+        if (folded.Count == migration.Operations.Count)
+        {
+            await output.WriteLineAsync($"No optimizations possible.").ConfigureAwait(false);
+            return 0;
+        }
+        await output.WriteLineAsync($"Optimizing from {migration.Operations.Count} operations to {folded.Count} operations.").ConfigureAwait(false);
+        if (flags.Contains("--check")) return 1;
+        var config = app.Apps.Get(migration.App);
+        var path = System.IO.Path.Combine(outputDirectory ?? MigrationsDirectory(config), $"_{migration.Name}.cs");
+        await File.WriteAllTextAsync(path, Db.Migrations.MigrationWriter.Source(config, "_" + migration.Name, migration.Dependencies, folded, migration.Initial)).ConfigureAwait(false);
+        await output.WriteLineAsync($"Optimized migration {System.IO.Path.GetRelativePath(Environment.CurrentDirectory, path)}").ConfigureAwait(false);
+        return 0;
     }
 
     private async Task<int> SquashMigrationsAsync(string[] args)

@@ -81,6 +81,12 @@ public sealed class MigrationContext
     /// <summary>The models as they are after the operation.</summary>
     public ProjectState After { get; }
 
+    /// <summary>
+    /// A model as the migrations describe it at this point (Django's <c>apps.get_model(app, name)</c>), for a data
+    /// migration that must not depend on the C# class as it is now.
+    /// </summary>
+    public HistoricalModel Model(string name, string? app = null) => new(this, After.Model(app ?? App, name));
+
     /// <summary>Whether the database is SQLite.</summary>
     internal bool Sqlite => Connections.For(Alias) is Backends.SqliteBackend;
 

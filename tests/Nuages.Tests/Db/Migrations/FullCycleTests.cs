@@ -189,4 +189,49 @@ public class SquashTests
         // recorded with the migrations it replaces, as Django records a squashed migration
         Assert.Equal(6, Database.Connection.Query("SELECT name FROM django_migrations WHERE app = 'shelf'").Count);
     }
+
+    [Fact]
+    public async Task Optimizemigration_rewrites_a_migration_with_its_operations_folded()
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-fold-{Guid.NewGuid():N}.sqlite3"));
+            s.InstalledApps.Add<Foldable.FoldableConfig>();
+        });
+        var directory = Directory.CreateTempSubdirectory("nuages-fold-").FullName;
+        var output = new StringWriter();
+        Assert.Equal(1, await new Nuages.Management.CommandLine(app, output, output).RunAsync(["optimizemigration", "foldable", "0001", "--check"], CancellationToken.None));
+        Assert.Equal(0, await new Nuages.Management.CommandLine(app, output, output).RunAsync(["optimizemigration", "foldable", "0001", "--output", directory], CancellationToken.None));
+        var source = File.ReadAllText(Path.Combine(directory, "_0001_initial.cs")).Replace("\r", "", StringComparison.Ordinal);
+        Assert.Contains("        new CreateModel(\"Page\",\n        [\n            (\"id\", Field.Auto()),\n            (\"title\", Field.Of<string>(maxLength: 80)),\n        ]),\n    ];", source, StringComparison.Ordinal);
+        Assert.StartsWith("Optimizing from 2 operations to 1 operations.\nOptimizing from 2 operations to 1 operations.\nOptimized migration ", output.ToString().Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_data_migration_reads_and_writes_the_models_as_the_migrations_describe_them_then()
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-historical-{Guid.NewGuid():N}.sqlite3"));
+            s.InstalledApps.Add<Shelf.ShelfConfig>();
+        });
+        IReadOnlyList<string>? fields = null;
+        var data = new MadeMigration("shelf", "0004_ratings", [("shelf", "0003_rating")],
+        [
+            new RunCode(async context =>
+            {
+                var books = context.Model("Book"); // title, author, pages, rating, note: no "name" yet, whatever the class says
+                fields = books.Fields;
+                foreach (var row in await books.AllAsync())
+                    await books.UpdateAsync(Convert.ToInt64(row["id"], System.Globalization.CultureInfo.InvariantCulture), new Dictionary<string, object?> { ["rating"] = row["pages"] is null ? 1 : 5 });
+                await context.Model("Author").CreateAsync(new Dictionary<string, object?> { ["name"] = "Bo" });
+            }, RunCode.Noop),
+        ]);
+        await new MigrationExecutor(app.Apps) { Extra = [data] }.MigrateAsync([("shelf", "0004_ratings")]);
+        Assert.Equal(["id", "title", "author", "pages", "rating", "note"], fields);
+        Assert.Equal(["1|5", "2|1"], Database.Connection.Query("SELECT id, rating FROM shelf_book ORDER BY id").Select(r => string.Join("|", r)));
+        Assert.Equal(["Ann", "Bo"], Database.Connection.Query("SELECT name FROM shelf_author ORDER BY id").Select(r => (string)r[0]!));
+    }
 }
