@@ -11,6 +11,7 @@ var app = NuagesApp.Create(args, s =>
     s.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"];
     s.Databases["default"] = Database.Sqlite("db.sqlite3");
     s.InstalledApps.Add<SiteConfig>();                      // its models, and their migrations in Migrations/
+    s.InstalledApps.Add<Nuages.Contrib.ContentTypes.ContentTypesConfig>(); // django_content_type, by Django's migrations
     s.Templates.Dirs.Add("templates");                     // copied beside the program (Site.csproj)
     s.Templates.Libraries["site_tags"] = typeof(SiteTags).FullName!;
 });

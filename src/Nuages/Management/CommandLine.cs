@@ -236,6 +236,36 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 operations.Remove(removed);
             }
         }
+        // A NOT NULL field added to a model with rows needs a value for them: Django asks, and without a terminal stops (exit 3).
+        foreach (var (label, operations) in changes)
+        {
+            for (var i = 0; i < operations.Count; i++)
+            {
+                if (operations[i] is not Db.Migrations.AddField { Field: { Null: false, ManyToMany: false } } add) continue;
+                var reader0 = flags.Contains("--noinput") || flags.Contains("--no-input") || flags.Contains("--check") ? null : Input;
+                if (reader0 is null)
+                {
+                    await error.WriteLineAsync($"Field '{add.Name}' on model '{add.Model.ToLowerInvariant()}' not migrated: it is impossible to add a non-nullable field without specifying a default.").ConfigureAwait(false);
+                    return 3;
+                }
+                await output.WriteAsync($"It is impossible to add a non-nullable field '{add.Name}' to {add.Model.ToLowerInvariant()} without specifying a default. This is because the database needs something to populate existing rows.\n" +
+                    "Please select a fix:\n 1) Provide a one-off default now (will be set on all existing rows with a null value for this column)\n 2) Quit and manually define a default value in the model.\nSelect an option: ").ConfigureAwait(false);
+                var choice = (await reader0.ReadLineAsync().ConfigureAwait(false))?.Trim();
+                if (choice != "1") return 3;
+                await output.WriteAsync("Please enter the default value as a C# literal (\"text\", 12, 1.5m, true).\nType 'exit' to exit this prompt\n>>> ").ConfigureAwait(false);
+                while (true)
+                {
+                    var line = (await reader0.ReadLineAsync().ConfigureAwait(false))?.Trim();
+                    if (line is null or "exit") return 3;
+                    if (Db.Migrations.MigrationWriter.TryParseLiteral(line, add.Field.Type, out var value))
+                    {
+                        operations[i] = new Db.Migrations.AddField(add.Model, add.Name, add.Field with { Default = value });
+                        break;
+                    }
+                    await output.WriteAsync($"Invalid input: not a {Db.Migrations.Autodetector.Describe(add.Field)} value\n>>> ").ConfigureAwait(false);
+                }
+            }
+        }
         if (labels.Count > 0) changes = changes.Where(c => labels.Contains(c.Key)).ToDictionary(c => c.Key, c => c.Value);
         changes = changes.Where(c => c.Value.Count > 0 || flags.Contains("--empty")).ToDictionary(c => c.Key, c => c.Value);
         if (changes.Count == 0)

@@ -100,6 +100,24 @@ public static class MigrationWriter
         return extra.Count == 0 ? code : $"{code} with {{ {string.Join(", ", extra)} }}";
     }
 
+    /// <summary>A literal typed at <c>makemigrations</c>' prompt, as a value of <paramref name="type"/>.</summary>
+    public static bool TryParseLiteral(string text, Type type, out object? value)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        value = null;
+        var unquoted = text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? text[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal) : null;
+        if (type == typeof(string)) { value = unquoted; return unquoted is not null; }
+        if (type == typeof(bool) && bool.TryParse(text, out var b)) { value = b; return true; }
+        if (type == typeof(int) && int.TryParse(text, NumberStyles.AllowLeadingSign, inv, out var i)) { value = i; return true; }
+        if (type == typeof(long) && long.TryParse(text.TrimEnd('L', 'l'), NumberStyles.AllowLeadingSign, inv, out var l)) { value = l; return true; }
+        if (type == typeof(short) && short.TryParse(text, NumberStyles.AllowLeadingSign, inv, out var s)) { value = s; return true; }
+        if (type == typeof(decimal) && decimal.TryParse(text.TrimEnd('m', 'M'), NumberStyles.Float, inv, out var m)) { value = m; return true; }
+        if (type == typeof(double) && double.TryParse(text.TrimEnd('d', 'D'), NumberStyles.Float, inv, out var d)) { value = d; return true; }
+        if (type == typeof(float) && float.TryParse(text.TrimEnd('f', 'F'), NumberStyles.Float, inv, out var f)) { value = f; return true; }
+        return false;
+    }
+
     private static string TypeName(Type type) => type switch
     {
         _ when type == typeof(string) => "string",

@@ -40,14 +40,13 @@ public class MakeMigrationsTests
     }
 
     [Fact]
-    public async Task Makemigrations_check_fails_while_changes_are_pending_and_writes_nothing()
+    public async Task Without_a_terminal_a_not_null_field_without_a_default_stops_makemigrations_as_django_does()
     {
         var directory = Directory.CreateTempSubdirectory("nuages-make-").FullName;
-        var (code, output, _) = await Run(Site(), "makemigrations", "--check", "--output", directory);
-        Assert.Equal(1, code);
-        Assert.StartsWith("Migrations for 'inventory':\n", output, StringComparison.Ordinal);
-        // Django's suggest_name: the operations' fragments, sorted, cut at 52 characters
-        Assert.EndsWith("_0002_alter_bin_unique_together_alter_item_name_bin_bin_bi_and_more.cs\n    + Create model Bin\n    ~ Alter unique_together for bin (1 constraint(s))\n    + Create index bin_code_desc on field(s) -code of model bin\n    ~ Alter field name on item\n    + Add field quantity to item\n    + Add field restocked to item\n    - Remove field obsolete from item\n", output, StringComparison.Ordinal);
+        var (code, output, error) = await Run(Site(), "makemigrations", "--check", "--output", directory);
+        Assert.Equal(3, code);
+        Assert.Equal("Field 'quantity' on model 'item' not migrated: it is impossible to add a non-nullable field without specifying a default.\n", error.Replace("\r", "", StringComparison.Ordinal));
+        Assert.Equal("", output);
         Assert.Empty(Directory.GetFiles(directory));
     }
 
@@ -55,8 +54,12 @@ public class MakeMigrationsTests
     public async Task Makemigrations_writes_the_migration_as_a_csharp_class_in_the_apps_namespace()
     {
         var directory = Directory.CreateTempSubdirectory("nuages-make-").FullName;
-        var (code, _, _) = await Run(Site(), "makemigrations", "inventory", "--name", "stock", "--output", directory);
+        var output = new StringWriter();
+        var code = await new CommandLine(Site(), output, new StringWriter(), new StringReader("1\n0\n")).RunAsync(["makemigrations", "inventory", "--name", "stock", "--output", directory], CancellationToken.None);
         Assert.Equal(0, code);
+        Assert.StartsWith("It is impossible to add a non-nullable field 'quantity' to item without specifying a default. This is because the database needs something to populate existing rows.\n" +
+            "Please select a fix:\n 1) Provide a one-off default now (will be set on all existing rows with a null value for this column)\n 2) Quit and manually define a default value in the model.\nSelect an option: " +
+            "Please enter the default value as a C# literal (\"text\", 12, 1.5m, true).\nType 'exit' to exit this prompt\n>>> Migrations for 'inventory':", output.ToString().Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
         var source = File.ReadAllText(Path.Combine(directory, "_0002_stock.cs"));
         Assert.Contains("namespace Nuages.Tests.Db.Migrations.Inventory.Migrations;", source, StringComparison.Ordinal);
         Assert.Contains("public sealed class _0002_stock : Migration", source, StringComparison.Ordinal);
@@ -70,6 +73,7 @@ public class MakeMigrationsTests
         Assert.Contains("        new AlterUniqueTogether(\"Bin\", [[\"item\", \"code\"]]),", source, StringComparison.Ordinal);
         Assert.Contains("        new AddIndex(\"Bin\", new ModelIndex(\"bin_code_desc\", [\"-code\"])),", source, StringComparison.Ordinal);
         var empty = await Run(Site(), "makemigrations", "inventory", "--empty", "--name", "data", "--output", directory);
+        Assert.Equal("", empty.Error);
         Assert.Equal(0, empty.Code);
         Assert.Contains("    public override IReadOnlyList<Operation> Operations =>\n    [\n    ];", File.ReadAllText(Path.Combine(directory, "_0002_data.cs")).Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
@@ -117,8 +121,8 @@ public class MakeMigrationsTests
         Assert.StartsWith("Was person.full_name renamed to person.display_name (a CharField)? [y/N] Migrations for 'renames':\n", output.ToString().Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
         var source = File.ReadAllText(Path.Combine(directory, "_0002_rename_full_name_person_display_name.cs"));
         Assert.Contains("        new RenameField(\"Person\", \"full_name\", \"display_name\"),", source, StringComparison.Ordinal);
-        // --noinput answers no: a removal and an addition, as Django's
-        var (_, plain, _) = await Run(Renames(), "makemigrations", "--noinput", "--dry-run", "--output", directory);
-        Assert.EndsWith("    + Add field display_name to person\n    - Remove field full_name from person\n", plain, StringComparison.Ordinal);
+        // --noinput answers no: a removal and an addition — of a NOT NULL field with no default, which stops it, as Django's
+        var (code, _, error) = await Run(Renames(), "makemigrations", "--noinput", "--dry-run", "--output", directory);
+        Assert.Equal((3, "Field 'display_name' on model 'person' not migrated: it is impossible to add a non-nullable field without specifying a default.\n"), (code, error.Replace("\r", "", StringComparison.Ordinal)));
     }
 }
