@@ -117,4 +117,20 @@ public class IndexOperationTests
         Insert("a", 3m); // both gone
         Assert.Equal(2, Database.Connection.Query("SELECT id FROM prices_price").Count);
     }
+
+    [Theory]
+    [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
+    public async Task Deleting_a_model_drops_its_table_and_unapplying_makes_it_again_as_the_history_had_it(string engine)
+    {
+        var app = Site(engine);
+        var drop = new MadeMigration("ledger", "0004_drop", [("ledger", "0003_relax")], [new Nuages.Db.Migrations.DeleteModel("Entry")]);
+        var executor = new Nuages.Db.Migrations.MigrationExecutor(app.Apps) { Extra = [drop] };
+        await executor.MigrateAsync();
+        Assert.Empty(Indexes());
+        Assert.ThrowsAny<DatabaseError>(() => Database.Connection.Query("SELECT 1 FROM ledger_entry")); // OperationalError on SQLite, ProgrammingError on PostgreSQL, as in Django
+        await executor.MigrateAsync([("ledger", "0003_relax")]);
+        // made again, empty, with the column the state had (note) and the index renamed in 0002
+        Assert.Empty(Database.Connection.Query("SELECT id, account, day, amount, note FROM ledger_entry"));
+        Assert.Equal(["ledger_when_idx"], Indexes());
+    }
 }
