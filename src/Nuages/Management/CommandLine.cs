@@ -222,6 +222,19 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         var reader = flags.Contains("--noinput") || flags.Contains("--no-input") || flags.Contains("--check") ? null : Input; // CI never waits on a question
         foreach (var (label, operations) in changes)
         {
+            // a model that went and one that came with the same fields, likewise
+            foreach (var deleted in operations.OfType<Db.Migrations.DeleteModel>().ToList())
+            {
+                if (reader is null) break;
+                var fields = Db.Migrations.Autodetector.ModelBefore(graph, label, deleted.Name)?.Fields;
+                var appeared = operations.OfType<Db.Migrations.CreateModel>().FirstOrDefault(c =>
+                    fields is not null && c.Fields.SequenceEqual(fields) && !operations.Any(o => o != c && o.ModelName == c.Name));
+                if (appeared is null) continue;
+                await output.WriteAsync($"Was the model {label}.{deleted.Name} renamed to {appeared.Name}? [y/N] ").ConfigureAwait(false);
+                if ((await reader.ReadLineAsync().ConfigureAwait(false))?.Trim() is not ("y" or "Y" or "yes")) continue;
+                operations[operations.IndexOf(appeared)] = new Db.Migrations.RenameModel(deleted.Name, appeared.Name);
+                operations.Remove(deleted);
+            }
             foreach (var removed in operations.OfType<Db.Migrations.RemoveField>().ToList())
             {
                 var before = Db.Migrations.Autodetector.FieldBefore(app.Apps, graph, label, removed.Model, removed.Name);

@@ -108,6 +108,18 @@ public static class Autodetector
         return changes;
     }
 
+    /// <summary>The model <c>app.model</c> as the migrations describe it, or null.</summary>
+    public static ModelState? ModelBefore(MigrationGraph graph, string app, string model)
+    {
+        var state = new ProjectState();
+        var seen = new HashSet<(string, string)>();
+        foreach (var leaf in graph.AllLeaves)
+            foreach (var node in graph.ForwardsPlan(leaf))
+                if (seen.Add(node))
+                    foreach (var operation in graph.Nodes[node].Operations) operation.StateForwards(graph.Nodes[node].App, state);
+        return state.Models.TryGetValue((app, model.ToLowerInvariant()), out var found) ? found : null;
+    }
+
     /// <summary>The field <paramref name="name"/> of <c>app.model</c> as the migrations describe it, or null.</summary>
     public static Field? FieldBefore(AppRegistry apps, MigrationGraph graph, string app, string model, string name)
     {

@@ -273,6 +273,12 @@ public sealed class AlterField(string model, string name, Field field) : Operati
 /// <summary>Renames a model and, when its table follows its FieldName, the table (Django's <c>RenameModel</c>).</summary>
 public sealed class RenameModel(string oldName, string newName) : Operation
 {
+    /// <summary>The model's name before.</summary>
+    public string OldName => oldName;
+
+    /// <summary>The model's name after.</summary>
+    public string NewName => newName;
+
     /// <inheritdoc/>
     public override string? ModelName => oldName;
 

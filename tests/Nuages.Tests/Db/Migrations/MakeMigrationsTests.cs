@@ -125,4 +125,20 @@ public class MakeMigrationsTests
         var (code, _, error) = await Run(Renames(), "makemigrations", "--noinput", "--dry-run", "--output", directory);
         Assert.Equal((3, "Field 'display_name' on model 'person' not migrated: it is impossible to add a non-nullable field without specifying a default.\n"), (code, error.Replace("\r", "", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task A_model_that_went_and_one_that_came_alike_is_asked_about_as_a_renamed_model()
+    {
+        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-moves-{Guid.NewGuid():N}.sqlite3"));
+            s.InstalledApps.Add<Moves.MovesConfig>();
+        });
+        var directory = Directory.CreateTempSubdirectory("nuages-moves-").FullName;
+        var output = new StringWriter();
+        Assert.Equal(0, await new CommandLine(app, output, new StringWriter(), new StringReader("y\n")).RunAsync(["makemigrations", "--output", directory], CancellationToken.None));
+        Assert.StartsWith("Was the model moves.Customer renamed to Client? [y/N] Migrations for 'moves':\n", output.ToString().Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("        new RenameModel(\"Customer\", \"Client\"),", File.ReadAllText(Path.Combine(directory, "_0002_rename_customer_client.cs")), StringComparison.Ordinal);
+    }
 }
