@@ -43,7 +43,7 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
             case "runserver":
                 return await RunServerAsync(rest, cancellationToken).ConfigureAwait(false);
             case "check":
-                return Check(rest);
+                return await CheckAsync(rest).ConfigureAwait(false);
             case "routes":
                 return Routes();
             case "migrate":
@@ -605,27 +605,35 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
     /// <summary>Django's runserver notice: the migrations of the default database not yet applied.</summary>
     private async Task UnappliedMigrationsNoticeAsync()
     {
-        if (!app.Settings.Databases.ContainsKey(Db.Database.DefaultAlias)) return;
-        List<(Db.Migrations.Migration Migration, bool Backwards)> plan;
-        try
-        {
-            using var scope = app.Enter();
-            plan = await new Db.Migrations.MigrationExecutor(app.Apps).PlanAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is Db.DatabaseError or Db.Migrations.NodeNotFoundError or Db.Migrations.InconsistentMigrationHistory)
-        {
-            return;
-        }
-        if (plan.Count == 0) return;
+        if (await UnappliedAsync().ConfigureAwait(false) is not { Count: > 0 } plan) return;
         var apps = plan.Select(p => p.Migration.App).Distinct().Order(StringComparer.Ordinal);
         await output.WriteLineAsync($"\nYou have {plan.Count} unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): {string.Join(", ", apps)}.\nRun 'migrate' to apply them.").ConfigureAwait(false);
     }
 
-    private int Check(string[] args)
+    private async Task<int> CheckAsync(string[] args)
     {
         var problems = SystemChecks.Run(app, deploy: args.Contains("--deploy"));
-        output.Write(SystemChecks.Format(problems));
+        // the migrations not yet applied on the default database (when it can be reached)
+        if (await UnappliedAsync().ConfigureAwait(false) is { Count: > 0 } plan)
+            problems.Add(new("nuages.W003",
+                $"You have {plan.Count} unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): {string.Join(", ", plan.Select(p => p.Migration.App).Distinct().Order(StringComparer.Ordinal))}.",
+                "Run 'migrate' to apply them.", false));
+        await output.WriteAsync(SystemChecks.Format(problems)).ConfigureAwait(false);
         return problems.Any(p => p.IsError) ? 1 : 0;
+    }
+
+    private async Task<List<(Db.Migrations.Migration Migration, bool Backwards)>?> UnappliedAsync()
+    {
+        if (!app.Settings.Databases.ContainsKey(Db.Database.DefaultAlias)) return null;
+        try
+        {
+            using var scope = app.Enter();
+            return await new Db.Migrations.MigrationExecutor(app.Apps).PlanAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Db.DatabaseError or Db.Migrations.NodeNotFoundError or Db.Migrations.InconsistentMigrationHistory)
+        {
+            return null;
+        }
     }
 
     private int Routes()

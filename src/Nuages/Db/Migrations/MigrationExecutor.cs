@@ -63,6 +63,7 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
     /// </summary>
     public async Task MigrateAsync(IEnumerable<(string App, string? Name)>? targets = null, bool fake = false, Action<string>? progress = null, bool fakeInitial = false)
     {
+        await MigrationRecorder.EnsureSchemaAsync(Alias).ConfigureAwait(false);
         var plan = await PlanAsync(targets).ConfigureAwait(false);
         var graph = MigrationGraph.Load(apps, await MigrationRecorder.AppliedAsync(Alias).ConfigureAwait(false), Extra);
         foreach (var (migration, backwards) in plan)

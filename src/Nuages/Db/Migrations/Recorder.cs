@@ -22,7 +22,13 @@ public static class MigrationRecorder
     /// <summary>The migrations recorded as applied on <paramref name="alias"/>.</summary>
     public static async Task<HashSet<(string App, string Name)>> AppliedAsync(string alias)
     {
-        await EnsureSchemaAsync(alias).ConfigureAwait(false);
+        // reading never makes the table: `check` and `showmigrations` leave a database as they found it, as Django's do
+        var sqlite = Connections.For(alias) is SqliteBackend;
+        var exists = await Executor.For(alias).ReadAsync(new Statement(sqlite
+            ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+            : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'django_migrations'", []),
+            r => 1, CancellationToken.None).ConfigureAwait(false);
+        if (exists.Count == 0) return [];
         var rows = await Executor.For(alias).ReadAsync(new Statement("SELECT \"app\", \"name\" FROM \"django_migrations\"", []),
             r => (r.GetString(0), r.GetString(1)), CancellationToken.None).ConfigureAwait(false);
         return [.. rows];

@@ -66,6 +66,7 @@ public class MigrationTests
         Assert.Equal(["one:3", "three; with a semicolon:23"], Entries());
         Assert.Equal("Operations to perform:\n  Apply all migrations: journal, library\nRunning migrations:\n  No migrations to apply.\n", (await Run(app, "migrate")).Output);
         Assert.Equal("journal\n [X] 0001_initial\n [X] 0002_add_words\n [X] 0003_fill_words\nlibrary\n [X] 0001_initial\n [X] 0002_irreversible\n", (await Run(app, "showmigrations")).Output);
+        Assert.DoesNotContain("nuages.W003", (await Run(app, "check")).Output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -73,6 +74,8 @@ public class MigrationTests
     public async Task Migrating_back_unapplies_the_dependents_first_and_an_irreversible_migration_stops_it(string engine)
     {
         var app = Site(engine);
+        Assert.Contains("?: (nuages.W003) You have 5 unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): journal, library.\n\tHINT: Run 'migrate' to apply them.",
+            (await Run(app, "check")).Output, StringComparison.Ordinal);
         Assert.Equal(0, (await Run(app, "migrate", "journal", "0002")).Code); // only what 0002 needs
         Assert.Equal(["journal.0001_initial", "journal.0002_add_words"], Recorded());
         Assert.Equal(0, (await Run(app, "migrate", "library", "0001")).Code);
