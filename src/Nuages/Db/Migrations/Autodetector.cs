@@ -52,16 +52,7 @@ public static class Autodetector
     /// <summary>The operations each app needs, by app label, in an order that can be applied (referred models first).</summary>
     public static Dictionary<string, List<Operation>> Changes(AppRegistry apps, MigrationGraph graph)
     {
-        // the state after every migration of every app
-        var from = new ProjectState();
-        var seen = new HashSet<(string, string)>();
-        foreach (var leaf in graph.AllLeaves)
-            foreach (var node in graph.ForwardsPlan(leaf))
-                if (seen.Add(node))
-                {
-                    var migration = graph.Nodes[node];
-                    foreach (var operation in migration.Operations) operation.StateForwards(migration.App, from);
-                }
+        var from = StateOf(graph); // the state after every migration of every app
         var to = ModelsState(apps);
         var changes = new Dictionary<string, List<Operation>>();
         List<Operation> Of(string app) => changes.TryGetValue(app, out var list) ? list : changes[app] = [];
@@ -108,8 +99,8 @@ public static class Autodetector
         return changes;
     }
 
-    /// <summary>The model <c>app.model</c> as the migrations describe it, or null.</summary>
-    public static ModelState? ModelBefore(MigrationGraph graph, string app, string model)
+    /// <summary>The state every migration of every app builds (Django's <c>loader.project_state()</c>).</summary>
+    public static ProjectState StateOf(MigrationGraph graph)
     {
         var state = new ProjectState();
         var seen = new HashSet<(string, string)>();
@@ -117,20 +108,16 @@ public static class Autodetector
             foreach (var node in graph.ForwardsPlan(leaf))
                 if (seen.Add(node))
                     foreach (var operation in graph.Nodes[node].Operations) operation.StateForwards(graph.Nodes[node].App, state);
-        return state.Models.TryGetValue((app, model.ToLowerInvariant()), out var found) ? found : null;
+        return state;
     }
 
+    /// <summary>The model <c>app.model</c> as the migrations describe it, or null.</summary>
+    public static ModelState? ModelBefore(MigrationGraph graph, string app, string model) =>
+        StateOf(graph).Models.TryGetValue((app, model.ToLowerInvariant()), out var found) ? found : null;
+
     /// <summary>The field <paramref name="name"/> of <c>app.model</c> as the migrations describe it, or null.</summary>
-    public static Field? FieldBefore(AppRegistry apps, MigrationGraph graph, string app, string model, string name)
-    {
-        var state = new ProjectState();
-        var seen = new HashSet<(string, string)>();
-        foreach (var leaf in graph.AllLeaves)
-            foreach (var node in graph.ForwardsPlan(leaf))
-                if (seen.Add(node))
-                    foreach (var operation in graph.Nodes[node].Operations) operation.StateForwards(graph.Nodes[node].App, state);
-        return state.Models.TryGetValue((app, model.ToLowerInvariant()), out var found) ? found.Fields.FirstOrDefault(f => f.Name == name).Field : null;
-    }
+    public static Field? FieldBefore(AppRegistry apps, MigrationGraph graph, string app, string model, string name) =>
+        ModelBefore(graph, app, model)?.Fields.FirstOrDefault(f => f.Name == name).Field;
 
     /// <summary>A field's kind as Django names it in its questions (<c>CharField</c>, <c>IntegerField</c>…).</summary>
     public static string Describe(Field field)

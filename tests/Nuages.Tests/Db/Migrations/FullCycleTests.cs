@@ -45,15 +45,7 @@ public class FullCycleTests
     [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
     public async Task Make_migrate_use_unmigrate_and_a_fresh_migrate_gives_the_same_schema(string engine)
     {
-        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
-        {
-            s.Debug = true;
-            s.Databases["default"] = engine == "sqlite"
-                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-cycle-{Guid.NewGuid():N}.sqlite3"))
-                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
-            s.InstalledApps.Add<InventoryConfig>();
-        });
-        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS inventory_bin, inventory_item, django_migrations CASCADE");
+        var app = MigrationSite.Create(engine, s => { s.InstalledApps.Add<InventoryConfig>(); }, "inventory_bin", "inventory_item");
         await new MigrationExecutor(app.Apps).MigrateAsync(); // 0001: the model as it was
         Database.Connection.Execute("INSERT INTO inventory_item (name, obsolete) VALUES (%s, %s)", "kept", false);
 
@@ -88,16 +80,7 @@ public class ContentTypesMigrationTests
     [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
     public async Task The_contenttypes_app_migrates_its_table_with_djangos_migration_names(string engine)
     {
-        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
-        {
-            s.Debug = true;
-            s.Databases["default"] = engine == "sqlite"
-                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-ct-{Guid.NewGuid():N}.sqlite3"))
-                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
-            s.InstalledApps.Add<Nuages.Contrib.ContentTypes.ContentTypesConfig>();
-            s.InstalledApps.Add<InventoryConfig>();
-        });
-        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS django_content_type, inventory_bin, inventory_item, django_migrations CASCADE");
+        var app = MigrationSite.Create(engine, s => { s.InstalledApps.Add<Nuages.Contrib.ContentTypes.ContentTypesConfig>(); s.InstalledApps.Add<InventoryConfig>(); }, "django_content_type", "inventory_bin", "inventory_item");
         // the model and Django's two migrations agree
         Assert.False(Autodetector.Changes(app.Apps, MigrationGraph.Load(app.Apps)).ContainsKey("contenttypes"));
         await app.MigrateAsync();

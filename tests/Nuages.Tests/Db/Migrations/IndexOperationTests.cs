@@ -9,19 +9,7 @@ namespace Nuages.Tests.Db.Migrations;
 [Collection("migrations")]
 public class IndexOperationTests
 {
-    private static NuagesApp Site(string engine)
-    {
-        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
-        {
-            s.Debug = true;
-            s.Databases["default"] = engine == "sqlite"
-                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-ledger-{Guid.NewGuid():N}.sqlite3"))
-                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
-            s.InstalledApps.Add<Ledger.LedgerConfig>();
-        });
-        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS ledger_entry, django_migrations CASCADE");
-        return app;
-    }
+    private static NuagesApp Site(string engine) => MigrationSite.Create(engine, s => { s.InstalledApps.Add<Ledger.LedgerConfig>(); }, "ledger_entry");
 
     private static async Task Migrate(NuagesApp app, params string[] target)
     {
@@ -65,15 +53,7 @@ public class IndexOperationTests
     [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
     public async Task A_many_to_many_field_makes_the_table_the_orm_uses_and_the_models_match_their_migration(string engine)
     {
-        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
-        {
-            s.Debug = true;
-            s.Databases["default"] = engine == "sqlite"
-                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-tags-{Guid.NewGuid():N}.sqlite3"))
-                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
-            s.InstalledApps.Add<Tags.TagsConfig>();
-        });
-        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS tags_note_labels, tags_note, tags_label, django_migrations CASCADE");
+        var app = MigrationSite.Create(engine, s => { s.InstalledApps.Add<Tags.TagsConfig>(); }, "tags_note_labels", "tags_note", "tags_label");
         // the models and their migration agree: nothing to make
         Assert.Empty(Nuages.Db.Migrations.Autodetector.Changes(app.Apps, Nuages.Db.Migrations.MigrationGraph.Load(app.Apps)));
         await Migrate(app);
@@ -94,15 +74,7 @@ public class IndexOperationTests
     [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
     public async Task Check_and_unique_constraints_are_added_and_removed_both_ways_with_the_rows_kept(string engine)
     {
-        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
-        {
-            s.Debug = true;
-            s.Databases["default"] = engine == "sqlite"
-                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-prices-{Guid.NewGuid():N}.sqlite3"))
-                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
-            s.InstalledApps.Add<Prices.PricesConfig>();
-        });
-        if (engine == "postgres") Database.Connection.Execute("DROP TABLE IF EXISTS prices_price, django_migrations CASCADE");
+        var app = MigrationSite.Create(engine, s => { s.InstalledApps.Add<Prices.PricesConfig>(); }, "prices_price");
         void Insert(string sku, decimal amount) => Database.Connection.Execute("INSERT INTO prices_price (sku, amount, currency) VALUES (%s, %s, 'EUR')", sku, amount);
         await Migrate(app, "prices", "0001");
         Insert("a", 1m);

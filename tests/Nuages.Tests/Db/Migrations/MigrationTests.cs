@@ -17,21 +17,7 @@ public class MigrationTests
         return data;
     }
 
-    private static NuagesApp Site(string engine)
-    {
-        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
-        {
-            s.Debug = true;
-            s.Databases["default"] = engine == "sqlite"
-                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-migrations-{Guid.NewGuid():N}.sqlite3"))
-                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
-            s.InstalledApps.Add<Journal.JournalConfig>();
-            s.InstalledApps.Add<Library.LibraryConfig>();
-        });
-        if (engine == "postgres")
-            Database.Connection.Execute("DROP TABLE IF EXISTS library_book, journal_entry, django_migrations CASCADE");
-        return app;
-    }
+    private static NuagesApp Site(string engine) => MigrationSite.Create(engine, s => { s.InstalledApps.Add<Journal.JournalConfig>(); s.InstalledApps.Add<Library.LibraryConfig>(); }, "library_book", "journal_entry");
 
     private static async Task<(int Code, string Output, string Error)> Run(NuagesApp app, params string[] args)
     {

@@ -9,20 +9,7 @@ namespace Nuages.Tests.Db.Migrations;
 [Collection("migrations")]
 public class ModelOperationTests
 {
-    private static NuagesApp Site(string engine)
-    {
-        var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
-        {
-            s.Debug = true;
-            s.Databases["default"] = engine == "sqlite"
-                ? Database.Sqlite(Path.Combine(Path.GetTempPath(), $"nuages-shelf-{Guid.NewGuid():N}.sqlite3"))
-                : Database.Postgres(Environment.GetEnvironmentVariable("NUAGES_TEST_POSTGRES")!);
-            s.InstalledApps.Add<Shelf.ShelfConfig>();
-        });
-        if (engine == "postgres")
-            Database.Connection.Execute("DROP TABLE IF EXISTS shelf_volumes, shelf_book, shelf_writer, shelf_author, django_migrations CASCADE");
-        return app;
-    }
+    private static NuagesApp Site(string engine) => MigrationSite.Create(engine, s => { s.InstalledApps.Add<Shelf.ShelfConfig>(); }, "shelf_volumes", "shelf_book", "shelf_writer", "shelf_author");
 
     private static async Task Migrate(NuagesApp app, params string[] target)
     {
