@@ -170,9 +170,10 @@ public class RelationTests
         // Exclude keeps the rows whose reference is NULL, as Django's does
         Assert.Equal("Kindred,Lathe", Titles(books.Exclude("editor__name", "Octavia")));
 
-        // the other way: rows with related rows that match, each once
-        Assert.Equal("Ursula", Names(authors.Filter("books__pages__lt", 200)));
-        Assert.Equal("Octavia,Ursula", Names(authors.Filter("books__title__in", new[] { "Earthsea", "Kindred", "Lathe" })));
+        // the other way: a row per related row that matches, as Django's join gives; Distinct for each once
+        Assert.Equal("Ursula,Ursula", Names(authors.Filter("books__pages__lt", 200)));
+        Assert.Equal("Ursula", Names(authors.Filter("books__pages__lt", 200).Distinct()));
+        Assert.Equal("Octavia,Ursula,Ursula", Names(authors.Filter("books__title__in", new[] { "Earthsea", "Kindred", "Lathe" })));
         Assert.Equal("Ursula", Names(authors.Filter("books", db.Earthsea)));
         Assert.Equal("Octavia", Names(authors.Filter("edited__title", "Earthsea")));
         Assert.Equal("Nobody,Octavia", Names(authors.Exclude("books__title", "Earthsea")));
@@ -186,8 +187,9 @@ public class RelationTests
         Assert.Equal([0L, 1L, 2L], counted.Select(a => Convert.ToInt64(a.Annotations["n"], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal([null, 264L, 367L], counted.Select(a => a.Annotations["total"] is { } t ? (long?)Convert.ToInt64(t, System.Globalization.CultureInfo.InvariantCulture) : null));
         Assert.Equal("Ursula", Names(authors.Annotate(new { N = new Count("books") }).Filter("n__gt", 1)));
-        Assert.Contains("annotate it, then aggregate", Assert.Throws<FieldError>(() => authors.Aggregate(new { N = new Count("books") })).Message);
-        Assert.Contains("has many values", Assert.Throws<FieldError>(() => authors.Values("books__title")).Message);
+        Assert.Equal(3L, Convert.ToInt64(authors.Aggregate(new { N = new Count("books") })["n"], System.Globalization.CultureInfo.InvariantCulture));
+        // values across a relation to many rows: a row per related row, NULL for none (LEFT OUTER JOIN)
+        Assert.Equal(["Earthsea", "Kindred", "Lathe", null], authors.OrderBy("books__title").ValuesList<string?>("books__title").ToList().OrderBy(t => t ?? "~", StringComparer.Ordinal));
         Assert.Equal("Cannot resolve keyword 'boks' into field. Choices are: books, edited, id, name, publisher, reviewed.",
             Assert.Throws<FieldError>(() => authors.Filter("boks__title", "x")).Message);
     }

@@ -87,14 +87,17 @@ public sealed class Value(object? value) : QueryExpression
     internal override Type? OutputType => Constant?.GetType();
 }
 
-/// <summary>A resolved column of the query's model.</summary>
-internal sealed class Col(FieldMeta field) : QueryExpression
+/// <summary>A resolved column: of the query's own table, or of a table it joins (<paramref name="join"/>, its id in the query's joins).</summary>
+internal sealed class Col(FieldMeta field, int join = 0) : QueryExpression
 {
     public FieldMeta Field { get; } = field;
 
+    /// <summary>The join the column is read from; 0 for the query's own table.</summary>
+    public int Join { get; } = join;
+
     internal override QueryExpression Resolve(SqlQuery query) => this;
 
-    internal override string Compile(SqlContext context) => context.Column(Field.Column);
+    internal override string Compile(SqlContext context) => context.Column(Join, Field.Column);
 
     internal override Type? OutputType => Field.Type;
 }
@@ -152,6 +155,8 @@ public sealed class Coalesce : QueryExpression
     internal override QueryExpression Resolve(SqlQuery query) => new Func("COALESCE", [.. _arguments.Select(a => a.Resolve(query))]);
 
     internal override string Compile(SqlContext context) => throw new InvalidOperationException("Coalesce was not resolved against a query.");
+
+    internal override bool ContainsAggregate => _arguments.Any(a => a.ContainsAggregate);
 }
 
 /// <summary>One arm of a <see cref="Case"/>: when <paramref name="condition"/> holds, <paramref name="then"/>.</summary>
@@ -169,7 +174,7 @@ public sealed class When(Q condition, object? then)
 public sealed class Case(When[] whens, object? @default = null) : QueryExpression
 {
     internal override QueryExpression Resolve(SqlQuery query) =>
-        new ResolvedCase([.. whens.Select(w => (w.Condition.Build(query), w.Then.Resolve(query)))], Of(@default).Resolve(query));
+        new ResolvedCase([.. whens.Select(w => (query.BuildCondition(w.Condition), w.Then.Resolve(query)))], Of(@default).Resolve(query));
 
     internal override string Compile(SqlContext context) => throw new InvalidOperationException("Case was not resolved against a query.");
 
@@ -194,7 +199,7 @@ public sealed class OuterRef(string name) : QueryExpression
     internal override string Compile(SqlContext context)
     {
         var outer = context.Outer ?? throw new FieldError($"OuterRef('{name}') is only meaningful inside a Subquery or Exists.");
-        return outer.Query!.ResolveName(name).Compile(outer.Qualified());
+        return outer.Query!.ResolveWithoutJoins(name).Compile(outer.Qualified());
     }
 }
 
@@ -247,28 +252,10 @@ public abstract class Aggregate(string function, object? source, bool distinct, 
 
     internal override QueryExpression Resolve(SqlQuery query)
     {
-        if (Source is F { Name: var path } && Across(query, path) is { } related) return related;
         var source = Source is F { Name: "*" } ? null : Source?.Resolve(query); // COUNT(*) names no field
         if (source is { ContainsAggregate: true })
             throw new FieldError($"Cannot compute {function}({Source}): it is an aggregate.");
-        return new ResolvedAggregate(function, source, distinct, filter?.Build(query), Output(source?.OutputType));
-    }
-
-    /// <summary>
-    /// An aggregate over a relation to many rows (<c>Count("books")</c>, <c>Sum("books__pages")</c>) in an annotation: a
-    /// correlated subquery per row, so two such aggregates never multiply each other's rows as joins would.
-    /// </summary>
-    private Subquery? Across(SqlQuery query, string path)
-    {
-        var cut = path.IndexOf("__", StringComparison.Ordinal);
-        var head = cut < 0 ? path : path[..cut];
-        if (query.Meta.ByName.ContainsKey(head) || query.Meta.ReverseNamed(head) is not { } reverse) return null;
-        if (filter is not null)
-            throw new FieldError($"{function}(\"{path}\", filter: …) over the related rows is not supported yet: filter the related rows in a Subquery instead.");
-        var related = new SqlQuery(reverse.Owner, query.Alias).Filter(new LeafNode(new Col(reverse.Field), LookupKind.Exact, new OuterRef("pk")));
-        var inner = (Aggregate)MemberwiseClone();
-        inner.Source = new F(cut < 0 ? "pk" : path[(cut + 2)..]);
-        return new Subquery(new RelationSubquery(related, [inner.Resolve(related)]));
+        return new ResolvedAggregate(function, source, distinct, filter is null ? null : query.BuildCondition(filter), Output(source?.OutputType));
     }
 
     internal override string Compile(SqlContext context) => throw new InvalidOperationException($"{function} was not resolved against a query.");
@@ -340,21 +327,53 @@ internal sealed class Transform(QueryExpression source, string name) : QueryExpr
     internal override Type? OutputType => name == "date" ? typeof(DateOnly) : typeof(int);
 }
 
-/// <summary>Where compiled SQL goes: the parameters so far, and how columns are qualified inside subqueries.</summary>
-internal sealed class SqlContext(Backend backend, List<object?> values, SqlQuery? query = null, string? qualifier = null, SqlContext? outer = null, int depth = 0)
+/// <summary>
+/// Where compiled SQL goes: the parameters so far, and how columns are named — a subquery's table is aliased (<c>U1</c>)
+/// so its columns never bind to the outer table, joined tables are aliased <c>T1</c>, <c>T2</c>… across the whole
+/// statement, and a query with joins names its own table's columns with the table.
+/// </summary>
+internal sealed class SqlContext
 {
-    public Backend Backend { get; } = backend;
+    private readonly int _depth;
+    private readonly int[] _aliases; // shared by every context of one statement: the next join alias
+    private readonly Dictionary<int, string>? _joins;
 
+    public SqlContext(Backend backend, List<object?> values) : this(backend, values, null, null, null, 0, [0], false, null)
+    {
+    }
 
-    public List<object?> Values { get; } = values;
+    private SqlContext(Backend backend, List<object?> values, SqlQuery? query, string? qualifier, SqlContext? outer, int depth, int[] aliases, bool qualify, Dictionary<int, string>? joins)
+    {
+        Backend = backend;
+        Values = values;
+        Query = query;
+        Qualifier = qualifier;
+        Outer = outer;
+        _depth = depth;
+        _aliases = aliases;
+        _qualify = qualify || query is { Tables.Count: > 0 };
+        _joins = joins;
+        if (joins is null && query is { Tables.Count: > 0 })
+        {
+            _joins = [];
+            for (var id = 1; id <= query.Tables.Count; id++) _joins[id] = NextAlias();
+        }
+    }
+
+    public Backend Backend { get; }
+
+    public List<object?> Values { get; }
 
     /// <summary>The query being compiled (OuterRef resolves against the enclosing one's).</summary>
-    public SqlQuery? Query { get; } = query;
+    public SqlQuery? Query { get; }
 
-    /// <summary>The table alias of a subquery (<c>U1</c>), so its columns never bind to the outer table; null at the top.</summary>
-    public string? Qualifier { get; } = qualifier;
+    /// <summary>The table alias of a subquery (<c>U1</c>); null at the top.</summary>
+    public string? Qualifier { get; }
 
-    public SqlContext? Outer { get; } = outer;
+    public SqlContext? Outer { get; }
+
+    /// <summary>Columns of the query's own table name it: set when compiling an OuterRef, and when the query joins other tables.</summary>
+    private readonly bool _qualify;
 
     public string Param(object? value)
     {
@@ -362,21 +381,39 @@ internal sealed class SqlContext(Backend backend, List<object?> values, SqlQuery
         return Backend.Placeholder(Values.Count);
     }
 
-    /// <summary>Set when compiling an OuterRef: its column must name the outer table, or the subquery's own table would capture it.</summary>
-    private bool _qualify;
+    /// <summary>A fresh table alias for this statement.</summary>
+    public string NextAlias() => "T" + (++_aliases[0]).ToString(CultureInfo.InvariantCulture);
 
-    public string Column(string column) =>
-        Qualifier is not null ? $"{Qualifier}.{Backend.Quote(column)}"
-        : _qualify ? $"{Backend.Quote(Query!.Meta.Table)}.{Backend.Quote(column)}"
-        : Backend.Quote(column);
+    /// <summary>A column of the query's own table (join 0) or of one of its joins.</summary>
+    public string Column(int join, string column)
+    {
+        if (join > 0)
+            return (_joins is not null && _joins.TryGetValue(join, out var alias) ? alias : throw new InvalidOperationException("A column names a join of another query."))
+                + "." + Backend.Quote(column);
+        return Qualifier is not null ? $"{Qualifier}.{Backend.Quote(column)}"
+            : _qualify ? $"{Backend.Quote(Query!.Meta.Table)}.{Backend.Quote(column)}"
+            : Backend.Quote(column);
+    }
 
     /// <summary>This context for compiling <paramref name="query"/>, sharing the parameters.</summary>
-    public SqlContext For(SqlQuery query) => ReferenceEquals(Query, query) ? this : new(Backend, Values, query, Qualifier, Outer, depth) { _qualify = _qualify };
+    public SqlContext For(SqlQuery query) => ReferenceEquals(Query, query) ? this : new(Backend, Values, query, Qualifier, Outer, _depth, _aliases, _qualify, null);
 
-    public SqlContext Qualified() => new(Backend, Values, Query, Qualifier, Outer, depth) { _qualify = true };
+    public SqlContext Qualified() => _qualify ? this : new(Backend, Values, Query, Qualifier, Outer, _depth, _aliases, true, _joins);
 
-    public SqlContext Nested(SqlQuery query) => new(Backend, Values, query, "U" + (depth + 1).ToString(CultureInfo.InvariantCulture), this, depth + 1);
+    public SqlContext Nested(SqlQuery query) => new(Backend, Values, query, "U" + (_depth + 1).ToString(CultureInfo.InvariantCulture), this, _depth + 1, _aliases, false, null);
 
-    /// <summary>What FROM says: the table, aliased inside a subquery.</summary>
-    public string From(SqlQuery query) => Backend.Quote(query.Meta.Table) + (Qualifier is null ? "" : " " + Qualifier);
+    /// <summary>What FROM says: the table, aliased inside a subquery, then its joins.</summary>
+    public string From(SqlQuery query)
+    {
+        var from = Backend.Quote(query.Meta.Table) + (Qualifier is null ? "" : " " + Qualifier);
+        if (_joins is null) return from;
+        var sql = new System.Text.StringBuilder(from);
+        for (var id = 1; id <= query.Tables.Count; id++)
+        {
+            var join = query.Tables[id];
+            sql.Append(join.Outer ? " LEFT OUTER JOIN " : " INNER JOIN ").Append(Backend.Quote(join.Model.Table)).Append(' ').Append(_joins[id])
+                .Append(" ON (").Append(Column(join.Parent, join.FromColumn)).Append(" = ").Append(_joins[id]).Append('.').Append(Backend.Quote(join.ToColumn)).Append(')');
+        }
+        return sql.ToString();
+    }
 }

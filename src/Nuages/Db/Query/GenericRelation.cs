@@ -26,7 +26,7 @@ public sealed class GenericRelation<T> : Manager<T> where T : Model<T>, new()
     private static SqlQuery Pointing(FieldMeta type, FieldMeta id, Type owner, long ownerId, string alias)
     {
         var query = Initial() with { Alias = alias, AliasGiven = true, Fixed = [(id, ownerId)] };
-        return query.Filter(new LeafNode(new Col(id), LookupKind.Exact, ownerId)).Filter(LeafNode.Parse(query, type.Key + "__app_label", ContentType.AppLabelOf(owner))).Filter(LeafNode.Parse(query, type.Key + "__model", ContentType.ModelName(owner)));
+        return query.Filter(new LeafNode(new Col(id), LookupKind.Exact, ownerId)).AddQ(new Q(type.Key + "__app_label", ContentType.AppLabelOf(owner))).AddQ(new Q(type.Key + "__model", ContentType.ModelName(owner)));
     }
 
     /// <summary>This manager with the owner's content type among the values its new rows get (read or made now).</summary>

@@ -13,22 +13,22 @@ namespace Nuages.Db.Query;
 /// </summary>
 internal static class LambdaTranslator
 {
-    public static WhereNode Translate(LambdaExpression predicate, SqlQuery query) => Node(predicate.Body, predicate.Parameters[0], query);
+    public static Q Translate(LambdaExpression predicate, SqlQuery query) => Node(predicate.Body, predicate.Parameters[0], query);
 
-    private static WhereNode Node(Expression expression, ParameterExpression row, SqlQuery meta)
+    private static Q Node(Expression expression, ParameterExpression row, SqlQuery meta)
     {
         switch (expression)
         {
             case BinaryExpression { NodeType: ExpressionType.AndAlso } and:
-                return new AndNode([Node(and.Left, row, meta), Node(and.Right, row, meta)]);
+                return Node(and.Left, row, meta) & Node(and.Right, row, meta);
             case BinaryExpression { NodeType: ExpressionType.OrElse } or:
-                return new OrNode([Node(or.Left, row, meta), Node(or.Right, row, meta)]);
+                return Node(or.Left, row, meta) | Node(or.Right, row, meta);
             case UnaryExpression { NodeType: ExpressionType.Not } not:
-                return new NotNode(Node(not.Operand, row, meta));
+                return ~Node(not.Operand, row, meta);
             case BinaryExpression { NodeType: ExpressionType.Equal or ExpressionType.NotEqual } test when test.Left.Type == typeof(bool)
                 && Condition(test.Left, test.Right, row, meta) is var (condition, constant):
                 // (a.Age < 3) == false: the condition itself, or its negation
-                return (Value(constant) is true) == (test.NodeType == ExpressionType.Equal) ? Node(condition, row, meta) : new NotNode(Node(condition, row, meta));
+                return (Value(constant) is true) == (test.NodeType == ExpressionType.Equal) ? Node(condition, row, meta) : ~Node(condition, row, meta);
             case BinaryExpression binary when Comparison(binary.NodeType) is { } lookup:
                 if (Field(binary.Left, row, meta) is { } left && !UsesRow(binary.Right, row)) return Compare(meta, left, lookup, Value(binary.Right));
                 if (Field(binary.Right, row, meta) is { } right && !UsesRow(binary.Left, row)) return Compare(meta, right, Mirror(lookup), Value(binary.Left));
@@ -64,18 +64,17 @@ internal static class LambdaTranslator
         return null;
     }
 
-    private static WhereNode Compare(SqlQuery query, (string Path, FieldMeta Field) field, string lookup, object? value) => lookup switch
+    private static Q Compare(SqlQuery query, (string Path, FieldMeta Field) field, string lookup, object? value) => lookup switch
     {
-        // C#'s != keeps nulls, so a nullable column needs the IS NULL arm that SQL's <> would drop.
+        // C#'s != keeps nulls, and so does a negated lookup, which says IS NOT NULL inside its NOT, as Django's exclude does.
         "ne" when value is null => Leaf(query, field, "isnull", false),
-        "ne" when field.Field.Nullable => new OrNode([new NotNode(Leaf(query, field, "exact", value)), Leaf(query, field, "isnull", true)]),
-        "ne" => new NotNode(Leaf(query, field, "exact", value)),
+        "ne" => ~Leaf(query, field, "exact", value),
         _ => Leaf(query, field, lookup, value),
     };
 
     /// <summary>The lookup on a field of the row or, through references, of a related row (<c>author__name__startswith</c>).</summary>
-    private static WhereNode Leaf(SqlQuery query, (string Path, FieldMeta Field) field, string lookup, object? value) =>
-        LeafNode.Parse(query, field.Path + "__" + lookup, value);
+    private static Q Leaf(SqlQuery query, (string Path, FieldMeta Field) field, string lookup, object? value) =>
+        new(field.Path + "__" + lookup, value);
 
     private static string? Comparison(ExpressionType type) => type switch
     {

@@ -223,7 +223,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     {
         if (aggregates.Count == 0) throw new ArgumentException("Aggregate() needs at least one aggregate.");
         foreach (var (name, expression) in aggregates)
-            if (!expression.ContainsAggregate) throw new ArgumentException($"{name} is not an aggregate expression.");
+            if (!expression.ContainsAggregate) throw new ArgumentException($"{name} is not an aggregate expression");
         var (sql, values, resolved) = _query.CompileAggregate(new SqlContext(Executor.Backend, []), aggregates);
         return (new Statement(sql, values), reader =>
         {

@@ -44,25 +44,25 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     private static QuerySet<T> With(SqlQuery query) => new(query);
 
     /// <summary>Rows matching a Django lookup: <c>Filter("name__istartswith", "a")</c>, <c>Filter("id__in", new[] { 1, 2 })</c>, <c>Filter("age__gt", new F("min_age"))</c>.</summary>
-    public QuerySet<T> Filter(string lookup, object? value) => With(_query.Filter(LeafNode.Parse(_query, lookup, value)));
+    public QuerySet<T> Filter(string lookup, object? value) => With(_query.AddQ(new Q(lookup, value)));
 
     /// <summary>Rows not matching the lookup.</summary>
-    public QuerySet<T> Exclude(string lookup, object? value) => With(_query.Filter(new NotNode(LeafNode.Parse(_query, lookup, value)), "exclude"));
+    public QuerySet<T> Exclude(string lookup, object? value) => With(_query.AddQ(~new Q(lookup, value), "exclude"));
 
     /// <summary>Rows matching a <see cref="Q"/>: <c>Filter(new Q("name", "Ada") | new Q("age__lt", 18))</c>.</summary>
-    public QuerySet<T> Filter(Q q) => With(_query.Filter(q.Build(_query)));
+    public QuerySet<T> Filter(Q q) => With(_query.AddQ(q));
 
     /// <summary>Rows not matching the <see cref="Q"/>.</summary>
-    public QuerySet<T> Exclude(Q q) => With(_query.Filter(new NotNode(q.Build(_query)), "exclude"));
+    public QuerySet<T> Exclude(Q q) => With(_query.AddQ(~q, "exclude"));
 
     /// <summary>Rows for which a boolean expression holds, such as <see cref="Exists"/>.</summary>
-    public QuerySet<T> Filter(QueryExpression condition) => With(_query.Filter(new ExpressionNode(condition.Resolve(_query))));
+    public QuerySet<T> Filter(QueryExpression condition) => With(_query.AddQ(new Q(condition)));
 
     /// <summary>Rows for which <paramref name="predicate"/> holds: <c>a =&gt; a.Name.StartsWith("A") &amp;&amp; a.Age &gt; 3</c>, same semantics as the lookups.</summary>
-    public QuerySet<T> Filter(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => With(_query.Filter(LambdaTranslator.Translate(predicate, _query)));
+    public QuerySet<T> Filter(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => With(_query.AddQ(LambdaTranslator.Translate(predicate, _query)));
 
     /// <summary>Rows for which <paramref name="predicate"/> does not hold.</summary>
-    public QuerySet<T> Exclude(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => With(_query.Filter(new NotNode(LambdaTranslator.Translate(predicate, _query)), "exclude"));
+    public QuerySet<T> Exclude(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => With(_query.AddQ(~LambdaTranslator.Translate(predicate, _query), "exclude"));
 
     /// <summary>Orders by fields or annotations; <c>"-name"</c> for descending, <c>"?"</c> at random. Replaces any earlier ordering.</summary>
     public QuerySet<T> OrderBy(params string[] fields) => With(_query.OrderBy(fields));
@@ -185,8 +185,7 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
         ImmutableArray<string> names = fields.Length > 0
             ? [.. fields]
             : [.. Meta.Fields.Select(f => f.Key), .. _query.Annotations.Where(a => a.Selected).Select(a => a.Name)];
-        foreach (var name in names) _query.ResolveName(name); // a bad name fails now, listing the choices
-        return _query with { ValueNames = names };
+        return _query.SelectValues(names); // a bad name fails now, listing the choices
     }
 
     /// <summary>Rows of either query (SQL UNION; duplicates dropped unless <paramref name="all"/>).</summary>

@@ -78,7 +78,7 @@ internal sealed partial record SqlQuery
             var (parent, parentOuter) = chain.Length == 1 ? (table, false) : aliases[string.Join("__", chain[..^1].Select(f => f.Key))];
             var field = chain[^1];
             var target = field.RelatedMeta;
-            var alias = "T" + (aliases.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var alias = context.NextAlias();
             var outer = parentOuter || field.Nullable;
             aliases[string.Join("__", chain.Select(f => f.Key))] = (alias, outer);
             foreach (var column in target.Fields) columns.Append(", ").Append(alias).Append('.').Append(Backend.Quote(column.Column));
@@ -90,8 +90,8 @@ internal sealed partial record SqlQuery
 
     private List<QueryExpression> GroupColumns(IReadOnlyList<QueryExpression> columns)
     {
-        IEnumerable<QueryExpression> groups = GroupBy is { } names
-            ? names.Select(ResolveName)
+        IEnumerable<QueryExpression> groups = GroupBy is { } grouped
+            ? grouped
             : columns.Where(c => !c.ContainsAggregate).Concat(Loaded.Select(f => (QueryExpression)new Col(f)).Take(1)); // rows of the model: by primary key at least
         // PostgreSQL wants what is ordered by among the groups.
         groups = groups.Concat(EffectiveOrder.Where(o => o.Expression is { ContainsAggregate: false }).Select(o => o.Expression!));
@@ -102,7 +102,7 @@ internal sealed partial record SqlQuery
     }
 
     private static bool Same(QueryExpression a, QueryExpression b) =>
-        ReferenceEquals(a, b) || (a is Col ca && b is Col cb && ca.Field == cb.Field) || (a is Ref ra && b is Ref rb && ra.Name == rb.Name);
+        ReferenceEquals(a, b) || (a is Col ca && b is Col cb && ca.Field == cb.Field && ca.Join == cb.Join) || (a is Ref ra && b is Ref rb && ra.Name == rb.Name);
 
     private void AppendOrderAndLimit(StringBuilder sql, SqlContext context)
     {
@@ -166,16 +166,18 @@ internal sealed partial record SqlQuery
         if (Lock is not null) return (this with { Lock = null }).CompileAggregate(context, aggregates);
         if (Sliced || Distinct || Grouped || !Combined.IsEmpty)
         {
-            var wrapper = this with { AnnotationsAsColumns = true };
+            var wrapper = this with { AnnotationsAsColumns = true, Tables = new JoinTable() };
             var resolved = aggregates.Select(a => (a.Name, a.Expression.Resolve(wrapper))).ToList();
+            if (wrapper.Tables.Count > 0) throw new FieldError("Cannot compute an aggregate over a relation of a query that is sliced, distinct, grouped or combined: aggregate its columns or annotations.");
             var inner = CompileSelect(context, ValueNames is null ? ModelColumns() : ValueColumns()).Sql;
             var outerSql = $"SELECT {string.Join(", ", resolved.Select(r => r.Item2.Compile(context)))} FROM ({inner}) AS sub";
             return (outerSql, context.Values, resolved);
         }
-        var plain = aggregates.Select(a => (a.Name, a.Expression.Resolve(this))).ToList();
-        if (plain.FirstOrDefault(p => !p.Item2.ContainsAggregate) is { Name: { } across })
-            throw new FieldError($"'{across}' aggregates rows related to each {Meta.Type.Name}, one value per row: annotate it, then aggregate the annotation, as in Annotate(new {{ N = new Count(\"books\") }}).Aggregate(new {{ Total = new Sum(\"n\") }}).");
-        var (sql, values) = (this with { Order = [] }).CompileSelect(context, [.. plain.Select(p => p.Item2)]);
+        // Aggregates across relations join them here, as Django's aggregate() does (Count("books") counts the joined rows).
+        var query = Building();
+        var plain = aggregates.Select(a => (a.Name, a.Expression.Resolve(query))).ToList();
+        query.Tables.Freeze();
+        var (sql, values) = (query with { Order = [] }).CompileSelect(context, [.. plain.Select(p => p.Item2)]);
         return (sql, values, plain);
     }
 
@@ -203,7 +205,7 @@ internal sealed partial record SqlQuery
         if (Sliced) throw new InvalidOperationException("Cannot use 'limit' or 'offset' with delete().");
         if (!Combined.IsEmpty || Distinct || Grouped) throw new NotSupportedException("Cannot call delete() after union(), distinct() or an aggregate annotation.");
         var sql = new StringBuilder("DELETE FROM ").Append(Backend.Quote(Meta.Table));
-        if (Where.Length > 0) sql.Append(" WHERE ").AppendJoin(" AND ", Where.Select(w => w.Compile(context)));
+        AppendWriteWhere(sql, context);
         return (sql.ToString(), context.Values);
     }
 
@@ -217,12 +219,36 @@ internal sealed partial record SqlQuery
         {
             var field = Meta.Field(name == "pk" ? Meta.Pk.Key : name);
             if (field == Meta.Pk) throw new FieldError($"Cannot update the primary key of {Meta.Type.Name} with update().");
-            var set = value is QueryExpression expression ? expression.Resolve(this).Compile(context) : context.Param(coerce(field, value));
+            string set;
+            if (value is QueryExpression expression)
+            {
+                var building = Building();
+                set = expression.Resolve(building).Compile(context);
+                if (building.Tables.Count > Tables.Count) throw new FieldError("Joined field references are not permitted in this query");
+            }
+            else set = context.Param(coerce(field, value));
             sets.Add($"{Backend.Quote(field.Column)} = {set}");
         }
         if (sets.Count == 0) return null; // as Django: nothing to set, no query
         var sql = new StringBuilder($"UPDATE {Backend.Quote(Meta.Table)} SET ").AppendJoin(", ", sets);
-        if (Where.Length > 0) sql.Append(" WHERE ").AppendJoin(" AND ", Where.Select(w => w.Compile(context)));
+        AppendWriteWhere(sql, context);
         return (sql.ToString(), context.Values);
+    }
+
+    /// <summary>
+    /// The WHERE of an UPDATE or DELETE. Neither can join, so conditions across relations select the primary keys in a
+    /// subquery, as Django's SQLUpdateCompiler and SQLDeleteCompiler do.
+    /// </summary>
+    private void AppendWriteWhere(StringBuilder sql, SqlContext context)
+    {
+        if (Where.Length == 0) return;
+        if (Tables.Count == 0)
+        {
+            sql.Append(" WHERE ").AppendJoin(" AND ", Where.Select(w => w.Compile(context)));
+            return;
+        }
+        var rows = new SqlQuery(Meta, Alias) { Where = Where, Tables = Tables };
+        sql.Append(" WHERE ").Append(Backend.Quote(Meta.Pk.Column)).Append(" IN (")
+            .Append(rows.CompileSelect(context.Nested(rows), [new Col(Meta.Pk)]).Sql).Append(')');
     }
 }

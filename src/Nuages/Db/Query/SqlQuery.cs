@@ -36,6 +36,9 @@ internal sealed record RowLock(bool NoWait, bool SkipLocked, bool Of, bool NoKey
 internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
 {
     public ImmutableArray<WhereNode> Where { get; init; } = [];
+
+    /// <summary>The tables joined by lookups, ordering, values and annotations across relations.</summary>
+    public JoinTable Tables { get; init; } = JoinTable.Empty;
     public ImmutableArray<OrderItem> Order { get; init; } = [];
 
     /// <summary>The order is the model's [Ordering]: Django leaves that out of grouped queries, where it would split the groups.</summary>
@@ -54,8 +57,11 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
     /// <summary>What Values/ValuesList select, by name; null for model instances.</summary>
     public ImmutableArray<string>? ValueNames { get; init; }
 
-    /// <summary>The names rows are grouped by, fixed when an aggregate is annotated after Values (Django's GROUP BY rule).</summary>
-    public ImmutableArray<string>? GroupBy { get; init; }
+    /// <summary>What Values selects, resolved when Values was called (its joins made then).</summary>
+    public ImmutableDictionary<string, QueryExpression> ValueExpressions { get; init; } = ImmutableDictionary<string, QueryExpression>.Empty;
+
+    /// <summary>What rows are grouped by, fixed when an aggregate is annotated after Values (Django's GROUP BY rule).</summary>
+    public ImmutableArray<QueryExpression>? GroupBy { get; init; }
 
     /// <summary>The other members of a Union/Intersection/Difference, with their operators.</summary>
     public ImmutableArray<(SetOperation Operator, SqlQuery Query)> Combined { get; init; } = [];
@@ -82,12 +88,31 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
 
     public bool Grouped => GroupBy is not null || Annotations.Any(a => a.Expression.ContainsAggregate);
 
-    /// <summary>A field, <c>pk</c> or an annotation by name; a name that is none of these fails here, listing the choices.</summary>
+    /// <summary>
+    /// A field, <c>pk</c>, an annotation, or a path across relations (<c>author__name</c>, <c>books__pages</c>) by name,
+    /// joining what the path crosses (Django's F resolution); a name that is none of these fails here, listing the choices.
+    /// </summary>
     public QueryExpression ResolveName(string name)
     {
         if (name == "pk") name = Meta.Pk.Key;
         if (!Annotations.IsEmpty && Annotations.FirstOrDefault(a => a.Name == name) is { } annotation)
             return AnnotationsAsColumns ? new AliasColumn(name, annotation.Expression.OutputType) : new Ref(name, annotation.Expression);
+        if (Meta.ByName.TryGetValue(name, out var field)) return new Col(field);
+        if (!name.Contains("__", StringComparison.Ordinal) && !IsField(Meta, name)) throw Unresolved(name);
+        var parts = name.Split("__");
+        var target = SetupJoins(parts, Tables.Reuse, allowMany: true);
+        if (target.Consumed < parts.Length)
+            throw new FieldError($"Cannot resolve keyword '{parts[target.Consumed]}' into field. Join on '{string.Join("__", parts[..target.Consumed])}' not permitted.");
+        return new Col(target.Field, target.Alias);
+    }
+
+    /// <summary>A name resolved without joining: across a reference, the related row's column as a correlated subquery (for OuterRef).</summary>
+    public QueryExpression ResolveWithoutJoins(string name)
+    {
+        if (name == "pk") name = Meta.Pk.Key;
+        if (!Annotations.IsEmpty && Annotations.FirstOrDefault(a => a.Name == name) is { } annotation)
+            return AnnotationsAsColumns ? new AliasColumn(name, annotation.Expression.OutputType) : new Ref(name, annotation.Expression);
+        if (ValueExpressions.TryGetValue(name, out var selected)) return selected;
         if (Meta.ByName.TryGetValue(name, out var field)) return new Col(field);
         if (name.Contains("__", StringComparison.Ordinal)) return RelatedValue(name);
         throw Unresolved(name);
@@ -113,31 +138,29 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
             if (rest is "id" or "pk") return new Col(field);
             var target = new SqlQuery(field.RelatedMeta, Alias);
             var row = target.Filter(new LeafNode(new Col(target.Meta.Pk), LookupKind.Exact, new OuterRef(head)));
-            return new Subquery(new RelationSubquery(row, [target.ResolveName(rest)]));
+            return new Subquery(new RelationSubquery(row, [target.ResolveWithoutJoins(rest)]));
         }
-        if (Meta.ReverseNamed(head) is not null)
-            throw new FieldError($"'{head}' relates each {Meta.Type.Name} to many rows, so '{path}' has many values: aggregate it (Count(\"{head}\"), Max(\"{path}\")) or use PrefetchRelated.");
+        if (Meta.ReverseNamed(head) is not null || Meta.ManyToManyNamed(head) is not null)
+            throw new FieldError($"'{head}' relates each {Meta.Type.Name} to many rows, so OuterRef('{path}') has many values: filter the subquery on the related rows instead.");
         throw Unresolved(head);
     }
 
+    /// <summary>Adds a condition built on this query's own columns (related managers, prefetching, deletion).</summary>
     public SqlQuery Filter(WhereNode node, string method = "filter")
     {
-        // SQL filters before it limits: a filter after a slice would silently mean something else, so Django refuses it.
-        if (Sliced) throw new InvalidOperationException("Cannot filter a query once a slice has been taken.");
-        if (!Combined.IsEmpty) throw new NotSupportedException($"Calling QuerySet.{method}() after union(), intersection() or difference() is not supported.");
+        CheckFilterable(method);
         return this with { Where = Where.Add(node) };
     }
 
     public SqlQuery OrderBy(IEnumerable<string> names)
     {
         if (Sliced) throw new InvalidOperationException("Cannot reorder a query once a slice has been taken.");
-        return this with
-        {
-            DefaultOrder = false,
-            Order = [.. names.Select(name => name == "?"
-                ? new OrderItem(null, false)
-                : new OrderItem(ResolveName(name.TrimStart('-')), name.StartsWith('-')))],
-        };
+        var query = Building();
+        ImmutableArray<OrderItem> order = [.. names.Select(name => name == "?"
+            ? new OrderItem(null, false)
+            : new OrderItem(query.ResolveName(name.TrimStart('-')), name.StartsWith('-')))];
+        query.Tables.Freeze();
+        return query with { DefaultOrder = false, Order = order };
     }
 
     public SqlQuery Reverse()
@@ -156,20 +179,23 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
     public SqlQuery Annotate(IEnumerable<(string Name, QueryExpression Expression)> annotations, bool selected)
     {
         if (Sliced) throw new InvalidOperationException("Cannot annotate a query once a slice has been taken.");
-        var query = this;
+        var query = Building();
         foreach (var (name, expression) in annotations)
         {
-            if (Meta.ByName.ContainsKey(name)) throw new ArgumentException($"The annotation '{name}' conflicts with a field on the model.");
+            // after Values, names clash only with what Values selects (Django's annotate checks self._fields then)
+            if (ValueNames is { } valueNames ? valueNames.Contains(name) && !query.Annotations.Any(a => a.Name == name) : Meta.ByName.ContainsKey(name))
+                throw new ArgumentException($"The annotation '{name}' conflicts with a field on the model.");
             if (query.Annotations.Any(a => a.Name == name)) throw new ArgumentException($"The annotation '{name}' is already defined on this query.");
             var resolved = expression.Resolve(query);
             query = query with
             {
                 Annotations = query.Annotations.Add(new Annotation(name, resolved, selected)),
                 // After Values, an aggregate groups by the values selected so far (Django's values().annotate()).
-                GroupBy = query.GroupBy ?? (resolved.ContainsAggregate && query.ValueNames is { } names ? names : null),
+                GroupBy = query.GroupBy ?? (resolved.ContainsAggregate && query.ValueNames is not null ? [.. query.ValueColumns()] : null),
                 ValueNames = selected && query.ValueNames is { } selection ? selection.Add(name) : query.ValueNames,
             };
         }
+        query.Tables.Freeze();
         return query;
     }
 
@@ -179,7 +205,18 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
         : [.. Loaded.Select(f => (QueryExpression)new Col(f)), .. Annotations.Where(a => a.Selected).Select(a => (QueryExpression)new Ref(a.Name, a.Expression))];
 
     /// <summary>The columns Values/ValuesList read.</summary>
-    public IReadOnlyList<QueryExpression> ValueColumns() => [.. ValueNames!.Value.Select(ResolveName)];
+    public IReadOnlyList<QueryExpression> ValueColumns() => [.. ValueNames!.Value.Select(ResolveWithoutJoins)];
+
+    /// <summary>This query reading <paramref name="names"/> (Values): each resolved now, joining what it crosses (one row per related row).</summary>
+    public SqlQuery SelectValues(ImmutableArray<string> names)
+    {
+        var query = Building();
+        var expressions = ValueExpressions;
+        foreach (var name in names)
+            if (!Annotations.Any(a => a.Name == name)) expressions = expressions.SetItem(name, query.ResolveName(name));
+        query.Tables.Freeze();
+        return query with { ValueNames = names, ValueExpressions = expressions };
+    }
 
     /// <summary>
     /// The references to read along (Django's <c>select_related</c>): <c>"author"</c>, <c>"author__publisher"</c>; none

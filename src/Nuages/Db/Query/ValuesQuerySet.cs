@@ -27,16 +27,16 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     private ValuesQuerySet<TRow> With(SqlQuery query) => new(query, _read);
 
     /// <summary>Rows matching a Django lookup.</summary>
-    public ValuesQuerySet<TRow> Filter(string lookup, object? value) => With(_query.Filter(LeafNode.Parse(_query, lookup, value)));
+    public ValuesQuerySet<TRow> Filter(string lookup, object? value) => With(_query.AddQ(new Q(lookup, value)));
 
     /// <summary>Rows matching a <see cref="Q"/>.</summary>
-    public ValuesQuerySet<TRow> Filter(Q q) => With(_query.Filter(q.Build(_query)));
+    public ValuesQuerySet<TRow> Filter(Q q) => With(_query.AddQ(q));
 
     /// <summary>Rows not matching the lookup.</summary>
-    public ValuesQuerySet<TRow> Exclude(string lookup, object? value) => With(_query.Filter(new NotNode(LeafNode.Parse(_query, lookup, value)), "exclude"));
+    public ValuesQuerySet<TRow> Exclude(string lookup, object? value) => With(_query.AddQ(~new Q(lookup, value), "exclude"));
 
     /// <summary>Rows not matching the <see cref="Q"/>.</summary>
-    public ValuesQuerySet<TRow> Exclude(Q q) => With(_query.Filter(new NotNode(q.Build(_query)), "exclude"));
+    public ValuesQuerySet<TRow> Exclude(Q q) => With(_query.AddQ(~q, "exclude"));
 
     /// <summary>Orders by fields or annotations; <c>"-name"</c> for descending, <c>"?"</c> at random.</summary>
     public ValuesQuerySet<TRow> OrderBy(params string[] fields) => With(_query.OrderBy(fields));
@@ -60,8 +60,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     /// </summary>
     public ValuesQuerySet<TValue> ValuesList<TValue>(string field)
     {
-        _query.ResolveName(field);
-        return new(_query with { ValueNames = [field] }, (reader, _, _) => (TValue)Models.ModelMeta.Read(reader.GetValue(0), typeof(TValue))!);
+        return new(_query.SelectValues([field]), (reader, _, _) => (TValue)Models.ModelMeta.Read(reader.GetValue(0), typeof(TValue))!);
     }
 
     /// <summary>Rows of either query (SQL UNION).</summary>

@@ -75,19 +75,14 @@ internal sealed record LeafNode(QueryExpression Lhs, LookupKind Lookup, object? 
 
     public LeafNode(FieldMeta field, LookupKind lookup, object? value) : this(new Col(field), lookup, value) { }
 
-    /// <summary>
-    /// The condition for a Django lookup string (<c>"name__istartswith"</c>, <c>"joined__year__gte"</c>,
-    /// <c>"author__name__startswith"</c>, <c>"books__title"</c>); bad names fail here, naming the choices.
-    /// </summary>
-    public static WhereNode Parse(SqlQuery query, string lookup, object? value)
-    {
-        var parts = lookup.Split("__");
-        value = Plain(value);
-        return Across(query, parts, value) ?? Leaf(query, lookup, parts, value);
-    }
+    /// <summary>A lookup's name as Django spells it, or null when it is none.</summary>
+    public static LookupKind? KindOf(string name) => Array.IndexOf(Lookups, name) is >= 0 and var i ? (LookupKind)i : null;
+
+    /// <summary>A name that is a lookup or a transform, not a field.</summary>
+    public static bool IsLookupPart(string part) => Lookups.Contains(part) || Transform.Names.Contains(part);
 
     /// <summary>A row or reference given as a value stands for its id, as in Django (<c>Filter("author", ursula)</c>).</summary>
-    private static object? Plain(object? value) => value switch
+    public static object? Plain(object? value) => value switch
     {
         IModelRow row => row.Id,
         IRelation relation => relation.Id,
@@ -95,64 +90,35 @@ internal sealed record LeafNode(QueryExpression Lhs, LookupKind Lookup, object? 
         _ => value,
     };
 
-    private static bool IsLookupPart(string part) => Lookups.Contains(part) || Transform.Names.Contains(part);
-
     /// <summary>
-    /// A lookup that crosses a relation, as a subquery on the other model: <c>author__name = x</c> is
-    /// <c>author_id IN (SELECT id FROM author WHERE name = x)</c>, and from the other side <c>books__title = x</c> is
-    /// <c>id IN (SELECT author_id FROM book WHERE title = x)</c> — so rows are never repeated, and Exclude keeps the rows
-    /// with no related row, as Django does. Null when the lookup stays on this model.
+    /// The lookup on <paramref name="lhs"/> named by <paramref name="rest"/> (transforms, then one lookup; exact when
+    /// none), with its value prepared as the field takes it (Django's build_lookup). <c>exact</c> None is <c>isnull</c>.
     /// </summary>
-    private static WhereNode? Across(SqlQuery query, string[] parts, object? value)
+    public static LeafNode Build(QueryExpression lhs, string field, IReadOnlyList<string> rest, object? value)
     {
-        var name = parts[0] == "pk" ? query.Meta.Pk.Key : parts[0];
-        if (query.Meta.ByName.TryGetValue(name, out var field))
-        {
-            if (!field.IsRelation || parts.Length == 1 || IsLookupPart(parts[1])) return null;
-            // author__id and author__pk are the reference's own column
-            if (parts[1] is "id" or "pk") return Parse(query, string.Join("__", [parts[0], .. parts[2..]]), value);
-            var target = new SqlQuery(field.RelatedMeta, query.Alias);
-            var inner = target.Filter(Parse(target, string.Join("__", parts[1..]), value));
-            var within = new LeafNode(new Col(field), LookupKind.In, new RelationSubquery(inner, [new Col(target.Meta.Pk)]));
-            // NULL IN (…) is unknown, and so is its negation: say "not null" so that Exclude keeps the unset references
-            return field.Nullable ? new AndNode([new LeafNode(new Col(field), LookupKind.IsNull, false), within]) : within;
-        }
-        if (query.Meta.ManyToManyNamed(name) is var (relation, forward))
-        {
-            // tags__name = x is id IN (SELECT book_id FROM book_tags WHERE tag_id IN (SELECT id FROM tag WHERE name = x))
-            var (near, far) = forward ? (relation.Source, relation.Target) : (relation.Target, relation.Source);
-            var through = new SqlQuery(relation.Through, query.Alias);
-            var tail = parts.Length == 1 || IsLookupPart(parts[1]) ? ["pk", .. parts[1..]] : parts[1..];
-            var links = through.Filter(Parse(through, string.Join("__", [far.Key, .. tail]), value));
-            return new LeafNode(new Col(query.Meta.Pk), LookupKind.In, new RelationSubquery(links, [new Col(near)]));
-        }
-        if (query.Meta.ReverseNamed(name) is not { } reverse) return null;
-        // books=book and books__in=[…] compare the related rows' ids
-        var rest = parts.Length == 1 || IsLookupPart(parts[1]) ? ["pk", .. parts[1..]] : parts[1..];
-        var owner = new SqlQuery(reverse.Owner, query.Alias);
-        var related = owner.Filter(Parse(owner, string.Join("__", rest), value)).Filter(new LeafNode(new Col(reverse.Field), LookupKind.IsNull, false));
-        return new LeafNode(new Col(query.Meta.Pk), LookupKind.In, new RelationSubquery(related, [new Col(reverse.Field)]));
-    }
-
-    private static LeafNode Leaf(SqlQuery query, string lookup, string[] parts, object? value)
-    {
-        var lhs = query.ResolveName(parts[0]);
-        var i = 1;
-        for (; i < parts.Length && Transform.Names.Contains(parts[i]); i++)
+        var i = 0;
+        for (; i < rest.Count && Transform.Names.Contains(rest[i]); i++)
         {
             if (lhs.OutputType != typeof(DateTimeOffset) && lhs.OutputType != typeof(DateTime) && lhs.OutputType != typeof(DateOnly))
-                throw new FieldError($"Unsupported lookup '{parts[i]}' for {parts[0]}: date transforms apply to date and datetime fields.");
-            lhs = new Transform(lhs, parts[i]);
+                throw new FieldError($"Unsupported lookup '{rest[i]}' for {field}: date transforms apply to date and datetime fields.");
+            lhs = new Transform(lhs, rest[i]);
         }
-        var kind = i < parts.Length ? parts[i] : "exact";
-        if (i < parts.Length - 1 || !Lookups.Contains(kind))
-            throw new FieldError($"Unsupported lookup '{string.Join("__", parts.Skip(1))}' for {parts[0]}. Supported: {string.Join(", ", Lookups)}; transforms of dates: {string.Join(", ", Transform.Names)}.");
-        if (kind == "range" && (value is not IEnumerable pair || value is string || pair.Cast<object?>().Count() != 2))
-            throw new ArgumentException($"The range lookup on {parts[0]} takes two values, as in Filter(\"{lookup}\", new[] {{ low, high }}).");
-        return new LeafNode(lhs, Kind(kind), value switch
+        var name = i < rest.Count ? rest[i] : "exact";
+        if (i < rest.Count - 1 || KindOf(name) is not { } kind)
         {
-            QueryExpression expression => expression.Resolve(query),
-            _ when LookupValue.Prepares(Kind(kind)) => LookupValue.Prepare(lhs.OutputType, parts[0], Kind(kind), value),
+            var invalid = string.Join("__", rest.Skip(i));
+            if (lhs is Col { Field.IsRelation: true }) throw new FieldError($"Related Field got invalid lookup: {invalid}");
+            throw new FieldError($"Unsupported lookup '{invalid}' for {field}. Supported: {string.Join(", ", Lookups)}; transforms of dates: {string.Join(", ", Transform.Names)}.");
+        }
+        if (kind == LookupKind.Range && (value is not IEnumerable pair || value is string || pair.Cast<object?>().Count() != 2))
+            throw new ArgumentException($"The range lookup on {field} takes two values, as in Filter(\"{field}__range\", new[] {{ low, high }}).");
+        if (value is null && kind is not (LookupKind.Exact or LookupKind.IExact or LookupKind.IsNull))
+            throw new ArgumentException("Cannot use None as a query value");
+        if (value is null && kind is LookupKind.Exact or LookupKind.IExact) return new LeafNode(lhs, LookupKind.IsNull, true);
+        return new LeafNode(lhs, kind, value switch
+        {
+            QueryExpression => value,
+            _ when LookupValue.Prepares(kind) => LookupValue.Prepare(lhs.OutputType, field, kind, value),
             _ => value,
         });
     }
