@@ -30,6 +30,7 @@ public class DatabaseError : Exception
             DatabaseErrorKind.Integrity => new IntegrityError(message, alias, sql, e),
             DatabaseErrorKind.Data => new DataError(message, alias, sql, e),
             DatabaseErrorKind.Programming => new ProgrammingError(message, alias, sql, e),
+            DatabaseErrorKind.Internal => new InternalError(message, alias, sql, e),
             DatabaseErrorKind.NotSupported => new NotSupportedError(message, alias, sql, e),
             _ => new OperationalError(message, alias, sql, e),
         };
@@ -52,7 +53,10 @@ public sealed class DataError(string message, string alias, string? sql, Excepti
 /// <summary>The SQL is wrong for this database: a missing column, a syntax error, a wrong number of parameters.</summary>
 public class ProgrammingError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
 
-/// <summary>The database does not support what was asked.</summary>
+/// <summary>PEP 249's InternalError: the database's own state went wrong (a transaction state, a cursor, an internal error).</summary>
+public sealed class InternalError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
+
+/// <summary>PEP 249's NotSupportedError: the database does not support the operation (SQLSTATE class 0A).</summary>
 public sealed class NotSupportedError(string message, string alias, string? sql, Exception? inner) : DatabaseError(message, alias, sql, inner);
 
 /// <summary>Which of Django's database errors a driver error is.</summary>
@@ -63,4 +67,5 @@ internal enum DatabaseErrorKind
     Data,
     Programming,
     NotSupported,
+    Internal,
 }

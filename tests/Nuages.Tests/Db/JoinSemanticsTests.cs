@@ -57,7 +57,7 @@ public class JoinSemanticsTests
     public void Queries_across_relations_answer_as_Djangos_on_postgres() => Compare(Seed("postgres"));
 
     /// <summary>The rows of django_joins.py, in the same order, so the ids match too.</summary>
-    private static string Seed(string engine)
+    internal static string Seed(string engine)
     {
         var alias = OrmDatabase.Prepare(engine, Models);
         var ace = JqPublisher.Objects.Using(alias).Create(new JqPublisher { Name = "Ace", Country = "US" });

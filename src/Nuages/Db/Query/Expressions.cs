@@ -24,6 +24,14 @@ public abstract class QueryExpression
 
     internal static QueryExpression Of(object? value) => value as QueryExpression ?? new Value(value);
 
+    /// <summary>An argument of a function: a string names a field, as in Django (<c>Coalesce("nickname", "name")</c>); other constants need no <see cref="Value"/>.</summary>
+    internal static QueryExpression Argument(object? value) => value switch
+    {
+        QueryExpression expression => expression,
+        string name => new F(name),
+        _ => new Value(value),
+    };
+
     /// <summary>Addition (SQL <c>+</c>).</summary>
     public static QueryExpression operator +(QueryExpression left, QueryExpression right) => new Combined(left, "+", right);
 
@@ -145,11 +153,11 @@ public sealed class Coalesce : QueryExpression
 {
     private readonly QueryExpression[] _arguments;
 
-    /// <summary>At least two expressions; constants are wrapped for you.</summary>
+    /// <summary>At least two expressions: strings are field names, as in Django (a text constant is <c>new Value("n/a")</c>); other constants are wrapped for you.</summary>
     public Coalesce(params object?[] arguments)
     {
-        if (arguments.Length < 2) throw new ArgumentException("Coalesce must take at least two expressions.");
-        _arguments = [.. arguments.Select(Of)];
+        if (arguments.Length < 2) throw new ArgumentException("Coalesce must take at least two expressions");
+        _arguments = [.. arguments.Select(Argument)];
     }
 
     internal override QueryExpression Resolve(SqlQuery query) => new Func("COALESCE", [.. _arguments.Select(a => a.Resolve(query))]);
@@ -239,9 +247,10 @@ public interface ISubquery
 
 /// <summary>
 /// An aggregate over the rows (Django's aggregates): in <c>Aggregate</c> one value for the whole query, in
-/// <c>Annotate</c> one per row group. <paramref name="filter"/> counts only matching rows; <paramref name="distinct"/> only distinct values.
+/// <c>Annotate</c> one per row group. <paramref name="filter"/> counts only matching rows; <paramref name="distinct"/> only distinct values;
+/// <paramref name="default"/> is the value when there are no rows (Django's <c>default=</c>, a COALESCE).
 /// </summary>
-public abstract class Aggregate(string function, object? source, bool distinct, Q? filter) : QueryExpression
+public abstract class Aggregate(string function, object? source, bool distinct, Q? filter, object? @default = null) : QueryExpression
 {
     private protected QueryExpression? Source { get; private set; } = source is null ? null : source as QueryExpression ?? new F((string)source);
 
@@ -255,7 +264,8 @@ public abstract class Aggregate(string function, object? source, bool distinct, 
         var source = Source is F { Name: "*" } ? null : Source?.Resolve(query); // COUNT(*) names no field
         if (source is { ContainsAggregate: true })
             throw new FieldError($"Cannot compute {function}({Source}): it is an aggregate.");
-        return new ResolvedAggregate(function, source, distinct, filter is null ? null : query.BuildCondition(filter), Output(source?.OutputType));
+        var aggregate = new ResolvedAggregate(function, source, distinct, filter is null ? null : query.BuildCondition(filter), Output(source?.OutputType));
+        return @default is null ? aggregate : new Func("COALESCE", [aggregate, Argument(@default).Resolve(query)], aggregate.OutputType);
     }
 
     internal override string Compile(SqlContext context) => throw new InvalidOperationException($"{function} was not resolved against a query.");
@@ -288,25 +298,25 @@ public sealed class Count(object? field = null, bool distinct = false, Q? filter
 }
 
 /// <summary>The sum of a field (integer fields sum to long).</summary>
-public sealed class Sum(object field, bool distinct = false, Q? filter = null) : Aggregate("SUM", field, distinct, filter)
+public sealed class Sum(object field, bool distinct = false, Q? filter = null, object? @default = null) : Aggregate("SUM", field, distinct, filter, @default)
 {
     private protected override Type? Output(Type? source) => IsInteger(source) ? typeof(long) : source;
 }
 
 /// <summary>The mean of a field: a double, or a decimal for decimal fields.</summary>
-public sealed class Avg(object field, bool distinct = false, Q? filter = null) : Aggregate("AVG", field, distinct, filter)
+public sealed class Avg(object field, bool distinct = false, Q? filter = null, object? @default = null) : Aggregate("AVG", field, distinct, filter, @default)
 {
     private protected override Type? Output(Type? source) => source == typeof(decimal) ? typeof(decimal) : typeof(double);
 }
 
 /// <summary>The least value of a field.</summary>
-public sealed class Min(object field, bool distinct = false, Q? filter = null) : Aggregate("MIN", field, distinct, filter)
+public sealed class Min(object field, bool distinct = false, Q? filter = null, object? @default = null) : Aggregate("MIN", field, distinct, filter, @default)
 {
     private protected override Type? Output(Type? source) => source;
 }
 
 /// <summary>The greatest value of a field.</summary>
-public sealed class Max(object field, bool distinct = false, Q? filter = null) : Aggregate("MAX", field, distinct, filter)
+public sealed class Max(object field, bool distinct = false, Q? filter = null, object? @default = null) : Aggregate("MAX", field, distinct, filter, @default)
 {
     private protected override Type? Output(Type? source) => source;
 }

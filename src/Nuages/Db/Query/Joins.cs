@@ -145,7 +145,7 @@ internal sealed class JoinPromoter(bool or, int children, bool negated)
 }
 
 /// <summary>Where a lookup path ends: the column and the table (join id, 0 for the query's own) it is read from, and the joins taken.</summary>
-internal sealed record PathTarget(FieldMeta Field, int Alias, List<int> Joins, int Consumed);
+internal sealed record PathTarget(FieldMeta Field, int Alias, List<int> Joins, int Consumed, bool Related);
 
 /// <summary>Raised when a negated lookup crosses a multi-valued relation: Django then tests it with a subquery (split_exclude).</summary>
 internal sealed class MultiJoin : Exception
@@ -167,6 +167,7 @@ internal sealed partial record SqlQuery
         var created = new List<bool>();
         FieldMeta? target = null;
         var open = true; // the next name is looked up on meta's table
+        var related = false; // the last name is a relation (a reference, a reverse relation, a ManyToMany)
         var consumed = 0;
         void Step(Join join)
         {
@@ -187,7 +188,7 @@ internal sealed partial record SqlQuery
             }
             if (meta.ByName.TryGetValue(name, out var field))
             {
-                (target, open) = (field, false);
+                (target, open, related) = (field, false, field.IsRelation && parts[consumed] != "pk");
                 continue;
             }
             if (meta.ReverseNamed(name) is { } reverse)
@@ -196,7 +197,7 @@ internal sealed partial record SqlQuery
                 if (many && !allowMany) throw new MultiJoin();
                 Step(new Join(alias, reverse.Owner, meta.Pk.Column, reverse.Field.Column, true, many, false, null, false));
                 meta = reverse.Owner;
-                (target, open) = (meta.Pk, true);
+                (target, open, related) = (meta.Pk, true, true);
                 continue;
             }
             if (meta.ManyToManyNamed(name) is var (relation, forward))
@@ -206,7 +207,7 @@ internal sealed partial record SqlQuery
                 Step(new Join(alias, relation.Through, meta.Pk.Column, near.Column, true, true, false, null, false));
                 Step(new Join(alias, far.RelatedMeta, far.Column, far.RelatedMeta.Pk.Column, false, false, true, far, false));
                 meta = far.RelatedMeta;
-                (target, open) = (meta.Pk, true);
+                (target, open, related) = (meta.Pk, true, true);
                 continue;
             }
             if (consumed == 0) throw Unresolved(name);
@@ -225,7 +226,7 @@ internal sealed partial record SqlQuery
             joins.RemoveAt(joins.Count - 1);
             created.RemoveAt(created.Count - 1);
         }
-        return new PathTarget(target, alias, all, consumed);
+        return new PathTarget(target, alias, all, consumed, related);
     }
 
     private static bool IsField(ModelMeta meta, string name) =>

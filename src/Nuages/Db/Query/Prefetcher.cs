@@ -37,7 +37,8 @@ internal sealed class Prefetcher(Executor executor, string alias)
     {
         ValueTask<List<object>> Rows(ModelMeta meta, SqlQuery query);
 
-        ValueTask<List<(long Near, long Far)>> Pairs(Statement statement);
+        /// <summary>Rows read with one more column after their fields: the key of the row they belong to.</summary>
+        ValueTask<List<(object Row, long Key)>> Keyed(ModelMeta meta, Statement statement);
     }
 
     internal sealed class SyncReader(Executor executor, string alias) : IReader
@@ -45,7 +46,8 @@ internal sealed class Prefetcher(Executor executor, string alias)
         public ValueTask<List<object>> Rows(ModelMeta meta, SqlQuery query) =>
             new(executor.Read("QuerySet.PrefetchRelated", Select(executor, query), r => meta.Materialize(r, 0, alias)!));
 
-        public ValueTask<List<(long Near, long Far)>> Pairs(Statement statement) => new(executor.Read("QuerySet.PrefetchRelated", statement, Pair));
+        public ValueTask<List<(object Row, long Key)>> Keyed(ModelMeta meta, Statement statement) =>
+            new(executor.Read("QuerySet.PrefetchRelated", statement, r => KeyedRow(r, meta, alias)));
     }
 
     internal sealed class AsyncReader(Executor executor, string alias, CancellationToken cancellationToken) : IReader
@@ -53,29 +55,44 @@ internal sealed class Prefetcher(Executor executor, string alias)
         public async ValueTask<List<object>> Rows(ModelMeta meta, SqlQuery query) =>
             await executor.ReadAsync(Select(executor, query), r => meta.Materialize(r, 0, alias)!, cancellationToken).ConfigureAwait(false);
 
-        public async ValueTask<List<(long Near, long Far)>> Pairs(Statement statement) =>
-            await executor.ReadAsync(statement, Pair, cancellationToken).ConfigureAwait(false);
+        public async ValueTask<List<(object Row, long Key)>> Keyed(ModelMeta meta, Statement statement) =>
+            await executor.ReadAsync(statement, r => KeyedRow(r, meta, alias), cancellationToken).ConfigureAwait(false);
     }
 
     private static Statement Select(Executor executor, SqlQuery query) =>
         (query with { Loaded = [.. query.Meta.Fields], Annotations = [], ValueNames = null, Related = [] }).SelectStatement(executor.Backend, [.. query.Meta.Fields.Select(f => (QueryExpression)new Col(f))]);
 
-    private static (long, long) Pair(DbDataReader reader) =>
-        (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+    private static (object, long) KeyedRow(DbDataReader reader, ModelMeta meta, string alias) =>
+        (meta.Materialize(reader, 0, alias)!, Convert.ToInt64(reader.GetValue(meta.Fields.Count), CultureInfo.InvariantCulture));
 
     /// <summary>Reads every lookup for <paramref name="rows"/> of <paramref name="meta"/>.</summary>
     public async ValueTask Run(IReadOnlyList<object> rows, ModelMeta meta, ImmutableArray<Prefetch> lookups, IReader reader)
     {
         if (rows.Count == 0) return;
+        // What each path read, by the name it was kept under: a later lookup through it (books__reviews after a
+        // filtered Prefetch("books", …)) goes on from those rows instead of reading the relation again, as Django's
+        // prefetch_related_objects does with its done_queries.
+        var done = new Dictionary<string, (IReadOnlyList<object> Rows, ModelMeta Meta, SqlQuery? Query)>(StringComparer.Ordinal);
         foreach (var lookup in lookups)
         {
             var parts = lookup.Lookup.Split("__");
             IReadOnlyList<object> level = rows;
             var levelMeta = meta;
+            var path = "";
             for (var i = 0; i < parts.Length && level.Count > 0; i++)
             {
                 var last = i == parts.Length - 1;
+                var kept = last ? lookup.ToAttr ?? parts[i] : parts[i];
+                path = path.Length == 0 ? kept : path + "__" + kept;
+                if (done.TryGetValue(path, out var seen))
+                {
+                    if (last && lookup.Query is not null && !ReferenceEquals(seen.Query, lookup.Query))
+                        throw new ArgumentException($"'{lookup.Lookup}' lookup was already seen with a different queryset. You may need to adjust the ordering of your lookups.");
+                    (level, levelMeta) = (seen.Rows, seen.Meta);
+                    continue;
+                }
                 (level, levelMeta) = await Step(level, levelMeta, parts[i], last ? lookup.Query : null, last ? lookup.ToAttr : null, reader).ConfigureAwait(false);
+                done[path] = (level, levelMeta, last ? lookup.Query : null);
             }
         }
     }
@@ -121,19 +138,33 @@ internal sealed class Prefetcher(Executor executor, string alias)
         {
             var (near, far) = forward ? (relation.Source, relation.Target) : (relation.Target, relation.Source);
             var target = forward ? ModelMeta.For(relation.TargetType) : ModelMeta.For(relation.OwnerType);
-            var pairs = new List<(long Near, long Far)>();
+            // One query: the related rows joined to the link table, each with the id of the row it belongs to (Django
+            // selects it as _prefetch_related_val_…), so a row linked twice comes twice.
+            var pairs = new List<(object Row, long Key)>();
             foreach (var chunk in rows.Select(r => ((IModelRow)r).Id).Chunk(Chunk))
             {
-                var links = new SqlQuery(relation.Through, alias).Filter(new LeafNode(new Col(near), LookupKind.In, chunk));
-                pairs.AddRange(await reader.Pairs(links.SelectStatement(executor.Backend, [new Col(near), new Col(far)])).ConfigureAwait(false));
+                var query = Query(target, custom).Building();
+                var (link, _) = query.Tables.Setup(new Join(0, relation.Through, target.Pk.Column, far.Column, false, true, false, null, false), []);
+                query.Tables.Freeze();
+                query = query.Filter(new LeafNode(new Col(near, link), LookupKind.In, chunk)) with { Loaded = [.. target.Fields], Annotations = [], ValueNames = null, Related = [] };
+                pairs.AddRange(await reader.Keyed(target, query.SelectStatement(executor.Backend, [.. target.Fields.Select(f => (QueryExpression)new Col(f)), new Col(near, link)])).ConfigureAwait(false));
             }
             var related = new List<object>();
-            foreach (var chunk in pairs.Select(p => p.Far).Distinct().Chunk(Chunk))
-                related.AddRange(await reader.Rows(target, Query(target, custom).Filter(new LeafNode(new Col(target.Pk), LookupKind.In, chunk))).ConfigureAwait(false));
-            var position = related.Select((r, i) => (((IModelRow)r).Id, i)).ToDictionary(p => p.Id, p => p.i);
-            var farOf = pairs.ToLookup(p => p.Near, p => p.Far);
+            var farOf = new Dictionary<long, List<object>>();
+            var seenRows = new Dictionary<long, object>();
+            foreach (var (row, key) in pairs)
+            {
+                // one instance per related row, as the rows of one query are
+                var id = ((IModelRow)row).Id;
+                if (!seenRows.TryGetValue(id, out var instance))
+                {
+                    seenRows[id] = instance = row;
+                    related.Add(row);
+                }
+                (farOf.TryGetValue(key, out var list) ? list : farOf[key] = []).Add(instance);
+            }
             foreach (var row in rows)
-                Keep(row, toAttr ?? name, [.. farOf[((IModelRow)row).Id].Where(position.ContainsKey).OrderBy(id => position[id]).Select(id => related[position[id]])]);
+                Keep(row, toAttr ?? name, farOf.TryGetValue(((IModelRow)row).Id, out var mine) ? mine : []);
             return (related, target);
         }
         throw new FieldError($"Cannot find '{name}' on {meta.Type.Name} object, '{name}' is an invalid parameter to prefetch_related()");

@@ -75,6 +75,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     public List<T> ToList()
     {
         if (_cache is { } cached) return [.. cached];
+        if (_query.NeverMatches) return Cached([]); // as Django's EmptyResultSet: no query
         var executor = Executor;
         var rows = executor.Read("QuerySet.ToList", Select(executor), Materializer());
         if (!_query.Prefetches.IsEmpty)
@@ -86,6 +87,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     public async Task<List<T>> ToListAsync(CancellationToken cancellationToken = default)
     {
         if (_cache is { } cached) return [.. cached];
+        if (_query.NeverMatches) return Cached([]);
         var executor = Executor;
         var rows = await executor.ReadAsync(Select(executor), Materializer(), cancellationToken).ConfigureAwait(false);
         if (!_query.Prefetches.IsEmpty)
@@ -165,6 +167,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     public long Count()
     {
         if (_cache is { } cached) return cached.Count;
+        if (_query.NeverMatches) return 0;
         var executor = Executor;
         return ToLong(executor.Run("QuerySet.Count", CountStatement(executor), command => command.ExecuteScalar()));
     }
@@ -173,6 +176,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         if (_cache is { } cached) return cached.Count;
+        if (_query.NeverMatches) return 0;
         var executor = Executor;
         return ToLong(await executor.RunAsync(CountStatement(executor), (command, token) => command.ExecuteScalarAsync(token), executor.ReadToken(cancellationToken)).ConfigureAwait(false));
     }

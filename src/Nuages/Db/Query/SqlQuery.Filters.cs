@@ -82,7 +82,7 @@ internal sealed partial record SqlQuery
         used.UnionWith(target.Joins);
         reuse?.UnionWith(target.Joins.Where(id => id <= Tables.Count));
         var column = new Col(target.Field, target.Alias);
-        var node = LeafNode.Build(column, string.Join("__", parts[..target.Consumed]), parts[target.Consumed..], value);
+        var node = LeafNode.Build(column, string.Join("__", parts[..target.Consumed]), parts[target.Consumed..], value, target.Related);
         var requireOuter = node.Lookup == LookupKind.IsNull && node.Value is true && !negated;
         WhereNode clause = node;
         if (negated && (node.Lookup != LookupKind.IsNull || node.Value is false) && node.Value is not null)

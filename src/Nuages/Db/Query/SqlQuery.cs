@@ -86,6 +86,9 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
 
     public bool Sliced => Limit is not null || Offset > 0;
 
+    /// <summary>A condition can match no row (<c>id__in</c> an empty list, <c>None()</c>): Django's EmptyResultSet, answered without a query.</summary>
+    public bool NeverMatches => Combined.IsEmpty && Where.Any(w => w.NeverMatches);
+
     public bool Grouped => GroupBy is not null || Annotations.Any(a => a.Expression.ContainsAggregate);
 
     /// <summary>

@@ -78,6 +78,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     /// <summary>The rows, read now.</summary>
     public List<TRow> ToList()
     {
+        if (_query.NeverMatches) return [];
         var executor = Executor.For(_query.Alias);
         return executor.Read("QuerySet.ToList", Select(executor), Reader());
     }
@@ -85,6 +86,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     /// <summary>The rows, read asynchronously.</summary>
     public Task<List<TRow>> ToListAsync(CancellationToken cancellationToken = default)
     {
+        if (_query.NeverMatches) return Task.FromResult(new List<TRow>());
         var executor = Executor.For(_query.Alias);
         return executor.ReadAsync(Select(executor), Reader(), cancellationToken);
     }
@@ -99,6 +101,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     /// <summary>The number of rows.</summary>
     public long Count()
     {
+        if (_query.NeverMatches) return 0;
         var executor = Executor.For(_query.Alias);
         return Convert.ToInt64(executor.Run("QuerySet.Count", _query.CountStatement(executor.Backend, _query.ValueColumns()), command => command.ExecuteScalar()), System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -106,6 +109,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     /// <summary>The number of rows, asynchronously.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
+        if (_query.NeverMatches) return 0;
         var executor = Executor.For(_query.Alias);
         var count = await executor.RunAsync(_query.CountStatement(executor.Backend, _query.ValueColumns()), (command, token) => command.ExecuteScalarAsync(token), executor.ReadToken(cancellationToken)).ConfigureAwait(false);
         return Convert.ToInt64(count, System.Globalization.CultureInfo.InvariantCulture);

@@ -12,6 +12,9 @@ internal abstract record WhereNode
 
     /// <summary>Conditions on aggregates go to HAVING.</summary>
     public abstract bool ContainsAggregate { get; }
+
+    /// <summary>Matches no row whatever the data: an <c>in</c> of no values, false (Django's EmptyResultSet).</summary>
+    public virtual bool NeverMatches => false;
 }
 
 internal sealed record AndNode(IReadOnlyList<WhereNode> Children) : WhereNode
@@ -19,6 +22,8 @@ internal sealed record AndNode(IReadOnlyList<WhereNode> Children) : WhereNode
     public override string Compile(SqlContext context) => "(" + string.Join(" AND ", Children.Select(c => c.Compile(context))) + ")";
 
     public override bool ContainsAggregate => Children.Any(c => c.ContainsAggregate);
+
+    public override bool NeverMatches => Children.Any(c => c.NeverMatches);
 }
 
 internal sealed record OrNode(IReadOnlyList<WhereNode> Children) : WhereNode
@@ -26,6 +31,8 @@ internal sealed record OrNode(IReadOnlyList<WhereNode> Children) : WhereNode
     public override string Compile(SqlContext context) => "(" + string.Join(" OR ", Children.Select(c => c.Compile(context))) + ")";
 
     public override bool ContainsAggregate => Children.Any(c => c.ContainsAggregate);
+
+    public override bool NeverMatches => Children.All(c => c.NeverMatches);
 }
 
 internal sealed record NotNode(WhereNode Child) : WhereNode
@@ -41,6 +48,8 @@ internal sealed record ExpressionNode(QueryExpression Condition) : WhereNode
     public override string Compile(SqlContext context) => Condition.Compile(context);
 
     public override bool ContainsAggregate => Condition.ContainsAggregate;
+
+    public override bool NeverMatches => Condition is Value { Constant: false };
 }
 
 /// <summary>The lookups of Django's fields (<c>name__istartswith</c>), parsed once from their names.</summary>
@@ -94,8 +103,11 @@ internal sealed record LeafNode(QueryExpression Lhs, LookupKind Lookup, object? 
     /// The lookup on <paramref name="lhs"/> named by <paramref name="rest"/> (transforms, then one lookup; exact when
     /// none), with its value prepared as the field takes it (Django's build_lookup). <c>exact</c> None is <c>isnull</c>.
     /// </summary>
-    public static LeafNode Build(QueryExpression lhs, string field, IReadOnlyList<string> rest, object? value)
+    public static LeafNode Build(QueryExpression lhs, string field, IReadOnlyList<string> rest, object? value, bool related = false)
     {
+        // a relation compares its keys only: Django's related lookups (django/db/models/fields/related_lookups.py)
+        if (related && rest.Count > 0 && (KindOf(rest[0]) is not (LookupKind.Exact or LookupKind.In or LookupKind.Gt or LookupKind.Gte or LookupKind.Lt or LookupKind.Lte or LookupKind.IsNull) || rest.Count > 1))
+            throw new FieldError($"Related Field got invalid lookup: {string.Join("__", rest)}");
         var i = 0;
         for (; i < rest.Count && Transform.Names.Contains(rest[i]); i++)
         {
@@ -107,7 +119,6 @@ internal sealed record LeafNode(QueryExpression Lhs, LookupKind Lookup, object? 
         if (i < rest.Count - 1 || KindOf(name) is not { } kind)
         {
             var invalid = string.Join("__", rest.Skip(i));
-            if (lhs is Col { Field.IsRelation: true }) throw new FieldError($"Related Field got invalid lookup: {invalid}");
             throw new FieldError($"Unsupported lookup '{invalid}' for {field}. Supported: {string.Join(", ", Lookups)}; transforms of dates: {string.Join(", ", Transform.Names)}.");
         }
         if (kind == LookupKind.Range && (value is not IEnumerable pair || value is string || pair.Cast<object?>().Count() != 2))
@@ -124,6 +135,8 @@ internal sealed record LeafNode(QueryExpression Lhs, LookupKind Lookup, object? 
     }
 
     public override bool ContainsAggregate => Lhs.ContainsAggregate || Value is QueryExpression { ContainsAggregate: true };
+
+    public override bool NeverMatches => Lookup == LookupKind.In && Value is IEnumerable items and not string and not ISubquery && !items.Cast<object?>().Any();
 
     public override string Compile(SqlContext context)
     {
