@@ -1,9 +1,17 @@
 using Nuages.Core;
 using Nuages.Db;
+using Nuages.Db.Models;
 using Nuages.Db.Query;
 using Nuages.Test;
 
 namespace Nuages.Tests.Db;
+
+public sealed class JqSale : Model<JqSale>
+{
+    [DecimalField(6, 2)] public decimal Amount { get; set; }
+    public decimal Plain { get; set; }
+    public DateTimeOffset At { get; set; }
+}
 
 /// <summary>Smaller places where Nuages answered otherwise than Django, on the data of JoinSemanticsTests, on both engines.</summary>
 public class OrmAnswersTests
@@ -111,6 +119,49 @@ public class OrmAnswersTests
         Assert.Equal(["Nobody", "Octavia", "Ursula"], authors.Filter(a => a.Email != "iain@example.com").OrderBy("name").ValuesList<string>("name").ToList());
         Assert.Equal(["Nobody", "Octavia", "Ursula"], authors.Exclude(a => a.Email == "iain@example.com").OrderBy("name").ValuesList<string>("name").ToList());
         Assert.Equal(["Iain", "Ursula"], authors.Filter(a => a.Email != null).OrderBy("name").ValuesList<string>("name").ToList());
+    }
+
+    [Fact]
+    public void Decimals_read_back_at_the_fields_scale_on_sqlite() => Decimals("sqlite");
+
+    [PostgresFact]
+    public void Decimals_read_back_at_the_fields_scale_on_postgres() => Decimals("postgres");
+
+    private static void Decimals(string engine)
+    {
+        var alias = OrmDatabase.Prepare(engine, typeof(JqSale));
+        var sales = JqSale.Objects.Using(alias);
+        sales.Create(new JqSale { Amount = 43m, Plain = 43m, At = DateTimeOffset.UnixEpoch });
+        var sale = sales.Get();
+        Assert.Equal("43.00", sale.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture)); // as Django's DecimalField reads it
+        Assert.Equal("43.00", sales.ValuesList<decimal>("amount").Single().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("43.00", ((decimal)sales.Values("amount").Single()["amount"]!).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        sales.Update(new { Amount = 12.345m });
+        // PostgreSQL's numeric(6, 2) rounds half away from zero when it stores; SQLite stores 12.345 and the read
+        // rounds half to even, as Django's SQLite converter (Decimal.quantize) does
+        Assert.Equal(engine == "postgres" ? "12.35" : "12.34", sales.Get().Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (engine == "postgres")
+            Assert.Equal(["numeric|6|2", "numeric||"], Database.Connections[alias].Query(
+                "SELECT data_type, numeric_precision, numeric_scale FROM information_schema.columns WHERE table_name = 'jq_sale' AND column_name IN ('amount', 'plain') ORDER BY column_name").Select(r => string.Join("|", r)));
+    }
+
+    [Fact]
+    public void Sqlite_datetimes_are_written_and_compared_as_django_writes_them()
+    {
+        var alias = OrmDatabase.Prepare("sqlite", typeof(JqSale));
+        var sales = JqSale.Objects.Using(alias);
+        var whole = new DateTimeOffset(2022, 1, 2, 5, 49, 0, TimeSpan.Zero);
+        // a row as Django wrote it: str() of the UTC datetime, without a fraction when there are no microseconds
+        Database.Connections[alias].Execute("INSERT INTO jq_sale (amount, plain, at) VALUES (1, 1, %s)", "2022-01-02 05:49:00");
+        Assert.Equal(1, sales.Filter("at", whole).Count());
+        Assert.Equal(1, sales.Filter("at__gte", whole).Count());
+        Assert.Equal(0, sales.Filter("at__gt", whole).Count());
+        Assert.Equal(whole, sales.Get().At);
+        sales.Create(new JqSale { Amount = 2, Plain = 2, At = whole.AddTicks(15) }); // 1.5 µs
+        sales.Create(new JqSale { Amount = 3, Plain = 3, At = whole.AddHours(1) });
+        Assert.Equal(["2022-01-02 05:49:00", "2022-01-02 05:49:00.000001", "2022-01-02 06:49:00"],
+            Database.Connections[alias].Query("SELECT at FROM jq_sale ORDER BY at").Select(r => (string)r[0]!));
+        Assert.Equal(2, sales.Filter("at__gt", whole).Count());
     }
 
     [PostgresFact]

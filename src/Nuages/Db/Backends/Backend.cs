@@ -34,10 +34,10 @@ internal abstract class Backend
         connection.BeginTransactionAsync(cancellationToken);
 
     /// <summary>The column type of a field.</summary>
-    public string ColumnType(FieldMeta field) => ColumnType(field.Type, field.MaxLength, field.Json);
+    public string ColumnType(FieldMeta field) => ColumnType(field.Type, field.MaxLength, field.Json, field.MaxDigits, field.DecimalPlaces);
 
-    /// <summary>The column type of values of <paramref name="type"/> (what models and migrations both use).</summary>
-    public abstract string ColumnType(Type type, int? maxLength, bool json);
+    /// <summary>The column type of values of <paramref name="type"/> (what models and migrations both use); a decimal's precision when declared.</summary>
+    public abstract string ColumnType(Type type, int? maxLength, bool json, int? maxDigits = null, int? decimalPlaces = null);
 
     public abstract string AutoPrimaryKey { get; }
 
@@ -191,10 +191,11 @@ internal sealed class SqliteBackend(string connectionString) : Backend
     /// </summary>
     public override object AdaptValue(object? value) => value switch
     {
-        DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture),
+        // str() of Python's datetime and time, as Django's SQLite backend writes them: no fraction when there are no microseconds
+        DateTimeOffset d => d.UtcDateTime.ToString(d.UtcDateTime.Ticks % TimeSpan.TicksPerSecond / 10 == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture),
         DateTime d => AdaptValue(new DateTimeOffset(d.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : d.ToUniversalTime())),
         DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        TimeOnly t => t.ToString("HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture),
+        TimeOnly t => t.ToString(t.Ticks % TimeSpan.TicksPerSecond / 10 == 0 ? "HH:mm:ss" : "HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture),
         TimeSpan t => t.Ticks / 10,
         Guid g => g.ToString("N"),
         decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -272,7 +273,7 @@ internal sealed class SqliteBackend(string connectionString) : Backend
         command.ExecuteNonQuery();
     }
 
-    public override string ColumnType(Type type, int? maxLength, bool json) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    public override string ColumnType(Type type, int? maxLength, bool json, int? maxDigits = null, int? decimalPlaces = null) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
         _ when json => "text",
         var t when t == typeof(string) => maxLength is { } n ? $"varchar({n})" : "text",
@@ -328,7 +329,7 @@ internal sealed class PostgresBackend(string connectionString) : Backend
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    public override string ColumnType(Type type, int? maxLength, bool json) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    public override string ColumnType(Type type, int? maxLength, bool json, int? maxDigits = null, int? decimalPlaces = null) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
         _ when json => "jsonb",
         var t when t == typeof(string) => maxLength is { } n ? $"varchar({n})" : "text",
@@ -338,7 +339,7 @@ internal sealed class PostgresBackend(string connectionString) : Backend
         var t when t == typeof(bool) => "boolean",
         var t when t == typeof(double) => "double precision",
         var t when t == typeof(float) => "real",
-        var t when t == typeof(decimal) => "numeric",
+        var t when t == typeof(decimal) => maxDigits is { } p && decimalPlaces is { } s ? $"numeric({p}, {s})" : "numeric",
         var t when t == typeof(DateTimeOffset) || t == typeof(DateTime) => "timestamp with time zone",
         var t when t == typeof(DateOnly) => "date",
         var t when t == typeof(TimeOnly) => "time",

@@ -40,6 +40,8 @@ public static class Autodetector
         {
             Type = field.IsRelation ? typeof(long) : type,
             MaxLength = field.MaxLength,
+            MaxDigits = field.MaxDigits,
+            DecimalPlaces = field.DecimalPlaces,
             Null = field.Nullable,
             Unique = field.Unique,
             DbIndex = field.Indexed && !field.Unique,

@@ -250,8 +250,8 @@ public sealed class AlterField(string model, string name, Field field) : Operati
         var table = Backends.Backend.Quote(toModel.Table);
         var column = Backends.Backend.Quote(to.Column(FieldName));
         var statements = new List<string>();
-        var oldType = backend.ColumnType(from.Type, from.MaxLength, from.Json);
-        var newType = backend.ColumnType(to.Type, to.MaxLength, to.Json);
+        var oldType = backend.ColumnType(from.Type, from.MaxLength, from.Json, from.MaxDigits, from.DecimalPlaces);
+        var newType = backend.ColumnType(to.Type, to.MaxLength, to.Json, to.MaxDigits, to.DecimalPlaces);
         if (oldType != newType) statements.Add($"ALTER TABLE {table} ALTER COLUMN {column} TYPE {newType} USING {column}::{newType}");
         if (from.Null && !to.Null)
         {

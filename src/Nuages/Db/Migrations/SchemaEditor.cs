@@ -17,7 +17,7 @@ internal static class SchemaEditor
         var column = Q(field.Column(name));
         if (field.PrimaryKey) return $"{column} {backend.AutoPrimaryKey}";
         var references = field.To is null ? "" : $" REFERENCES {Q(state.Model(field.To).Table)} (\"id\") DEFERRABLE INITIALLY DEFERRED";
-        return $"{column} {backend.ColumnType(field.Type, field.MaxLength, field.Json)} {(field.Null ? "NULL" : "NOT NULL")}{(field.Unique ? " UNIQUE" : "")}{references}";
+        return $"{column} {backend.ColumnType(field.Type, field.MaxLength, field.Json, field.MaxDigits, field.DecimalPlaces)} {(field.Null ? "NULL" : "NOT NULL")}{(field.Unique ? " UNIQUE" : "")}{references}";
     }
 
     public static IEnumerable<string> CreateTable(MigrationContext context, ProjectState state, ModelState model, string? table = null)

@@ -15,6 +15,12 @@ public sealed record Field
     /// <summary>The longest text (<c>varchar(n)</c>); null for <c>text</c>.</summary>
     public int? MaxLength { get; init; }
 
+    /// <summary>A decimal's most digits (Django's <c>max_digits</c>).</summary>
+    public int? MaxDigits { get; init; }
+
+    /// <summary>A decimal's digits after the point (Django's <c>decimal_places</c>).</summary>
+    public int? DecimalPlaces { get; init; }
+
     /// <summary>Whether the column takes NULL.</summary>
     public bool Null { get; init; }
 
@@ -49,8 +55,8 @@ public sealed record Field
     public static Field Auto() => new() { Type = typeof(long), PrimaryKey = true };
 
     /// <summary>A column of <typeparamref name="T"/> values.</summary>
-    public static Field Of<T>(int? maxLength = null, bool @null = false, bool unique = false, bool dbIndex = false, object? @default = null) =>
-        new() { Type = typeof(T), MaxLength = maxLength, Null = @null, Unique = unique, DbIndex = dbIndex, Default = @default };
+    public static Field Of<T>(int? maxLength = null, bool @null = false, bool unique = false, bool dbIndex = false, object? @default = null, int? maxDigits = null, int? decimalPlaces = null) =>
+        new() { Type = typeof(T), MaxLength = maxLength, Null = @null, Unique = unique, DbIndex = dbIndex, Default = @default, MaxDigits = maxDigits, DecimalPlaces = decimalPlaces };
 
     /// <summary>A reference to the rows of <paramref name="to"/> (<c>"app.Model"</c>), indexed, checked at commit.</summary>
     public static Field ForeignKey(string to, bool @null = false, object? @default = null) =>

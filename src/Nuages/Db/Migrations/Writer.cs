@@ -93,6 +93,8 @@ public static class MigrationWriter
             if (field.Unique) args.Add("unique: true");
             if (field.DbIndex) args.Add("dbIndex: true");
             if (field.Default is not null) args.Add("@default: " + Literal(field.Default));
+            if (field.MaxDigits is { } digits) args.Add($"maxDigits: {digits}");
+            if (field.DecimalPlaces is { } places) args.Add($"decimalPlaces: {places}");
             code = $"Field.Of<{TypeName(field.Type)}>({string.Join(", ", args)})";
         }
         var extra = new List<string>();

@@ -1,5 +1,19 @@
 namespace Nuages.Db.Models;
 
+/// <summary>
+/// A decimal column's precision (Django's <c>DecimalField(max_digits, decimal_places)</c>): <c>numeric(p, s)</c> on
+/// PostgreSQL, and values read back at the field's scale (<c>43.00</c>) on every engine, as Django's converters do.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DecimalFieldAttribute(int maxDigits, int decimalPlaces) : Attribute
+{
+    /// <summary>The most digits, both sides of the point.</summary>
+    public int MaxDigits { get; } = maxDigits;
+
+    /// <summary>The digits after the point.</summary>
+    public int DecimalPlaces { get; } = decimalPlaces;
+}
+
 /// <summary>The table's name (Django's <c>Meta.db_table</c>); by default the class name in snake_case.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class DbTableAttribute(string name) : Attribute

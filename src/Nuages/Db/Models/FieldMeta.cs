@@ -15,6 +15,12 @@ internal sealed class FieldMeta
     public required Type Type { get; init; }
     public required bool Nullable { get; init; }
     public required int? MaxLength { get; init; }
+
+    /// <summary>A decimal's most digits (<see cref="DecimalFieldAttribute"/>); null when not declared.</summary>
+    public int? MaxDigits { get; init; }
+
+    /// <summary>A decimal's digits after the point; values are read back at this scale.</summary>
+    public int? DecimalPlaces { get; init; }
     public bool Blank { get; init; }
     public bool Unique { get; init; }
     public bool Indexed { get; init; }

@@ -25,7 +25,22 @@ internal sealed partial class ModelMeta
 
     /// <summary>A database value as the field's type.</summary>
     public static object? FromDatabase(object value, FieldMeta field) =>
-        field.Json ? value is DBNull ? null : JsonSerializer.Deserialize((string)value, field.Type) : Read(value, field.Type);
+        field.Json ? value is DBNull ? null : JsonSerializer.Deserialize((string)value, field.Type)
+        : field.DecimalPlaces is { } places && value is not DBNull ? Quantize((decimal)Read(value, typeof(decimal))!, places)
+        : Read(value, field.Type);
+
+    /// <summary>
+    /// A value selected by a query (Values, ValuesList): a field's column as the field reads it (JSON decoded, a decimal
+    /// at its scale, as Django's converters do), anything else as <paramref name="type"/> or the expression's type.
+    /// </summary>
+    internal static object? ReadColumn(object value, Query.QueryExpression column, Type? type = null) =>
+        column is Query.Col { Field: var field } && (type is null || (System.Nullable.GetUnderlyingType(type) ?? type) == field.Type)
+            ? FromDatabase(value, field)
+            : Read(value, type ?? column.OutputType);
+
+    /// <summary>A decimal at <paramref name="places"/> digits after the point, rounding half to even (Python's Decimal.quantize).</summary>
+    internal static decimal Quantize(decimal value, int places) =>
+        decimal.Parse(Math.Round(value, places, MidpointRounding.ToEven).ToString("F" + places.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     /// <summary>A database value as <paramref name="type"/> (as read when the type is unknown).</summary>
     public static object? Read(object value, Type? type)

@@ -64,6 +64,8 @@ internal sealed partial class ModelMeta
                 Type = underlying,
                 Nullable = underlying != property.PropertyType || (!property.PropertyType.IsValueType && nullability.Create(property).WriteState == NullabilityState.Nullable),
                 MaxLength = property.GetCustomAttribute<MaxLengthAttribute>()?.Length,
+                MaxDigits = property.GetCustomAttribute<DecimalFieldAttribute>()?.MaxDigits,
+                DecimalPlaces = property.GetCustomAttribute<DecimalFieldAttribute>()?.DecimalPlaces,
                 Blank = property.GetCustomAttribute<BlankAttribute>() is not null,
                 Unique = property.GetCustomAttribute<UniqueAttribute>() is not null,
                 Indexed = property.GetCustomAttribute<DbIndexAttribute>() is not null,

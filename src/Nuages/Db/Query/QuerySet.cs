@@ -156,7 +156,7 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
         return new(ValuesQuery(fields), (reader, names, columns) =>
         {
             var row = new Dictionary<string, object?>(names.Count);
-            for (var i = 0; i < names.Count; i++) row[names[i]] = ModelMeta.Read(reader.GetValue(i), columns[i].OutputType);
+            for (var i = 0; i < names.Count; i++) row[names[i]] = ModelMeta.ReadColumn(reader.GetValue(i), columns[i]);
             return row;
         });
     }
@@ -165,7 +165,7 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     public ValuesQuerySet<object?[]> ValuesList(params string[] fields) => new(ValuesQuery(fields), (reader, _, columns) =>
     {
         var row = new object?[columns.Count];
-        for (var i = 0; i < row.Length; i++) row[i] = ModelMeta.Read(reader.GetValue(i), columns[i].OutputType);
+        for (var i = 0; i < row.Length; i++) row[i] = ModelMeta.ReadColumn(reader.GetValue(i), columns[i]);
         return row;
     });
 
@@ -173,12 +173,12 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     public ValuesQuerySet<object?> ValuesList(string field, bool flat)
     {
         if (!flat) throw new ArgumentException("Use ValuesList(fields) for rows; flat: true reads one field's values.");
-        return new(ValuesQuery([field]), (reader, _, columns) => ModelMeta.Read(reader.GetValue(0), columns[0].OutputType));
+        return new(ValuesQuery([field]), (reader, _, columns) => ModelMeta.ReadColumn(reader.GetValue(0), columns[0]));
     }
 
     /// <summary>One field's values, typed: <c>ValuesList&lt;string&gt;("name")</c>.</summary>
     public ValuesQuerySet<TValue> ValuesList<TValue>(string field) =>
-        new(ValuesQuery([field]), (reader, _, _) => (TValue)ModelMeta.Read(reader.GetValue(0), typeof(TValue))!);
+        new(ValuesQuery([field]), (reader, _, columns) => (TValue)ModelMeta.ReadColumn(reader.GetValue(0), columns[0], typeof(TValue))!);
 
     private SqlQuery ValuesQuery(string[] fields)
     {

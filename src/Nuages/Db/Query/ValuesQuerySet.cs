@@ -60,7 +60,7 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     /// </summary>
     public ValuesQuerySet<TValue> ValuesList<TValue>(string field)
     {
-        return new(_query.SelectValues([field]), (reader, _, _) => (TValue)Models.ModelMeta.Read(reader.GetValue(0), typeof(TValue))!);
+        return new(_query.SelectValues([field]), (reader, _, columns) => (TValue)Models.ModelMeta.ReadColumn(reader.GetValue(0), columns[0], typeof(TValue))!);
     }
 
     /// <summary>Rows of either query (SQL UNION).</summary>
