@@ -100,7 +100,7 @@ internal static class RawStatement
 /// (or by the names <c>translations</c> maps them to); the primary key must be among them. Enumerate it, or
 /// <c>await foreach</c> it in async code.
 /// </summary>
-public sealed class RawQuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T : Model<T>, new()
+public sealed class RawQuerySet<T> : IEnumerable<T>, Query.IAsyncRows where T : Model<T>, new()
 {
     private readonly string _sql;
     private readonly object?[] _parameters;
@@ -144,6 +144,11 @@ public sealed class RawQuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T> where T
     {
         foreach (var row in await ToListAsync(cancellationToken).ConfigureAwait(false)) yield return row;
     }
+
+    /// <summary>The rows as an async sequence, for async LINQ and for APIs that take one.</summary>
+    public IAsyncEnumerable<T> AsAsyncEnumerable() => new Query.AsyncRows<T>(GetAsyncEnumerator);
+
+    async ValueTask<System.Collections.IList> Query.IAsyncRows.ReadAllAsync(CancellationToken cancellationToken) => await ToListAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>How the reader's columns become a row: each column that names a field sets it.</summary>
     private Func<DbDataReader, T> Mapper(DbDataReader reader)

@@ -110,6 +110,9 @@ internal static class Accessors
 
     private static Func<object, CancellationToken, ValueTask<object?>>? MaterializerOf(Type type) => Materializers.GetOrAdd(type, static t =>
     {
+        // a QuerySet reads its rows in one async call
+        if (typeof(Db.Query.IAsyncRows).IsAssignableFrom(t))
+            return static async (o, token) => (await ((Db.Query.IAsyncRows)o).ReadAllAsync(token).ConfigureAwait(false)).Cast<object?>().ToList();
         var element = t.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>))?.GetGenericArguments()[0];
         return element is null ? null
             : typeof(Accessors).GetMethod(nameof(Materialize), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(element).CreateDelegate<Func<object, CancellationToken, ValueTask<object?>>>();

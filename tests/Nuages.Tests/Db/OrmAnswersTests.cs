@@ -164,6 +164,27 @@ public class OrmAnswersTests
         Assert.Equal(2, sales.Filter("at__gt", whole).Count());
     }
 
+    [Fact]
+    public async Task Linq_over_a_queryset_compiles_without_ceremony_sync_and_async()
+    {
+        var alias = JoinSemanticsTests.Seed("sqlite");
+        var books = JqBook.Objects.Using(alias).Filter("author__name", "Ursula").OrderBy("title");
+        // LINQ to objects over the rows: no ambiguity with async LINQ (CS0121), as a QuerySet is IEnumerable only
+        Assert.Equal(["Earthsea", "Lathe"], books.Select(b => b.Title).ToList());
+        Assert.Equal(["Lathe"], books.Where(b => b.Pages > 183).Select(b => b.Title));
+        Assert.Equal(367, books.Sum(b => b.Pages));
+        Assert.Equal(["Earthsea", "Lathe"], JqBook.Objects.Using(alias).Filter("author__name", "Ursula").OrderBy("title").ValuesList<string>("title").Select(t => t).ToList());
+        // await foreach reads asynchronously, by the async iteration pattern
+        var titles = new List<string>();
+        await foreach (var book in books) titles.Add(book.Title);
+        Assert.Equal(["Earthsea", "Lathe"], titles);
+        await foreach (var title in books.ValuesList<string>("title")) titles.Add(title);
+        Assert.Equal(4, titles.Count);
+        // async LINQ over the async sequence
+        Assert.Equal(["EARTHSEA", "LATHE"], await books.AsAsyncEnumerable().Select(b => b.Title.ToUpperInvariant()).ToListAsync());
+        Assert.Equal(2, await books.AsAsyncEnumerable().CountAsync());
+    }
+
     [PostgresFact]
     public void A_subquery_of_more_than_one_row_is_a_programming_error_as_psycopg_says()
     {

@@ -6,7 +6,13 @@ using Nuages.Db.Models;
 
 namespace Nuages.Db.Query;
 
-public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
+/// <summary>
+/// A QuerySet is an <see cref="IEnumerable{T}"/> — sync <c>foreach</c> and LINQ to objects over its rows, refused in
+/// async code as Django refuses sync iteration there — and <c>await foreach</c> reads it asynchronously (the
+/// async iteration pattern, without <see cref="IAsyncEnumerable{T}"/>, so that LINQ's Select and Where are never
+/// ambiguous between the two). <see cref="AsAsyncEnumerable"/> gives the async sequence for async LINQ.
+/// </summary>
+public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
 {
     // Django's result cache (as django/db/models/query.py): a QuerySet read whole keeps its rows, so reading it again, or counting it, asks nothing more.
     private List<T>? _cache;
@@ -113,6 +119,11 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncEnumerable<T>
     {
         foreach (var row in await ToListAsync(cancellationToken).ConfigureAwait(false)) yield return row;
     }
+
+    /// <summary>The rows as an async sequence, for async LINQ (<c>qs.AsAsyncEnumerable().Select(…)</c>) and for APIs that take one.</summary>
+    public IAsyncEnumerable<T> AsAsyncEnumerable() => new AsyncRows<T>(GetAsyncEnumerator);
+
+    async ValueTask<System.Collections.IList> IAsyncRows.ReadAllAsync(CancellationToken cancellationToken) => await ToListAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Streams the rows without holding them all and without filling the cache (Django's iterator): PostgreSQL reads them

@@ -9,7 +9,7 @@ namespace Nuages.Db.Query;
 /// as in <c>Values("author").Annotate(new { Books = new Count("id") })</c>. Reading has async twins and
 /// <c>await foreach</c> (as django/db/models/query.py).
 /// </summary>
-public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<TRow>, ISubquery
+public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncRows, ISubquery
 {
     private readonly SqlQuery _query;
     private readonly Func<DbDataReader, IReadOnlyList<string>, IReadOnlyList<QueryExpression>, TRow> _read;
@@ -125,4 +125,9 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncEnumerable<T
     {
         foreach (var row in await ToListAsync(cancellationToken).ConfigureAwait(false)) yield return row;
     }
+
+    /// <summary>The rows as an async sequence, for async LINQ and for APIs that take one.</summary>
+    public IAsyncEnumerable<TRow> AsAsyncEnumerable() => new AsyncRows<TRow>(GetAsyncEnumerator);
+
+    async ValueTask<IList> IAsyncRows.ReadAllAsync(CancellationToken cancellationToken) => await ToListAsync(cancellationToken).ConfigureAwait(false);
 }
