@@ -50,6 +50,9 @@ internal abstract class Backend
     /// <summary>What to connect to, for error messages: the file, or the host, port and database.</summary>
     public abstract string Target { get; }
 
+    /// <summary>Django's <c>connection.vendor</c>: <c>sqlite</c> or <c>postgresql</c>, for the functions whose SQL differs by engine (their <c>as_sqlite</c>).</summary>
+    public abstract string Vendor { get; }
+
     /// <summary>A regular-expression match of <paramref name="column"/> against the pattern parameter.</summary>
     public abstract string Regex(string column, string pattern, bool ignoreCase);
 
@@ -57,6 +60,9 @@ internal abstract class Backend
 
     /// <summary>Whether SELECT … FOR UPDATE exists (Django's <c>has_select_for_update</c>); where it does not, blocks lock otherwise.</summary>
     public virtual bool HasSelectForUpdate => true;
+
+    /// <summary>Whether SELECT DISTINCT ON (…) exists (Django's <c>can_distinct_on_fields</c>): PostgreSQL only.</summary>
+    public virtual bool CanDistinctOnFields => true;
 
     /// <summary>What LIMIT takes for "no limit" when there is an OFFSET (Django's <c>no_limit_value</c>); null: OFFSET alone is fine.</summary>
     public virtual string? NoLimitValue => null;
@@ -78,6 +84,8 @@ internal abstract class Backend
         {
             "date" => $"CAST({utc} AS date)",
             "week_day" => $"(CAST(EXTRACT(DOW FROM {utc}) AS integer) + 1)",
+            "iso_week_day" => $"CAST(EXTRACT(ISODOW FROM {utc}) AS integer)",
+            "iso_year" => $"CAST(EXTRACT(ISOYEAR FROM {utc}) AS integer)",
             _ => $"CAST(EXTRACT({part.ToUpperInvariant()} FROM {utc}) AS integer)",
         };
     }
@@ -155,8 +163,12 @@ internal abstract class Backend
 
 internal sealed class SqliteBackend(string connectionString) : Backend
 {
+    public override string Vendor => "sqlite";
+
     // SQLite locks the whole database for a block's writes (BEGIN IMMEDIATE): no row locks to ask for.
     public override bool HasSelectForUpdate => false;
+
+    public override bool CanDistinctOnFields => false;
 
     // SQLite has no OFFSET without LIMIT.
     public override string? NoLimitValue => "-1";
@@ -178,6 +190,10 @@ internal sealed class SqliteBackend(string connectionString) : Backend
         "date" => $"date({column})",
         "week_day" => $"(CAST(strftime('%w', {column}) AS integer) + 1)", // Django: Sunday is 1
         "year" => $"CAST(strftime('%Y', {column}) AS integer)",
+        "quarter" => $"((CAST(strftime('%m', {column}) AS integer) + 2) / 3)",
+        "week" => $"CAST(strftime('%V', {column}) AS integer)", // ISO 8601, as Django's
+        "iso_week_day" => $"CAST(strftime('%u', {column}) AS integer)",
+        "iso_year" => $"CAST(strftime('%G', {column}) AS integer)",
         "month" => $"CAST(strftime('%m', {column}) AS integer)",
         "day" => $"CAST(strftime('%d', {column}) AS integer)",
         "hour" => $"CAST(strftime('%H', {column}) AS integer)",
@@ -267,6 +283,7 @@ internal sealed class SqliteBackend(string connectionString) : Backend
     private static void Prepare(SqliteConnection connection)
     {
         connection.CreateFunction("regexp", (string? pattern, string? input) => pattern is null || input is null ? (bool?)null : Compiled(pattern).IsMatch(input));
+        SqliteFunctions.Register(connection);
         using var command = connection.CreateCommand();
         // Django's SQLite backend turns foreign keys on: references are checked (at commit, as they are deferred).
         command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
@@ -298,6 +315,8 @@ internal sealed class SqliteBackend(string connectionString) : Backend
 
 internal sealed class PostgresBackend(string connectionString) : Backend
 {
+    public override string Vendor => "postgresql";
+
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(WithDefaults(connectionString));
 
     /// <summary>

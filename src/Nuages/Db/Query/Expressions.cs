@@ -32,6 +32,15 @@ public abstract class QueryExpression
         _ => new Value(value),
     };
 
+    /// <summary>Ascending, NULLs first or last when asked (Django's <c>F("x").asc(nulls_first=True)</c>), for OrderBy.</summary>
+    public OrderExpression Asc(bool nullsFirst = false, bool nullsLast = false) => new(this, false, nullsFirst, nullsLast);
+
+    /// <summary>Descending, NULLs first or last when asked (Django's <c>desc()</c>), for OrderBy.</summary>
+    public OrderExpression Desc(bool nullsFirst = false, bool nullsLast = false) => new(this, true, nullsFirst, nullsLast);
+
+    /// <summary>Negation (Django's <c>-F("x")</c>, which is <c>F("x") * -1</c>).</summary>
+    public static QueryExpression operator -(QueryExpression operand) => new Combined(operand, "*", new Value(-1));
+
     /// <summary>Addition (SQL <c>+</c>).</summary>
     public static QueryExpression operator +(QueryExpression left, QueryExpression right) => new Combined(left, "+", right);
 
@@ -67,6 +76,24 @@ public abstract class QueryExpression
 
     /// <summary>A constant.</summary>
     public static implicit operator QueryExpression(DateTimeOffset value) => new Value(value);
+}
+
+/// <summary>An expression with a direction, for OrderBy: <c>new F("joined").Desc(nullsLast: true)</c>.</summary>
+public sealed class OrderExpression
+{
+    internal OrderExpression(QueryExpression expression, bool descending, bool nullsFirst, bool nullsLast)
+    {
+        if (nullsFirst && nullsLast) throw new ArgumentException("nulls_first and nulls_last are mutually exclusive");
+        Expression = expression;
+        Descending = descending;
+        NullsFirst = nullsFirst ? true : nullsLast ? false : null;
+    }
+
+    internal QueryExpression Expression { get; }
+
+    internal bool Descending { get; }
+
+    internal bool? NullsFirst { get; }
 }
 
 /// <summary>A field of the row (or an annotation), by its Django name: <c>F("age") + 1</c>, <c>Filter("age__gt", F("min_age"))</c>.</summary>

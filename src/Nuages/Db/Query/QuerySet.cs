@@ -67,11 +67,30 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     /// <summary>Orders by fields or annotations; <c>"-name"</c> for descending, <c>"?"</c> at random. Replaces any earlier ordering.</summary>
     public QuerySet<T> OrderBy(params string[] fields) => With(_query.OrderBy(fields));
 
+    /// <summary>
+    /// Orders by names and expressions: <c>OrderBy(new Lower("name"), new F("joined").Desc(nullsLast: true), "-id")</c>
+    /// (an expression alone is ascending). Replaces any earlier ordering.
+    /// </summary>
+    public QuerySet<T> OrderBy(params object[] terms) => With(_query.OrderBy(terms));
+
     /// <summary>The ordering reversed (no effect on an unordered query, as in Django).</summary>
     public QuerySet<T> Reverse() => With(_query.Reverse());
 
     /// <summary>Drops duplicate rows (SELECT DISTINCT).</summary>
     public QuerySet<T> Distinct() => With(_query with { Distinct = true });
+
+    /// <summary>
+    /// One row per distinct value of <paramref name="fields"/> (Django's <c>distinct(*fields)</c>, SELECT DISTINCT ON):
+    /// PostgreSQL only — SQLite raises <see cref="NotSupportedError"/> — and the ordering must start with those fields.
+    /// </summary>
+    public QuerySet<T> Distinct(params string[] fields)
+    {
+        if (fields.Length == 0) return Distinct();
+        var query = _query.Building();
+        var on = fields.Select(query.ResolveName).ToImmutableArray();
+        query.Tables.Freeze();
+        return With(query with { Distinct = true, DistinctOn = on });
+    }
 
     /// <summary>
     /// Reads the rows these references point at in the same statement, with joins (Django's <c>select_related</c>):

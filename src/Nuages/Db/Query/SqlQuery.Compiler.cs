@@ -33,7 +33,12 @@ internal sealed partial record SqlQuery
         if (!Combined.IsEmpty) return CompileCombined(context);
         (string Columns, string From)? joins = withRelated && !Related.IsEmpty && ValueNames is null ? Joins(context = context.Qualified()) : null;
         var sql = new StringBuilder("SELECT ");
-        if (Distinct)
+        if (!DistinctOn.IsEmpty)
+        {
+            if (!context.Backend.CanDistinctOnFields) throw new NotSupportedError("DISTINCT ON fields is not supported by this database backend", Alias, null, null);
+            sql.Append("DISTINCT ON (").AppendJoin(", ", DistinctOn.Select(d => d.Compile(context))).Append(") ");
+        }
+        else if (Distinct)
         {
             sql.Append("DISTINCT ");
             // SELECT DISTINCT must select what it orders by; Django adds those columns too (and so may return more rows).
@@ -108,7 +113,8 @@ internal sealed partial record SqlQuery
     {
         var order = EffectiveOrder;
         if (order.Length > 0)
-            sql.Append(" ORDER BY ").AppendJoin(", ", order.Select(o => o.Expression is null ? "RANDOM()" : o.Expression.Compile(context) + (o.Descending ? " DESC" : " ASC")));
+            sql.Append(" ORDER BY ").AppendJoin(", ", order.Select(o => o.Expression is null ? "RANDOM()"
+                : o.Expression.Compile(context) + (o.Descending ? " DESC" : " ASC") + (o.NullsFirst switch { true => " NULLS FIRST", false => " NULLS LAST", null => "" })));
         if (Limit is { } n) sql.Append(" LIMIT ").Append(n);
         else if (Offset > 0 && context.Backend.NoLimitValue is { } noLimit) sql.Append(" LIMIT ").Append(noLimit);
         if (Offset > 0) sql.Append(" OFFSET ").Append(Offset);

@@ -17,7 +17,11 @@ internal enum SetOperation
 }
 
 /// <summary>One ORDER BY term; a null expression orders at random (<c>OrderBy("?")</c>).</summary>
-internal sealed record OrderItem(QueryExpression? Expression, bool Descending);
+internal sealed record OrderItem(QueryExpression? Expression, bool Descending, bool? NullsFirst = null)
+{
+    /// <summary>The other way: descending flips, and so does where NULLs go (Django's reverse_ordering).</summary>
+    public OrderItem Reversed() => this with { Descending = !Descending, NullsFirst = NullsFirst is { } first ? !first : null };
+}
 
 /// <summary>A named expression of the query; an <c>Alias</c> is one that is not selected.</summary>
 internal sealed record Annotation(string Name, QueryExpression Expression, bool Selected);
@@ -49,6 +53,9 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
     public int Offset { get; init; }
     public int? Limit { get; init; }
     public bool Distinct { get; init; }
+
+    /// <summary>DISTINCT ON these expressions (PostgreSQL; Django's <c>distinct(*fields)</c>).</summary>
+    public ImmutableArray<QueryExpression> DistinctOn { get; init; } = [];
     public ImmutableArray<Annotation> Annotations { get; init; } = [];
 
     /// <summary>The model fields read into instances (Only/Defer); the primary key is always among them.</summary>
@@ -155,13 +162,22 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
         return this with { Where = Where.Add(node) };
     }
 
-    public SqlQuery OrderBy(IEnumerable<string> names)
+    /// <summary>
+    /// Orders by names (<c>"-name"</c> descending, <c>"?"</c> at random), expressions (ascending) or
+    /// <see cref="OrderExpression"/>s (<c>new F("x").Desc(nullsLast: true)</c>), each resolved now.
+    /// </summary>
+    public SqlQuery OrderBy(IEnumerable<object> terms)
     {
         if (Sliced) throw new InvalidOperationException("Cannot reorder a query once a slice has been taken.");
         var query = Building();
-        ImmutableArray<OrderItem> order = [.. names.Select(name => name == "?"
-            ? new OrderItem(null, false)
-            : new OrderItem(query.ResolveName(name.TrimStart('-')), name.StartsWith('-')))];
+        ImmutableArray<OrderItem> order = [.. terms.Select(term => term switch
+        {
+            "?" => new OrderItem(null, false),
+            string name => new OrderItem(query.ResolveName(name.TrimStart('-')), name.StartsWith('-')),
+            OrderExpression ordered => new OrderItem(ordered.Expression.Resolve(query), ordered.Descending, ordered.NullsFirst),
+            QueryExpression expression => new OrderItem(expression.Resolve(query), false),
+            _ => throw new ArgumentException($"OrderBy takes field names and expressions, not {term?.GetType().Name ?? "null"}."),
+        })];
         query.Tables.Freeze();
         return query with { DefaultOrder = false, Order = order };
     }
@@ -169,7 +185,7 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
     public SqlQuery Reverse()
     {
         if (Sliced) throw new InvalidOperationException("Cannot reverse a query once a slice has been taken.");
-        return this with { Order = [.. Order.Select(o => o with { Descending = !o.Descending })] };
+        return this with { Order = [.. Order.Select(o => o.Reversed())] };
     }
 
     public SqlQuery Slice(int start, int? end)

@@ -41,6 +41,9 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncRows, ISubqu
     /// <summary>Orders by fields or annotations; <c>"-name"</c> for descending, <c>"?"</c> at random.</summary>
     public ValuesQuerySet<TRow> OrderBy(params string[] fields) => With(_query.OrderBy(fields));
 
+    /// <summary>Orders by names and expressions (<c>new F("x").Desc(nullsLast: true)</c>).</summary>
+    public ValuesQuerySet<TRow> OrderBy(params object[] terms) => With(_query.OrderBy(terms));
+
     /// <summary>The ordering reversed.</summary>
     public ValuesQuerySet<TRow> Reverse() => With(_query.Reverse());
 
