@@ -324,10 +324,11 @@ public class OrmTests
         Assert.False(await OrmAuthor.Objects.Using(alias).Filter("age", 99).ExistsAsync());
         var sliced = Assert.Throws<InvalidOperationException>(() => OrmAuthor.Objects.Using(alias).OrderBy("id").Slice(0, 1).Delete());
         Assert.Equal("Cannot use 'limit' or 'offset' with delete().", sliced.Message);
-        Assert.Equal(1, OrmAuthor.Objects.Using(alias).Filter("name", "Ada Again").Delete());
-        Assert.Equal(0, await OrmAuthor.Objects.Using(alias).Filter("name", "Ada Again").DeleteAsync());
+        Assert.Equal(1, OrmAuthor.Objects.Using(alias).Filter("name", "Ada Again").Delete().Total);
+        var (total, perModel) = await OrmAuthor.Objects.Using(alias).Filter("name", "Ada Again").DeleteAsync();
+        Assert.Equal((0, 0), (total, perModel.Count)); // Django's (0, {})
         Assert.Equal(["Ada Lovelace"], (await OrmAuthor.Objects.Using(alias).ToListAsync()).Select(a => a.Name));
-        Assert.Equal(1, await OrmAuthor.Objects.Using(alias).Filter(a => a.Age == 36).DeleteAsync());
+        Assert.Equal(new Dictionary<string, long> { ["OrmAuthor"] = 1 }, (await OrmAuthor.Objects.Using(alias).Filter(a => a.Age == 36).DeleteAsync()).PerModel);
         Assert.False(await OrmAuthor.Objects.Using(alias).ExistsAsync());
     }
 

@@ -460,9 +460,12 @@ public class RelationTests
 
         // CASCADE through two levels, with the RESTRICT row going by the same cascade; SET_NULL on the edited book
         var deleted = await RelAuthor.Objects.Using(db.Alias).Filter("name", "Octavia").DeleteAsync();
-        Assert.Equal(2, deleted); // Octavia and Kindred
+        Assert.Equal(2, deleted.Total); // Octavia and Kindred
+        Assert.Equal(new Dictionary<string, long> { ["RelAuthor"] = 1, ["RelBook"] = 1 }, deleted.PerModel);
         Assert.Null(RelBook.Objects.Using(db.Alias).Get("title", "Earthsea").Editor!.Id);
-        Assert.Equal(4, RelAuthor.Objects.Using(db.Alias).Filter("name", "Ursula").Delete()); // Ursula, her two books, the review of one
+        var (total, perModel) = RelAuthor.Objects.Using(db.Alias).Filter("name", "Ursula").Delete(); // Ursula, her two books, the review of one
+        Assert.Equal(4, total);
+        Assert.Equal(new Dictionary<string, long> { ["RelAuthor"] = 1, ["RelBook"] = 2, ["RelReview"] = 1 }, perModel);
         Assert.Equal(0, RelBook.Objects.Using(db.Alias).Count());
         Assert.Equal(0, reviews.Count());
         Assert.Equal("Nobody", Names(RelAuthor.Objects.Using(db.Alias).ToList()));

@@ -17,6 +17,26 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     /// <summary>The default manager.</summary>
     public static Manager<T> Objects { get; } = new();
 
+    /// <summary>
+    /// The link rows of one of this model's ManyToMany relations (Django's <c>Book.tags.through.objects</c>), as a query
+    /// of dictionaries: <c>Book.Through("tags").Filter("book_id", 1).Count()</c>. A relation with a through model of its
+    /// own is that model's <c>Objects</c>.
+    /// </summary>
+    public static Query.ValuesQuerySet<Dictionary<string, object?>> Through(string relation)
+    {
+        var meta = Meta;
+        var declared = meta.ManyToMany.FirstOrDefault(m => m.Key == relation)
+            ?? throw new Core.FieldError($"{typeof(T).Name} has no ManyToMany named '{relation}'. Choices are: {string.Join(", ", meta.ManyToMany.Select(m => m.Key))}.");
+        var through = declared.Through;
+        var query = new Query.SqlQuery(through, Database.DefaultAlias).SelectValues([.. through.Fields.Select(f => f.Key)]);
+        return new(query, static (reader, names, columns) =>
+        {
+            var row = new Dictionary<string, object?>(names.Count);
+            for (var i = 0; i < names.Count; i++) row[names[i]] = ModelMeta.ReadColumn(reader.GetValue(i), columns[i]);
+            return row;
+        });
+    }
+
     /// <summary>Get found no row.</summary>
     public sealed class DoesNotExist(string message) : ObjectDoesNotExist(message);
 
@@ -217,12 +237,12 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
         DeferredFields = fresh.DeferredFields;
     }
 
-    /// <summary>Deletes the row.</summary>
+    /// <summary>Deletes the row and what cascades from it; what went, per model, as Django's Model.delete().</summary>
     [AltersData]
-    public void Delete(string? @using = null) => Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? Database.DefaultAlias).Filter("pk", Id).Delete();
+    public DeleteResult Delete(string? @using = null) => Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? Database.DefaultAlias).Filter("pk", Id).Delete();
 
     /// <summary>Deletes the row, asynchronously.</summary>
     [AltersData]
-    public Task DeleteAsync(string? @using = null, CancellationToken cancellationToken = default) =>
+    public Task<DeleteResult> DeleteAsync(string? @using = null, CancellationToken cancellationToken = default) =>
         Objects.Using(@using ?? Routers.ForWrite(typeof(T), this) ?? LoadedFrom ?? Database.DefaultAlias).Filter("pk", Id).DeleteAsync(cancellationToken);
 }

@@ -189,7 +189,7 @@ internal sealed partial class ModelMeta
         Type = typeof(AutoThroughRow);
         New = () => throw new NotSupportedException("Rows of a ManyToMany table are not read as objects.");
         Table = For(relation.OwnerType).Table + "_" + relation.Key;
-        Label = Table;
+        Label = For(relation.OwnerType).Label + "_" + relation.Key; // Django's auto-created model: "shop.Book_tags"
         Pk = pk;
         Fields = [pk, source, target];
         ByName = Fields.ToDictionary(f => f.Key, StringComparer.Ordinal);

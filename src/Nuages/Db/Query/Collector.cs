@@ -3,6 +3,21 @@ using Nuages.Db.Models;
 namespace Nuages.Db.Query;
 
 /// <summary>
+/// What a delete removed, as Django's <c>delete()</c> answers: the total, and the count per model label
+/// (<c>"shop.Book"</c>, and <c>"shop.Book_tags"</c> for a ManyToMany's links), only models with rows deleted.
+/// Deconstructs as Django's tuple: <c>var (total, perModel) = books.Delete();</c>.
+/// </summary>
+public sealed record DeleteResult(long Total, IReadOnlyDictionary<string, long> PerModel)
+{
+    internal static readonly DeleteResult None = new(0, new Dictionary<string, long>());
+
+    internal static DeleteResult Of(ModelMeta meta, int rows) => rows == 0 ? None : new(rows, new Dictionary<string, long> { [meta.Label] = rows });
+
+    /// <summary>The total, for code that only counts.</summary>
+    public static implicit operator long(DeleteResult result) => result?.Total ?? 0;
+}
+
+/// <summary>
 /// Django's deletion <c>Collector</c>: before rows are deleted, the rows that point at them are found and dealt with as
 /// their <see cref="OnDelete"/> says — deleted too (recursively), nulled, set to a default, or the delete refused with
 /// <see cref="ProtectedError"/> / <see cref="RestrictedError"/> before anything is written. The caller runs it in an
@@ -46,8 +61,8 @@ internal sealed class Collector(Executor executor, string alias)
             await executor.RunAsync(statement, (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes the rows of <paramref name="query"/> and what cascades from them; the number of rows deleted in all.</summary>
-    public async ValueTask<int> Delete(SqlQuery query, IRunner runner)
+    /// <summary>Deletes the rows of <paramref name="query"/> and what cascades from them; what was deleted, per model.</summary>
+    public async ValueTask<DeleteResult> Delete(SqlQuery query, IRunner runner)
     {
         await Collect(query.Meta, await runner.Ids(query.SelectStatement(executor.Backend, [new Col(query.Meta.Pk)])).ConfigureAwait(false), runner).ConfigureAwait(false);
         Refuse("protected", _protected, (meta, message, rows) => new ProtectedError(message, alias, rows));
@@ -60,20 +75,24 @@ internal sealed class Collector(Executor executor, string alias)
                 var (sql, values) = owner.CompileUpdate(new SqlContext(executor.Backend, []), [(field.Key, value)], (_, v) => v)!.Value;
                 await runner.Execute(new Statement(sql, values)).ConfigureAwait(false);
             }
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        void Count(ModelMeta meta, int rows)
+        {
+            if (rows > 0) counts[meta.Label] = counts.GetValueOrDefault(meta.Label) + rows; // as Django's counter: models with rows deleted
+        }
         foreach (var links in _links)
         {
             var (sql, values) = links.CompileDelete(new SqlContext(executor.Backend, []));
-            await runner.Execute(new Statement(sql, values)).ConfigureAwait(false);
+            Count(links.Meta, await runner.Execute(new Statement(sql, values)).ConfigureAwait(false));
         }
-        var deleted = 0;
         // The rows collected last point at those collected before them; references are checked at commit anyway.
         foreach (var meta in Enumerable.Reverse(_order))
             foreach (var chunk in _deleting[meta].Chunk(Chunk))
             {
                 var (sql, values) = new SqlQuery(meta, alias).Filter(new LeafNode(new Col(meta.Pk), LookupKind.In, chunk)).CompileDelete(new SqlContext(executor.Backend, []));
-                deleted += await runner.Execute(new Statement(sql, values)).ConfigureAwait(false);
+                Count(meta, await runner.Execute(new Statement(sql, values)).ConfigureAwait(false));
             }
-        return deleted;
+        return new DeleteResult(counts.Values.Sum(), counts);
     }
 
     private HashSet<long> Deleting(ModelMeta meta)

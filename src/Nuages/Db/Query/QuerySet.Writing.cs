@@ -7,27 +7,30 @@ namespace Nuages.Db.Query;
 public partial class QuerySet<T>
 {
     /// <summary>
-    /// Deletes the matching rows and returns how many went, cascades included (Django's delete()): the rows pointing at
-    /// them follow their [OnDelete] — in one atomic block — and when nothing points at this model, one DELETE does it.
+    /// Deletes the matching rows and returns what went, cascades and ManyToMany links included, as Django's delete():
+    /// the total and the count per model label (<c>var (total, perModel) = qs.Delete();</c>). The rows pointing at them
+    /// follow their [OnDelete] — in one atomic block — and when nothing points at this model, one DELETE does it.
     /// </summary>
-    public long Delete()
+    public DeleteResult Delete()
     {
         if (Rerouted is { } routed) return routed.Delete();
         var executor = Executor;
         var statement = DeleteStatement(executor); // refuses slices and the like before anything runs
-        if (!Collector.NeedsCollecting(Meta)) return executor.Run("QuerySet.Delete", statement, command => command.ExecuteNonQuery());
+        if (_query.NeverMatches) return DeleteResult.None;
+        if (!Collector.NeedsCollecting(Meta)) return DeleteResult.Of(Meta, executor.Run("QuerySet.Delete", statement, command => command.ExecuteNonQuery()));
         AsyncSafety.ThrowIfAsync("QuerySet.Delete");
         return Atomic.Run(() => SyncWork.Completed(new Collector(executor, _query.Alias).Delete(_query, new Collector.SyncRunner(executor))), _query.Alias);
     }
 
     /// <summary>Delete, asynchronously. Writes run to completion unless a token is passed.</summary>
-    public async Task<long> DeleteAsync(CancellationToken cancellationToken = default)
+    public async Task<DeleteResult> DeleteAsync(CancellationToken cancellationToken = default)
     {
         if (Rerouted is { } routed) return await routed.DeleteAsync(cancellationToken).ConfigureAwait(false);
         var executor = Executor;
         var statement = DeleteStatement(executor);
+        if (_query.NeverMatches) return DeleteResult.None;
         if (!Collector.NeedsCollecting(Meta))
-            return await executor.RunAsync(statement, (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false);
+            return DeleteResult.Of(Meta, await executor.RunAsync(statement, (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false));
         return await Atomic.RunAsync(async () => await new Collector(executor, _query.Alias).Delete(_query, new Collector.AsyncRunner(executor, cancellationToken)).ConfigureAwait(false),
             _query.Alias, cancellationToken: cancellationToken).ConfigureAwait(false);
     }

@@ -47,6 +47,9 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncRows, ISubqu
     /// <summary>The ordering reversed.</summary>
     public ValuesQuerySet<TRow> Reverse() => With(_query.Reverse());
 
+    /// <summary>Runs on another database alias.</summary>
+    public ValuesQuerySet<TRow> Using(string alias) => With(_query with { Alias = alias, AliasGiven = true });
+
     /// <summary>Drops duplicate rows.</summary>
     public ValuesQuerySet<TRow> Distinct() => With(_query with { Distinct = true });
 

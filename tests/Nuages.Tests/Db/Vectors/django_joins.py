@@ -171,6 +171,11 @@ cases = {
     "f_across_same_call": titles(B.filter(reviews__rating__gt=F("pages") / 100).distinct().order_by("title")),
     "update_across": B.filter(author__name="Iain").update(pages=F("pages") + 1),
     "after_update": rows(B.order_by("title"), "title", "pages"),
+    # delete() answers (total, per model label), ManyToMany links and cascades included
+    "delete_m2m": list(B.filter(title="Dawn").delete()),
+    "delete_cascade": list(A.filter(name="Iain").delete()),
+    "delete_nothing": list(A.filter(name="Nobody at all").delete()),
+    "links_left": Book.tags.through.objects.count(),
 }
 
 print(json.dumps(cases, indent=1, sort_keys=True))
