@@ -99,6 +99,22 @@ public abstract partial class Model<T> : IModelRow where T : Model<T>, new()
     }
 
     /// <summary>
+    /// The one row of <typeparamref name="TOther"/> whose <see cref="OneToOne{T}"/> points at this one (Django's reverse
+    /// one-to-one, <c>place.restaurant</c>): declare it as <c>public RelatedOne&lt;Restaurant&gt; Restaurant =&gt; RelatedOne&lt;Restaurant&gt;();</c>.
+    /// </summary>
+    protected RelatedOne<TOther> RelatedOne<TOther>(string? field = null) where TOther : Model<TOther>, new()
+    {
+        var candidates = ModelMeta.For(typeof(TOther)).Fields
+            .Where(f => f.RelatedType == typeof(T) && f.Unique && (field is null || f.Key == field || f.Name == field)).ToList();
+        if (candidates is not [var reference])
+            throw new FieldError(candidates.Count == 0
+                ? $"{typeof(TOther).Name} has no OneToOne to {typeof(T).Name}{(field is null ? "" : $" named '{field}'")}."
+                : $"{typeof(TOther).Name} has several OneToOnes to {typeof(T).Name} ({string.Join(", ", candidates.Select(c => c.Key))}): name one, as in RelatedOne<{typeof(TOther).Name}>(\"{candidates[0].Key}\").");
+        var name = Meta.Reverse.FirstOrDefault(r => r.Field == reference)?.Name ?? ModelMeta.SnakeCase(typeof(TOther).Name);
+        return new RelatedOne<TOther>(reference, Saved(), LoadedFrom ?? Database.DefaultAlias, $"{typeof(T).Name} has no {name}.");
+    }
+
+    /// <summary>
     /// The rows of a many-to-many relation this model declares: <c>public ManyToMany&lt;Tag&gt; Tags =&gt; ManyToMany&lt;Tag&gt;();</c>
     /// (the relation is the property the call is made in).
     /// </summary>

@@ -175,3 +175,42 @@ public sealed class RestrictedError(string message, string alias, IReadOnlyList<
     /// <summary>The rows that restrict the delete: their model and id.</summary>
     public IReadOnlyList<(Type Model, long Id)> RestrictedObjects { get; } = restrictedObjects;
 }
+
+/// <summary>
+/// The other side of a <see cref="OneToOne{T}"/> (Django's reverse one-to-one descriptor): one row or none, not a
+/// manager. <see cref="Value"/> reads it in sync code (raising <c>T.DoesNotExist</c>, "Place has no restaurant.", when
+/// there is none, as Django's RelatedObjectDoesNotExist); <see cref="GetAsync"/> in async code.
+/// </summary>
+public sealed class RelatedOne<T> : Core.IDeferredValue where T : Model<T>, new()
+{
+    private readonly FieldMeta _reference;
+    private readonly long _ownerId;
+    private readonly string _alias;
+    private readonly string _missing;
+    private T? _value;
+
+    internal RelatedOne(FieldMeta reference, long ownerId, string alias, string missing)
+    {
+        _reference = reference;
+        _ownerId = ownerId;
+        _alias = alias;
+        _missing = missing;
+    }
+
+    private Query.QuerySet<T> Query => Model<T>.Objects.Using(_alias).Filter(_reference.Key, _ownerId);
+
+    /// <summary>The related row, read on first use; <c>T.DoesNotExist</c> when there is none.</summary>
+    public T Value => _value ??= Query.First() ?? throw new Model<T>.DoesNotExist(_missing);
+
+    /// <summary>The related row, or null when there is none.</summary>
+    public T? ValueOrDefault => _value ??= Query.First();
+
+    /// <summary>The related row, read asynchronously; <c>T.DoesNotExist</c> when there is none.</summary>
+    public async ValueTask<T> GetAsync(CancellationToken cancellationToken = default) =>
+        _value ??= await Query.FirstAsync(cancellationToken).ConfigureAwait(false) ?? throw new Model<T>.DoesNotExist(_missing);
+
+    object? Core.IDeferredValue.DeferredValue => ValueOrDefault;
+
+    async ValueTask<object?> Core.IDeferredValue.GetDeferredValueAsync(CancellationToken cancellationToken) =>
+        _value ??= await Query.FirstAsync(cancellationToken).ConfigureAwait(false);
+}

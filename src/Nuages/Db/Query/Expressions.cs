@@ -253,13 +253,23 @@ public sealed class Subquery : QueryExpression
     internal override Type? OutputType => Source.Columns is [var only] ? only.OutputType : null;
 }
 
-/// <summary>Whether a query has any row (SQL EXISTS), usable in Filter and Annotate: <c>Filter(new Exists(Book.Objects.Filter("author_id", new OuterRef("id"))))</c>.</summary>
+/// <summary>
+/// Whether a query has any row (SQL EXISTS), usable in Filter, Exclude and Annotate:
+/// <c>Filter(new Exists(Book.Objects.Filter("author_id", new OuterRef("id"))))</c>; <c>~new Exists(…)</c> is NOT EXISTS.
+/// </summary>
 public sealed class Exists(ISubquery source) : QueryExpression
 {
+    private bool _negated;
+
+    /// <summary>NOT EXISTS (Django's <c>~Exists(...)</c>).</summary>
+    public static Exists operator ~(Exists exists) => new(exists.Source) { _negated = !exists._negated };
+
+    private ISubquery Source => source;
+
     internal override QueryExpression Resolve(SqlQuery query) => this;
 
     internal override string Compile(SqlContext context) =>
-        "EXISTS(" + source.Query.CompileSelect(context.Nested(source.Query), [new Value(1)]).Sql + ")";
+        (_negated ? "NOT EXISTS(" : "EXISTS(") + source.Query.CompileSelect(context.Nested(source.Query), [new Value(1)]).Sql + ")";
 
     internal override Type? OutputType => typeof(bool);
 }

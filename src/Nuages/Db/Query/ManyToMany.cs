@@ -71,9 +71,16 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
     private static long Id(System.Data.Common.DbDataReader reader) => Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
 
     /// <summary>Links <paramref name="rows"/> (saved ones) to the owner; those already linked stay as they are.</summary>
-    public void Add(IEnumerable<T> rows, object? throughDefaults = null)
+    public void Add(IEnumerable<T> rows, object? throughDefaults = null) => AddIds(Saved(rows), throughDefaults);
+
+    /// <summary>Links the rows with these primary keys, as Django's add() takes them; a key with no row fails at commit (the reference's constraint).</summary>
+    public void Add(params long[] ids) => AddIds([.. ids], null);
+
+    /// <summary>Add by primary keys, asynchronously.</summary>
+    public Task AddAsync(IEnumerable<long> ids, object? throughDefaults = null, CancellationToken cancellationToken = default) => AddIdsAsync([.. ids], throughDefaults, cancellationToken);
+
+    private void AddIds(List<long> ids, object? throughDefaults)
     {
-        var ids = Saved(rows);
         if (ids.Count == 0) return;
         var linked = Db.Read("ManyToMany.Add", Existing(ids), Id).ToHashSet();
         if (Insert(ids.Where(id => !linked.Contains(id)), throughDefaults) is { } insert) Db.Run("ManyToMany.Add", insert, command => command.ExecuteNonQuery());
@@ -86,9 +93,12 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
     public Task AddAsync(params T[] rows) => AddAsync((IEnumerable<T>)rows);
 
     /// <summary>Add, asynchronously.</summary>
-    public async Task AddAsync(IEnumerable<T> rows, object? throughDefaults = null, CancellationToken cancellationToken = default)
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
+    public Task AddAsync(IEnumerable<T> rows, object? throughDefaults = null, CancellationToken cancellationToken = default) =>
+        AddIdsAsync(Saved(rows), throughDefaults, cancellationToken);
+
+    private async Task AddIdsAsync(List<long> ids, object? throughDefaults, CancellationToken cancellationToken)
     {
-        var ids = Saved(rows);
         if (ids.Count == 0) return;
         var linked = (await Db.ReadAsync(Existing(ids), Id, cancellationToken).ConfigureAwait(false)).ToHashSet();
         if (Insert(ids.Where(id => !linked.Contains(id)), throughDefaults) is { } insert)
@@ -98,10 +108,18 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
     /// <summary>Unlinks <paramref name="rows"/>; the rows themselves stay.</summary>
     public void Remove(params T[] rows) => Db.Run("ManyToMany.Remove", Delete(Saved(rows)), command => command.ExecuteNonQuery());
 
+    /// <summary>Unlinks the rows with these primary keys.</summary>
+    public void Remove(params long[] ids) => Db.Run("ManyToMany.Remove", Delete([.. ids]), command => command.ExecuteNonQuery());
+
+    /// <summary>Remove by primary keys, asynchronously.</summary>
+    public Task RemoveAsync(IEnumerable<long> ids, CancellationToken cancellationToken = default) =>
+        Db.RunAsync(Delete([.. ids]), (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
+
     /// <summary>RemoveAsync with the sync method's shape: <c>await RemoveAsync(a, b)</c>.</summary>
     public Task RemoveAsync(params T[] rows) => RemoveAsync(rows, CancellationToken.None);
 
     /// <summary>Remove, asynchronously.</summary>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public Task RemoveAsync(IEnumerable<T> rows, CancellationToken cancellationToken = default) =>
         Db.RunAsync(Delete(Saved(rows)), (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
 
@@ -116,9 +134,13 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
     /// Makes <paramref name="rows"/> exactly the linked rows (as django/db/models/fields/related_descriptors.py): unlinks the others and links the new ones, or
     /// with <paramref name="clear"/> unlinks all first; <c>Set([])</c> unlinks everything. In one atomic block.
     /// </summary>
-    public void Set(IEnumerable<T> rows, bool clear = false, object? throughDefaults = null)
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)] // Set([]) means no rows
+    public void Set(IEnumerable<T> rows, bool clear = false, object? throughDefaults = null) => Set(Saved(rows), clear, throughDefaults);
+
+    /// <summary>Set by primary keys, as Django's set() takes them.</summary>
+    public void Set(IEnumerable<long> ids, bool clear = false, object? throughDefaults = null)
     {
-        var wanted = Saved(rows);
+        var wanted = ids.ToList();
         Atomic.Run(() =>
         {
             if (clear) Clear();
@@ -128,14 +150,19 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
                 var gone = current.Except(wanted).ToList();
                 if (gone.Count > 0) Db.Run("ManyToMany.Set", Delete(gone), command => command.ExecuteNonQuery());
             }
-            Add(Model<T>.Objects.Using(_alias).Filter("pk__in", wanted).ToList(), throughDefaults);
+            AddIds(wanted, throughDefaults);
         }, _alias);
     }
 
     /// <summary>Set, asynchronously.</summary>
-    public Task SetAsync(IEnumerable<T> rows, bool clear = false, object? throughDefaults = null, CancellationToken cancellationToken = default)
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
+    public Task SetAsync(IEnumerable<T> rows, bool clear = false, object? throughDefaults = null, CancellationToken cancellationToken = default) =>
+        SetAsync(Saved(rows), clear, throughDefaults, cancellationToken);
+
+    /// <summary>Set by primary keys, asynchronously.</summary>
+    public Task SetAsync(IEnumerable<long> ids, bool clear = false, object? throughDefaults = null, CancellationToken cancellationToken = default)
     {
-        var wanted = Saved(rows);
+        var wanted = ids.ToList();
         return Atomic.RunAsync(async () =>
         {
             if (clear) await ClearAsync(cancellationToken).ConfigureAwait(false);
@@ -145,7 +172,7 @@ public class ManyToMany<T> : Manager<T> where T : Model<T>, new()
                 var gone = current.Except(wanted).ToList();
                 if (gone.Count > 0) await Db.RunAsync(Delete(gone), (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken).ConfigureAwait(false);
             }
-            await AddAsync(await Model<T>.Objects.Using(_alias).Filter("pk__in", wanted).ToListAsync(cancellationToken).ConfigureAwait(false), throughDefaults, cancellationToken).ConfigureAwait(false);
+            await AddIdsAsync(wanted, throughDefaults, cancellationToken).ConfigureAwait(false);
         }, _alias, cancellationToken: cancellationToken);
     }
 

@@ -301,6 +301,35 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     public async Task<Dictionary<long, T>> InBulkAsync(IEnumerable<long>? ids = null, CancellationToken cancellationToken = default) =>
         (await (ids is null ? this : Filter("pk__in", ids.ToList())).ToListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(row => row.Id);
 
+    /// <summary>
+    /// The rows whose unique field <paramref name="fieldName"/> has one of <paramref name="values"/>, by that value
+    /// (Django's <c>in_bulk(id_list, field_name=…)</c>): <c>InBulk(["ursula", "octavia"], "slug")</c>.
+    /// </summary>
+    public Dictionary<TKey, T> InBulk<TKey>(IEnumerable<TKey> values, string fieldName) where TKey : notnull
+    {
+        var (query, field) = InBulkQuery(values, fieldName);
+        return query.ToList().ToDictionary(row => Key<TKey>(row, field));
+    }
+
+    /// <summary>InBulk by a unique field, asynchronously.</summary>
+    public async Task<Dictionary<TKey, T>> InBulkAsync<TKey>(IEnumerable<TKey> values, string fieldName, CancellationToken cancellationToken = default) where TKey : notnull
+    {
+        var (query, field) = InBulkQuery(values, fieldName);
+        return (await query.ToListAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(row => Key<TKey>(row, field));
+    }
+
+    private static TKey Key<TKey>(T row, FieldMeta field) =>
+        (TKey)ModelMeta.Read((field.IsRelation ? field.Relation!(row)?.Id : field.Get(row)) ?? throw new InvalidOperationException("A unique field read NULL."), typeof(TKey))!;
+
+    private (QuerySet<T>, FieldMeta) InBulkQuery<TKey>(IEnumerable<TKey> values, string fieldName)
+    {
+        if (_query.Sliced) throw new InvalidOperationException("Cannot use 'limit' or 'offset' with in_bulk().");
+        var field = Meta.Field(fieldName == "pk" ? Meta.Pk.Key : fieldName);
+        if (field != Meta.Pk && !field.Unique && !Meta.UniqueTogether.Any(u => u.Count == 1 && u[0] == field))
+            throw new ArgumentException($"in_bulk()'s field_name must be a unique field but '{fieldName}' isn't.");
+        return (Filter(field.Key + "__in", values.Cast<object?>().ToList()), field);
+    }
+
     /// <summary>Whether <paramref name="row"/> is among the matching rows, asked of the database unless the query was read.</summary>
     public bool Contains(T row) => _cache is { } cached ? cached.Any(r => r.Id == SavedId(row)) : Filter("pk", SavedId(row)).Exists();
 

@@ -58,6 +58,9 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     /// <summary>Rows for which a boolean expression holds, such as <see cref="Exists"/>.</summary>
     public QuerySet<T> Filter(QueryExpression condition) => With(_query.AddQ(new Q(condition)));
 
+    /// <summary>Rows for which a boolean expression does not hold: <c>Exclude(new Exists(…))</c>.</summary>
+    public QuerySet<T> Exclude(QueryExpression condition) => With(_query.AddQ(~new Q(condition), "exclude"));
+
     /// <summary>Rows for which <paramref name="predicate"/> holds: <c>a =&gt; a.Name.StartsWith("A") &amp;&amp; a.Age &gt; 3</c>, same semantics as the lookups.</summary>
     public QuerySet<T> Filter(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => With(_query.AddQ(LambdaTranslator.Translate(predicate, _query)));
 
@@ -130,6 +133,31 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
         return With(_query with { Lock = new RowLock(nowait, skipLocked, of is { Length: > 0 }, noKey) });
     }
 
+    /// <summary>
+    /// Django's <c>qs[i]</c>: the row at <paramref name="index"/> in the query's order, read now (one row, LIMIT 1
+    /// OFFSET i); from the result cache when the query was read. <see cref="ArgumentOutOfRangeException"/> when there is
+    /// none, as Python's IndexError; counting from the end is refused, as Django refuses negative indexing.
+    /// </summary>
+    public T this[Index index]
+    {
+        get
+        {
+            if (index.IsFromEnd) throw new ArgumentException("Negative indexing is not supported.");
+            if (_cache is { } cached) return index.Value < cached.Count ? cached[index.Value] : throw new ArgumentOutOfRangeException(nameof(index), "list index out of range");
+            return Slice(index.Value, index.Value + 1).ToList() is [var row] ? row : throw new ArgumentOutOfRangeException(nameof(index), "list index out of range");
+        }
+    }
+
+    /// <summary>Django's <c>qs[2:5]</c> as a C# range, <c>qs[2..5]</c>: a query with OFFSET and LIMIT, not read yet.</summary>
+    public QuerySet<T> this[Range range]
+    {
+        get
+        {
+            if (range.Start.IsFromEnd || (range.End.IsFromEnd && range.End.Value != 0)) throw new ArgumentException("Negative indexing is not supported.");
+            return Slice(range.Start.Value, range.End.IsFromEnd ? null : range.End.Value);
+        }
+    }
+
     /// <summary>Django's slicing <c>qs[start:end]</c>: OFFSET and LIMIT; slices of slices compose.</summary>
     public QuerySet<T> Slice(int start, int? end = null) => With(_query.Slice(start, end));
 
@@ -187,6 +215,18 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
         for (var i = 0; i < row.Length; i++) row[i] = ModelMeta.ReadColumn(reader.GetValue(i), columns[i]);
         return row;
     });
+
+    /// <summary>Rows whose values are read by name or position (Django's <c>values_list(..., named=True)</c>): <c>row["title"]</c>, <c>row[0]</c>.</summary>
+    public ValuesQuerySet<NamedRow> ValuesList(string[] fields, bool named)
+    {
+        if (!named) throw new ArgumentException("Use ValuesList(fields) for arrays; named: true reads rows by field name.");
+        return new(ValuesQuery(fields), (reader, names, columns) =>
+        {
+            var values = new object?[columns.Count];
+            for (var i = 0; i < values.Length; i++) values[i] = ModelMeta.ReadColumn(reader.GetValue(i), columns[i]);
+            return new NamedRow(names, values);
+        });
+    }
 
     /// <summary>One field's values, Django's <c>values_list("name", flat=True)</c>.</summary>
     public ValuesQuerySet<object?> ValuesList(string field, bool flat)

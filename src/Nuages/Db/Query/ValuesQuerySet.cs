@@ -137,3 +137,44 @@ public sealed class ValuesQuerySet<TRow> : IEnumerable<TRow>, IAsyncRows, ISubqu
 
     async ValueTask<IList> IAsyncRows.ReadAllAsync(CancellationToken cancellationToken) => await ToListAsync(cancellationToken).ConfigureAwait(false);
 }
+
+/// <summary>A row of <c>ValuesList(fields, named: true)</c> (Django's named tuple): its values by field name or by position.</summary>
+public sealed class NamedRow : IReadOnlyList<object?>
+{
+    private readonly IReadOnlyList<string> _names;
+    private readonly object?[] _values;
+
+    internal NamedRow(IReadOnlyList<string> names, object?[] values)
+    {
+        _names = names;
+        _values = values;
+    }
+
+    /// <summary>The field names, in order.</summary>
+    public IReadOnlyList<string> Fields => _names;
+
+    /// <summary>A value by position.</summary>
+    public object? this[int index] => _values[index];
+
+    /// <summary>A value by field name; an unknown name fails naming the fields, as Python's AttributeError.</summary>
+    public object? this[string field]
+    {
+        get
+        {
+            for (var i = 0; i < _names.Count; i++)
+                if (_names[i] == field) return _values[i];
+            throw new KeyNotFoundException($"'Row' object has no attribute '{field}'. Fields are: {string.Join(", ", _names)}.");
+        }
+    }
+
+    /// <inheritdoc />
+    public int Count => _values.Length;
+
+    /// <inheritdoc />
+    public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)_values).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => _values.GetEnumerator();
+
+    /// <inheritdoc />
+    public override string ToString() => "Row(" + string.Join(", ", _names.Select((n, i) => $"{n}={_values[i]}")) + ")";
+}
