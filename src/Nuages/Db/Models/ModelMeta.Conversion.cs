@@ -34,7 +34,9 @@ internal sealed partial class ModelMeta
     /// at its scale, as Django's converters do), anything else as <paramref name="type"/> or the expression's type.
     /// </summary>
     internal static object? ReadColumn(object value, Query.QueryExpression column, Type? type = null) =>
-        column is Query.Col { Field: var field } && (type is null || (System.Nullable.GetUnderlyingType(type) ?? type) == field.Type)
+        column is Query.KeyTransform { Selected: true } && (type is null || type == typeof(object)) ? Query.KeyTransform.Decode(value)
+        : column is Query.KeyTransform { Selected: true } ? Read(Query.KeyTransform.Decode(value) ?? DBNull.Value, type)
+        : column is Query.Col { Field: var field } && (type is null || (System.Nullable.GetUnderlyingType(type) ?? type) == field.Type)
             ? FromDatabase(value, field)
             : Read(value, type ?? column.OutputType);
 

@@ -82,17 +82,30 @@ internal sealed partial record SqlQuery
         used.UnionWith(target.Joins);
         reuse?.UnionWith(target.Joins.Where(id => id <= Tables.Count));
         var column = new Col(target.Field, target.Alias);
-        var node = LeafNode.Build(column, string.Join("__", parts[..target.Consumed]), parts[target.Consumed..], value, target.Related);
-        var requireOuter = node.Lookup == LookupKind.IsNull && node.Value is true && !negated;
-        WhereNode clause = node;
-        if (negated && (node.Lookup != LookupKind.IsNull || node.Value is false) && node.Value is not null)
+        WhereNode node;
+        bool isNull;
+        object? rhs;
+        if (target.Field.Json)
+        {
+            // a JSON field: key paths and JSON lookups (Django's KeyTransform and JSONField lookups)
+            var json = JsonLookup.Build(column, parts[target.Consumed..], value, Alias);
+            (node, isNull, rhs) = (json, json.Lookup == "isnull", json.Lookup == "exact" && json.Value is null ? "null" : json.Value);
+        }
+        else
+        {
+            var lookupNode = LeafNode.Build(column, string.Join("__", parts[..target.Consumed]), parts[target.Consumed..], value, target.Related);
+            (node, isNull, rhs) = (lookupNode, lookupNode.Lookup == LookupKind.IsNull, lookupNode.Value);
+        }
+        var requireOuter = isNull && rhs is true && !negated;
+        var clause = node;
+        if (negated && (!isNull || rhs is false) && rhs is not null)
         {
             requireOuter = true;
-            if (node.Lookup != LookupKind.IsNull)
+            if (!isNull)
             {
                 var extra = new List<WhereNode> { node };
                 if (target.Field.Nullable || (target.Alias > 0 && Tables[target.Alias].Outer)) extra.Add(new LeafNode(column, LookupKind.IsNull, false));
-                if (node.Value is Col { Field.Nullable: true } other) extra.Add(new LeafNode(other, LookupKind.IsNull, false));
+                if (rhs is Col { Field.Nullable: true } other) extra.Add(new LeafNode(other, LookupKind.IsNull, false));
                 if (extra.Count > 1) clause = new AndNode(extra);
             }
         }

@@ -111,6 +111,7 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
         if (!name.Contains("__", StringComparison.Ordinal) && !IsField(Meta, name)) throw Unresolved(name);
         var parts = name.Split("__");
         var target = SetupJoins(parts, Tables.Reuse, allowMany: true);
+        if (target.Consumed < parts.Length && target.Field.Json) return new KeyTransform(new Col(target.Field, target.Alias), parts[target.Consumed..]);
         if (target.Consumed < parts.Length)
             throw new FieldError($"Cannot resolve keyword '{parts[target.Consumed]}' into field. Join on '{string.Join("__", parts[..target.Consumed])}' not permitted.");
         return new Col(target.Field, target.Alias);
@@ -232,7 +233,8 @@ internal sealed partial record SqlQuery(ModelMeta Meta, string Alias)
         var query = Building();
         var expressions = ValueExpressions;
         foreach (var name in names)
-            if (!Annotations.Any(a => a.Name == name)) expressions = expressions.SetItem(name, query.ResolveName(name));
+            if (!Annotations.Any(a => a.Name == name))
+                expressions = expressions.SetItem(name, query.ResolveName(name) is KeyTransform key ? key.AsSelected() : query.ResolveName(name));
         query.Tables.Freeze();
         return query with { ValueNames = names, ValueExpressions = expressions };
     }
