@@ -112,11 +112,18 @@ public static class Api
 
     private sealed record BookInput(string? Title, int Pages);
 
-    /// <summary>Aggregates over all books, and per author with Values + Annotate (GROUP BY).</summary>
+    /// <summary>
+    /// Aggregates over all books, per author with Values + Annotate (GROUP BY), per year with a database function, and
+    /// a count across the author→books relation filtered on the same join (Django's conditional aggregation).
+    /// </summary>
     public static async Task<HttpResponse> Stats(HttpRequest request)
     {
-        var totals = await Book.Objects.AggregateAsync(new { Books = new Count(), TotalPages = new Sum("pages"), Longest = new Max("pages"), Since = new Min("published") });
+        var totals = await Book.Objects.AggregateAsync(new { Books = new Count(), TotalPages = new Sum("pages", @default: 0), Longest = new Max("pages"), Since = new Min("published") });
         var perAuthor = await Book.Objects.Values("author").Annotate(new { Books = new Count(), TotalPages = new Sum("pages") }).OrderBy("-total_pages").ToListAsync();
-        return new JsonResponse(new { totals, perAuthor });
+        var perYear = await Book.Objects.Filter("published__isnull", false).Annotate(new { Year = new Nuages.Db.Functions.ExtractYear("published") })
+            .Values("year").Annotate(new { Books = new Count("id") }).OrderBy("year").ToListAsync();
+        var longBooks = await Author.Objects.Annotate(new { Long = new Count("books", filter: new Q("books__pages__gt", 300)) })
+            .OrderBy(new Nuages.Db.Functions.Lower("name")).Values("name", "long").ToListAsync();
+        return new JsonResponse(new { totals, perAuthor, perYear, longBooks });
     }
 }

@@ -396,6 +396,14 @@ public class RelationTests
         Assert.Equal([2, 1, 0], books.Select(b => b.Tags.Count()));
         AsyncToSync.Run(() => Prefetching.PrefetchRelatedObjectsAsync(books, ["editor"]));
         Assert.Equal("Octavia", books[0].Editor!.Value!.Name);
+        // with no related name, Django's accessor is rel_author_set (lookups say rel_author)
+        var presses = RelPublisher.Objects.Using(db.Alias).PrefetchRelated("rel_author_set").ToList();
+        AsyncToSync.Run(async () =>
+        {
+            await Task.Yield(); // no query may run here: the managers read the prefetched rows
+            Assert.Equal(["Ursula"], presses.Single().Authors.ToList().Select(a => a.Name));
+        });
+        Assert.Equal(["Ace"], RelPublisher.Objects.Using(db.Alias).Filter("rel_author__name", "Ursula").ValuesList<string>("name").ToList());
         Assert.Equal("Cannot find 'writer' on RelBook object, 'writer' is an invalid parameter to prefetch_related()",
             Assert.Throws<FieldError>(() => RelBook.Objects.Using(db.Alias).PrefetchRelated("writer").ToList()).Message);
     }

@@ -58,6 +58,9 @@ internal sealed class FieldMeta
 /// <summary>A relation seen from the model it points at: Django's reverse relation (<c>author.book_set</c>, <c>books__title</c>).</summary>
 internal sealed record ReverseRelation(string Name, FieldMeta Field)
 {
+    /// <summary>Django's accessor name, which prefetch_related takes: the related name, or <c>book_set</c> when none is given.</summary>
+    public string Accessor { get; init; } = Name;
+
     /// <summary>The model holding the reference.</summary>
     public ModelMeta Owner => ModelMeta.For(Field.Owner);
 }

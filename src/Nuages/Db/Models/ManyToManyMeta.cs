@@ -33,6 +33,9 @@ internal sealed class ManyToManyMeta(Type owner, PropertyInfo property, Type tar
     /// <summary>The lookup name on the target (<c>books</c>, or the owner's name in snake_case).</summary>
     public string RelatedName { get; } = property.GetCustomAttribute<RelatedNameAttribute>()?.Name ?? ModelMeta.SnakeCase(owner.Name);
 
+    /// <summary>Django's accessor on the target, which prefetch_related takes: the related name, or <c>book_set</c> when none is given.</summary>
+    public string Accessor { get; } = property.GetCustomAttribute<RelatedNameAttribute>()?.Name ?? ModelMeta.SnakeCase(owner.Name) + "_set";
+
     public Type? ThroughType { get; } = property.GetCustomAttribute<ThroughAttribute>()?.Model;
 
     /// <summary>The rows' model and its references to the owner (source) and to the target; resolved on first use, when both sides are built.</summary>

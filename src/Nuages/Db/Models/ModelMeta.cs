@@ -84,8 +84,11 @@ internal sealed partial class ModelMeta
         ByName = byName;
         foreach (var relation in fields.Where(f => f.IsRelation))
         {
-            var name = type.GetProperty(relation.Name)!.GetCustomAttribute<RelatedNameAttribute>()?.Name ?? SnakeCase(type.Name);
-            Reverses.GetOrAdd(relation.RelatedType!, static _ => []).Add(new ReverseRelation(name, relation));
+            var given = type.GetProperty(relation.Name)!.GetCustomAttribute<RelatedNameAttribute>()?.Name;
+            // Django: lookups use the related name or the model's name (book__title); the accessor, which
+            // prefetch_related names, is the related name or book_set (book for a one-to-one)
+            var accessor = given ?? (relation.Unique ? SnakeCase(type.Name) : SnakeCase(type.Name) + "_set");
+            Reverses.GetOrAdd(relation.RelatedType!, static _ => []).Add(new ReverseRelation(given ?? SnakeCase(type.Name), relation) { Accessor = accessor });
         }
         ManyToMany = manyToMany;
         foreach (var relation in manyToMany)

@@ -121,16 +121,19 @@ internal sealed class JoinTable
 internal sealed class JoinPromoter(bool or, int children, bool negated)
 {
     private readonly bool _or = or != negated;
-    private readonly Dictionary<int, int> _votes = [];
+    private Dictionary<int, int>? _votes;
 
-    public void Vote(IEnumerable<int> joins)
+    public void Vote(HashSet<int> joins)
     {
+        if (joins.Count == 0) return;
+        _votes ??= [];
         foreach (var join in joins) _votes[join] = _votes.GetValueOrDefault(join) + 1;
     }
 
     /// <summary>Promotes and demotes; returns the joins this node needs INNER.</summary>
     public HashSet<int> Apply(JoinTable table)
     {
+        if (_votes is null) return [];
         var promote = new List<int>();
         var demote = new HashSet<int>();
         foreach (var (join, votes) in _votes)

@@ -119,7 +119,7 @@ internal sealed class Prefetcher(Executor executor, string alias)
             }
             return ([.. found.Values], target);
         }
-        if (meta.ReverseNamed(name) is { } reverse)
+        if ((meta.ReverseNamed(name) ?? meta.Reverse.FirstOrDefault(r => r.Accessor == name)) is { } reverse)
         {
             var owner = reverse.Owner;
             var children = new List<object>();
@@ -130,11 +130,11 @@ internal sealed class Prefetcher(Executor executor, string alias)
             {
                 var mine = byParent[((IModelRow)row).Id].ToList();
                 foreach (var child in mine) reverse.Field.Relation!(child)!.Cached = row; // book.Author needs no query either
-                Keep(row, toAttr ?? name, mine);
+                Keep(row, toAttr ?? reverse.Name, mine); // under the lookup name, which the related manager reads, when named by its accessor (book_set)
             }
             return (children, owner);
         }
-        if (meta.ManyToManyNamed(name) is var (relation, forward))
+        if ((meta.ManyToManyNamed(name) ?? (meta.ManyToManyTo.FirstOrDefault(m => m.Accessor == name) is { } byAccessor ? (byAccessor, false) : null)) is var (relation, forward))
         {
             var (near, far) = forward ? (relation.Source, relation.Target) : (relation.Target, relation.Source);
             var target = forward ? ModelMeta.For(relation.TargetType) : ModelMeta.For(relation.OwnerType);
@@ -164,7 +164,7 @@ internal sealed class Prefetcher(Executor executor, string alias)
                 (farOf.TryGetValue(key, out var list) ? list : farOf[key] = []).Add(instance);
             }
             foreach (var row in rows)
-                Keep(row, toAttr ?? name, farOf.TryGetValue(((IModelRow)row).Id, out var mine) ? mine : []);
+                Keep(row, toAttr ?? (forward ? relation.Key : relation.RelatedName), farOf.TryGetValue(((IModelRow)row).Id, out var mine) ? mine : []);
             return (related, target);
         }
         throw new FieldError($"Cannot find '{name}' on {meta.Type.Name} object, '{name}' is an invalid parameter to prefetch_related()");

@@ -19,6 +19,9 @@ internal sealed partial record SqlQuery
     public SqlQuery AddQ(Q q, string method = "filter")
     {
         CheckFilterable(method);
+        // PERF: lookups on this model's own columns join nothing: no copy of the joins, no reuse set (most queries)
+        if (Tables.Count == 0 && OwnColumnsOnly(q))
+            return this with { Where = Where.Add(BuildQ(q, null, branchNegated: false, negated: false, split: true).Node) };
         var query = Building();
         var existingInner = query.Tables.Inner();
         var (node, _) = query.BuildQ(q, [], branchNegated: false, negated: false, split: true);
@@ -26,6 +29,22 @@ internal sealed partial record SqlQuery
         query.Tables.Freeze();
         return query with { Where = query.Where.Add(node) };
     }
+
+    /// <summary>Whether every lookup of <paramref name="q"/> is on a column of this model (no path across a relation, no expression to resolve).</summary>
+    private bool OwnColumnsOnly(Q q)
+    {
+        if (!q.IsLeaf) return q.Children.All(OwnColumnsOnly);
+        if (q.Condition is not null || q.Value is QueryExpression) return false;
+        var lookup = q.Lookup!;
+        var cut = lookup.IndexOf("__", StringComparison.Ordinal);
+        var head = cut < 0 ? lookup : lookup[..cut];
+        if (head == "pk") return cut < 0 || lookup[(cut + 2)..].Split("__").All(LeafNode.IsLookupPart);
+        if (!Meta.ByName.TryGetValue(head, out var field)) return Annotations.Any(a => a.Name == head);
+        return cut < 0 || field.Json || lookup[(cut + 2)..].Split("__").All(LeafNode.IsLookupPart);
+    }
+
+    /// <summary>No joins needed INNER: shared, never changed.</summary>
+    private static readonly HashSet<int> NoJoins = [];
 
     /// <summary>A Q used inside an expression (When, an aggregate's filter): its new joins are LEFT OUTER, so no row is lost to them.</summary>
     internal WhereNode BuildCondition(Q q)
@@ -56,19 +75,19 @@ internal sealed partial record SqlQuery
     /// <summary>One lookup (Django's build_filter): the condition, and the joins it needs INNER (none when it must see missing rows).</summary>
     private (WhereNode Node, HashSet<int> Inner) BuildLeaf(Q leaf, HashSet<int>? reuse, bool branchNegated, bool negated, bool split)
     {
-        if (leaf.Condition is { } condition) return (new ExpressionNode(ResolveWith(condition, reuse)), []);
+        if (leaf.Condition is { } condition) return (new ExpressionNode(ResolveWith(condition, reuse)), NoJoins);
         var lookup = leaf.Lookup!;
         var value = LeafNode.Plain(leaf.Value);
         var parts = lookup.Split("__");
         var before = Tables.Count;
         if (value is QueryExpression expression) value = ResolveWith(expression, reuse);
-        var used = Enumerable.Range(before + 1, Tables.Count - before).ToHashSet();
+        HashSet<int>? used = Tables.Count > before ? [.. Enumerable.Range(before + 1, Tables.Count - before)] : null;
         var head = parts[0] == "pk" ? Meta.Pk.Key : parts[0];
         if (Annotations.FirstOrDefault(a => a.Name == head) is { } annotation)
         {
             // a lookup on an annotation: no joins, no NULL handling (Django returns early for these too)
             QueryExpression reference = AnnotationsAsColumns ? new AliasColumn(head, annotation.Expression.OutputType) : new Ref(head, annotation.Expression);
-            return (LeafNode.Build(reference, head, parts[1..], value), []);
+            return (LeafNode.Build(reference, head, parts[1..], value), NoJoins);
         }
         PathTarget target;
         try
@@ -77,10 +96,13 @@ internal sealed partial record SqlQuery
         }
         catch (MultiJoin)
         {
-            return (SplitExclude(lookup, leaf.Value), []);
+            return (SplitExclude(lookup, leaf.Value), NoJoins);
         }
-        used.UnionWith(target.Joins);
-        reuse?.UnionWith(target.Joins.Where(id => id <= Tables.Count));
+        if (target.Joins.Count > 0)
+        {
+            (used ??= []).UnionWith(target.Joins);
+            reuse?.UnionWith(target.Joins.Where(id => id <= Tables.Count));
+        }
         var column = new Col(target.Field, target.Alias);
         WhereNode node;
         bool isNull;
@@ -109,8 +131,8 @@ internal sealed partial record SqlQuery
                 if (extra.Count > 1) clause = new AndNode(extra);
             }
         }
-        used.RemoveWhere(id => id > Tables.Count);
-        return (clause, requireOuter ? [] : used);
+        used?.RemoveWhere(id => id > Tables.Count);
+        return (clause, requireOuter || used is null ? NoJoins : used);
     }
 
     /// <summary>
