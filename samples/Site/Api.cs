@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Nuages.Cache;
 using Nuages.Core;
 using Nuages.Db;
 using Nuages.Db.Models;
@@ -73,6 +74,7 @@ public static class Api
             return new JsonResponse(new { errors = e.ErrorDict }, status: 400);
         }
         await author.SaveAsync();
+        await Caches.Default.DeleteAsync(StatsKey); // the statistics count authors
         return new JsonResponse(new { author.Id, author.Name }, status: 201);
     }
 
@@ -107,6 +109,7 @@ public static class Api
             await book.SaveAsync();
         }
         await atomic.CommitAsync();
+        await Caches.Default.DeleteAsync(StatsKey); // the statistics count books
         return new JsonResponse(new { added = books.Count }, status: 201);
     }
 
@@ -118,12 +121,20 @@ public static class Api
     /// </summary>
     public static async Task<HttpResponse> Stats(HttpRequest request)
     {
-        var totals = await Book.Objects.AggregateAsync(new { Books = new Count(), TotalPages = new Sum("pages", @default: 0), Longest = new Max("pages"), Since = new Min("published") });
-        var perAuthor = await Book.Objects.Values("author").Annotate(new { Books = new Count(), TotalPages = new Sum("pages") }).OrderBy("-total_pages").ToListAsync();
-        var perYear = await Book.Objects.Filter("published__isnull", false).Annotate(new { Year = new Nuages.Db.Functions.ExtractYear("published") })
-            .Values("year").Annotate(new { Books = new Count("id") }).OrderBy("year").ToListAsync();
-        var longBooks = await Author.Objects.Annotate(new { Long = new Count("books", filter: new Q("books__pages__gt", 300)) })
-            .OrderBy(new Nuages.Db.Functions.Lower("name")).Values("name", "long").ToListAsync();
-        return new JsonResponse(new { totals, perAuthor, perYear, longBooks });
+        // Aggregates over every book: computed at most every 10 seconds, kept in the site's cache (Settings.Caches).
+        var stats = await Caches.Default.GetOrSetAsync(StatsKey, async token =>
+        {
+            var totals = await Book.Objects.AggregateAsync(new { Books = new Count(), TotalPages = new Sum("pages", @default: 0), Longest = new Max("pages"), Since = new Min("published") }, token);
+            var perAuthor = await Book.Objects.Values("author").Annotate(new { Books = new Count(), TotalPages = new Sum("pages") }).OrderBy("-total_pages").ToListAsync(token);
+            var perYear = await Book.Objects.Filter("published__isnull", false).Annotate(new { Year = new Nuages.Db.Functions.ExtractYear("published") })
+                .Values("year").Annotate(new { Books = new Count("id") }).OrderBy("year").ToListAsync(token);
+            var longBooks = await Author.Objects.Annotate(new { Long = new Count("books", filter: new Q("books__pages__gt", 300)) })
+                .OrderBy(new Nuages.Db.Functions.Lower("name")).Values("name", "long").ToListAsync(token);
+            return JsonSerializer.SerializeToNode(new { totals, perAuthor, perYear, longBooks });
+        }, TimeSpan.FromSeconds(10));
+        return new JsonResponse(stats);
     }
+
+    /// <summary>The cache key of <see cref="Stats"/>; a new author drops it.</summary>
+    private const string StatsKey = "api:stats";
 }

@@ -24,6 +24,12 @@ public sealed class Settings
     /// <summary>The secret used for signing; required when <see cref="Debug"/> is off.</summary>
     public string SecretKey { get; set; } = "";
 
+    /// <summary>
+    /// Former secret keys, newest first (Django's <c>SECRET_KEY_FALLBACKS</c>): signatures made with them are still
+    /// accepted, new ones use <see cref="SecretKey"/>. Rotate by moving the old key here; drop it once its signatures expire.
+    /// </summary>
+    public List<string> SecretKeyFallbacks { get; set; } = [];
+
     /// <summary>Charset of text responses when none is given.</summary>
     public string DefaultCharset { get; set; } = "utf-8";
 
@@ -114,6 +120,12 @@ public sealed class Settings
 
     /// <summary>The databases by alias (Django's <c>DATABASES</c>): <c>s.Databases["default"] = Database.Sqlite("db.sqlite3")</c>.</summary>
     public Dictionary<string, Db.DatabaseSettings> Databases { get; set; } = [];
+
+    /// <summary>
+    /// The caches by alias (Django's <c>CACHES</c>): a local-memory <c>default</c> unless set —
+    /// <c>s.Caches["default"] = new() { Backend = "redis", Location = "redis://127.0.0.1:6379" }</c>.
+    /// </summary>
+    public Dictionary<string, CacheSettings> Caches { get; set; } = new() { ["default"] = new CacheSettings() };
 
     /// <summary>Django's <c>DATABASE_ROUTERS</c>: where reads and writes go when a query names no alias.</summary>
     public List<Db.IDatabaseRouter> DatabaseRouters { get; set; } = [];

@@ -75,6 +75,7 @@ internal static class SettingsBinder
         if (type == typeof(Dictionary<string, string>))
             return new Dictionary<string, string>((Dictionary<string, string>?)current ?? [], StringComparer.Ordinal).With(section.GetChildren().Select(c => (c.Key, c.Value ?? "")));
         if (type == typeof(TemplateSettings)) return ReadObject(section, current ?? new TemplateSettings());
+        if (type == typeof(Dictionary<string, CacheSettings>)) return ReadCaches(section, (Dictionary<string, CacheSettings>?)current);
         if (section.Value is null && section.GetChildren().Any() || !IsScalar(type))
             throw new ImproperlyConfigured($"{Name(section)} can only be set in code: {setting} holds {Describe(type)}, which configuration cannot express.");
         return Scalar(type, section);
@@ -166,6 +167,15 @@ internal static class SettingsBinder
     /// <c>Databases</c>: per alias, <c>Engine</c> (Sqlite, Postgres) with <c>ConnectionString</c> — or <c>Path</c> for a
     /// SQLite file — and any option of <see cref="DatabaseSettings"/>; an alias set in code keeps what is not given.
     /// </summary>
+    /// <summary>Caches by alias: an alias given there changes the one code set, option by option, or adds one.</summary>
+    private static Dictionary<string, CacheSettings> ReadCaches(IConfigurationSection section, Dictionary<string, CacheSettings>? current)
+    {
+        var caches = new Dictionary<string, CacheSettings>(current ?? [], StringComparer.Ordinal);
+        foreach (var alias in section.GetChildren())
+            caches[alias.Key] = (CacheSettings)ReadObject(alias, caches.GetValueOrDefault(alias.Key) ?? new CacheSettings());
+        return caches;
+    }
+
     private static Dictionary<string, DatabaseSettings> ReadDatabases(IConfigurationSection section, Dictionary<string, DatabaseSettings>? current)
     {
         var databases = new Dictionary<string, DatabaseSettings>(current ?? []);

@@ -6,7 +6,7 @@ namespace Nuages.Core;
 // Nuages.Db, NoReverseMatch in Nuages.Urls.
 
 /// <summary>The site is set up wrongly (settings, URL patterns, views); raised at startup, never per request.</summary>
-public sealed class ImproperlyConfigured(string message) : Exception(message);
+public class ImproperlyConfigured(string message) : Exception(message);
 
 /// <summary>Django's <c>ObjectDoesNotExist</c>: <c>Get</c> found nothing.</summary>
 public class ObjectDoesNotExist(string message) : Exception(message);

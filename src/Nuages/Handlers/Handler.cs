@@ -43,6 +43,7 @@ internal sealed partial class Handler
         _requestLogger = loggerFactory.CreateLogger("Nuages.Request");
         _atomicRequests = [.. settings.Databases.Where(d => d.Value.AtomicRequests).Select(d => d.Key)];
         Db.Connections.Of(site).Logger = loggerFactory.CreateLogger("Nuages.Db");
+        Cache.CacheRegistry.Of(site).Logger = loggerFactory.CreateLogger("Nuages.Cache");
         _asyncChain = new(() => BuildChain(isAsync: true));
         _syncChain = new(() => BuildChain(isAsync: false));
     }

@@ -32,6 +32,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "                          Print a migration's SQL; without app and name, the tables migrate would create.\n" +
         "  dbshell [--database A] [-- ARGS]\n" +
         "                          Run the database's command-line client (sqlite3 or psql) with the alias' settings.\n" +
+        "  createcachetable [--database A] [--dry-run]\n" +
+        "                          Make the tables of the database caches (Backend \"db\") on that database.\n" +
         "  help                    Show this text.\n";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -60,6 +62,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 return await SqlMigrateAsync(rest).ConfigureAwait(false);
             case "dbshell":
                 return await DbShellAsync(rest, cancellationToken).ConfigureAwait(false);
+            case "createcachetable":
+                return await CreateCacheTableAsync(rest, cancellationToken).ConfigureAwait(false);
             case "help" or "--help" or "-h":
                 await output.WriteAsync(Usage).ConfigureAwait(false);
                 return 0;
@@ -494,6 +498,20 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
     /// Django's <c>dbshell</c>: <c>sqlite3 FILE</c> or <c>psql -U user -h host -p port NAME</c> (the password in
     /// <c>PGPASSWORD</c>, never on the command line), with the arguments after <c>--</c>.
     /// </summary>
+    private async Task<int> CreateCacheTableAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var (alias, flags, _) = Options(args);
+        using var scope = app.Enter();
+        foreach (var name in app.Settings.Caches.Keys)
+        {
+            if (Cache.Caches.Get(name) is not Cache.DatabaseCache cache || cache.DatabaseAlias != alias) continue;
+            var statements = await cache.CreateTableAsync(flags.Contains("--dry-run"), cancellationToken).ConfigureAwait(false);
+            if (flags.Contains("--dry-run"))
+                foreach (var statement in statements) await output.WriteLineAsync(statement + ";").ConfigureAwait(false);
+        }
+        return 0;
+    }
+
     private async Task<int> DbShellAsync(string[] args, CancellationToken cancellationToken)
     {
         var alias = Db.Database.DefaultAlias;

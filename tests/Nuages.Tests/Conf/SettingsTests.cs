@@ -133,6 +133,12 @@ public class SettingsTests
                 [(name + "__cfg__Engine", "Postgres"), (name + "__cfg__ConnectionString", "Host=db;Database=shop"), (name + "__cfg__MaxPoolSize", "9")],
                 s => s.Databases["cfg"] is { Engine: Nuages.Db.DatabaseEngine.Postgres, ConnectionString: "Host=db;Database=shop", MaxPoolSize: 9 });
         }
+        else if (type == typeof(Dictionary<string, CacheSettings>))
+        {
+            return ($"\"{name}\": {{ \"cfg\": {{ \"Backend\": \"redis\", \"Location\": \"redis://cache:6379/1\", \"Timeout\": null, \"Options\": {{ \"connectTimeout\": \"900\" }} }} }}",
+                [(name + "__cfg__Backend", "redis"), (name + "__cfg__Location", "redis://cache:6379/1"), (name + "__cfg__Timeout", "null"), (name + "__cfg__Options__connectTimeout", "900")],
+                s => s.Caches["cfg"] is { Backend: "redis", Location: "redis://cache:6379/1", Timeout: null } cache && cache.Options["connectTimeout"] == "900" && s.Caches.ContainsKey("default"));
+        }
         else if (type == typeof(List<Nuages.Db.IDatabaseRouter>)) return null; // C# objects: code only, shown below
         else throw new InvalidOperationException($"Settings.{name} is a {type}: give it a sample here, and make sure configuration can set it.");
         return ($"\"{name}\": {jsonValue}", [(name, text)], s => Equals(property.GetValue(s), expected));

@@ -28,5 +28,8 @@ public class JsonResponseTests
         Assert.Throws<ArgumentException>(() => new JsonResponse(null));
         Assert.Equal("[1, 2]", new JsonResponse(new[] { 1, 2 }, safe: false).Text);
         Assert.Equal("null", new JsonResponse(null, safe: false).Text);
+        // JSON trees: an object is a dict, an array is not
+        Assert.Equal("{\"a\": [1, 2]}", new JsonResponse(System.Text.Json.Nodes.JsonNode.Parse("{\"a\":[1,2]}")).Text);
+        Assert.Throws<ArgumentException>(() => new JsonResponse(System.Text.Json.Nodes.JsonNode.Parse("[1]")));
     }
 }

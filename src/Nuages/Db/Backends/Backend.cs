@@ -116,6 +116,9 @@ internal abstract class Backend
     /// <summary>Whether text may hold NUL (PostgreSQL's may not).</summary>
     protected virtual bool AllowsNulInText => false;
 
+    /// <summary>A raw query (one <c>%s</c>, the table's name) answering a row when the table exists (Django's <c>introspection.table_names()</c>, for one).</summary>
+    public abstract string TableExistsQuery { get; }
+
     /// <summary>Names and types a command's parameter: positional for PostgreSQL ($1…), named for SQLite (@p0…); JSON typed jsonb.</summary>
     public virtual void Bind(System.Data.Common.DbCommand command, int index, object? value)
     {
@@ -184,6 +187,8 @@ internal sealed class SqliteBackend(string connectionString) : Backend
     public override string ExplainPrefix => "EXPLAIN QUERY PLAN ";
 
     protected override bool AllowsNulInText => true;
+
+    public override string TableExistsQuery => "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s";
 
     public override string DateExtract(string part, string column, Type? sourceType) => part switch
     {
@@ -315,6 +320,8 @@ internal sealed class SqliteBackend(string connectionString) : Backend
 
 internal sealed class PostgresBackend(string connectionString) : Backend
 {
+    public override string TableExistsQuery => "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = %s";
+
     public override string Vendor => "postgresql";
 
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(WithDefaults(connectionString));

@@ -1,0 +1,250 @@
+using System.Globalization;
+using Nuages.Conf;
+using Nuages.Core;
+using StackExchange.Redis;
+
+namespace Nuages.Cache;
+
+/// <summary>
+/// Django's Redis cache (django/core/cache/backends/redis.py) through StackExchange.Redis: <c>Location</c> is one
+/// server URL or several separated by <c>,</c> or <c>;</c> — writes go to the first, reads to one of the others
+/// chosen at random (to the first when it is alone). URLs are redis-py's: <c>redis://[[user]:password@]host[:port][/db]</c>,
+/// <c>rediss://</c> for TLS, <c>?db=</c> too. Integers are stored as Redis integers, as Django stores them, so
+/// <c>Incr</c> is Redis' INCRBY. Connections open on first use and fail fast: with a server down, each call raises a
+/// <see cref="CacheError"/> naming the cache and the server rather than waiting.
+/// </summary>
+public sealed class RedisCache : BaseCache
+{
+    // EXISTS then INCRBY in one step: Django's incr refuses a missing key, and no other client may slip between
+    private const string IncrementScript = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) else return false end";
+
+    private readonly Server[] _servers;
+
+    /// <summary>A Redis cache on the servers <c>Location</c> names.</summary>
+    public RedisCache(string alias, CacheSettings settings) : base(alias, settings)
+    {
+        var urls = settings.Location.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0)
+            throw new ImproperlyConfigured($"The cache '{alias}' is a Redis cache and needs a server: set its Location (\"Caches\": {{ \"{alias}\": {{ \"Backend\": \"redis\", \"Location\": \"redis://127.0.0.1:6379\" }} }}).");
+        _servers = [.. urls.Select(url => new Server(alias, url, settings.Options))];
+    }
+
+    /// <summary>One server: its URL, as messages name it, and its connection made on first use.</summary>
+    private sealed class Server
+    {
+        private readonly Lazy<ConnectionMultiplexer> _connection;
+        private readonly int _database;
+
+        public Server(string alias, string url, IReadOnlyDictionary<string, string> options)
+        {
+            Name = url;
+            var configuration = Parse(alias, url, options, out _database);
+            _connection = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        public string Name { get; }
+
+        public IDatabase Database => _connection.Value.GetDatabase(_database);
+
+        public void Close()
+        {
+            if (_connection.IsValueCreated) _connection.Value.Dispose();
+        }
+    }
+
+    /// <summary>A redis-py URL as StackExchange.Redis options; the Options given pass through as its settings.</summary>
+    private static ConfigurationOptions Parse(string alias, string url, IReadOnlyDictionary<string, string> options, out int database)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("redis" or "rediss") || string.IsNullOrEmpty(uri.Host))
+            throw new ImproperlyConfigured($"The cache '{alias}' has the Location '{url}', which is not a Redis URL: write redis://host:port/db (rediss:// for TLS), as in redis://127.0.0.1:6379/0.");
+        var configuration = new ConfigurationOptions
+        {
+            AbortOnConnectFail = false,
+            AllowAdmin = true, // FLUSHDB, as Django's clear() sends
+            BacklogPolicy = BacklogPolicy.FailFast,
+            Ssl = uri.Scheme == "rediss",
+            ConnectTimeout = 2000,
+        };
+        configuration.EndPoints.Add(uri.Host, uri.Port > 0 ? uri.Port : 6379);
+        if (uri.UserInfo.Length > 0)
+        {
+            var (user, password) = uri.UserInfo.IndexOf(':', StringComparison.Ordinal) is var cut and >= 0
+                ? (Uri.UnescapeDataString(uri.UserInfo[..cut]), Uri.UnescapeDataString(uri.UserInfo[(cut + 1)..]))
+                : ("", Uri.UnescapeDataString(uri.UserInfo));
+            if (user.Length > 0) configuration.User = user;
+            if (password.Length > 0) configuration.Password = password;
+        }
+        database = 0;
+        var path = uri.AbsolutePath.Trim('/');
+        var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
+        var db = path.Length > 0 ? path : query["db"];
+        if (db is not null && !int.TryParse(db, NumberStyles.None, CultureInfo.InvariantCulture, out database))
+            throw new ImproperlyConfigured($"The cache '{alias}' has the Location '{url}', whose database '{db}' is not a number.");
+        foreach (var (key, value) in options)
+        {
+            if (key is "MAX_ENTRIES" or "CULL_FREQUENCY") continue;
+            try
+            {
+                var parsed = ConfigurationOptions.Parse($"{key}={value}", ignoreUnknown: false);
+                CopyOption(configuration, parsed, key);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ImproperlyConfigured($"The cache '{alias}' has the option {key}={value}, which StackExchange.Redis does not take: {e.Message}");
+            }
+        }
+        return configuration;
+    }
+
+    /// <summary>The options a Redis cache's Options may set, as StackExchange.Redis names them.</summary>
+    private static void CopyOption(ConfigurationOptions target, ConfigurationOptions parsed, string key)
+    {
+        switch (key.ToLowerInvariant())
+        {
+            case "connecttimeout": target.ConnectTimeout = parsed.ConnectTimeout; break;
+            case "synctimeout": target.SyncTimeout = parsed.SyncTimeout; break;
+            case "asynctimeout": target.AsyncTimeout = parsed.AsyncTimeout; break;
+            case "ssl": target.Ssl = parsed.Ssl; break;
+            case "sslhost": target.SslHost = parsed.SslHost; break;
+            case "password": target.Password = parsed.Password; break;
+            case "user": target.User = parsed.User; break;
+            case "connectretry": target.ConnectRetry = parsed.ConnectRetry; break;
+            case "keepalive": target.KeepAlive = parsed.KeepAlive; break;
+            case "name": target.ClientName = parsed.ClientName; break;
+            default: throw new ArgumentException($"'{key}' is not among connectTimeout, syncTimeout, asyncTimeout, ssl, sslHost, password, user, connectRetry, keepAlive, name.");
+        }
+    }
+
+    private Server Writer => _servers[0];
+
+    private Server Reader => _servers.Length == 1 ? _servers[0] : _servers[Random.Shared.Next(1, _servers.Length)];
+
+    /// <summary>Runs one call on <paramref name="server"/>, turning a connection failure into an error naming the cache and the server.</summary>
+    private async ValueTask<T> On<T>(Server server, Func<IDatabase, T> sync, Func<IDatabase, Task<T>> async, bool isAsync)
+    {
+        try
+        {
+            return isAsync ? await async(server.Database).ConfigureAwait(false) : sync(server.Database);
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        {
+            throw new CacheError($"The cache '{Alias}' could not reach its Redis server {server.Name}: {e.Message}", e);
+        }
+    }
+
+    private static TimeSpan Seconds(TimeSpan timeout) => TimeSpan.FromSeconds(Math.Max(0, Math.Truncate(timeout.TotalSeconds)));
+
+    /// <inheritdoc/>
+    protected override async ValueTask<byte[]?> ReadAsync(string key, bool async, CancellationToken cancellationToken)
+    {
+        var value = await On(Reader, db => db.StringGet(key), db => db.StringGetAsync(key), async).ConfigureAwait(false);
+        return value.IsNull ? null : (byte[]?)value;
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask<bool> WriteAsync(string key, byte[] value, TimeSpan? timeout, WriteMode mode, bool async, CancellationToken cancellationToken)
+    {
+        var writer = Writer;
+        if (mode == WriteMode.Touch)
+        {
+            // no timeout: made persistent; zero or less: deleted (Django sends EXPIRE 0)
+            return timeout is { } t
+                ? await On(writer, db => db.KeyExpire(key, Seconds(t)), db => db.KeyExpireAsync(key, Seconds(t)), async).ConfigureAwait(false)
+                : await On(writer, db => db.KeyPersist(key), db => db.KeyPersistAsync(key), async).ConfigureAwait(false);
+        }
+        var expiry = timeout is { } seconds ? Seconds(seconds) : (TimeSpan?)null;
+        if (expiry == TimeSpan.Zero)
+        {
+            // expired at once: Set deletes; Add stores only to answer whether it could, as Django's does
+            if (mode == WriteMode.Set)
+            {
+                await On(writer, db => db.KeyDelete(key), db => db.KeyDeleteAsync(key), async).ConfigureAwait(false);
+                return true;
+            }
+            var added = await On(writer, db => db.StringSet(key, value, null, When.NotExists), db => db.StringSetAsync(key, value, null, When.NotExists), async).ConfigureAwait(false);
+            if (added) await On(writer, db => db.KeyDelete(key), db => db.KeyDeleteAsync(key), async).ConfigureAwait(false);
+            return added;
+        }
+        var when = mode == WriteMode.Add ? When.NotExists : When.Always;
+        return await On(writer, db => db.StringSet(key, value, expiry, when), db => db.StringSetAsync(key, value, expiry, when), async).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    protected override ValueTask<bool> RemoveAsync(string key, bool async, CancellationToken cancellationToken) =>
+        On(Writer, db => db.KeyDelete(key), db => db.KeyDeleteAsync(key), async);
+
+    /// <inheritdoc/>
+    protected override ValueTask<bool> ContainsAsync(string key, bool async, CancellationToken cancellationToken) =>
+        On(Reader, db => db.KeyExists(key), db => db.KeyExistsAsync(key), async);
+
+    /// <inheritdoc/>
+    protected override async ValueTask<long?> IncrementAsync(string key, long delta, bool async, CancellationToken cancellationToken)
+    {
+        RedisKey[] keys = [key];
+        RedisValue[] values = [delta];
+        try
+        {
+            var result = await On(Writer, db => db.ScriptEvaluate(IncrementScript, keys, values), db => db.ScriptEvaluateAsync(IncrementScript, keys, values), async).ConfigureAwait(false);
+            return result.IsNull ? null : (long)result;
+        }
+        catch (RedisServerException e) when (e.Message.Contains("not an integer", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The cache entry '{key}' does not hold an integer: Incr and Decr work only on integers.", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask<Dictionary<string, byte[]>> ReadManyAsync(IReadOnlyList<string> keys, bool async, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (keys.Count == 0) return found;
+        RedisKey[] redisKeys = [.. keys.Select(k => (RedisKey)k)];
+        var values = await On(Reader, db => db.StringGet(redisKeys), db => db.StringGetAsync(redisKeys), async).ConfigureAwait(false);
+        for (var i = 0; i < keys.Count; i++)
+            if (!values[i].IsNull) found[keys[i]] = (byte[])values[i]!;
+        return found;
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask WriteManyAsync(IReadOnlyList<(string Key, byte[] Value)> entries, TimeSpan? timeout, bool async, CancellationToken cancellationToken)
+    {
+        // MSET, then an EXPIRE per key (MSET takes no timeout): in one batch when async, as Django's pipeline
+        KeyValuePair<RedisKey, RedisValue>[] pairs = [.. entries.Select(e => new KeyValuePair<RedisKey, RedisValue>(e.Key, e.Value))];
+        await On(Writer, db =>
+        {
+            db.StringSet(pairs);
+            if (timeout is { } t)
+                foreach (var pair in pairs) db.KeyExpire(pair.Key, Seconds(t));
+            return true;
+        }, async db =>
+        {
+            var batch = db.CreateBatch();
+            var tasks = new List<Task> { batch.StringSetAsync(pairs) };
+            if (timeout is { } t) tasks.AddRange(pairs.Select(p => (Task)batch.KeyExpireAsync(p.Key, Seconds(t))));
+            batch.Execute();
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+            return true;
+        }, async).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask RemoveManyAsync(IReadOnlyList<string> keys, bool async, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0) return;
+        RedisKey[] redisKeys = [.. keys.Select(k => (RedisKey)k)];
+        await On(Writer, db => db.KeyDelete(redisKeys), db => db.KeyDeleteAsync(redisKeys), async).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask ClearAllAsync(bool async, CancellationToken cancellationToken) =>
+        await On<RedisResult>(Writer, db => db.Execute("FLUSHDB"), db => db.ExecuteAsync("FLUSHDB"), async).ConfigureAwait(false);
+
+    /// <summary>Closes the connections opened.</summary>
+    public override void Close()
+    {
+        foreach (var server in _servers) server.Close();
+    }
+}
+
+/// <summary>A cache could not do what was asked: its server is down or unreachable. The message names the cache and the server.</summary>
+public sealed class CacheError(string message, Exception? inner = null) : Exception(message, inner);
