@@ -127,6 +127,29 @@ public class MigrateCommandTests
         Assert.Equal(0, await Nuages.Async.SyncToAsync.Run(() => CliBook.Objects.Using("cli").Count()));
     }
 
+    [Fact]
+    public async Task Createcachetable_makes_the_tables_of_the_database_caches_on_that_database() // as django/core/management/commands/createcachetable.py does
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-cli-{Guid.NewGuid():N}.sqlite3");
+        var app = NuagesApp.Create([], new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), s =>
+        {
+            s.Debug = true;
+            s.Databases["default"] = Nuages.Db.Database.Sqlite(path);
+            s.Caches["pages"] = new Nuages.Conf.CacheSettings { Backend = "django.core.cache.backends.db.DatabaseCache", Location = "page_cache" };
+        });
+        var dry = await Shell(app, "createcachetable", "--dry-run");
+        Assert.Equal((0, "CREATE TABLE \"page_cache\" (\"cache_key\" varchar(255) NOT NULL PRIMARY KEY, \"value\" text NOT NULL, \"expires\" datetime NOT NULL);\n" +
+            "CREATE INDEX \"page_cache_expires\" ON \"page_cache\" (\"expires\");\n", ""), dry);
+        Assert.Equal((0, "", ""), await Shell(app, "createcachetable"));
+        Assert.Equal((0, "", ""), await Shell(app, "createcachetable", "--dry-run")); // made: nothing left to do
+        Assert.Equal((0, "", ""), await Shell(app, "createcachetable", "--database", "other")); // no cache there
+        using (app.Enter())
+        {
+            await Nuages.Cache.Caches.Get("pages").SetAsync("k", "v");
+            Assert.Equal("v", await Nuages.Cache.Caches.Get("pages").GetAsync("k"));
+        }
+    }
+
     private static async Task<(int Code, string Output, string Error)> Shell(NuagesApp app, params string[] args)
     {
         var output = new StringWriter();
