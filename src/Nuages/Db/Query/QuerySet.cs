@@ -44,7 +44,7 @@ public partial class QuerySet<T> : ISubquery where T : Model<T>, new()
     private static QuerySet<T> With(SqlQuery query) => new(query);
 
     /// <summary>Rows matching a Django lookup: <c>Filter("name__istartswith", "a")</c>, <c>Filter("id__in", new[] { 1, 2 })</c>, <c>Filter("age__gt", new F("min_age"))</c>.</summary>
-    public QuerySet<T> Filter(string lookup, object? value) => With(_query.AddQ(new Q(lookup, value)));
+    public QuerySet<T> Filter(string lookup, object? value) => With(_query.FilterColumn(lookup, value) ?? _query.AddQ(new Q(lookup, value)));
 
     /// <summary>Rows not matching the lookup.</summary>
     public QuerySet<T> Exclude(string lookup, object? value) => With(_query.AddQ(~new Q(lookup, value), "exclude"));
