@@ -127,6 +127,42 @@ public sealed class Settings
     /// </summary>
     public Dictionary<string, CacheSettings> Caches { get; set; } = new() { ["default"] = new CacheSettings() };
 
+    /// <summary>
+    /// Where sessions are kept (Django's <c>SESSION_ENGINE</c>): <c>db</c> (the default; the sessions app's
+    /// <c>django_session</c> table), <c>cache</c>, <c>cached_db</c>, <c>signed_cookies</c> — or Django's dotted names of them.
+    /// </summary>
+    public string SessionEngine { get; set; } = "db";
+
+    /// <summary>The session cookie's name (Django's <c>SESSION_COOKIE_NAME</c>).</summary>
+    public string SessionCookieName { get; set; } = "sessionid";
+
+    /// <summary>How long a session lasts, in seconds (two weeks), unless the session sets its own expiry.</summary>
+    public int SessionCookieAge { get; set; } = 1_209_600;
+
+    /// <summary>The session cookie's domain; null for the host only.</summary>
+    public string? SessionCookieDomain { get; set; }
+
+    /// <summary>The session cookie's path.</summary>
+    public string SessionCookiePath { get; set; } = "/";
+
+    /// <summary>Whether the session cookie is Secure (HTTPS only).</summary>
+    public bool SessionCookieSecure { get; set; }
+
+    /// <summary>Whether the session cookie is HttpOnly (unreadable by scripts).</summary>
+    public bool SessionCookieHttpOnly { get; set; } = true;
+
+    /// <summary>SameSite of the session cookie (and of the messages cookie).</summary>
+    public string? SessionCookieSameSite { get; set; } = "Lax";
+
+    /// <summary>Save the session on every request, not only when it changed (Django's <c>SESSION_SAVE_EVERY_REQUEST</c>).</summary>
+    public bool SessionSaveEveryRequest { get; set; }
+
+    /// <summary>Make session cookies last until the browser closes, unless a session sets its own expiry.</summary>
+    public bool SessionExpireAtBrowserClose { get; set; }
+
+    /// <summary>The cache the <c>cache</c> and <c>cached_db</c> session engines use (Django's <c>SESSION_CACHE_ALIAS</c>).</summary>
+    public string SessionCacheAlias { get; set; } = "default";
+
     /// <summary>Django's <c>DATABASE_ROUTERS</c>: where reads and writes go when a query names no alias.</summary>
     public List<Db.IDatabaseRouter> DatabaseRouters { get; set; } = [];
 
@@ -239,6 +275,9 @@ public sealed class Settings
             throw new ImproperlyConfigured($"The ShutdownTimeout setting must not be negative, not {ShutdownTimeout}.");
         if (CsrfCookieSameSite is { } sameSite && !(sameSite.Equals("Lax", StringComparison.OrdinalIgnoreCase) || sameSite.Equals("Strict", StringComparison.OrdinalIgnoreCase) || sameSite.Equals("None", StringComparison.OrdinalIgnoreCase)))
             throw new ImproperlyConfigured($"The CsrfCookieSameSite setting must be Lax, Strict, None or null, not '{sameSite}'.");
+        if (SessionCookieSameSite is { } sessionSameSite && !(sessionSameSite.Equals("Lax", StringComparison.OrdinalIgnoreCase) || sessionSameSite.Equals("Strict", StringComparison.OrdinalIgnoreCase) || sessionSameSite.Equals("None", StringComparison.OrdinalIgnoreCase)))
+            throw new ImproperlyConfigured($"The SessionCookieSameSite setting must be Lax, Strict, None or null, not '{sessionSameSite}'.");
+        NotNegative(nameof(SessionCookieAge), SessionCookieAge);
         if (!(XFrameOptions.Equals("DENY", StringComparison.OrdinalIgnoreCase) || XFrameOptions.Equals("SAMEORIGIN", StringComparison.OrdinalIgnoreCase)))
             throw new ImproperlyConfigured($"The XFrameOptions setting must be DENY or SAMEORIGIN, not '{XFrameOptions}'.");
         if (string.IsNullOrWhiteSpace(DefaultCharset))

@@ -34,6 +34,7 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "                          Run the database's command-line client (sqlite3 or psql) with the alias' settings.\n" +
         "  createcachetable [--database A] [--dry-run]\n" +
         "                          Make the tables of the database caches (Backend \"db\") on that database.\n" +
+        "  clearsessions           Remove expired sessions from the session engine's store (db, cached_db).\n" +
         "  help                    Show this text.\n";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -64,6 +65,8 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 return await DbShellAsync(rest, cancellationToken).ConfigureAwait(false);
             case "createcachetable":
                 return await CreateCacheTableAsync(rest, cancellationToken).ConfigureAwait(false);
+            case "clearsessions":
+                return await ClearSessionsAsync(cancellationToken).ConfigureAwait(false);
             case "help" or "--help" or "-h":
                 await output.WriteAsync(Usage).ConfigureAwait(false);
                 return 0;
@@ -509,6 +512,13 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
             if (flags.Contains("--dry-run"))
                 foreach (var statement in statements) await output.WriteLineAsync(statement + ";").ConfigureAwait(false);
         }
+        return 0;
+    }
+
+    private async Task<int> ClearSessionsAsync(CancellationToken cancellationToken)
+    {
+        using var scope = app.Enter();
+        await Contrib.Sessions.SessionStores.Create(app.Settings, null).ClearExpiredAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
 

@@ -95,6 +95,7 @@ public class SettingsTests
             nameof(Settings.DefaultContentType) => "text/plain",
             nameof(Settings.XFrameOptions) => "SAMEORIGIN",
             nameof(Settings.CsrfCookieSameSite) => "Strict",
+            nameof(Settings.SessionCookieSameSite) => "Strict",
             nameof(Settings.SecretKey) => "from-configuration",
             _ => "value-of-" + name,
         };

@@ -27,6 +27,9 @@ public static class Autodetector
                 model.Indexes.AddRange(meta.Indexes.Select(i => new ModelIndex(i.Name, [.. i.Fields.Select(f => (f.StartsWith('-') ? "-" : "") + FieldName(meta.Field(f.TrimStart('-'))))])));
                 state.Add(model);
             }
+        foreach (var app in apps.All)
+            if (app is IMigratedTables owner)
+                foreach (var table in owner.MigratedTables) state.Add(table);
         return state;
     }
 
@@ -153,4 +156,15 @@ public static class Autodetector
         var type = Nullable.GetUnderlyingType(field.Type) ?? field.Type;
         return type == typeof(string) ? "" : type == typeof(bool) ? false : type == typeof(DateTime) ? null : type.IsValueType ? Activator.CreateInstance(type) : null;
     }
+}
+
+/// <summary>
+/// An app that keeps tables without model classes — read and written with SQL of its own, as the sessions app keeps
+/// Django's <c>django_session</c>, keyed by text — and describes them for migrations: <c>makemigrations</c> compares
+/// them with the app's migrations as it compares models, so they are made, changed and checked the same way.
+/// </summary>
+public interface IMigratedTables
+{
+    /// <summary>The tables, as the migrations' state describes models (new instances on each call).</summary>
+    IReadOnlyList<ModelState> MigratedTables { get; }
 }

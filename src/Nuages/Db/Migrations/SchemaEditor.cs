@@ -15,7 +15,8 @@ internal static class SchemaEditor
     {
         var backend = Connections.For(context.Alias);
         var column = Q(field.Column(name));
-        if (field.PrimaryKey) return $"{column} {backend.AutoPrimaryKey}";
+        if (field.IsAuto) return $"{column} {backend.AutoPrimaryKey}";
+        if (field.PrimaryKey) return $"{column} {backend.ColumnType(field.Type, field.MaxLength, false)} NOT NULL PRIMARY KEY";
         var references = field.To is null ? "" : $" REFERENCES {Q(state.Model(field.To).Table)} (\"id\") DEFERRABLE INITIALLY DEFERRED";
         return $"{column} {backend.ColumnType(field.Type, field.MaxLength, field.Json, field.MaxDigits, field.DecimalPlaces)} {(field.Null ? "NULL" : "NOT NULL")}{(field.Unique ? " UNIQUE" : "")}{references}";
     }

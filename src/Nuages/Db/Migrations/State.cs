@@ -30,8 +30,11 @@ public sealed record Field
     /// <summary>Whether the column has an index of its own (a reference has one).</summary>
     public bool DbIndex { get; init; }
 
-    /// <summary>Whether it is the auto-incremented primary key.</summary>
+    /// <summary>Whether it is the primary key: the auto-incremented <c>id</c> (<see cref="Auto"/>), or a key of its own (<see cref="Key{T}"/>).</summary>
     public bool PrimaryKey { get; init; }
+
+    /// <summary>Whether it is the auto-incremented primary key.</summary>
+    public bool IsAuto => PrimaryKey && Type == typeof(long) && MaxLength is null;
 
     /// <summary>Whether the values are stored as JSON.</summary>
     public bool Json { get; init; }
@@ -53,6 +56,12 @@ public sealed record Field
 
     /// <summary>The auto-incremented primary key <c>id</c>.</summary>
     public static Field Auto() => new() { Type = typeof(long), PrimaryKey = true };
+
+    /// <summary>
+    /// A primary key of <typeparamref name="T"/> values the rows bring themselves (Django's <c>primary_key=True</c> on a
+    /// field): <c>Field.Key&lt;string&gt;(maxLength: 40)</c>, as Django's <c>django_session.session_key</c>.
+    /// </summary>
+    public static Field Key<T>(int? maxLength = null) => new() { Type = typeof(T), MaxLength = maxLength, PrimaryKey = true };
 
     /// <summary>A column of <typeparamref name="T"/> values.</summary>
     public static Field Of<T>(int? maxLength = null, bool @null = false, bool unique = false, bool dbIndex = false, object? @default = null, int? maxDigits = null, int? decimalPlaces = null) =>

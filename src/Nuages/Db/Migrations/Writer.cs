@@ -75,7 +75,8 @@ public static class MigrationWriter
 
     private static string Code(Field field)
     {
-        if (field.PrimaryKey) return "Field.Auto()";
+        if (field.IsAuto) return "Field.Auto()";
+        if (field.PrimaryKey) return $"Field.Key<{TypeName(field.Type)}>({(field.MaxLength is { } keyLength ? $"maxLength: {keyLength}" : "")})";
         if (field.ManyToMany) return $"Field.ManyToManyTo({Literal(field.To!)})";
         string code;
         if (field.To is not null)
