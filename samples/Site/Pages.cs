@@ -1,3 +1,4 @@
+using Nuages.Contrib.Sessions;
 using Nuages.Http;
 using Nuages.Templates;
 using Nuages.Views;
@@ -28,7 +29,11 @@ public static class Pages
         var query = request.Query.Get("q") ?? "";
         var books = Book.Objects.SelectRelated("author");
         if (query.Length > 0) books = books.Filter("title__icontains", query);
-        return await RenderAsync(request, "books.html", new { books, query, count = books.CountAsync() });
+        // the visitor's last searches, kept in the session (SessionMiddleware, the django_session table) with async I/O
+        var recent = await request.Session.GetAsync<List<string>>("recent_searches") ?? [];
+        if (query.Length > 0 && !recent.Contains(query))
+            await request.Session.SetAsync("recent_searches", recent.Prepend(query).Take(5).ToList());
+        return await RenderAsync(request, "books.html", new { books, query, count = books.CountAsync(), recent });
     }
 
     public static HttpResponse OldHome(HttpRequest request) => new HttpResponsePermanentRedirect(Reverse("index"));

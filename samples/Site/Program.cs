@@ -12,6 +12,9 @@ var app = NuagesApp.Create(args, s =>
     s.Databases["default"] = Database.Sqlite("db.sqlite3");
     s.InstalledApps.Add<SiteConfig>();                      // its models, and their migrations in Migrations/
     s.InstalledApps.Add<Nuages.Contrib.ContentTypes.ContentTypesConfig>(); // django_content_type, by Django's migrations
+    s.InstalledApps.Add<Nuages.Contrib.Sessions.SessionsConfig>();        // django_session, by Django's migration
+    s.Middleware.Add<Nuages.Contrib.Sessions.SessionMiddleware>();       // request.Session
+    s.SecretKey = "sample-site-insecure-key-change-me";                  // signs sessions (Debug allows none, sessions need one)
     s.Templates.Dirs.Add("templates");                     // copied beside the program (Site.csproj)
     s.Templates.Libraries["site_tags"] = typeof(SiteTags).FullName!;
 });
