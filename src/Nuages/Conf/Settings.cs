@@ -163,6 +163,15 @@ public sealed class Settings
     /// <summary>The cache the <c>cache</c> and <c>cached_db</c> session engines use (Django's <c>SESSION_CACHE_ALIAS</c>).</summary>
     public string SessionCacheAlias { get; set; } = "default";
 
+    /// <summary>Where messages wait for the next request (Django's <c>MESSAGE_STORAGE</c>): <c>fallback</c> (cookie, then session), <c>cookie</c>, <c>session</c>.</summary>
+    public string MessageStorage { get; set; } = "fallback";
+
+    /// <summary>The lowest message level stored (Django's <c>MESSAGE_LEVEL</c>): 20, info; 10 keeps debug messages.</summary>
+    public int MessageLevel { get; set; } = 20;
+
+    /// <summary>CSS tags of message levels over Django's defaults (Django's <c>MESSAGE_TAGS</c>), keyed by level: <c>s.MessageTags["40"] = "danger"</c>.</summary>
+    public Dictionary<string, string> MessageTags { get; set; } = [];
+
     /// <summary>Django's <c>DATABASE_ROUTERS</c>: where reads and writes go when a query names no alias.</summary>
     public List<Db.IDatabaseRouter> DatabaseRouters { get; set; } = [];
 

@@ -318,11 +318,11 @@ public static class Signing
     /// The signer of signed cookies (Django's <c>get_cookie_signer</c>): a <see cref="TimestampSigner"/> keyed by
     /// <c>django.http.cookies</c> + the secret key (and the fallback keys likewise).
     /// </summary>
-    public static TimestampSigner GetCookieSigner(string salt = "django.core.signing.get_cookie_signer")
+    public static TimestampSigner GetCookieSigner(string salt = "django.core.signing.get_cookie_signer", TimeProvider? time = null)
     {
         var settings = Site.Current.Settings;
         return new TimestampSigner(CookieKey(Signer.SecretKey(settings)), salt: salt,
-            fallbackKeys: settings.SecretKeyFallbacks.Select(k => CookieKey(Encoding.UTF8.GetBytes(k))));
+            fallbackKeys: settings.SecretKeyFallbacks.Select(k => CookieKey(Encoding.UTF8.GetBytes(k))), time: time);
     }
 
     private static byte[] CookieKey(byte[] secret) => [.. "django.http.cookies"u8, .. secret];

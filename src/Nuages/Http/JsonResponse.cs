@@ -40,7 +40,7 @@ public sealed class JsonResponse(object? data, bool safe = true, JsonSerializerO
     };
 
     /// <summary>Python's default separators are <c>", "</c> and <c>": "</c>: add the space after each one outside strings.</summary>
-    private static byte[] AddPythonSpacing(byte[] json)
+    internal static byte[] AddPythonSpacing(byte[] json)
     {
         var extra = 0;
         var inString = false;

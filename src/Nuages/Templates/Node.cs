@@ -64,6 +64,12 @@ public abstract class Node
                 output.Append(b ? "True" : "False");
                 return;
         }
+        if (value is IStringValue str)
+        {
+            // str() first, then conditional_escape: what str() gives may be safe already (a message marked safe)
+            AppendValue(output, str.Text, context);
+            return;
+        }
         var text = Localize(value);
         if (context.Autoescape) Html.AppendEscaped(output, text);
         else output.Append(text);
@@ -185,4 +191,15 @@ public sealed class VariableNode(FilterExpression expression) : Node
 
     private static async ValueTask Finish(ValueTask<object?> resolving, Context context, StringBuilder output) =>
         AppendValue(output, await resolving.ConfigureAwait(false), context);
+}
+
+/// <summary>
+/// A value shown by its text, as Python's <c>str()</c> gives it — a string, or a <see cref="SafeString"/> left unescaped
+/// (Django renders <c>str(value)</c> then escapes it unless it is safe, so an object whose <c>__str__</c> returns safe
+/// text, as a message marked safe, is shown as HTML).
+/// </summary>
+public interface IStringValue
+{
+    /// <summary>The text: a <see cref="string"/> or a <see cref="SafeString"/>.</summary>
+    object Text { get; }
 }

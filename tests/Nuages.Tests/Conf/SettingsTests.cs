@@ -134,6 +134,11 @@ public class SettingsTests
                 [(name + "__cfg__Engine", "Postgres"), (name + "__cfg__ConnectionString", "Host=db;Database=shop"), (name + "__cfg__MaxPoolSize", "9")],
                 s => s.Databases["cfg"] is { Engine: Nuages.Db.DatabaseEngine.Postgres, ConnectionString: "Host=db;Database=shop", MaxPoolSize: 9 });
         }
+        else if (type == typeof(Dictionary<string, string>))
+        {
+            return ($"\"{name}\": {{ \"40\": \"danger\" }}", [(name + "__40", "danger")],
+                s => ((Dictionary<string, string>)property.GetValue(s)!)["40"] == "danger");
+        }
         else if (type == typeof(Dictionary<string, CacheSettings>))
         {
             return ($"\"{name}\": {{ \"cfg\": {{ \"Backend\": \"redis\", \"Location\": \"redis://cache:6379/1\", \"Timeout\": null, \"Options\": {{ \"connectTimeout\": \"900\" }} }} }}",
