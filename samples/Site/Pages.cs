@@ -12,7 +12,9 @@ public static class Pages
 {
     public static HttpResponse Index(HttpRequest request) => Render(request, "index.html");
 
-    public static HttpResponse Hello(HttpRequest request, string name) => Render(request, "hello.html", new { name });
+    /// <summary>Cached for five minutes per name (Django's cache_page): the second visit is answered from the cache, with an Age header.</summary>
+    [Nuages.Views.Decorators.CachePage(300)]
+    public static HttpResponse Hello(HttpRequest request, string name) => Render(request, "hello.html", new { name, rendered = DateTimeOffset.UtcNow });
 
     public static async Task<HttpResponse> Slow(HttpRequest request)
     {

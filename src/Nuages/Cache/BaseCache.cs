@@ -279,15 +279,11 @@ public abstract partial class BaseCache
         return from + delta;
     }
 
-    /// <summary>The result of a call made in sync mode, which completes without waiting.</summary>
-    private protected static T Sync<T>(ValueTask<T> task) =>
-        task.IsCompleted ? task.GetAwaiter().GetResult() : throw new InvalidOperationException("A cache backend waited in sync mode: its operations must complete synchronously when async is false.");
+    private protected static T Sync<T>(ValueTask<T> task) => Async.SyncMode.Result(task, SyncModeName);
 
-    private protected static void Sync(ValueTask task)
-    {
-        if (!task.IsCompleted) throw new InvalidOperationException("A cache backend waited in sync mode: its operations must complete synchronously when async is false.");
-        task.GetAwaiter().GetResult();
-    }
+    private protected static void Sync(ValueTask task) => Async.SyncMode.Wait(task, SyncModeName);
+
+    private const string SyncModeName = "A cache backend";
 
     // ---- What a backend implements, on made keys and stored bytes; with async false, each must complete synchronously.
 

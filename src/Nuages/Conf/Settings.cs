@@ -127,6 +127,15 @@ public sealed class Settings
     /// </summary>
     public Dictionary<string, CacheSettings> Caches { get; set; } = new() { ["default"] = new CacheSettings() };
 
+    /// <summary>The cache the cache middleware and <c>CachePage</c> use (Django's <c>CACHE_MIDDLEWARE_ALIAS</c>).</summary>
+    public string CacheMiddlewareAlias { get; set; } = "default";
+
+    /// <summary>How long the cache middleware keeps a page, in seconds, when the response names no max-age (Django's <c>CACHE_MIDDLEWARE_SECONDS</c>).</summary>
+    public int CacheMiddlewareSeconds { get; set; } = 600;
+
+    /// <summary>A prefix for the cache middleware's keys, for sites sharing one cache (Django's <c>CACHE_MIDDLEWARE_KEY_PREFIX</c>).</summary>
+    public string CacheMiddlewareKeyPrefix { get; set; } = "";
+
     /// <summary>
     /// Where sessions are kept (Django's <c>SESSION_ENGINE</c>): <c>db</c> (the default; the sessions app's
     /// <c>django_session</c> table), <c>cache</c>, <c>cached_db</c>, <c>signed_cookies</c> — or Django's dotted names of them.
@@ -189,6 +198,18 @@ public sealed class Settings
 
     /// <summary>The site's time zone (Django's <c>TIME_ZONE</c>), an IANA name: <c>{% now %}</c> and the <c>tz</c> context processor use it.</summary>
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>
+    /// The site's language (Django's <c>LANGUAGE_CODE</c>): what <c>{% get_current_language %}</c> answers, and — with
+    /// <see cref="UseI18N"/> — a part of the cache middleware's keys, as in Django.
+    /// </summary>
+    public string LanguageCode { get; set; } = "en-us";
+
+    /// <summary>
+    /// Django's <c>USE_I18N</c>: when on (Django's default), page-cache keys end with the language, and a response's
+    /// <c>Vary: Accept-Language</c> adds nothing to them (django/utils/cache.py). Nuages translates nothing itself.
+    /// </summary>
+    public bool UseI18N { get; set; } = true;
 
     /// <summary>Addresses that see debug information in templates (Django's <c>INTERNAL_IPS</c>; the <c>debug</c> context processor).</summary>
     public List<string> InternalIps { get; set; } = [];

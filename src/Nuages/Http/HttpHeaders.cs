@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Nuages.Http;
 
-/// <summary>Django's <c>patch_cache_control</c> and <c>patch_vary_headers</c>.</summary>
+/// <summary>Django's header helpers of django/utils/cache.py: <c>patch_cache_control</c>, <c>patch_vary_headers</c>, <c>get_max_age</c>, <c>patch_response_headers</c>, <c>has_vary_header</c>.</summary>
 internal static partial class HttpHeaders
 {
     [GeneratedRegex(@"\s*,\s*")]
@@ -70,5 +70,46 @@ internal static partial class HttpHeaders
         var present = vary.Select(v => v.ToLowerInvariant()).ToHashSet();
         vary.AddRange(names.Where(n => !present.Contains(n.ToLowerInvariant())));
         response["Vary"] = vary.Contains("*") ? "*" : string.Join(", ", vary);
+    }
+
+    /// <summary>The names a response's Vary lists, as written (empty without one).</summary>
+    public static string[] VaryNames(HttpResponse response) =>
+        response["Vary"] is { } vary ? Delimiter().Split(vary) : [];
+
+    /// <summary>Whether the response's Vary names <paramref name="header"/>, without case or surrounding spaces (Django's <c>has_vary_header</c>: <c>Vary: * </c> is the wildcard).</summary>
+    public static bool HasVaryHeader(HttpResponse response, string header)
+    {
+        foreach (var name in VaryNames(response))
+            if (name.Trim().Equals(header.Trim(), StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    /// <summary>The max-age of the response's Cache-Control, or null when it has none or it is not an integer (Django's <c>get_max_age</c>).</summary>
+    public static int? GetMaxAge(HttpResponse response)
+    {
+        if (response["Cache-Control"] is not { } cacheControl) return null;
+        int? maxAge = null;
+        foreach (var field in Delimiter().Split(cacheControl))
+        {
+            var eq = field.IndexOf('=');
+            if (eq < 0)
+            {
+                // a bare directive is True in Django's dictionary of them, and int(True) is 1
+                if (field.Equals("max-age", StringComparison.OrdinalIgnoreCase)) maxAge = 1;
+                continue;
+            }
+            if (!field[..eq].Equals("max-age", StringComparison.OrdinalIgnoreCase)) continue;
+            // the last max-age wins, as Django's dict() of the directives keeps the last; Python's int() allows spaces around the digits
+            maxAge = int.TryParse(field[(eq + 1)..].Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+        }
+        return maxAge;
+    }
+
+    /// <summary>Expires (unless set) and Cache-Control max-age for <paramref name="seconds"/>, at least 0 (Django's <c>patch_response_headers</c>).</summary>
+    public static void PatchResponseHeaders(HttpResponse response, int seconds, DateTimeOffset now)
+    {
+        seconds = Math.Max(0, seconds);
+        response.Headers.SetDefault("Expires", ResponseCookie.HttpDate(now.AddSeconds(seconds)));
+        PatchCacheControl(response, [("max-age", seconds)]);
     }
 }

@@ -113,7 +113,7 @@ public class HttpResponse
         Store(key, value, maxAge, null, path, domain, secure, httpOnly, sameSite);
     }
 
-    private void Store(string key, string value, long? maxAge, string? expires, string? path, string? domain, bool secure, bool httpOnly, string? sameSite)
+    internal void Store(string key, string value, long? maxAge, string? expires, string? path, string? domain, bool secure, bool httpOnly, string? sameSite)
     {
         ResponseCookie.CheckName(key);
         ResponseCookie.CheckAttribute(path);

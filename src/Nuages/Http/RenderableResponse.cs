@@ -24,12 +24,28 @@ public abstract class RenderableResponse : HttpResponse
     /// <summary>Whether <see cref="RenderContentAsync"/> is the form to call.</summary>
     internal bool RendersAsync => GetType().GetMethod(nameof(RenderContentAsync), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType != typeof(RenderableResponse);
 
+    private List<Func<HttpResponse, bool, ValueTask>>? _postRender;
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> once the content is rendered — at once when it already is (Django's
+    /// <c>add_post_render_callback</c>); it is called with <c>async: true</c> when the rendering was <see cref="RenderAsync"/>,
+    /// and must then complete synchronously when called with <c>async: false</c>.
+    /// </summary>
+    public void AddPostRenderCallback(Func<HttpResponse, bool, ValueTask> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        if (IsRendered) Async.SyncMode.Wait(callback(this, false), "A post-render callback");
+        else (_postRender ??= []).Add(callback);
+    }
+
     /// <summary>Renders now (once).</summary>
     public void Render()
     {
         if (IsRendered) return;
         Content = Encode(RenderContent());
         IsRendered = true;
+        if (_postRender is { } callbacks)
+            foreach (var callback in callbacks) Async.SyncMode.Wait(callback(this, false), "A post-render callback");
     }
 
     /// <summary>Renders now (once), awaiting the async form.</summary>
@@ -38,6 +54,8 @@ public abstract class RenderableResponse : HttpResponse
         if (IsRendered) return;
         Content = Encode(await RenderContentAsync().ConfigureAwait(false));
         IsRendered = true;
+        if (_postRender is { } callbacks)
+            foreach (var callback in callbacks) await callback(this, true).ConfigureAwait(false);
     }
 
     /// <summary>The content; reading it before rendering is an error, as in Django.</summary>

@@ -29,6 +29,7 @@ public sealed class Engine
         _libraries["i18n"] = I18nTags.I18n;
         _libraries["l10n"] = I18nTags.L10n;
         _libraries["tz"] = I18nTags.Tz;
+        _libraries["cache"] = CacheTags.Library;
         foreach (var (name, typeName) in options.Libraries) _libraries[name] = Library.FromType(LibraryType(typeName));
         var builtins = new List<Library> { DefaultTags.Library, DefaultFilters.Library };
         foreach (var name in options.Builtins)

@@ -21,7 +21,7 @@ internal static class I18nTags
     public static readonly Library I18n = new Library()
         .Tag("translate", ParseTranslate).Tag("trans", ParseTranslate)
         .Tag("blocktranslate", ParseBlockTranslate).Tag("blocktrans", ParseBlockTranslate)
-        .Tag("get_current_language", (p, t) => AsVariable(p, t, _ => "en-us"))
+        .Tag("get_current_language", (p, t) => AsVariable(p, t, c => c.Template?.Engine.SiteSettings.LanguageCode ?? "en-us"))
         .Tag("get_current_language_bidi", (p, t) => AsVariable(p, t, _ => TemplateValues.Box(false)))
         .Tag("get_available_languages", (p, t) => AsVariable(p, t, _ => Languages.Select(l => (object?)new List<object?> { l.Code, l.Name }).ToList()))
         .Tag("get_language_info", ParseLanguageInfo)

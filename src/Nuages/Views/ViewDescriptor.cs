@@ -163,29 +163,35 @@ internal sealed class ViewDescriptor
             return result is Http.HttpResponse response ? decorator.After(request, response) : result;
         };
 
-    /// <summary>An async view inside a decorator: awaited, then its response patched (spec C3).</summary>
+    /// <summary>An async view inside a decorator: awaited, then its response patched; completed steps take no state machine.</summary>
     private static Func<Http.HttpRequest, object?[], ValueTask<object?>> Around(Decorators.ViewDecoratorAttribute decorator, Func<Http.HttpRequest, object?[], ValueTask<object?>> view) =>
         (request, values) =>
         {
             var before = decorator.BeforeAsync(request);
             if (!before.IsCompletedSuccessfully) return AroundAsync(decorator, view, request, values, before);
-            if (before.Result is { } early) return new ValueTask<object?>(decorator.After(request, early));
+            if (before.Result is { } early) return After(decorator, request, early);
             var pending = view(request, values);
-            return pending.IsCompletedSuccessfully ? new ValueTask<object?>(After(decorator, request, pending.Result)) : AfterAsync(decorator, request, pending);
+            return pending.IsCompletedSuccessfully ? After(decorator, request, pending.Result) : AfterAsync(decorator, request, pending);
         };
 
     private static async ValueTask<object?> AroundAsync(Decorators.ViewDecoratorAttribute decorator, Func<Http.HttpRequest, object?[], ValueTask<object?>> view,
         Http.HttpRequest request, object?[] values, ValueTask<Http.HttpResponse?> before)
     {
-        if (await before.ConfigureAwait(false) is { } early) return decorator.After(request, early);
-        return After(decorator, request, await view(request, values).ConfigureAwait(false));
+        if (await before.ConfigureAwait(false) is { } early) return await After(decorator, request, early).ConfigureAwait(false);
+        return await After(decorator, request, await view(request, values).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    private static object? After(Decorators.ViewDecoratorAttribute decorator, Http.HttpRequest request, object? result) =>
-        result is Http.HttpResponse response ? decorator.After(request, response) : result;
+    private static ValueTask<object?> After(Decorators.ViewDecoratorAttribute decorator, Http.HttpRequest request, object? result)
+    {
+        if (result is not Http.HttpResponse response) return new ValueTask<object?>(result);
+        var patched = decorator.AfterAsync(request, response);
+        return patched.IsCompletedSuccessfully ? new ValueTask<object?>(patched.Result) : Boxed(patched);
+    }
+
+    private static async ValueTask<object?> Boxed(ValueTask<Http.HttpResponse> pending) => await pending.ConfigureAwait(false);
 
     private static async ValueTask<object?> AfterAsync(Decorators.ViewDecoratorAttribute decorator, Http.HttpRequest request, ValueTask<object?> pending) =>
-        After(decorator, request, await pending.ConfigureAwait(false));
+        await After(decorator, request, await pending.ConfigureAwait(false)).ConfigureAwait(false);
 
     private Expression ConvertCapture(Expression boxed, Type valueType, ParameterInfo parameter, string route)
     {

@@ -198,7 +198,7 @@ namespace Nuages.Tests.Templates
             {
                 Assert.Equal("X!", Engine.Current.FromString("{% load sample_tags %}{{ 'x'|shout }}").Render());
                 var error = Assert.Throws<TemplateSyntaxError>(() => Engine.Current.FromString("{% load nope %}"));
-                Assert.Equal("'nope' is not a registered tag library. Must be one of:\ni18n\nl10n\nsample_tags\nstatic\ntz", error.Message);
+                Assert.Equal("'nope' is not a registered tag library. Must be one of:\ncache\ni18n\nl10n\nsample_tags\nstatic\ntz", error.Message);
             }
         }
     }

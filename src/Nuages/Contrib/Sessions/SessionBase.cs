@@ -419,14 +419,11 @@ public abstract partial class SessionBase
         return value;
     }
 
-    private protected static T Sync<T>(ValueTask<T> task) =>
-        task.IsCompleted ? task.GetAwaiter().GetResult() : throw new InvalidOperationException("A session store waited in sync mode: its operations must complete synchronously when async is false.");
+    private protected static T Sync<T>(ValueTask<T> task) => Async.SyncMode.Result(task, SyncModeName);
 
-    private protected static void Sync(ValueTask task)
-    {
-        if (!task.IsCompleted) throw new InvalidOperationException("A session store waited in sync mode: its operations must complete synchronously when async is false.");
-        task.GetAwaiter().GetResult();
-    }
+    private protected static void Sync(ValueTask task) => Async.SyncMode.Wait(task, SyncModeName);
+
+    internal const string SyncModeName = "A session store";
 
     // ---- What a store implements, once for both modes; with async false each must complete synchronously.
 

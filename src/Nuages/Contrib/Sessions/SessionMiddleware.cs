@@ -25,9 +25,7 @@ public sealed class SessionMiddleware(Next next, Settings settings) : Middleware
     protected override HttpResponse ProcessResponse(HttpRequest request, HttpResponse response)
     {
         if (Decide(request, response) is not { } session) return response;
-        var saving = Save(session, response, false, default);
-        if (!saving.IsCompleted) throw new InvalidOperationException("A session store waited in sync mode.");
-        saving.GetAwaiter().GetResult();
+        Async.SyncMode.Wait(Save(session, response, false, default), SessionBase.SyncModeName);
         return response;
     }
 

@@ -59,8 +59,7 @@ public sealed class NeverCacheAttribute : ViewDecoratorAttribute
     public override HttpResponse After(HttpRequest request, HttpResponse response)
     {
         // As django/views/decorators/cache.py does: patch_response_headers with a timeout of -1, clamped to 0.
-        response.Headers.SetDefault("Expires", ResponseCookie.HttpDate(DateTimeOffset.UtcNow));
-        HttpHeaders.PatchCacheControl(response, [("max-age", 0)]);
+        HttpHeaders.PatchResponseHeaders(response, -1, DateTimeOffset.UtcNow);
         HttpHeaders.PatchCacheControl(response, [("no-cache", true), ("no-store", true), ("must-revalidate", true), ("private", true)]); // as django/views/decorators/cache.py does
         return response;
     }

@@ -20,6 +20,9 @@ public abstract class ViewDecoratorAttribute : Attribute
 
     /// <summary>Runs after the view (and after a response from <see cref="Before"/>): return the response.</summary>
     public virtual HttpResponse After(HttpRequest request, HttpResponse response) => response;
+
+    /// <summary>Runs after an async view (and after a response from <see cref="BeforeAsync"/>); by default the same as <see cref="After"/>.</summary>
+    public virtual ValueTask<HttpResponse> AfterAsync(HttpRequest request, HttpResponse response) => new(After(request, response));
 }
 
 /// <summary>A view delegate wrapped by a decorator: what <see cref="Decorators"/> returns, unwrapped when routes are compiled.</summary>

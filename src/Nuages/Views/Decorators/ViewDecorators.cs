@@ -67,8 +67,9 @@ public static class ViewDecorators
     /// <summary><c>ensure_csrf_cookie</c>.</summary>
     public static Delegate EnsureCsrfCookie(Delegate view) => Decorate(view, new EnsureCsrfCookieAttribute());
 
-    /// <summary><c>cache_page(seconds)</c> with the local-memory cache.</summary>
-    public static Delegate CachePage(Delegate view, int seconds) => Decorate(view, new CachePageAttribute(seconds));
+    /// <summary><c>cache_page(seconds, cache=, key_prefix=)</c>: the page cache around one view, in the cache named (<c>default</c> unless given).</summary>
+    public static Delegate CachePage(Delegate view, int seconds, string? cache = null, string? keyPrefix = null) =>
+        Decorate(view, new CachePageAttribute(seconds) { Cache = cache, KeyPrefix = keyPrefix });
 
     /// <summary><c>csp_override</c>.</summary>
     public static Delegate CspOverride(Delegate view, IReadOnlyDictionary<string, object?> config) => Decorate(view, new CspOverrideDecorator(config));
