@@ -119,7 +119,15 @@ public abstract partial class BaseCache
     public void Set(string key, object? value, TimeSpan? timeout = null, int? version = null) => Sync(Write(key, value, timeout, version, WriteMode.Set, false, default));
 
     /// <summary>The async twin of <see cref="Set"/>.</summary>
-    public async ValueTask SetAsync(string key, object? value, TimeSpan? timeout = null, int? version = null, CancellationToken cancellationToken = default) => await Write(key, value, timeout, version, WriteMode.Set, true, cancellationToken).ConfigureAwait(false);
+    public ValueTask SetAsync(string key, object? value, TimeSpan? timeout = null, int? version = null, CancellationToken cancellationToken = default)
+    {
+        // PERF: no state machine of its own: the backend's finished result is dropped, or its task (a Task<bool> is a
+        // Task, as the Redis backend returns) awaited as it is
+        var writing = Write(key, value, timeout, version, WriteMode.Set, true, cancellationToken);
+        if (!writing.IsCompletedSuccessfully) return new ValueTask(writing.AsTask());
+        _ = writing.Result;
+        return default;
+    }
 
     /// <summary>Stores <paramref name="value"/> only if <paramref name="key"/> holds nothing (or an expired entry); whether it did.</summary>
     public bool Add(string key, object? value, TimeSpan? timeout = null, int? version = null) => Sync(Write(key, value, timeout, version, WriteMode.Add, false, default));
@@ -222,14 +230,19 @@ public abstract partial class BaseCache
 
     // ---- Written once for both modes.
 
-    private async ValueTask<T?> GetCore<T>(string key, T? @default, int? version, bool async, CancellationToken cancellationToken)
+    private ValueTask<T?> GetCore<T>(string key, T? @default, int? version, bool async, CancellationToken cancellationToken)
     {
-        var data = await ReadAsync(MakeAndValidateKey(key, version), async, cancellationToken).ConfigureAwait(false);
-        return data is null ? @default : CacheSerializer.Decode<T>(data);
+        // PERF: Get is the hot call: no state machine of its own when the backend finished at once
+        var reading = ReadAsync(MakeAndValidateKey(key, version), async, cancellationToken);
+        return reading.IsCompletedSuccessfully ? new(Decoded(reading.Result, @default)) : Awaited(reading, @default);
+
+        static async ValueTask<T?> Awaited(ValueTask<byte[]?> pending, T? @default) => Decoded(await pending.ConfigureAwait(false), @default);
     }
 
-    private async ValueTask<bool> Write(string key, object? value, TimeSpan? timeout, int? version, WriteMode mode, bool async, CancellationToken cancellationToken) =>
-        await WriteAsync(MakeAndValidateKey(key, version), mode == WriteMode.Touch ? [] : CacheSerializer.Encode(value), BackendTimeout(timeout), mode, async, cancellationToken).ConfigureAwait(false);
+    private static T? Decoded<T>(byte[]? data, T? @default) => data is null ? @default : CacheSerializer.Decode<T>(data);
+
+    private ValueTask<bool> Write(string key, object? value, TimeSpan? timeout, int? version, WriteMode mode, bool async, CancellationToken cancellationToken) =>
+        WriteAsync(MakeAndValidateKey(key, version), mode == WriteMode.Touch ? [] : CacheSerializer.Encode(value), BackendTimeout(timeout), mode, async, cancellationToken);
 
     private async ValueTask<T?> GetOrSetCore<T>(string key, Func<CancellationToken, ValueTask<T?>> @default, TimeSpan? timeout, int? version, bool async, CancellationToken cancellationToken)
     {

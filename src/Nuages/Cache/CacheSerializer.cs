@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,8 +22,28 @@ internal static class CacheSerializer
     {
         long or int or short or sbyte or uint or ushort or byte => System.Text.Encoding.ASCII.GetBytes(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         byte[] raw => [Bytes, .. raw],
-        _ => [Json, .. JsonSerializer.SerializeToUtf8Bytes(value, value?.GetType() ?? typeof(object), Options)],
+        _ => EncodeJson(value),
     };
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>The marker and the JSON in one array. PERF: the buffer and writer are the thread's, reused; serializing never awaits.</summary>
+    private static byte[] EncodeJson(object? value)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        buffer.GetSpan(1)[0] = Json;
+        buffer.Advance(1);
+        JsonSerializer.Serialize(writer, value, value?.GetType() ?? typeof(object), Options);
+        writer.Flush();
+        var encoded = buffer.WrittenSpan.ToArray();
+        // a very large value does not keep its buffer alive on the thread
+        if (buffer.Capacity > 64 * 1024) t_buffer = null;
+        return encoded;
+    }
 
     /// <summary>The integer an entry holds, if it holds one.</summary>
     public static bool TryInteger(ReadOnlySpan<byte> data, out long value) =>

@@ -126,23 +126,83 @@ public sealed class RedisCache : BaseCache
         {
             return isAsync ? await async(server.Database).ConfigureAwait(false) : sync(server.Database);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+        catch (Exception e) when (IsUnreachable(e))
         {
-            throw new CacheError($"The cache '{Alias}' could not reach its Redis server {server.Name}: {e.Message}", e);
+            throw Unreachable(server, e);
         }
     }
 
     private static TimeSpan Seconds(TimeSpan timeout) => TimeSpan.FromSeconds(Math.Max(0, Math.Truncate(timeout.TotalSeconds)));
 
+    private static bool IsUnreachable(Exception e) => e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException;
+
+    private CacheError Unreachable(Server server, Exception e) => new($"The cache '{Alias}' could not reach its Redis server {server.Name}: {e.Message}", e);
+
     /// <inheritdoc/>
-    protected override async ValueTask<byte[]?> ReadAsync(string key, bool async, CancellationToken cancellationToken)
+    protected override ValueTask<byte[]?> ReadAsync(string key, bool async, CancellationToken cancellationToken)
     {
-        var value = await On(Reader, db => db.StringGet(key), db => db.StringGetAsync(key), async).ConfigureAwait(false);
-        return value.IsNull ? null : (byte[]?)value;
+        // PERF: Get is the hot call: direct calls, no delegates, one state machine when async
+        var server = Reader;
+        if (async) return ReadAwaited(server, key);
+        try
+        {
+            return new((byte[]?)server.Database.StringGet(key));
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            throw Unreachable(server, e);
+        }
+    }
+
+    private async ValueTask<byte[]?> ReadAwaited(Server server, string key)
+    {
+        try
+        {
+            return (byte[]?)await server.Database.StringGetAsync(key).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            throw Unreachable(server, e);
+        }
+    }
+
+    /// <summary>SET with an expiry and a condition: Set's and Add's one round trip, called directly as <see cref="ReadAsync"/> is.</summary>
+    private ValueTask<bool> Store(Server server, string key, byte[] value, TimeSpan? expiry, When when, bool async)
+    {
+        if (async) return new(StoreAwaited(server, key, value, expiry, when));
+        try
+        {
+            return new(server.Database.StringSet(key, value, expiry, when));
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            throw Unreachable(server, e);
+        }
+    }
+
+    // a Task, not a ValueTask: SetAsync hands it on without a state machine of its own
+    private async Task<bool> StoreAwaited(Server server, string key, byte[] value, TimeSpan? expiry, When when)
+    {
+        try
+        {
+            return await server.Database.StringSetAsync(key, value, expiry, when).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            throw Unreachable(server, e);
+        }
     }
 
     /// <inheritdoc/>
-    protected override async ValueTask<bool> WriteAsync(string key, byte[] value, TimeSpan? timeout, WriteMode mode, bool async, CancellationToken cancellationToken)
+    protected override ValueTask<bool> WriteAsync(string key, byte[] value, TimeSpan? timeout, WriteMode mode, bool async, CancellationToken cancellationToken)
+    {
+        var expiry = timeout is { } seconds ? Seconds(seconds) : (TimeSpan?)null;
+        if (mode == WriteMode.Touch || expiry == TimeSpan.Zero) return WriteRarely(key, value, timeout, mode, async);
+        return Store(Writer, key, value, expiry, mode == WriteMode.Add ? When.NotExists : When.Always, async);
+    }
+
+    /// <summary>Touch, and writes that expire at once.</summary>
+    private async ValueTask<bool> WriteRarely(string key, byte[] value, TimeSpan? timeout, WriteMode mode, bool async)
     {
         var writer = Writer;
         if (mode == WriteMode.Touch)
@@ -152,21 +212,15 @@ public sealed class RedisCache : BaseCache
                 ? await On(writer, db => db.KeyExpire(key, Seconds(t)), db => db.KeyExpireAsync(key, Seconds(t)), async).ConfigureAwait(false)
                 : await On(writer, db => db.KeyPersist(key), db => db.KeyPersistAsync(key), async).ConfigureAwait(false);
         }
-        var expiry = timeout is { } seconds ? Seconds(seconds) : (TimeSpan?)null;
-        if (expiry == TimeSpan.Zero)
+        // expired at once: Set deletes; Add stores only to answer whether it could, as Django's does
+        if (mode == WriteMode.Set)
         {
-            // expired at once: Set deletes; Add stores only to answer whether it could, as Django's does
-            if (mode == WriteMode.Set)
-            {
-                await On(writer, db => db.KeyDelete(key), db => db.KeyDeleteAsync(key), async).ConfigureAwait(false);
-                return true;
-            }
-            var added = await On(writer, db => db.StringSet(key, value, null, When.NotExists), db => db.StringSetAsync(key, value, null, When.NotExists), async).ConfigureAwait(false);
-            if (added) await On(writer, db => db.KeyDelete(key), db => db.KeyDeleteAsync(key), async).ConfigureAwait(false);
-            return added;
+            await On(writer, db => db.KeyDelete(key), db => db.KeyDeleteAsync(key), async).ConfigureAwait(false);
+            return true;
         }
-        var when = mode == WriteMode.Add ? When.NotExists : When.Always;
-        return await On(writer, db => db.StringSet(key, value, expiry, when), db => db.StringSetAsync(key, value, expiry, when), async).ConfigureAwait(false);
+        var added = await Store(writer, key, value, null, When.NotExists, async).ConfigureAwait(false);
+        if (added) await On(writer, db => db.KeyDelete(key), db => db.KeyDeleteAsync(key), async).ConfigureAwait(false);
+        return added;
     }
 
     /// <inheritdoc/>
