@@ -50,12 +50,6 @@ public sealed class DatabaseCache : BaseCache
 
     private static DateTimeOffset Truncate(DateTimeOffset value) => new(value.UtcTicks - value.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 
-    private async ValueTask<List<object?[]>> Query(string sql, object?[] parameters, bool async, CancellationToken cancellationToken) =>
-        async ? await Connection.QueryAsync(sql, parameters, cancellationToken).ConfigureAwait(false) : Connection.Query(sql, parameters);
-
-    private async ValueTask<int> Execute(string sql, object?[] parameters, bool async, CancellationToken cancellationToken) =>
-        async ? await Connection.ExecuteAsync(sql, parameters, cancellationToken).ConfigureAwait(false) : Connection.Execute(sql, parameters);
-
     /// <inheritdoc/>
     protected override async ValueTask<byte[]?> ReadAsync(string key, bool async, CancellationToken cancellationToken) =>
         (await ReadManyAsync([key], async, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(key);
@@ -66,7 +60,7 @@ public sealed class DatabaseCache : BaseCache
         var found = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         if (keys.Count == 0) return found;
         var placeholders = string.Join(", ", keys.Select(_ => "%s"));
-        var rows = await Query($"SELECT cache_key, value, CASE WHEN expires < %s THEN 1 ELSE 0 END FROM {_table} WHERE cache_key IN ({placeholders})",
+        var rows = await Connection.Query($"SELECT cache_key, value, CASE WHEN expires < %s THEN 1 ELSE 0 END FROM {_table} WHERE cache_key IN ({placeholders})",
             [Now(), .. keys], async, cancellationToken).ConfigureAwait(false);
         var expired = new List<string>();
         foreach (var row in rows)
@@ -76,7 +70,7 @@ public sealed class DatabaseCache : BaseCache
             else if (Decode((string)row[1]!) is { } value) found[key] = value;
         }
         if (expired.Count > 0)
-            await Execute($"DELETE FROM {_table} WHERE cache_key IN ({string.Join(", ", expired.Select(_ => "%s"))})", [.. expired], async, cancellationToken).ConfigureAwait(false);
+            await Connection.Execute($"DELETE FROM {_table} WHERE cache_key IN ({string.Join(", ", expired.Select(_ => "%s"))})", [.. expired], async, cancellationToken).ConfigureAwait(false);
         return found;
     }
 
@@ -98,7 +92,7 @@ public sealed class DatabaseCache : BaseCache
     protected override async ValueTask<bool> WriteAsync(string key, byte[] value, TimeSpan? timeout, WriteMode mode, bool async, CancellationToken cancellationToken)
     {
         var now = Now();
-        var count = Convert.ToInt64((await Query($"SELECT COUNT(*) FROM {_table}", [], async, cancellationToken).ConfigureAwait(false))[0][0], CultureInfo.InvariantCulture);
+        var count = Convert.ToInt64((await Connection.Query($"SELECT COUNT(*) FROM {_table}", [], async, cancellationToken).ConfigureAwait(false))[0][0], CultureInfo.InvariantCulture);
         if (count > MaxEntries) await Cull(now, count, async, cancellationToken).ConfigureAwait(false);
         var expires = Expiry(timeout);
         var encoded = Convert.ToBase64String(value);
@@ -107,16 +101,16 @@ public sealed class DatabaseCache : BaseCache
             var atomic = async ? await Atomic.BeginAsync(DatabaseAlias, cancellationToken: cancellationToken).ConfigureAwait(false) : Atomic.Begin(DatabaseAlias);
             try
             {
-                var current = await Query($"SELECT CASE WHEN expires < %s THEN 1 ELSE 0 END FROM {_table} WHERE cache_key = %s", [now, key], async, cancellationToken).ConfigureAwait(false);
+                var current = await Connection.Query($"SELECT CASE WHEN expires < %s THEN 1 ELSE 0 END FROM {_table} WHERE cache_key = %s", [now, key], async, cancellationToken).ConfigureAwait(false);
                 var exists = current.Count > 0;
                 var stale = exists && Convert.ToInt64(current[0][0], CultureInfo.InvariantCulture) == 1;
                 var written = true;
                 if (exists && mode == WriteMode.Touch)
-                    await Execute($"UPDATE {_table} SET expires = %s WHERE cache_key = %s", [expires, key], async, cancellationToken).ConfigureAwait(false);
+                    await Connection.Execute($"UPDATE {_table} SET expires = %s WHERE cache_key = %s", [expires, key], async, cancellationToken).ConfigureAwait(false);
                 else if (exists && (mode == WriteMode.Set || mode == WriteMode.Add && stale))
-                    await Execute($"UPDATE {_table} SET value = %s, expires = %s WHERE cache_key = %s", [encoded, expires, key], async, cancellationToken).ConfigureAwait(false);
+                    await Connection.Execute($"UPDATE {_table} SET value = %s, expires = %s WHERE cache_key = %s", [encoded, expires, key], async, cancellationToken).ConfigureAwait(false);
                 else if (!exists && mode != WriteMode.Touch)
-                    await Execute($"INSERT INTO {_table} (cache_key, value, expires) VALUES (%s, %s, %s)", [key, encoded, expires], async, cancellationToken).ConfigureAwait(false);
+                    await Connection.Execute($"INSERT INTO {_table} (cache_key, value, expires) VALUES (%s, %s, %s)", [key, encoded, expires], async, cancellationToken).ConfigureAwait(false);
                 else
                     written = false;
                 if (async) await atomic.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -144,32 +138,32 @@ public sealed class DatabaseCache : BaseCache
             await ClearAllAsync(async, cancellationToken).ConfigureAwait(false);
             return;
         }
-        var deleted = await Execute($"DELETE FROM {_table} WHERE expires < %s", [now], async, cancellationToken).ConfigureAwait(false);
+        var deleted = await Connection.Execute($"DELETE FROM {_table} WHERE expires < %s", [now], async, cancellationToken).ConfigureAwait(false);
         var remaining = count - deleted;
         if (remaining <= MaxEntries) return;
-        var rows = await Query($"SELECT cache_key FROM {_table} ORDER BY cache_key LIMIT 1 OFFSET %s", [remaining / CullFrequency], async, cancellationToken).ConfigureAwait(false);
+        var rows = await Connection.Query($"SELECT cache_key FROM {_table} ORDER BY cache_key LIMIT 1 OFFSET %s", [remaining / CullFrequency], async, cancellationToken).ConfigureAwait(false);
         if (rows.Count > 0)
-            await Execute($"DELETE FROM {_table} WHERE cache_key < %s", [rows[0][0]], async, cancellationToken).ConfigureAwait(false);
+            await Connection.Execute($"DELETE FROM {_table} WHERE cache_key < %s", [rows[0][0]], async, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     protected override async ValueTask<bool> RemoveAsync(string key, bool async, CancellationToken cancellationToken) =>
-        await Execute($"DELETE FROM {_table} WHERE cache_key = %s", [key], async, cancellationToken).ConfigureAwait(false) > 0;
+        await Connection.Execute($"DELETE FROM {_table} WHERE cache_key = %s", [key], async, cancellationToken).ConfigureAwait(false) > 0;
 
     /// <inheritdoc/>
     protected override async ValueTask RemoveManyAsync(IReadOnlyList<string> keys, bool async, CancellationToken cancellationToken)
     {
         if (keys.Count == 0) return;
-        await Execute($"DELETE FROM {_table} WHERE cache_key IN ({string.Join(", ", keys.Select(_ => "%s"))})", [.. keys], async, cancellationToken).ConfigureAwait(false);
+        await Connection.Execute($"DELETE FROM {_table} WHERE cache_key IN ({string.Join(", ", keys.Select(_ => "%s"))})", [.. keys], async, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     protected override async ValueTask<bool> ContainsAsync(string key, bool async, CancellationToken cancellationToken) =>
-        (await Query($"SELECT cache_key FROM {_table} WHERE cache_key = %s AND expires >= %s", [key, Now()], async, cancellationToken).ConfigureAwait(false)).Count > 0;
+        (await Connection.Query($"SELECT cache_key FROM {_table} WHERE cache_key = %s AND expires >= %s", [key, Now()], async, cancellationToken).ConfigureAwait(false)).Count > 0;
 
     /// <inheritdoc/>
     protected override async ValueTask ClearAllAsync(bool async, CancellationToken cancellationToken) =>
-        await Execute($"DELETE FROM {_table}", [], async, cancellationToken).ConfigureAwait(false);
+        await Connection.Execute($"DELETE FROM {_table}", [], async, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Makes the table unless it exists (Django's <c>createcachetable</c>); the statements it ran, or would run when

@@ -50,7 +50,7 @@ public sealed class DatabaseConnection
     public int Execute(string sql, params object?[] parameters) =>
         Executor.For(Alias).Run("Execute", RawStatement.Make(Alias, sql, parameters), command => command.ExecuteNonQuery());
 
-    /// <summary>The async twin of <see cref="Execute"/>.</summary>
+    /// <summary>The async twin of <see cref="Execute(string, object?[])"/>.</summary>
     public Task<int> ExecuteAsync(string sql, object?[]? parameters = null, CancellationToken cancellationToken = default) =>
         Executor.For(Alias).RunAsync(RawStatement.Make(Alias, sql, parameters ?? []), (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
 
@@ -58,9 +58,17 @@ public sealed class DatabaseConnection
     public List<object?[]> Query(string sql, params object?[] parameters) =>
         Executor.For(Alias).Read("Query", RawStatement.Make(Alias, sql, parameters), RawStatement.Row);
 
-    /// <summary>The async twin of <see cref="Query"/>.</summary>
+    /// <summary>The async twin of <see cref="Query(string, object?[])"/>.</summary>
     public Task<List<object?[]>> QueryAsync(string sql, object?[]? parameters = null, CancellationToken cancellationToken = default) =>
         Executor.For(Alias).ReadAsync(RawStatement.Make(Alias, sql, parameters ?? []), RawStatement.Row, cancellationToken);
+
+    /// <summary><see cref="Execute(string, object?[])"/> or its twin, for flows written once with the mode as a flag (the database cache, db sessions).</summary>
+    internal async ValueTask<int> Execute(string sql, object?[] parameters, bool async, CancellationToken cancellationToken) =>
+        async ? await ExecuteAsync(sql, parameters, cancellationToken).ConfigureAwait(false) : Execute(sql, parameters);
+
+    /// <summary><see cref="Query(string, object?[])"/> or its twin, for flows written once with the mode as a flag.</summary>
+    internal async ValueTask<List<object?[]>> Query(string sql, object?[] parameters, bool async, CancellationToken cancellationToken) =>
+        async ? await QueryAsync(sql, parameters, cancellationToken).ConfigureAwait(false) : Query(sql, parameters);
 }
 
 /// <summary>A raw statement: Django's <c>%s</c> placeholders turned into the engine's.</summary>

@@ -40,10 +40,10 @@ internal static class CacheTags
         public override async ValueTask RenderAsync(Context context, StringBuilder output)
         {
             var expire = await expireTime.ResolveAsync(context).ConfigureAwait(false);
-            TimeSpan? timeout = null;
+            // None is Django's "never expires"; otherwise Python's int(): whole numbers, numbers truncated, digit strings
+            var timeout = BaseCache.Forever;
             if (expire is not null)
             {
-                // Python's int(): whole numbers, numbers truncated, digit strings; None keeps the cache's default timeout.
                 timeout = TemplateValues.ToInteger(expire) is { } seconds
                     ? TimeSpan.FromSeconds(seconds)
                     : throw new TemplateSyntaxError($"\"cache\" tag got a non-integer timeout value: {TemplateValues.Repr(expire)}");

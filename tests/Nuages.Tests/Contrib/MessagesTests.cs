@@ -32,7 +32,7 @@ public class MessagesTests
         return new HttpResponse("queued");
     }
 
-    private const string Page = "{% for message in messages %}<li class=\"{{ message.tags }}\">{{ message }}</li>{% endfor %}";
+    private const string Page = "{% for message in messages %}<li class=\"{{ message.tags }}\">{% if message.level == DEFAULT_MESSAGE_LEVELS.ERROR %}!{% endif %}{{ message }}</li>{% endfor %}";
 
     public static HttpResponse Show(HttpRequest request) =>
         new(Engine.Current.FromString(Page).Render(null, request));
@@ -96,7 +96,7 @@ public class MessagesTests
         Assert.Equal(302, saved.StatusCode);
         Assert.Equal(storage != "session", saved.Cookies.ContainsKey(CookieStorage.CookieName));
         var shown = client.Get("/show/");
-        Assert.Equal("<li class=\"success\">Profile saved.</li><li class=\"upload danger\">But the avatar was too big.</li>", shown.Text);
+        Assert.Equal("<li class=\"success\">Profile saved.</li><li class=\"upload danger\">!But the avatar was too big.</li>", shown.Text);
         if (storage != "session") Assert.Equal(0, shown.Cookies[CookieStorage.CookieName].MaxAge); // seen: the cookie goes
         Assert.Equal("", client.Get("/show/").Text);
         // not iterated: kept for the next request; iterated: gone

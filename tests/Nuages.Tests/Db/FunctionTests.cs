@@ -7,6 +7,8 @@ using Nuages.Db.Functions;
 using Nuages.Db.Models;
 using Nuages.Db.Query;
 
+using Nuages.Tests.Support;
+
 namespace Nuages.Tests.Db;
 
 public sealed class FnRow : Model<FnRow>
@@ -105,14 +107,7 @@ public class FunctionTests
             ("update_function", () => R.Filter("nick", "Ada").Update(new { Nick = new Upper("nick"), Pages = new Abs(new F("pages") - 100) })),
             ("after_update", () => R.OrderBy("id").ValuesList("nick", "pages").ToList()),
         };
-        Assert.Equal(Django.Select(c => c.Key).Order(StringComparer.Ordinal), cases.Select(c => c.Name).Order(StringComparer.Ordinal));
-        var wrong = new List<string>();
-        foreach (var (name, query) in cases)
-        {
-            var ours = Json(query());
-            if (!Same(ours, Django[name])) wrong.Add($"{name}: Django {Django[name]?.ToJsonString()}, Nuages {ours?.ToJsonString()}");
-        }
-        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+        DjangoAnswers.AssertSame(Django, cases, Json, Same);
     }
 
     /// <summary>Our values as django_functions.py writes Django's: decimals as text, dates and datetimes in ISO 8601.</summary>

@@ -12,7 +12,8 @@ public class CacheTagTests
 
     private static IDisposable Site(Action<Settings>? configure = null) => TestSite.Create(s =>
     {
-        s.Caches["other"] = new CacheSettings { Backend = "locmem", Location = "other" };
+        // entries expire at once unless a timeout says otherwise: None must mean "forever", not "the default"
+        s.Caches["other"] = new CacheSettings { Backend = "locmem", Location = "other", Timeout = 0 };
         configure?.Invoke(s);
     }).Enter();
 
@@ -39,6 +40,7 @@ public class CacheTagTests
         {
             var engine = Engine(new() { ["t"] = "{% load cache %}{% cache None menu using=\"other\" %}{{ n }}{% endcache %}" });
             Assert.Equal("1", engine.GetTemplate("t").Render(new { n = 1 }));
+            Assert.Equal("1", engine.GetTemplate("t").Render(new { n = 2 }));
             Assert.Equal("1", Caches.Get("other").Get<string>(CacheKeys.MakeTemplateFragmentKey("menu")));
             Assert.False(Caches.Default.Has(CacheKeys.MakeTemplateFragmentKey("menu")));
         }

@@ -73,9 +73,9 @@ public sealed class CookieStorage(HttpRequest request, Settings settings) : Mess
             encoded = Sign([.. messages, NotFinished]);
         }
         if (encoded is not null)
-            response.SetCookie(CookieName, encoded, null, null, "/", Settings.SessionCookieDomain, Settings.SessionCookieSecure, Settings.SessionCookieHttpOnly, Settings.SessionCookieSameSite);
+            Sessions.SessionCookies.Set(response, Settings, CookieName, encoded, null, "/");
         else
-            response.DeleteCookie(CookieName, "/", Settings.SessionCookieDomain, Settings.SessionCookieSameSite); // as Django: whenever there is nothing to keep
+            Sessions.SessionCookies.Delete(response, Settings, CookieName, "/"); // as Django: whenever there is nothing to keep
         return unstored;
     }
 }

@@ -58,12 +58,15 @@ public static class Messages
     public static IEnumerable<KeyValuePair<string, object?>> ContextProcessor(HttpRequest request) =>
     [
         new("messages", Get(request)),
-        new("DEFAULT_MESSAGE_LEVELS", new Dictionary<string, object?>
-        {
-            ["DEBUG"] = MessageLevels.Debug, ["INFO"] = MessageLevels.Info, ["SUCCESS"] = MessageLevels.Success,
-            ["WARNING"] = MessageLevels.Warning, ["ERROR"] = MessageLevels.Error,
-        }),
+        new("DEFAULT_MESSAGE_LEVELS", DefaultMessageLevels),
     ];
+
+    // one for every render: read-only, since every template shares it
+    private static readonly System.Collections.ObjectModel.ReadOnlyDictionary<string, object?> DefaultMessageLevels = new(new Dictionary<string, object?>
+    {
+        ["DEBUG"] = MessageLevels.Debug, ["INFO"] = MessageLevels.Info, ["SUCCESS"] = MessageLevels.Success,
+        ["WARNING"] = MessageLevels.Warning, ["ERROR"] = MessageLevels.Error,
+    });
 
     /// <summary>The storage a setting names: <c>fallback</c> (Django's default), <c>cookie</c>, <c>session</c>, or Django's dotted names.</summary>
     internal static MessageStorage Create(HttpRequest request, Settings settings) => settings.MessageStorage switch

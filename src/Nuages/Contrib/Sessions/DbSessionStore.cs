@@ -22,16 +22,10 @@ public class DbSessionStore(string? sessionKey, Settings settings, string alias 
 
     private object Adapt(DateTimeOffset at) => Connections.For(Alias).AdaptValue(at);
 
-    private async ValueTask<List<object?[]>> Query(string sql, object?[] parameters, bool async, CancellationToken cancellationToken) =>
-        async ? await Connection.QueryAsync(sql, parameters, cancellationToken).ConfigureAwait(false) : Connection.Query(sql, parameters);
-
-    private async ValueTask<int> Execute(string sql, object?[] parameters, bool async, CancellationToken cancellationToken) =>
-        async ? await Connection.ExecuteAsync(sql, parameters, cancellationToken).ConfigureAwait(false) : Connection.Execute(sql, parameters);
-
     /// <summary>The unexpired row of this session: its data and expiry date; null (and the key dropped) when there is none.</summary>
     private protected async ValueTask<(string Data, DateTimeOffset Expires)?> RowAsync(bool async, CancellationToken cancellationToken)
     {
-        var rows = await Query($"SELECT session_data, expire_date FROM {Table} WHERE session_key = %s AND expire_date > %s",
+        var rows = await Connection.Query($"SELECT session_data, expire_date FROM {Table} WHERE session_key = %s AND expire_date > %s",
             [SessionKey, Adapt(Time.GetUtcNow())], async, cancellationToken).ConfigureAwait(false);
         if (rows.Count == 0)
         {
@@ -47,7 +41,7 @@ public class DbSessionStore(string? sessionKey, Settings settings, string alias 
 
     /// <inheritdoc/>
     protected override async ValueTask<bool> ExistsAsync(string sessionKey, bool async, CancellationToken cancellationToken) =>
-        (await Query($"SELECT 1 FROM {Table} WHERE session_key = %s", [sessionKey], async, cancellationToken).ConfigureAwait(false)).Count > 0;
+        (await Connection.Query($"SELECT 1 FROM {Table} WHERE session_key = %s", [sessionKey], async, cancellationToken).ConfigureAwait(false)).Count > 0;
 
     /// <inheritdoc/>
     protected override async ValueTask SaveAsync(bool mustCreate, bool async, CancellationToken cancellationToken)
@@ -65,14 +59,14 @@ public class DbSessionStore(string? sessionKey, Settings settings, string alias 
         {
             try
             {
-                await Execute($"INSERT INTO {Table} (session_key, session_data, expire_date) VALUES (%s, %s, %s)", [key, encoded, expires], async, cancellationToken).ConfigureAwait(false);
+                await Connection.Execute($"INSERT INTO {Table} (session_key, session_data, expire_date) VALUES (%s, %s, %s)", [key, encoded, expires], async, cancellationToken).ConfigureAwait(false);
             }
             catch (IntegrityError)
             {
                 throw new CreateError();
             }
         }
-        else if (await Execute($"UPDATE {Table} SET session_data = %s, expire_date = %s WHERE session_key = %s", [encoded, expires, key], async, cancellationToken).ConfigureAwait(false) == 0)
+        else if (await Connection.Execute($"UPDATE {Table} SET session_data = %s, expire_date = %s WHERE session_key = %s", [encoded, expires, key], async, cancellationToken).ConfigureAwait(false) == 0)
         {
             throw new UpdateError(); // deleted meanwhile: Django's forced update finds no row
         }
@@ -82,10 +76,10 @@ public class DbSessionStore(string? sessionKey, Settings settings, string alias 
     protected override async ValueTask DeleteAsync(string? sessionKey, bool async, CancellationToken cancellationToken)
     {
         if ((sessionKey ?? SessionKey) is not { } key) return;
-        await Execute($"DELETE FROM {Table} WHERE session_key = %s", [key], async, cancellationToken).ConfigureAwait(false);
+        await Connection.Execute($"DELETE FROM {Table} WHERE session_key = %s", [key], async, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     protected override async ValueTask ClearExpiredAsync(bool async, CancellationToken cancellationToken) =>
-        await Execute($"DELETE FROM {Table} WHERE expire_date < %s", [Adapt(Time.GetUtcNow())], async, cancellationToken).ConfigureAwait(false);
+        await Connection.Execute($"DELETE FROM {Table} WHERE expire_date < %s", [Adapt(Time.GetUtcNow())], async, cancellationToken).ConfigureAwait(false);
 }

@@ -44,7 +44,7 @@ public sealed class SessionMiddleware(Next next, Settings settings) : Middleware
         if (request.Cookies.ContainsKey(settings.SessionCookieName) && empty)
         {
             // the session was emptied (a flush): its cookie goes
-            response.DeleteCookie(settings.SessionCookieName, settings.SessionCookiePath, settings.SessionCookieDomain, settings.SessionCookieSameSite);
+            SessionCookies.Delete(response, settings, settings.SessionCookieName, settings.SessionCookiePath);
             HttpHeaders.PatchVary(response, ["Cookie"]);
             return null;
         }
@@ -66,7 +66,6 @@ public sealed class SessionMiddleware(Next next, Settings settings) : Middleware
         }
         var atBrowserClose = async ? await session.GetExpireAtBrowserCloseAsync(cancellationToken).ConfigureAwait(false) : session.GetExpireAtBrowserClose();
         long? maxAge = atBrowserClose ? null : async ? await session.GetExpiryAgeAsync(cancellationToken).ConfigureAwait(false) : session.GetExpiryAge();
-        response.SetCookie(settings.SessionCookieName, session.SessionKey ?? "", maxAge, null, settings.SessionCookiePath, settings.SessionCookieDomain,
-            settings.SessionCookieSecure, settings.SessionCookieHttpOnly, settings.SessionCookieSameSite);
+        SessionCookies.Set(response, settings, settings.SessionCookieName, session.SessionKey ?? "", maxAge, settings.SessionCookiePath);
     }
 }

@@ -119,6 +119,9 @@ internal abstract class Backend
     /// <summary>A raw query (one <c>%s</c>, the table's name) answering a row when the table exists (Django's <c>introspection.table_names()</c>, for one).</summary>
     public abstract string TableExistsQuery { get; }
 
+    /// <summary>A raw query (two <c>%s</c>: the table's name, the column's) answering a row when the column exists (Django's <c>introspection.get_table_description()</c>, for one).</summary>
+    public abstract string ColumnExistsQuery { get; }
+
     /// <summary>Names and types a command's parameter: positional for PostgreSQL ($1…), named for SQLite (@p0…); JSON typed jsonb.</summary>
     public virtual void Bind(System.Data.Common.DbCommand command, int index, object? value)
     {
@@ -189,6 +192,8 @@ internal sealed class SqliteBackend(string connectionString) : Backend
     protected override bool AllowsNulInText => true;
 
     public override string TableExistsQuery => "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s";
+
+    public override string ColumnExistsQuery => "SELECT 1 FROM pragma_table_info(%s) WHERE name = %s";
 
     public override string DateExtract(string part, string column, Type? sourceType) => part switch
     {
@@ -321,6 +326,8 @@ internal sealed class SqliteBackend(string connectionString) : Backend
 internal sealed class PostgresBackend(string connectionString) : Backend
 {
     public override string TableExistsQuery => "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = %s";
+
+    public override string ColumnExistsQuery => "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = %s AND column_name = %s";
 
     public override string Vendor => "postgresql";
 

@@ -159,13 +159,9 @@ public sealed class MigrationExecutor(AppRegistry apps, string alias = Database.
         var steps = Steps(graph, migration);
         var after = steps.Count > 0 ? steps[^1].After : StateBefore(graph, migration);
         var connection = Database.Connections[Alias];
-        var sqlite = connection.Vendor == "sqlite";
-        async Task<bool> Table(string table) => (await connection.QueryAsync(sqlite
-            ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s"
-            : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = %s", [table]).ConfigureAwait(false)).Count == 1;
-        async Task<bool> Column(string table, string column) => (await connection.QueryAsync(sqlite
-            ? "SELECT 1 FROM pragma_table_info(%s) WHERE name = %s"
-            : "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = %s AND column_name = %s", [table, column]).ConfigureAwait(false)).Count == 1;
+        var backend = Connections.For(Alias);
+        async Task<bool> Table(string table) => (await connection.QueryAsync(backend.TableExistsQuery, [table]).ConfigureAwait(false)).Count == 1;
+        async Task<bool> Column(string table, string column) => (await connection.QueryAsync(backend.ColumnExistsQuery, [table, column]).ConfigureAwait(false)).Count == 1;
         foreach (var create in creates)
             if (!await Table(after.Model(migration.App, create.Name).Table).ConfigureAwait(false)) return false;
         foreach (var add in adds)

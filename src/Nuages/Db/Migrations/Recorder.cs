@@ -23,10 +23,7 @@ public static class MigrationRecorder
     public static async Task<HashSet<(string App, string Name)>> AppliedAsync(string alias)
     {
         // reading never makes the table: `check` and `showmigrations` leave a database as they found it, as Django's do
-        var sqlite = Connections.For(alias) is SqliteBackend;
-        var exists = await Executor.For(alias).ReadAsync(new Statement(sqlite
-            ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
-            : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'django_migrations'", []),
+        var exists = await Executor.For(alias).ReadAsync(RawStatement.Make(alias, Connections.For(alias).TableExistsQuery, ["django_migrations"]),
             r => 1, CancellationToken.None).ConfigureAwait(false);
         if (exists.Count == 0) return [];
         var rows = await Executor.For(alias).ReadAsync(new Statement("SELECT \"app\", \"name\" FROM \"django_migrations\"", []),
