@@ -152,6 +152,29 @@ public class SessionTests
     public async Task The_middleware_keeps_a_session_in_redis() => await Scenario(Site("cached_db", configure: s =>
         s.Caches["default"] = new CacheSettings { Backend = "redis", Location = CacheTests.RedisAt(3), KeyPrefix = Guid.NewGuid().ToString("N") }), "cached_db");
 
+    [Fact]
+    public async Task With_redis_down_cached_db_keeps_sessions_in_the_database_and_cache_reads_as_a_new_session()
+    {
+        // as Django's cached_db and cache stores: a cache that fails to answer is a miss; cached_db logs a failed write
+        static void Down(Settings s) => s.Caches["default"] = new CacheSettings
+        {
+            Backend = "redis", Location = "redis://127.0.0.1:1/0", Options = new() { ["connectTimeout"] = "200" },
+        };
+        var cachedDb = Site("cached_db", configure: Down);
+        var client = new AsyncClient(cachedDb);
+        Assert.Equal("1", (await client.GetAsync("/count-async/")).Text);
+        Assert.Equal("2", (await client.GetAsync("/count-async/")).Text);
+        Assert.Single(Rows(cachedDb));
+
+        var cache = Site("cache", configure: Down);
+        var stranger = new Client(cache);
+        stranger.Cookies["sessionid"] = "somesessionkey00000000000000000000";
+        // the load is a miss, so the view sees an empty session; saving it needs the cache, and fails naming it
+        var error = Assert.Throws<Nuages.Cache.CacheError>(() => stranger.Get("/count/"));
+        Assert.StartsWith("The cache 'default' could not reach its Redis server redis://127.0.0.1:1/0: ", error.Message);
+        Assert.Equal("untouched", stranger.Get("/untouched/").Text);
+    }
+
     private static async Task Scenario(NuagesApp app, string engine)
     {
         var client = new Client(app);
