@@ -38,8 +38,24 @@ internal static class PythonRepr
         null => "None",
         string s => Of(s),
         bool b => b ? "True" : "False",
+        double d => Of(d),
+        float f => Of((double)f),
         Enum e => Convert.ToInt64(e, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>repr of a float as Python writes it: the shortest round trip, <c>1.0</c> not <c>1</c>, <c>1e-05</c>, <c>inf</c>, <c>nan</c>.</summary>
+    public static string Of(double value)
+    {
+        if (double.IsNaN(value)) return "nan";
+        if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0) return text.Contains('.', StringComparison.Ordinal) ? text : text + ".0";
+        var exponent = int.Parse(text[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        // Python writes exponents from 1e16 and below 1e-4; .NET from 1e15
+        if (exponent is >= -4 and < 16) return value.ToString("F0", CultureInfo.InvariantCulture) + ".0";
+        return text[..e] + "e" + (exponent < 0 ? "-" : "+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
+    }
 }

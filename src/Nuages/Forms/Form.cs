@@ -1,0 +1,302 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Nuages.Core;
+
+namespace Nuages.Forms;
+
+/// <summary>
+/// Django's <c>Form</c> (django/forms/forms.py): fields declared as get-only properties, bound to submitted data by
+/// <see cref="Data"/>, validated by <see cref="IsValid"/> — each field cleaned, then its <c>Clean{Property}</c> method
+/// if the form has one, then <see cref="Clean"/> — with the messages in <see cref="Errors"/> and the values in
+/// <see cref="CleanedData"/>.
+/// <code>
+/// public sealed class CommentForm : Form
+/// {
+///     public CharField Name { get; } = new() { MaxLength = 100 };
+///     public EmailField Email { get; } = new() { Required = false };
+///     public CharField Body { get; } = new() { Widget = new Textarea() };
+///
+///     public string CleanName() =&gt; CleanedData.Get(Name)!.ToUpperInvariant();
+/// }
+///
+/// var form = new CommentForm { Data = request.Post };
+/// if (form.IsValid()) Save(form.CleanedData.Get(form.Name), …);
+/// </code>
+/// <see cref="IsValidAsync"/> runs <c>Clean{Property}Async</c> and <see cref="CleanAsync"/> hooks, for checks that
+/// query the database — beyond Django, whose validation is sync only.
+/// </summary>
+public abstract class Form
+{
+    private static readonly ConcurrentDictionary<Type, FormShape> Shapes = new();
+    private readonly FormShape _shape;
+    private Dictionary<string, Field>? _fields;
+    private FormErrors? _errors;
+
+    /// <summary>A form of the declaring class's fields.</summary>
+    protected Form() => _shape = Shapes.GetOrAdd(GetType(), FormShape.Of);
+
+    /// <summary>The submitted data (<c>request.Post</c>); null for an unbound form.</summary>
+    public FormData? Data { get; init; }
+
+    /// <summary>The uploaded files (<c>request.Files</c>).</summary>
+    public Http.UploadedFileDict? Files { get; init; }
+
+    /// <summary>A prefix of every field's HTML name (<c>prefix-name</c>), for several forms in one page.</summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>Initial values by field name; they win over the fields' own.</summary>
+    public IReadOnlyDictionary<string, object?> Initial { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>The pattern of the fields' HTML ids (<c>id_%s</c>); null for none.</summary>
+    public string? AutoId { get; init; } = "id_%s";
+
+    /// <summary>What follows each label (<c>:</c>).</summary>
+    public string LabelSuffix { get; init; } = ":";
+
+    /// <summary>Whether an untouched form is valid without validation (extra forms of a formset).</summary>
+    public bool EmptyPermitted { get; init; }
+
+    /// <summary>Whether required fields render the <c>required</c> attribute.</summary>
+    public bool UseRequiredAttribute { get; init; } = true;
+
+    /// <summary>Whether data were given (Django's <c>is_bound</c>).</summary>
+    public bool IsBound => Data is not null || Files is not null;
+
+    /// <summary>The fields by name, in declaration order (a base form's first).</summary>
+    public IReadOnlyDictionary<string, Field> Fields => _fields ??= _shape.Bind(this);
+
+    /// <summary>The clean values by field name, once validated; a field that failed has none.</summary>
+    public CleanedData CleanedData { get; private set; } = new();
+
+    /// <summary>The errors by field name (<c>__all__</c> for the form's own), validating the form the first time.</summary>
+    public FormErrors Errors
+    {
+        get
+        {
+            if (_errors is null) Async.SyncMode.Wait(FullClean(false, default), "A form");
+            return _errors!;
+        }
+    }
+
+    /// <summary>Whether the form is bound and has no errors (Django's <c>is_valid</c>).</summary>
+    public bool IsValid() => IsBound && Errors.Count == 0;
+
+    /// <summary>The async form of <see cref="IsValid"/>: <c>Clean{Property}Async</c> hooks and <see cref="CleanAsync"/> are awaited.</summary>
+    public async Task<bool> IsValidAsync(CancellationToken cancellationToken = default)
+    {
+        if (_errors is null) await FullClean(true, cancellationToken).ConfigureAwait(false);
+        return IsBound && _errors!.Count == 0;
+    }
+
+    /// <summary>The form's own errors (Django's <c>non_field_errors</c>).</summary>
+    public ErrorList NonFieldErrors() => Errors.TryGetValue(ValidationError.NonFieldErrors, out var list) ? list : new ErrorList(isNonField: true);
+
+    /// <summary>A field's name with the form's prefix (Django's <c>add_prefix</c>).</summary>
+    public string AddPrefix(string name) => Prefix is null ? name : $"{Prefix}-{name}";
+
+    /// <summary>The field <paramref name="name"/> bound to this form's data.</summary>
+    public BoundField this[string name] => Fields.TryGetValue(name, out var field)
+        ? new BoundField(this, field)
+        : throw new KeyNotFoundException($"Key '{name}' not found in '{GetType().Name}'. Choices are: {string.Join(", ", Fields.Keys.Order(StringComparer.Ordinal))}.");
+
+    /// <summary>Every field, bound, in order.</summary>
+    public IEnumerable<BoundField> BoundFields => Fields.Values.Select(f => new BoundField(this, f));
+
+    /// <summary>
+    /// Adds an error to a field (null: to the form), and drops the field's clean value (Django's <c>add_error</c>);
+    /// an error by field needs <paramref name="field"/> null.
+    /// </summary>
+    public void AddError(string? field, ValidationError error)
+    {
+        _errors ??= new FormErrors();
+        IReadOnlyDictionary<string, IReadOnlyList<ValidationError>> byField;
+        if (error.HasErrorDict)
+        {
+            if (field is not null)
+                throw new ArgumentException($"If the error argument to AddError is a dictionary of errors, the field argument must be null; it was '{field}'.", nameof(field));
+            byField = error.Errors;
+        }
+        else byField = new Dictionary<string, IReadOnlyList<ValidationError>> { [field ?? ValidationError.NonFieldErrors] = error.ErrorList };
+        foreach (var (name, errors) in byField)
+        {
+            if (!_errors.TryGetValue(name, out var list))
+            {
+                if (name != ValidationError.NonFieldErrors && !Fields.ContainsKey(name))
+                    throw new ArgumentException($"'{GetType().Name}' has no field named '{name}'.", nameof(field));
+                _errors.Add(name, list = new ErrorList(isNonField: name == ValidationError.NonFieldErrors));
+            }
+            list.AddRange(errors);
+            CleanedData.Remove(name);
+        }
+    }
+
+    /// <summary>Adds a message to a field (null: to the form).</summary>
+    public void AddError(string? field, string message) => AddError(field, new ValidationError(message));
+
+    /// <summary>Whether the field <paramref name="name"/> has an error (of <paramref name="code"/>, when given).</summary>
+    public bool HasError(string name, string? code = null) =>
+        Errors.TryGetValue(name, out var list) && (code is null || list.AsData().Any(e => e.Code == code));
+
+    /// <summary>Checks of the whole form, after the fields': throw a <see cref="ValidationError"/>, or call <see cref="AddError(string?, string)"/>.</summary>
+    protected virtual void Clean()
+    {
+    }
+
+    /// <summary>The async form of <see cref="Clean"/>, which <see cref="IsValidAsync"/> awaits; by default it calls <see cref="Clean"/>.</summary>
+    protected virtual ValueTask CleanAsync(CancellationToken cancellationToken)
+    {
+        Clean();
+        return default;
+    }
+
+    /// <summary>Runs after <see cref="Clean"/> (Django's <c>_post_clean</c>: a model form checks its instance here).</summary>
+    protected virtual ValueTask PostCleanAsync(bool async, CancellationToken cancellationToken) => default;
+
+    /// <summary>The names of the fields whose data differ from their initial values (Django's <c>changed_data</c>).</summary>
+    public IReadOnlyList<string> ChangedData => [.. BoundFields.Where(b => b.Field.HasChanged(b.Initial, b.Data)).Select(b => b.Name)];
+
+    /// <summary>Whether any field's data differ from its initial value.</summary>
+    public bool HasChanged() => ChangedData.Count > 0;
+
+    /// <summary>Django's <c>full_clean</c>, written once for both modes.</summary>
+    private async ValueTask FullClean(bool async, CancellationToken cancellationToken)
+    {
+        _errors = new FormErrors();
+        if (!IsBound) return;
+        CleanedData = new CleanedData();
+        if (EmptyPermitted && !HasChanged()) return;
+        foreach (var bound in BoundFields)
+        {
+            var field = bound.Field;
+            var value = field.Disabled ? bound.Initial : bound.Data;
+            try
+            {
+                CleanedData[field.Name] = field.Clean(value);
+                if (_shape.Hooks.TryGetValue(field.Name, out var hook))
+                    CleanedData[field.Name] = await hook.Run(this, async, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ValidationError e)
+            {
+                AddError(field.Name, e);
+            }
+        }
+        try
+        {
+            if (async) await CleanAsync(cancellationToken).ConfigureAwait(false);
+            else
+            {
+                if (_shape.CleanIsAsyncOnly)
+                    throw new InvalidOperationException($"{GetType().Name} overrides CleanAsync and not Clean: validate it with await form.IsValidAsync().");
+                Clean();
+            }
+        }
+        catch (ValidationError e)
+        {
+            AddError(null, e);
+        }
+        await PostCleanAsync(async, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What is read once per form class: its field properties and clean hooks.</summary>
+    private sealed class FormShape
+    {
+        public required PropertyInfo[] Properties { get; init; }
+
+        public required Dictionary<string, CleanHook> Hooks { get; init; }
+
+        public required bool CleanIsAsyncOnly { get; init; }
+
+        public static FormShape Of(Type type)
+        {
+            // base classes' fields first, each class's in declaration order, as Django's DeclarativeFieldsMetaclass
+            var chain = new List<Type>();
+            for (var t = type; t is not null && t != typeof(Form); t = t.BaseType) chain.Insert(0, t);
+            var properties = chain.SelectMany(t => t.GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                    .Where(p => typeof(Field).IsAssignableFrom(p.PropertyType) && p.GetIndexParameters().Length == 0)
+                    .OrderBy(p => p.MetadataToken))
+                .ToArray();
+            var hooks = new Dictionary<string, CleanHook>(StringComparer.Ordinal);
+            foreach (var property in properties)
+            {
+                var name = Db.Models.ModelMeta.SnakeCase(property.Name);
+                var sync = type.GetMethod("Clean" + property.Name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes);
+                var asyncHook = type.GetMethod("Clean" + property.Name + "Async", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes)
+                    ?? type.GetMethod("Clean" + property.Name + "Async", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, [typeof(CancellationToken)]);
+                if (sync is not null || asyncHook is not null) hooks[name] = new CleanHook(type, property.Name, sync, asyncHook);
+            }
+            var cleanAsync = type.GetMethod(nameof(CleanAsync), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(CancellationToken)])!;
+            var clean = type.GetMethod(nameof(Clean), BindingFlags.Instance | BindingFlags.NonPublic, Type.EmptyTypes)!;
+            return new FormShape
+            {
+                Properties = properties,
+                Hooks = hooks,
+                CleanIsAsyncOnly = cleanAsync.DeclaringType != typeof(Form) && clean.DeclaringType == typeof(Form),
+            };
+        }
+
+        public Dictionary<string, Field> Bind(Form form)
+        {
+            var fields = new Dictionary<string, Field>(StringComparer.Ordinal);
+            foreach (var property in Properties)
+            {
+                var field = (Field?)property.GetValue(form)
+                    ?? throw new InvalidOperationException($"{form.GetType().Name}.{property.Name} is null: declare it with a field, as public CharField {property.Name} {{ get; }} = new();");
+                field.Name = Db.Models.ModelMeta.SnakeCase(property.Name);
+                fields[field.Name] = field;
+            }
+            return fields;
+        }
+    }
+
+    /// <summary>A <c>Clean{Property}</c> method (Django's <c>clean_&lt;name&gt;</c>) and its async twin.</summary>
+    private sealed class CleanHook(Type form, string property, MethodInfo? sync, MethodInfo? async)
+    {
+        public async ValueTask<object?> Run(Form instance, bool isAsync, CancellationToken cancellationToken)
+        {
+            if (isAsync && async is not null)
+            {
+                var result = async.Invoke(instance, async.GetParameters().Length == 1 ? [cancellationToken] : []);
+                return await Awaited(result).ConfigureAwait(false);
+            }
+            if (sync is null)
+                throw new InvalidOperationException($"{form.Name} has Clean{property}Async and no Clean{property}: validate it with await form.IsValidAsync().");
+            try
+            {
+                return sync.Invoke(instance, []);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+        }
+
+        private static async ValueTask<object?> Awaited(object? result)
+        {
+            switch (result)
+            {
+                case Task task:
+                    await task.ConfigureAwait(false);
+                    return task.GetType().IsGenericType ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
+                case null:
+                    return null;
+                default:
+                    // a ValueTask<T>: as a Task
+                    var asTask = (Task)result.GetType().GetMethod("AsTask")!.Invoke(result, [])!;
+                    await asTask.ConfigureAwait(false);
+                    return asTask.GetType().GetProperty("Result")!.GetValue(asTask);
+            }
+        }
+    }
+}
+
+/// <summary>A form's clean values by field name (Django's <c>cleaned_data</c>), typed through the field: <c>CleanedData.Get(form.Age)</c>.</summary>
+public sealed class CleanedData : Dictionary<string, object?>
+{
+    internal CleanedData() : base(StringComparer.Ordinal)
+    {
+    }
+
+    /// <summary>The clean value of <paramref name="field"/>, as its type; the default when it has none.</summary>
+    public T? Get<T>(Field<T> field) => TryGetValue(field.Name, out var value) && value is not null ? (T)value : default;
+}
