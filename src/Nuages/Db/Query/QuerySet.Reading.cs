@@ -373,3 +373,12 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
         _ => throw new Model<T>.MultipleObjectsReturned($"get() returned more than one {typeof(T).Name} -- it returned {(rows.Count > 20 ? "more than 20" : rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))}!"),
     };
 }
+
+public partial class QuerySet<T> : ISliceable<T>
+{
+    List<T> ISliceable<T>.ReadSlice(int start, int end) => Slice(start, end).ToList();
+
+    Task<List<T>> ISliceable<T>.ReadSliceAsync(int start, int end, CancellationToken cancellationToken) => Slice(start, end).ToListAsync(cancellationToken);
+
+    Task<long> ISliceable<T>.CountAsync(CancellationToken cancellationToken) => CountAsync(cancellationToken);
+}
