@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nuages.Db;
+using Nuages.Db.Models;
 using Nuages.Pagination;
 using Nuages.Test;
 using Nuages.Tests.Db;
@@ -91,9 +92,12 @@ public class PaginatorTests
     [Fact]
     public async Task A_queryset_is_counted_and_sliced_in_the_database_with_async_io_when_async()
     {
-        var alias = OrmDatabase.Prepare("sqlite", typeof(OrmAuthor));
-        for (var i = 1; i <= 23; i++) await new OrmAuthor { Name = $"author {i:00}", Age = i, Token = Guid.NewGuid() }.SaveAsync(alias);
-        var query = OrmAuthor.Objects.Using(alias).OrderBy("name");
+        // a database of its own: the ORM tests recreate OrmAuthor's table in theirs while this runs
+        var database = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-paginator-{Guid.NewGuid():N}.sqlite3");
+        using var site = Support.TestSite.Create(s => s.Databases["default"] = Database.Sqlite(database)).Enter();
+        Schema.Migrate([typeof(OrmAuthor)], "default");
+        for (var i = 1; i <= 23; i++) await new OrmAuthor { Name = $"author {i:00}", Age = i, Token = Guid.NewGuid() }.SaveAsync();
+        var query = OrmAuthor.Objects.OrderBy("name");
 
         using (var queries = new CaptureQueries())
         {
