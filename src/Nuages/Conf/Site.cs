@@ -43,6 +43,9 @@ internal sealed class Site
     public T Feature<T>(Func<Site, T> create) where T : class =>
         _features.TryGetValue(typeof(T), out var found) ? (T)found : (T)_features.GetOrAdd(typeof(T), static (_, state) => state.create(state.site), (create, site: this));
 
+    /// <summary>The site's <typeparamref name="T"/> if it has one, without making it.</summary>
+    internal T? TryFeature<T>() where T : class => _features.TryGetValue(typeof(T), out var found) ? (T)found : null;
+
     /// <summary>Makes this the current site of the calling flow until the returned scope is disposed.</summary>
     public IDisposable Enter()
     {

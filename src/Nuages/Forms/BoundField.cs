@@ -1,7 +1,12 @@
+using Nuages.Templates;
+
 namespace Nuages.Forms;
 
-/// <summary>A field of one form, with the form's data, initial value and errors (Django's <c>BoundField</c>).</summary>
-public sealed class BoundField
+/// <summary>
+/// A field of one form, with the form's data, initial value and errors (Django's <c>BoundField</c>); in a template
+/// <c>{{ form.name }}</c> is its widget, <c>{{ form.name.label_tag }}</c>, <c>{{ form.name.errors }}</c> the rest.
+/// </summary>
+public sealed class BoundField : IStringValue
 {
     internal BoundField(Form form, Field field)
     {
@@ -29,11 +34,20 @@ public sealed class BoundField
         _ => HtmlName,
     };
 
+    /// <summary>The id a label points to (Django's <c>id_for_label</c>).</summary>
+    public string IdForLabel => Field.Widget.IdForLabel(Field.Widget.Attrs.TryGetValue("id", out var id) && id is string text ? text : AutoId);
+
     /// <summary>The label.</summary>
     public string Label => Field.LabelOrDefault;
 
     /// <summary>The help text.</summary>
     public string HelpText => Field.HelpText;
+
+    /// <summary>Whether the widget is hidden.</summary>
+    public bool IsHidden => Field.Widget.IsHidden;
+
+    /// <summary>Whether the field renders in a fieldset with a legend (radio buttons, checkboxes).</summary>
+    public bool UseFieldset => Field.Widget.UseFieldset;
 
     /// <summary>What the data hold for this field, read by its widget (null for an unbound form).</summary>
     public object? Data => Form.Data is { } data ? Field.Widget.ValueFromData(data, Form.Files, HtmlName) : null;
@@ -49,8 +63,64 @@ public sealed class BoundField
     }
 
     /// <summary>The value to show: the initial one, or for a bound form what the field makes of the data.</summary>
-    public object? Value() => Form.IsBound ? Field.BoundData(Data, Initial) : Initial;
+    public object? Value() => Field.PrepareValue(Form.IsBound ? Field.BoundData(Data, Initial) : Initial);
 
     /// <summary>The field's errors (empty when none).</summary>
     public ErrorList Errors => Form.Errors.TryGetValue(Name, out var list) ? list : new ErrorList();
+
+    /// <summary>The CSS classes of the field's row: the form's <c>ErrorCssClass</c> and <c>RequiredCssClass</c> as they apply.</summary>
+    public string CssClasses()
+    {
+        var classes = new List<string>();
+        if (Form.ErrorCssClass is { } error && Errors.Count > 0) classes.Add(error);
+        if (Form.RequiredCssClass is { } required && Field.Required) classes.Add(required);
+        return string.Join(' ', classes);
+    }
+
+    /// <summary>The widget as HTML, with the field's attributes (Django's <c>as_widget</c>): required, disabled, aria-invalid, aria-describedby, id.</summary>
+    public SafeString AsWidget(IReadOnlyDictionary<string, object?>? attrs = null)
+    {
+        var widget = Field.Widget;
+        if (Field is ChoiceField choice && widget is Select select && select.Choices.Count == 0) select.Choices = choice.Choices;
+        var built = new Dictionary<string, object?>(attrs ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
+        if (widget.UseRequiredAttribute(Initial) && Field.Required && Form.UseRequiredAttribute) built["required"] = true;
+        if (Field.Disabled) built["disabled"] = true;
+        // Django 5: assistive technologies are told of errors and help text
+        if (!widget.IsHidden && Errors.Count > 0) built["aria-invalid"] = "true";
+        if (!built.ContainsKey("aria-describedby") && !widget.Attrs.ContainsKey("aria-describedby") && Field.HelpText.Length > 0 && !UseFieldset && AutoId.Length > 0)
+            built["aria-describedby"] = AutoId + "_helptext";
+        if (AutoId.Length > 0 && !widget.Attrs.ContainsKey("id")) built.TryAdd("id", AutoId);
+        widget.FieldAttrs = Field.WidgetAttrs(widget);
+        return widget.Render(HtmlName, Value(), built);
+    }
+
+    /// <summary>The label as HTML (Django's <c>label_tag</c>): the form's label suffix added unless the label ends in punctuation.</summary>
+    public SafeString LabelTag() => LabelTag(null);
+
+    /// <summary>The label as HTML, with other contents, attributes or suffix.</summary>
+    public SafeString LabelTag(string? contents, IReadOnlyDictionary<string, object?>? attrs = null, string? labelSuffix = null, string tag = "label")
+    {
+        contents ??= Label;
+        labelSuffix ??= Field.LabelSuffix ?? Form.LabelSuffix;
+        var text = contents;
+        if (labelSuffix.Length > 0 && text.Length > 0 && !":?.!".Contains(text[^1], StringComparison.Ordinal)) text += labelSuffix;
+        var id = Field.Widget.Attrs.TryGetValue("id", out var given) && given is string s && s.Length > 0 ? s : AutoId;
+        var labelAttrs = new Dictionary<string, object?>(attrs ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
+        if (id.Length > 0 && tag == "label" && Field.Widget.IdForLabel(id) is { Length: > 0 } forId) labelAttrs["for"] = forId;
+        if (Field.Required && Form.RequiredCssClass is { } required)
+            labelAttrs["class"] = labelAttrs.TryGetValue("class", out var existing) && existing is string c && c.Length > 0 ? $"{c} {required}" : required;
+        return FormRenderer.Render("django/forms/label.html", new Dictionary<string, object?>
+        {
+            ["field"] = this, ["label"] = text, ["attrs"] = labelAttrs, ["use_tag"] = id.Length > 0, ["tag"] = tag,
+        });
+    }
+
+    /// <summary>The label as a legend, for a field in a fieldset (Django's <c>legend_tag</c>).</summary>
+    public SafeString LegendTag() => LabelTag(null, null, null, "legend");
+
+    /// <inheritdoc/>
+    public object Text => AsWidget();
+
+    /// <inheritdoc/>
+    public override string ToString() => AsWidget().Value;
 }

@@ -35,6 +35,15 @@ public class CharField : Field<string>
     }
 
     /// <inheritdoc/>
+    public override Dictionary<string, object?> WidgetAttrs(Widget widget)
+    {
+        var attrs = base.WidgetAttrs(widget);
+        if (MaxLength is { } max && !widget.IsHidden) attrs["maxlength"] = max.ToString(CultureInfo.InvariantCulture);
+        if (MinLength is { } min && !widget.IsHidden) attrs["minlength"] = min.ToString(CultureInfo.InvariantCulture);
+        return attrs;
+    }
+
+    /// <inheritdoc/>
     public override object? ToPython(object? value)
     {
         if (!IsEmpty(value))

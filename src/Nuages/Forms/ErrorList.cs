@@ -9,7 +9,7 @@ namespace Nuages.Forms;
 /// A field's (or the form's) errors (Django's <c>ErrorList</c>): the messages in order when enumerated, the
 /// <see cref="ValidationError"/>s with their codes through <see cref="AsData"/>.
 /// </summary>
-public sealed class ErrorList : IReadOnlyList<string>
+public sealed class ErrorList : IReadOnlyList<string>, Templates.IStringValue
 {
     private readonly List<ValidationError> _errors = [];
 
@@ -33,6 +33,27 @@ public sealed class ErrorList : IReadOnlyList<string>
 
     /// <summary>The JSON Django's <c>as_json</c> writes (Python's json.dumps: <c>", "</c> and <c>": "</c>, non-ASCII escaped).</summary>
     public string AsJson(bool escapeHtml = false) => PythonJson.List(GetJsonData(escapeHtml));
+
+    /// <summary>The list as HTML: <c>&lt;ul class="errorlist"&gt;&lt;li&gt;…&lt;/li&gt;&lt;/ul&gt;</c>, nothing when empty (Django's <c>as_ul</c>).</summary>
+    public Templates.SafeString AsUl() => FormRenderer.Render("django/forms/errors/list/ul.html", new Dictionary<string, object?>
+    {
+        ["errors"] = this.ToList(), ["error_class"] = ErrorClass,
+    });
+
+    /// <inheritdoc/>
+    object Templates.IStringValue.Text => AsUl();
+
+    /// <inheritdoc/>
+    public override string ToString() => AsUl().Value;
+
+    /// <summary>A copy with more messages (the form's errors with its hidden fields').</summary>
+    internal ErrorList With(IEnumerable<ValidationError> more)
+    {
+        var list = new ErrorList(ErrorClass.EndsWith("nonfield", StringComparison.Ordinal));
+        list.AddRange(_errors);
+        list.AddRange(more);
+        return list;
+    }
 
     /// <summary>The messages as text, one <c>* message</c> per line (Django's <c>as_text</c>).</summary>
     public string AsText() => string.Join("\n", this.Select(m => "* " + m));

@@ -114,6 +114,12 @@ public abstract class Field
         return value;
     }
 
+    /// <summary>Attributes the field adds to its widget (Django's <c>widget_attrs</c>: maxlength, min, max, step…).</summary>
+    public virtual Dictionary<string, object?> WidgetAttrs(Widget widget) => new(StringComparer.Ordinal);
+
+    /// <summary>The value as the widget should show it (Django's <c>prepare_value</c>).</summary>
+    public virtual object? PrepareValue(object? value) => value;
+
     /// <summary>The value a bound field shows: the initial one when disabled, else the submitted one.</summary>
     public virtual object? BoundData(object? data, object? initial) => Disabled ? initial : data;
 

@@ -25,7 +25,7 @@ namespace Nuages.Forms;
 /// <see cref="IsValidAsync"/> runs <c>Clean{Property}Async</c> and <see cref="CleanAsync"/> hooks, for checks that
 /// query the database — beyond Django, whose validation is sync only.
 /// </summary>
-public abstract class Form
+public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, IEnumerable<BoundField>
 {
     private static readonly ConcurrentDictionary<Type, FormShape> Shapes = new();
     private readonly FormShape _shape;
@@ -58,6 +58,15 @@ public abstract class Form
 
     /// <summary>Whether required fields render the <c>required</c> attribute.</summary>
     public bool UseRequiredAttribute { get; init; } = true;
+
+    /// <summary>The CSS class of a row with errors (Django's <c>error_css_class</c>); none when null.</summary>
+    public string? ErrorCssClass { get; init; }
+
+    /// <summary>The CSS class of a required field's row and label (Django's <c>required_css_class</c>); none when null.</summary>
+    public string? RequiredCssClass { get; init; }
+
+    /// <summary>The template <c>{{ form }}</c> renders (Django 5's <c>django/forms/div.html</c>).</summary>
+    public string TemplateName { get; init; } = "django/forms/div.html";
 
     /// <summary>Whether data were given (Django's <c>is_bound</c>).</summary>
     public bool IsBound => Data is not null || Files is not null;
@@ -157,6 +166,66 @@ public abstract class Form
 
     /// <summary>Whether any field's data differ from its initial value.</summary>
     public bool HasChanged() => ChangedData.Count > 0;
+
+    /// <summary>The form as HTML with <see cref="TemplateName"/> (Django's <c>render</c>; <c>{{ form }}</c>).</summary>
+    public Templates.SafeString Render(string? templateName = null) => FormRenderer.Render(templateName ?? TemplateName, GetContext());
+
+    /// <summary>Each field in a div: label, help text, errors, widget (Django 5's default).</summary>
+    public Templates.SafeString AsDiv() => Render("django/forms/div.html");
+
+    /// <summary>Each field in a paragraph.</summary>
+    public Templates.SafeString AsP() => Render("django/forms/p.html");
+
+    /// <summary>Each field in a table row (without the table).</summary>
+    public Templates.SafeString AsTable() => Render("django/forms/table.html");
+
+    /// <summary>Each field in a list item (without the list).</summary>
+    public Templates.SafeString AsUl() => Render("django/forms/ul.html");
+
+    /// <summary>What the form's templates see (Django's <c>get_context</c>): the visible fields with their errors, the hidden ones, and the form's errors with the hidden fields'.</summary>
+    public Dictionary<string, object?> GetContext()
+    {
+        var fields = new List<object?>();
+        var hidden = new List<object?>();
+        var hiddenErrors = new List<ValidationError>();
+        foreach (var bound in BoundFields)
+        {
+            if (bound.IsHidden)
+            {
+                hiddenErrors.AddRange(bound.Errors.Select(message => new ValidationError($"(Hidden field {bound.Name}) {message}")));
+                hidden.Add(bound);
+            }
+            else fields.Add(new List<object?> { bound, bound.Errors });
+        }
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["form"] = this, ["fields"] = fields, ["hidden_fields"] = hidden, ["errors"] = NonFieldErrors().With(hiddenErrors),
+        };
+    }
+
+    /// <inheritdoc/>
+    object Templates.IStringValue.Text => Render();
+
+    /// <inheritdoc/>
+    public override string ToString() => Render().Value;
+
+    /// <summary>In a template, <c>form.name</c> is the bound field (as Django's <c>form["name"]</c>).</summary>
+    bool Templates.ITemplateLookup.TryLookup(string name, out object? value)
+    {
+        value = Fields.ContainsKey(name) ? this[name] : null;
+        return value is not null;
+    }
+
+    /// <inheritdoc/>
+    public IEnumerator<BoundField> GetEnumerator() => BoundFields.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The visible fields (Django's <c>visible_fields</c>).</summary>
+    public IReadOnlyList<BoundField> VisibleFields() => [.. BoundFields.Where(b => !b.IsHidden)];
+
+    /// <summary>The hidden fields (Django's <c>hidden_fields</c>).</summary>
+    public IReadOnlyList<BoundField> HiddenFields() => [.. BoundFields.Where(b => b.IsHidden)];
 
     /// <summary>Django's <c>full_clean</c>, written once for both modes.</summary>
     private async ValueTask FullClean(bool async, CancellationToken cancellationToken)

@@ -33,6 +33,19 @@ public partial class IntegerField : Field<long?>
         }
     }
 
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> WidgetAttrs(Widget widget)
+    {
+        var attrs = base.WidgetAttrs(widget);
+        if (widget is NumberInput)
+        {
+            if (MinValue is { } min) attrs["min"] = min;
+            if (MaxValue is { } max) attrs["max"] = max;
+            if (StepSize is { } step) attrs["step"] = step;
+        }
+        return attrs;
+    }
+
     // Django's re_decimal: a trailing ".0…" (and spaces) is dropped before int()
     [GeneratedRegex(@"\.0*\s*$")]
     private static partial Regex TrailingZeros();
@@ -70,6 +83,19 @@ public class FloatField : Field<double?>
             if (MaxValue is { } max) yield return new MaxValueValidator(max);
             if (MinValue is { } min) yield return new MinValueValidator(min);
         }
+    }
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> WidgetAttrs(Widget widget)
+    {
+        var attrs = base.WidgetAttrs(widget);
+        if (widget is NumberInput)
+        {
+            if (MinValue is { } min) attrs["min"] = min;
+            if (MaxValue is { } max) attrs["max"] = max;
+            if (!widget.Attrs.ContainsKey("step")) attrs.TryAdd("step", "any");
+        }
+        return attrs;
     }
 
     /// <inheritdoc/>
@@ -118,6 +144,21 @@ public class DecimalField : Field<decimal?>
             if (MinValue is { } min) yield return new MinValueValidator(min);
             yield return new DecimalValidator(MaxDigits, DecimalPlaces);
         }
+    }
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> WidgetAttrs(Widget widget)
+    {
+        var attrs = base.WidgetAttrs(widget);
+        if (widget is NumberInput)
+        {
+            if (MinValue is { } min) attrs["min"] = min;
+            if (MaxValue is { } max) attrs["max"] = max;
+            // Django's str(Decimal(1).scaleb(-places)).lower(): 0.01 for 2 places, 1 for none, 1e-7 from 7
+            if (!widget.Attrs.ContainsKey("step"))
+                attrs.TryAdd("step", DecimalPlaces is { } places ? places == 0 ? "1" : places < 7 ? "0." + new string('0', places - 1) + "1" : $"1e-{places}" : "any");
+        }
+        return attrs;
     }
 
     /// <inheritdoc/>
