@@ -19,7 +19,7 @@ namespace Nuages.Forms;
 ///     public string CleanName() =&gt; CleanedData.Get(Name)!.ToUpperInvariant();
 /// }
 ///
-/// var form = new CommentForm { Data = request.Post };
+/// var form = new CommentForm { Data = request.Form };
 /// if (form.IsValid()) Save(form.CleanedData.Get(form.Name), …);
 /// </code>
 /// <see cref="IsValidAsync"/> runs <c>Clean{Property}Async</c> and <see cref="CleanAsync"/> hooks, for checks that
@@ -35,7 +35,7 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
     /// <summary>A form of the declaring class's fields.</summary>
     protected Form() => _shape = Shapes.GetOrAdd(GetType(), FormShape.Of);
 
-    /// <summary>The submitted data (<c>request.Post</c>); null for an unbound form.</summary>
+    /// <summary>The submitted data (<c>request.Form</c>); null for an unbound form.</summary>
     public FormData? Data { get; init; }
 
     /// <summary>The uploaded files (<c>request.Files</c>).</summary>

@@ -3,8 +3,8 @@ using Nuages.Http;
 namespace Nuages.Forms;
 
 /// <summary>
-/// What a form is bound to: <c>request.Post</c> (a <see cref="QueryDict"/>, whose keys may hold several values) or a
-/// dictionary — <c>new CommentForm { Data = request.Post }</c>, or <c>Data = new Dictionary&lt;string, string&gt; { … }</c>
+/// What a form is bound to: <c>request.Form</c> (a <see cref="QueryDict"/>, whose keys may hold several values) or a
+/// dictionary — <c>new CommentForm { Data = request.Form }</c>, or <c>Data = new Dictionary&lt;string, string&gt; { … }</c>
 /// in tests. Values given as string arrays are lists, as a QueryDict's repeated keys.
 /// </summary>
 public sealed class FormData
@@ -18,7 +18,7 @@ public sealed class FormData
         _values = values;
     }
 
-    /// <summary>Binds to a QueryDict (<c>request.Post</c>, <c>request.Query</c>).</summary>
+    /// <summary>Binds to a QueryDict (<c>request.Form</c>, <c>request.Query</c>).</summary>
     public static implicit operator FormData(QueryDict data) => new(data, null);
 
     /// <summary>Binds to text values by name.</summary>
