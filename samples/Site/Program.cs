@@ -14,6 +14,8 @@ var app = NuagesApp.Create(args, s =>
     s.InstalledApps.Add<Nuages.Contrib.ContentTypes.ContentTypesConfig>(); // django_content_type, by Django's migrations
     s.InstalledApps.Add<Nuages.Contrib.Sessions.SessionsConfig>();        // django_session, by Django's migration
     s.Middleware.Add<Nuages.Contrib.Sessions.SessionMiddleware>();       // request.Session
+    s.Middleware.Add<Nuages.Contrib.Messaging.MessageMiddleware>();      // Messages.Success(request, …), shown by base.html
+    s.Templates.ContextProcessors.Add("django.contrib.messages.context_processors.messages");
     s.SecretKey = "sample-site-insecure-key-change-me";                  // signs sessions (Debug allows none, sessions need one)
     s.Templates.Dirs.Add("templates");                     // copied beside the program (Site.csproj)
     s.Templates.Libraries["site_tags"] = typeof(SiteTags).FullName!;
@@ -40,5 +42,10 @@ app.UrlPatterns(
     Path("old-home/", Pages.OldHome),
     Path("missing/", Pages.Missing),
     Path("clock/", Nuages.Views.View.AsView<ClockView>(), name: "clock"),
+    // generic views: a paginated list and a detail page, read with async I/O
+    Path("authors/", Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncListView<Author>>(v => { v.PaginateBy = 1; v.Ordering = ["name"]; }), name: "authors"),
+    Path("authors/<int:pk>/", Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncDetailView<Author>>(), name: "author"),
+    // a form: CSRF-protected, errors shown back, then a message and a redirect
+    Path("contact/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(Nuages.Views.View.AsView<ContactView>()), name: "contact"),
     Path("api/", Include(Api.UrlPatterns, ns: "api")));
 return await app.RunAsync();

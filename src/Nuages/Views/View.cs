@@ -205,10 +205,10 @@ public abstract class View
             method.GetCustomAttributes<Decorators.ViewDecoratorAttribute>(inherit: true).Reverse();
 
         private static Func<View, HttpRequest, HttpResponse> Around(Decorators.ViewDecoratorAttribute decorator, Func<View, HttpRequest, HttpResponse> handler) =>
-            (view, request) => decorator.After(request, decorator.Before(request) ?? handler(view, request));
+            (view, request) => decorator.RunAfter(request, decorator.Before(request) ?? handler(view, request));
 
         private static Func<View, HttpRequest, ValueTask<HttpResponse>> Around(Decorators.ViewDecoratorAttribute decorator, Func<View, HttpRequest, ValueTask<HttpResponse>> handler) =>
-            async (view, request) => await decorator.AfterAsync(request, await decorator.BeforeAsync(request).ConfigureAwait(false) ?? await handler(view, request).ConfigureAwait(false)).ConfigureAwait(false);
+            async (view, request) => await decorator.RunAfterAsync(request, await decorator.BeforeAsync(request).ConfigureAwait(false) ?? await handler(view, request).ConfigureAwait(false)).ConfigureAwait(false);
 
         private static ValueTask<HttpResponse> FromTask<T>(Task<T> task) where T : HttpResponse =>
             task.IsCompletedSuccessfully ? new ValueTask<HttpResponse>(task.Result) : AwaitTask(task);

@@ -160,7 +160,7 @@ internal sealed class ViewDescriptor
         (request, values) =>
         {
             var result = decorator.Before(request) ?? view(request, values);
-            return result is Http.HttpResponse response ? decorator.After(request, response) : result;
+            return result is Http.HttpResponse response ? decorator.RunAfter(request, response) : result;
         };
 
     /// <summary>An async view inside a decorator: awaited, then its response patched; completed steps take no state machine.</summary>
@@ -184,7 +184,7 @@ internal sealed class ViewDescriptor
     private static ValueTask<object?> After(Decorators.ViewDecoratorAttribute decorator, Http.HttpRequest request, object? result)
     {
         if (result is not Http.HttpResponse response) return new ValueTask<object?>(result);
-        var patched = decorator.AfterAsync(request, response);
+        var patched = decorator.RunAfterAsync(request, response);
         return patched.IsCompletedSuccessfully ? new ValueTask<object?>(patched.Result) : Boxed(patched);
     }
 

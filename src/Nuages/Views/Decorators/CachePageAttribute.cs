@@ -34,22 +34,12 @@ public sealed class CachePageAttribute(int seconds) : ViewDecoratorAttribute
     public override ValueTask<HttpResponse?> BeforeAsync(HttpRequest request) => Pages.Fetch(request, true, request.Aborted);
 
     /// <inheritdoc />
-    public override HttpResponse After(HttpRequest request, HttpResponse response)
-    {
-        if (Deferred(request, response)) return response;
-        return Async.SyncMode.Result(Pages.Update(request, response, false, default), PageCache.SyncModeName);
-    }
+    public override HttpResponse After(HttpRequest request, HttpResponse response) =>
+        Async.SyncMode.Result(Pages.Update(request, response, false, default), PageCache.SyncModeName);
 
     /// <inheritdoc />
-    public override ValueTask<HttpResponse> AfterAsync(HttpRequest request, HttpResponse response) =>
-        Deferred(request, response) ? new(response) : Pages.Update(request, response, true, request.Aborted);
+    public override ValueTask<HttpResponse> AfterAsync(HttpRequest request, HttpResponse response) => Pages.Update(request, response, true, request.Aborted);
 
-    /// <summary>A response not yet rendered is stored once it is, in the mode it is rendered in.</summary>
-    private bool Deferred(HttpRequest request, HttpResponse response)
-    {
-        if (response is not RenderableResponse { IsRendered: false } deferred) return false;
-        var pages = Pages;
-        deferred.AddPostRenderCallback(async (rendered, async) => await pages.Update(request, rendered, async, async ? request.Aborted : default).ConfigureAwait(false));
-        return true;
-    }
+    /// <inheritdoc />
+    protected override bool AfterRendering => true; // a template response is stored once rendered
 }

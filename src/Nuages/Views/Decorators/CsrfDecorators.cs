@@ -18,6 +18,9 @@ public sealed class CsrfProtectAttribute : ViewDecoratorAttribute
 
     /// <inheritdoc />
     public override HttpResponse After(HttpRequest request, HttpResponse response) => Csrf.ProcessResponse(request, response);
+
+    /// <inheritdoc />
+    protected override bool AfterRendering => true; // the template's {% csrf_token %} decides whether the cookie is set
 }
 
 /// <summary>Django's <c>requires_csrf_token</c>: the token is available to the view, which always runs; nothing is rejected or logged (as django/views/decorators/csrf.py).</summary>
@@ -33,6 +36,9 @@ public class RequiresCsrfTokenAttribute : ViewDecoratorAttribute
 
     /// <inheritdoc />
     public override HttpResponse After(HttpRequest request, HttpResponse response) => Csrf.ProcessResponse(request, response);
+
+    /// <inheritdoc />
+    protected override bool AfterRendering => true; // the template's {% csrf_token %} decides whether the cookie is set
 }
 
 /// <summary>Django's <c>ensure_csrf_cookie</c>: as <see cref="RequiresCsrfTokenAttribute"/>, and the response always sets the cookie (as django/views/decorators/csrf.py).</summary>

@@ -23,6 +23,35 @@ public abstract class ViewDecoratorAttribute : Attribute
 
     /// <summary>Runs after an async view (and after a response from <see cref="BeforeAsync"/>); by default the same as <see cref="After"/>.</summary>
     public virtual ValueTask<HttpResponse> AfterAsync(HttpRequest request, HttpResponse response) => new(After(request, response));
+
+    /// <summary>
+    /// Whether <see cref="After"/> waits until a response rendered later (a template response) is rendered, as
+    /// Django's decorators made from middleware do (<c>decorator_from_middleware</c> defers <c>process_response</c>
+    /// with <c>add_post_render_callback</c>): the CSRF decorators, whose cookie depends on the template using the token.
+    /// </summary>
+    protected virtual bool AfterRendering => false;
+
+    /// <summary><see cref="After"/> now, or once the response is rendered when <see cref="AfterRendering"/>.</summary>
+    internal HttpResponse RunAfter(HttpRequest request, HttpResponse response)
+    {
+        if (!Defer(request, response)) return After(request, response);
+        return response;
+    }
+
+    /// <summary><see cref="AfterAsync"/> now, or once the response is rendered when <see cref="AfterRendering"/>.</summary>
+    internal ValueTask<HttpResponse> RunAfterAsync(HttpRequest request, HttpResponse response) =>
+        Defer(request, response) ? new(response) : AfterAsync(request, response);
+
+    private bool Defer(HttpRequest request, HttpResponse response)
+    {
+        if (!AfterRendering || response is not RenderableResponse { IsRendered: false } deferred) return false;
+        deferred.AddPostRenderCallback(async (rendered, async) =>
+        {
+            if (async) await AfterAsync(request, rendered).ConfigureAwait(false);
+            else After(request, rendered);
+        });
+        return true;
+    }
 }
 
 /// <summary>A view delegate wrapped by a decorator: what <see cref="Decorators"/> returns, unwrapped when routes are compiled.</summary>

@@ -67,7 +67,8 @@ public class FormViewTests
             Nuages.Conf.TypeNames.Add<Nuages.Middleware.CsrfViewMiddleware>(s.Middleware);
         },
         Path("contact/", View.AsView<Contact>()),
-        Path("contact-async/", View.AsView<AsyncContact>()));
+        Path("contact-async/", View.AsView<AsyncContact>()),
+        Path("protected/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(View.AsView<AsyncContact>())));
 
     [Fact]
     public void Get_shows_the_form_and_post_redirects_or_shows_the_errors()
@@ -107,5 +108,17 @@ public class FormViewTests
     {
         var client = new Client(Site(), enforceCsrfChecks: true);
         Assert.Equal(403, client.Post("/contact/", new { email = "ann@example.com", message = "Hello there" }).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_csrf_decorator_sets_its_cookie_once_the_template_used_the_token()
+    {
+        // as Django's decorator_from_middleware: process_response waits for the template response to render
+        var client = new AsyncClient(Site(), enforceCsrfChecks: true);
+        var page = await client.GetAsync("/protected/");
+        Assert.True(page.Cookies.ContainsKey("csrftoken"));
+        var token = System.Text.RegularExpressions.Regex.Match(page.Text, "name=\"csrfmiddlewaretoken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var sent = await client.PostAsync("/protected/", new { csrfmiddlewaretoken = token, email = "ann@example.com", message = "Hello decorated" });
+        Assert.Equal(302, sent.StatusCode);
     }
 }
