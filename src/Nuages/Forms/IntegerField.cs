@@ -36,13 +36,8 @@ public partial class IntegerField : Field<long?>
     /// <inheritdoc/>
     public override Dictionary<string, object?> WidgetAttrs(Widget widget)
     {
-        var attrs = base.WidgetAttrs(widget);
-        if (widget is NumberInput)
-        {
-            if (MinValue is { } min) attrs["min"] = min;
-            if (MaxValue is { } max) attrs["max"] = max;
-            if (StepSize is { } step) attrs["step"] = step;
-        }
+        var attrs = NumberInput.Bounds(base.WidgetAttrs(widget), widget, MinValue, MaxValue);
+        if (widget is NumberInput && StepSize is { } step) attrs["step"] = step;
         return attrs;
     }
 
@@ -88,13 +83,8 @@ public class FloatField : Field<double?>
     /// <inheritdoc/>
     public override Dictionary<string, object?> WidgetAttrs(Widget widget)
     {
-        var attrs = base.WidgetAttrs(widget);
-        if (widget is NumberInput)
-        {
-            if (MinValue is { } min) attrs["min"] = min;
-            if (MaxValue is { } max) attrs["max"] = max;
-            if (!widget.Attrs.ContainsKey("step")) attrs.TryAdd("step", "any");
-        }
+        var attrs = NumberInput.Bounds(base.WidgetAttrs(widget), widget, MinValue, MaxValue);
+        if (widget is NumberInput && !widget.Attrs.ContainsKey("step")) attrs.TryAdd("step", "any");
         return attrs;
     }
 
@@ -149,15 +139,10 @@ public class DecimalField : Field<decimal?>
     /// <inheritdoc/>
     public override Dictionary<string, object?> WidgetAttrs(Widget widget)
     {
-        var attrs = base.WidgetAttrs(widget);
-        if (widget is NumberInput)
-        {
-            if (MinValue is { } min) attrs["min"] = min;
-            if (MaxValue is { } max) attrs["max"] = max;
-            // Django's str(Decimal(1).scaleb(-places)).lower(): 0.01 for 2 places, 1 for none, 1e-7 from 7
-            if (!widget.Attrs.ContainsKey("step"))
-                attrs.TryAdd("step", DecimalPlaces is { } places ? places == 0 ? "1" : places < 7 ? "0." + new string('0', places - 1) + "1" : $"1e-{places}" : "any");
-        }
+        var attrs = NumberInput.Bounds(base.WidgetAttrs(widget), widget, MinValue, MaxValue);
+        // Django's str(Decimal(1).scaleb(-places)).lower(): 0.01 for 2 places, 1 for none, 1e-7 from 7
+        if (widget is NumberInput && !widget.Attrs.ContainsKey("step"))
+            attrs.TryAdd("step", DecimalPlaces is { } places ? places == 0 ? "1" : places < 7 ? "0." + new string('0', places - 1) + "1" : $"1e-{places}" : "any");
         return attrs;
     }
 

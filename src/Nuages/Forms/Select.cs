@@ -105,7 +105,7 @@ public class Select : Widget
 }
 
 /// <summary>Django's <c>RadioSelect</c>: one radio button per choice, in divs; rendered in a fieldset with a legend.</summary>
-public sealed class RadioSelect : Select
+public class RadioSelect : Select
 {
     /// <inheritdoc/>
     protected override bool AddIdIndex => true;
@@ -177,14 +177,11 @@ public class SelectMultiple : Select
     public override bool ValueOmittedFromData(FormData data, Http.UploadedFileDict? files, string name) => false;
 }
 
-/// <summary>Django's <c>CheckboxSelectMultiple</c>: one checkbox per choice, in divs; rendered in a fieldset with a legend.</summary>
-public sealed class CheckboxSelectMultiple : SelectMultiple
+/// <summary>Django's <c>CheckboxSelectMultiple</c>: one checkbox per choice, in divs; rendered in a fieldset with a legend (a radio list that allows several).</summary>
+public sealed class CheckboxSelectMultiple : RadioSelect
 {
     /// <inheritdoc/>
-    protected override bool AddIdIndex => true;
-
-    /// <inheritdoc/>
-    protected override bool IsSelectElement => false;
+    protected override bool AllowMultipleSelected => true;
 
     /// <inheritdoc/>
     public override string TemplateName => "django/forms/widgets/checkbox_select.html";
@@ -196,17 +193,11 @@ public sealed class CheckboxSelectMultiple : SelectMultiple
     protected override string? OptionInputType => "checkbox";
 
     /// <inheritdoc/>
-    protected override bool OptionInheritsAttrs => true;
-
-    /// <inheritdoc/>
-    protected override string CheckedAttribute => "checked";
-
-    /// <inheritdoc/>
-    public override bool UseFieldset => true;
-
-    /// <inheritdoc/>
     public override bool UseRequiredAttribute(object? initial) => false; // the browser would ask for every box
 
     /// <inheritdoc/>
-    public override string IdForLabel(string id) => "";
+    public override object? ValueFromData(FormData data, Http.UploadedFileDict? files, string name) => data.GetList(name).ToList();
+
+    /// <inheritdoc/>
+    public override bool ValueOmittedFromData(FormData data, Http.UploadedFileDict? files, string name) => false;
 }

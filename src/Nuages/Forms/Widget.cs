@@ -97,7 +97,17 @@ public class Input(string inputType, string templateName = "django/forms/widgets
 public class TextInput() : Input("text");
 
 /// <summary>Django's <c>NumberInput</c>.</summary>
-public sealed class NumberInput() : Input("number", "django/forms/widgets/number.html");
+public sealed class NumberInput() : Input("number", "django/forms/widgets/number.html")
+{
+    /// <summary>A number field's <c>min</c> and <c>max</c> for a number input (what Django's numeric fields' <c>widget_attrs</c> add).</summary>
+    internal static Dictionary<string, object?> Bounds(Dictionary<string, object?> attrs, Widget widget, object? min, object? max)
+    {
+        if (widget is not NumberInput) return attrs;
+        if (min is not null) attrs["min"] = min;
+        if (max is not null) attrs["max"] = max;
+        return attrs;
+    }
+}
 
 /// <summary>Django's <c>EmailInput</c>.</summary>
 public sealed class EmailInput() : Input("email", "django/forms/widgets/email.html");

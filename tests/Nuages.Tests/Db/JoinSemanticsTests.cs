@@ -46,6 +46,7 @@ public sealed class JqReview : Model<JqReview>
 /// Vectors/django_joins.py on the same data (one Filter call shares a join, separate calls join anew, Annotate reuses
 /// the filter's join, Exclude tests each lookup with a subquery, NULLs kept under NOT, joins promoted in OR).
 /// </summary>
+[Collection("jq-data")] // the classes that seed the Jq tables run one after another: they drop and fill the same tables
 public class JoinSemanticsTests
 {
     private static readonly Type[] Models = [typeof(JqPublisher), typeof(JqAuthor), typeof(JqTag), typeof(JqBook), typeof(JqReview)];

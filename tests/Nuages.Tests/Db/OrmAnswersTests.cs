@@ -14,6 +14,7 @@ public sealed class JqSale : Model<JqSale>
 }
 
 /// <summary>Smaller places where Nuages answered otherwise than Django, on the data of JoinSemanticsTests, on both engines.</summary>
+[Collection("jq-data")] // the classes that seed the Jq tables run one after another: they drop and fill the same tables
 public class OrmAnswersTests
 {
     [Fact]

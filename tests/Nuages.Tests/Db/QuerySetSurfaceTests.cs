@@ -18,6 +18,7 @@ public sealed class JqRestaurant : Model<JqRestaurant>
 }
 
 /// <summary>The parts of Django's QuerySet API that a C# spelling needed, on the data of JoinSemanticsTests, on both engines.</summary>
+[Collection("jq-data")] // the classes that seed the Jq tables run one after another: they drop and fill the same tables
 public class QuerySetSurfaceTests
 {
     [Fact]
