@@ -81,7 +81,7 @@ public sealed class BoundField : IStringValue
     public SafeString AsWidget(IReadOnlyDictionary<string, object?>? attrs = null)
     {
         var widget = Field.Widget;
-        if (Field is ChoiceField choice && widget is Select select && select.Choices.Count == 0) select.Choices = choice.Choices;
+        if (Field is IChoiceSource source && widget is Select select && select.Choices.Count == 0) select.Choices = source.Choices;
         var built = new Dictionary<string, object?>(attrs ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
         if (widget.UseRequiredAttribute(Initial) && Field.Required && Form.UseRequiredAttribute) built["required"] = true;
         if (Field.Disabled) built["disabled"] = true;

@@ -10,7 +10,7 @@ public sealed record Choice(object? Value, string Label, IReadOnlyList<Choice>? 
 }
 
 /// <summary>Django's <c>ChoiceField</c>: one of <see cref="Choices"/>, cleaned to its text.</summary>
-public class ChoiceField : Field<string>
+public class ChoiceField : Field<string>, IChoiceSource
 {
     /// <summary>A choice field with Django's message.</summary>
     public ChoiceField() => ErrorMessages["invalid_choice"] = "Select a valid choice. %(value)s is not one of the available choices.";

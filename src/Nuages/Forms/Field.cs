@@ -18,17 +18,32 @@ public abstract class Field
     /// <summary>The field's name in the form (the property's, in snake case: <c>BodyText</c> → <c>body_text</c>).</summary>
     public string Name { get; internal set; } = "";
 
+    private bool _required = true;
+    private string? _label;
+    private object? _initial;
+    private string _helpText = "";
+
     /// <summary>Whether a value must be given (Django's <c>required</c>, true by default).</summary>
-    public bool Required { get; init; } = true;
+    public bool Required { get => _required; init => _required = value; }
 
     /// <summary>The label; from the name when null (<c>body_text</c> → <c>Body text</c>).</summary>
-    public string? Label { get; init; }
+    public string? Label { get => _label; init => _label = value; }
 
     /// <summary>The value an unbound form shows (the form's <c>Initial</c> wins).</summary>
-    public object? Initial { get; init; }
+    public object? Initial { get => _initial; init => _initial = value; }
 
     /// <summary>A help text shown with the field.</summary>
-    public string HelpText { get; init; } = "";
+    public string HelpText { get => _helpText; init => _helpText = value; }
+
+    /// <summary>The options a model form gives the field it makes from a model field (Django's <c>formfield(**kwargs)</c>).</summary>
+    internal void Configure(bool required, string label, string helpText, Widget? widget, object? initial)
+    {
+        _required = required;
+        _label = label;
+        _helpText = helpText;
+        if (widget is not null) _widget = widget;
+        _initial = initial;
+    }
 
     /// <summary>Shown but not editable: the submitted value is ignored for the initial one.</summary>
     public bool Disabled { get; init; }
@@ -119,6 +134,9 @@ public abstract class Field
 
     /// <summary>The value as the widget should show it (Django's <c>prepare_value</c>).</summary>
     public virtual object? PrepareValue(object? value) => value;
+
+    /// <summary>The async form of <see cref="Clean"/>, which <c>IsValidAsync</c> calls: fields that query (model choices) do it with async I/O.</summary>
+    public virtual ValueTask<object?> CleanAsync(object? value, CancellationToken cancellationToken) => new(Clean(value));
 
     /// <summary>The value a bound field shows: the initial one when disabled, else the submitted one.</summary>
     public virtual object? BoundData(object? data, object? initial) => Disabled ? initial : data;

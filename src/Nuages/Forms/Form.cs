@@ -158,6 +158,9 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
         return default;
     }
 
+    /// <summary>Fields the form makes rather than declares (a model form's, from its model).</summary>
+    private protected virtual IEnumerable<Field> GeneratedFields() => [];
+
     /// <summary>Runs after <see cref="Clean"/> (Django's <c>_post_clean</c>: a model form checks its instance here).</summary>
     protected virtual ValueTask PostCleanAsync(bool async, CancellationToken cancellationToken) => default;
 
@@ -240,7 +243,7 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
             var value = field.Disabled ? bound.Initial : bound.Data;
             try
             {
-                CleanedData[field.Name] = field.Clean(value);
+                CleanedData[field.Name] = async ? await field.CleanAsync(value, cancellationToken).ConfigureAwait(false) : field.Clean(value);
                 if (_shape.Hooks.TryGetValue(field.Name, out var hook))
                     CleanedData[field.Name] = await hook.Run(this, async, cancellationToken).ConfigureAwait(false);
             }
@@ -305,7 +308,9 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
 
         public Dictionary<string, Field> Bind(Form form)
         {
+            // fields a model form makes come first; declared ones replace them by name or follow, as in Django
             var fields = new Dictionary<string, Field>(StringComparer.Ordinal);
+            foreach (var generated in form.GeneratedFields()) fields[generated.Name] = generated;
             foreach (var property in Properties)
             {
                 var field = (Field?)property.GetValue(form)

@@ -1,0 +1,122 @@
+using System.ComponentModel.DataAnnotations;
+using Nuages.Core;
+using Nuages.Db;
+using Nuages.Db.Models;
+using Nuages.Forms;
+using Nuages.Tests.Support;
+
+namespace Nuages.Tests.Forms;
+
+public sealed class FmAuthor : Model<FmAuthor>
+{
+    [MaxLength(50), Unique] public string Name { get; set; } = "";
+
+    public override string ToString() => Name;
+}
+
+[UniqueTogether("title", "author")]
+public sealed class FmBook : Model<FmBook>
+{
+    [MaxLength(100)] public string Title { get; set; } = "";
+    [OnDelete(OnDelete.Cascade)] public ForeignKey<FmAuthor> Author { get; set; } = new();
+    public int Pages { get; set; }
+    public DateOnly? Published { get; set; }
+    public bool InPrint { get; set; }
+}
+
+/// <summary>Model forms as django/forms/models.py makes them: fields from the model, the model's validation, save.</summary>
+public class ModelFormTests
+{
+    public sealed class AuthorForm : ModelForm<FmAuthor>
+    {
+        protected override string[] IncludeFields => ["__all__"];
+    }
+
+    public sealed class BookForm : ModelForm<FmBook>
+    {
+        protected override string[] IncludeFields => ["title", "author", "pages", "published", "in_print"];
+
+        protected override IReadOnlyDictionary<string, string> HelpTexts => new Dictionary<string, string> { ["pages"] = "Without the index." };
+    }
+
+    public sealed class NoFieldsForm : ModelForm<FmAuthor>;
+
+    private static IDisposable Site()
+    {
+        var database = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-modelform-{Guid.NewGuid():N}.sqlite3");
+        var site = TestSite.Create(s => s.Databases["default"] = Database.Sqlite(database)).Enter();
+        Schema.Migrate([typeof(FmAuthor), typeof(FmBook)], "default");
+        return site;
+    }
+
+    [Fact]
+    public void Fields_are_made_from_the_model_as_Djangos()
+    {
+        using var site = Site();
+        var ursula = FmAuthor.Objects.Create(new FmAuthor { Name = "Ursula" });
+        var form = new BookForm();
+        Assert.Equal(["title", "author", "pages", "published", "in_print"], form.Fields.Keys);
+        Assert.IsType<CharField>(form.Fields["title"]);
+        Assert.IsType<ModelChoiceField<FmAuthor>>(form.Fields["author"]);
+        Assert.IsType<IntegerField>(form.Fields["pages"]);
+        Assert.IsType<DateField>(form.Fields["published"]);
+        Assert.IsType<BooleanField>(form.Fields["in_print"]);
+        Assert.Equal("<input type=\"text\" name=\"title\" maxlength=\"100\" required id=\"id_title\">", form["title"].ToString());
+        Assert.Equal($"<select name=\"author\" required id=\"id_author\">\n  <option value=\"\" selected>---------</option>\n\n  <option value=\"{ursula.Id}\">Ursula</option>\n\n</select>", form["author"].ToString());
+        Assert.Equal("<input type=\"number\" name=\"pages\" required aria-describedby=\"id_pages_helptext\" id=\"id_pages\">", form["pages"].ToString());
+        Assert.Equal("<input type=\"text\" name=\"published\" id=\"id_published\">", form["published"].ToString());
+        Assert.Equal("<input type=\"checkbox\" name=\"in_print\" id=\"id_in_print\">", form["in_print"].ToString());
+        Assert.Equal("<label for=\"id_in_print\">In print:</label>", form["in_print"].LabelTag().Value);
+        Assert.Equal("Creating a ModelForm without either the 'fields' attribute or the 'exclude' attribute is prohibited; form NoFieldsForm needs updating: override IncludeFields (or ExcludeFields).",
+            Assert.Throws<ImproperlyConfigured>(() => new NoFieldsForm().Fields).Message);
+    }
+
+    [Fact]
+    public async Task A_valid_form_saves_a_new_row_or_the_instance_in_both_modes()
+    {
+        using var site = Site();
+        var ursula = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Ursula" });
+        var form = new BookForm { Data = new Dictionary<string, string> { ["title"] = "Earthsea", ["author"] = ursula.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["pages"] = "183", ["published"] = "1968-09-01", ["in_print"] = "on" } };
+        Assert.True(await form.IsValidAsync(), form.Errors.AsText());
+        var book = await form.SaveAsync();
+        var saved = await FmBook.Objects.GetAsync("pk", book.Id);
+        Assert.Equal(("Earthsea", ursula.Id, 183, new DateOnly(1968, 9, 1), true), (saved.Title, saved.Author.Id!.Value, saved.Pages, saved.Published!.Value, saved.InPrint));
+
+        // editing: the instance's values are the initial ones; a saved edit changes that row
+        var edit = new BookForm { Instance = saved };
+        Assert.Equal("Earthsea", edit["title"].Value());
+        Assert.Equal(ursula.Id, edit["author"].Value());
+        var changed = new BookForm { Instance = saved, Data = new Dictionary<string, string> { ["title"] = "A Wizard of Earthsea", ["author"] = ursula.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["pages"] = "183" } };
+        Assert.True(changed.IsValid(), changed.Errors.AsText());
+        changed.Save();
+        Assert.Equal(1, FmBook.Objects.Count());
+        var again = FmBook.Objects.Get("pk", book.Id);
+        Assert.Equal(("A Wizard of Earthsea", false, (DateOnly?)null), (again.Title, again.InPrint, again.Published));
+        var unsaved = new BookForm { Data = new Dictionary<string, string> { ["title"] = "Tehanu", ["author"] = ursula.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["pages"] = "252" } };
+        Assert.Equal(0, unsaved.Save(commit: false).Id);
+        Assert.Equal(1, FmBook.Objects.Count());
+    }
+
+    [Fact]
+    public async Task The_models_validation_joins_the_forms_with_Djangos_messages()
+    {
+        using var site = Site();
+        var ursula = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Ursula" });
+        var duplicate = new AuthorForm { Data = new Dictionary<string, string> { ["name"] = "Ursula" } };
+        Assert.False(await duplicate.IsValidAsync());
+        Assert.Equal(["Fm author with this Name already exists."], duplicate.Errors["name"]);
+        Assert.False(new AuthorForm { Data = new Dictionary<string, string> { ["name"] = "Ursula" } }.IsValid());
+        Assert.True(new AuthorForm { Instance = ursula, Data = new Dictionary<string, string> { ["name"] = "Ursula" } }.IsValid()); // itself is no clash
+
+        await new FmBook { Title = "Earthsea", Author = new(ursula), Pages = 183 }.SaveAsync();
+        var id = ursula.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var together = new BookForm { Data = new Dictionary<string, string> { ["title"] = "Earthsea", ["author"] = id, ["pages"] = "1" } };
+        Assert.False(await together.IsValidAsync());
+        Assert.Equal(["Fm book with this Title and Author already exists."], together.NonFieldErrors());
+        var badChoice = new BookForm { Data = new Dictionary<string, string> { ["title"] = "X", ["author"] = "999", ["pages"] = "x" } };
+        Assert.False(await badChoice.IsValidAsync());
+        Assert.Equal(["Select a valid choice. That choice is not one of the available choices."], badChoice.Errors["author"]);
+        Assert.Equal(["Enter a whole number."], badChoice.Errors["pages"]);
+        Assert.Equal("The FmBook could not be created because the data didn't validate.", Assert.Throws<ArgumentException>(() => badChoice.Save()).Message);
+    }
+}
