@@ -158,6 +158,23 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
         return default;
     }
 
+    /// <summary>
+    /// Reads what rendering the form would otherwise query synchronously — the options of its model choice fields —
+    /// with async I/O; the async generic views call it before rendering.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var field in Fields.Values)
+            if (field is IPreparedField prepared) await prepared.PrepareAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The sync twin of <see cref="PrepareAsync"/>, for sync views: their template responses may render in async code.</summary>
+    public void Prepare()
+    {
+        foreach (var field in Fields.Values)
+            if (field is IPreparedField prepared) prepared.Prepare();
+    }
+
     /// <summary>Fields the form makes rather than declares (a model form's, from its model).</summary>
     private protected virtual IEnumerable<Field> GeneratedFields() => [];
 

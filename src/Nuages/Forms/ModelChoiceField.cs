@@ -11,13 +11,21 @@ internal interface IChoiceSource
     IReadOnlyList<Choice> Choices { get; }
 }
 
+/// <summary>A field that reads something before it renders, which <see cref="Form.PrepareAsync"/> reads with async I/O.</summary>
+internal interface IPreparedField
+{
+    Task PrepareAsync(CancellationToken cancellationToken);
+
+    void Prepare();
+}
+
 /// <summary>
 /// Django's <c>ModelChoiceField</c>: one row of <see cref="Queryset"/>, chosen by primary key; a foreign key's field
 /// in a model form. It reads the row with async I/O in <c>IsValidAsync</c>; its options are read when the form is
 /// rendered — call <c>await form.PrepareAsync()</c> first in async code (the async generic views do), so that
 /// rendering does no sync I/O.
 /// </summary>
-public class ModelChoiceField<T> : Field<T>, IChoiceSource where T : Model<T>, new()
+public class ModelChoiceField<T> : Field<T>, IChoiceSource, IPreparedField where T : Model<T>, new()
 {
     private IReadOnlyList<Choice>? _choices;
 
@@ -59,6 +67,10 @@ public class ModelChoiceField<T> : Field<T>, IChoiceSource where T : Model<T>, n
         var text = row.ToString();
         return text is null || text == typeof(T).ToString() ? $"{typeof(T).Name} object ({row.Id})" : text;
     }
+
+    Task IPreparedField.PrepareAsync(CancellationToken cancellationToken) => LoadChoicesAsync(cancellationToken);
+
+    void IPreparedField.Prepare() => _ = Choices;
 
     /// <summary>A field choosing among all the model's rows.</summary>
     public ModelChoiceField() : this(Model<T>.Objects.All())

@@ -124,16 +124,6 @@ public abstract class ModelForm<T> : Form where T : Model<T>, new()
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
-    /// <summary>Reads the options of the form's model choice fields with async I/O, so that rendering it needs no query.</summary>
-    public async Task PrepareAsync(CancellationToken cancellationToken = default)
-    {
-        foreach (var field in Fields.Values)
-        {
-            var load = field.GetType().GetMethod("LoadChoicesAsync");
-            if (load is not null) await ((Task)load.Invoke(field, [cancellationToken])!).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Puts the clean values into <see cref="Instance"/> (Django's <c>construct_instance</c>).</summary>
     private void Construct()
     {

@@ -31,6 +31,13 @@ public abstract class View
     /// <summary>The positional values the URL route captured.</summary>
     public IReadOnlyList<object?> Args { get; private set; } = [];
 
+    /// <summary>Serves <paramref name="request"/> with these route values (a view that works for another, as UpdateView's finder).</summary>
+    internal void Use(HttpRequest request, IReadOnlyDictionary<string, object?> kwargs)
+    {
+        Request = request;
+        Kwargs = kwargs;
+    }
+
     /// <summary>Runs before the handler, with the request; override to prepare state.</summary>
     protected virtual void Setup(HttpRequest request)
     {

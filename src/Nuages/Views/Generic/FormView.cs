@@ -42,13 +42,22 @@ public class FormView<TForm> : TemplateView where TForm : Form, new()
     public virtual Task<HttpResponse> FormValidAsync(TForm form, CancellationToken cancellationToken) => Task.FromResult(FormValid(form));
 
     /// <summary>An invalid submission: the page again, the form with its errors.</summary>
-    public virtual HttpResponse FormInvalid(TForm form) => RenderToResponse(GetContextData(new Dictionary<string, object?> { ["form"] = form }));
+    public virtual HttpResponse FormInvalid(TForm form)
+    {
+        form.Prepare(); // what the page shows is read here, in the view's mode (nothing left after PrepareAsync)
+        return RenderToResponse(GetContextData(new Dictionary<string, object?> { ["form"] = form }));
+    }
 
     /// <inheritdoc/>
     public override Dictionary<string, object?> GetContextData(object? extra = null)
     {
         var context = base.GetContextData(extra);
-        if (!context.ContainsKey("form")) context["form"] = GetForm();
+        if (!context.ContainsKey("form"))
+        {
+            var form = GetForm();
+            form.Prepare();
+            context["form"] = form;
+        }
         return context;
     }
 
@@ -69,16 +78,21 @@ public class FormView<TForm> : TemplateView where TForm : Form, new()
 /// </summary>
 public class AsyncFormView<TForm> : FormView<TForm> where TForm : Form, new()
 {
-    /// <summary>GET, async.</summary>
-    public new Task<HttpResponse> Get(HttpRequest request) => Task.FromResult(base.Get(request));
+    /// <summary>GET, async: the form's model choices are read with async I/O before it renders.</summary>
+    public new async Task<HttpResponse> Get(HttpRequest request)
+    {
+        var form = GetForm();
+        await form.PrepareAsync(request.Aborted).ConfigureAwait(false);
+        return RenderToResponse(GetContextData(new Dictionary<string, object?> { ["form"] = form }));
+    }
 
     /// <summary>POST, async.</summary>
     public new async Task<HttpResponse> Post(HttpRequest request)
     {
         var form = GetForm();
-        return await form.IsValidAsync(request.Aborted).ConfigureAwait(false)
-            ? await FormValidAsync(form, request.Aborted).ConfigureAwait(false)
-            : FormInvalid(form);
+        if (await form.IsValidAsync(request.Aborted).ConfigureAwait(false)) return await FormValidAsync(form, request.Aborted).ConfigureAwait(false);
+        await form.PrepareAsync(request.Aborted).ConfigureAwait(false);
+        return FormInvalid(form);
     }
 
     /// <summary>PUT, async: as POST.</summary>
