@@ -51,3 +51,11 @@ public sealed class ContactView : AsyncFormView<ContactForm>
         return base.FormValidAsync(form, cancellationToken);
     }
 }
+
+/// <summary>The author form: made from the model (its unique name checked by the model, with Django's message).</summary>
+public sealed class AuthorForm : ModelForm<Author>
+{
+    protected override string[] IncludeFields => ["name"];
+
+    protected override IReadOnlyDictionary<string, string> HelpTexts => new Dictionary<string, string> { ["name"] = "As printed on the cover." };
+}

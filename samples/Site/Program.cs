@@ -45,6 +45,11 @@ app.UrlPatterns(
     // generic views: a paginated list and a detail page, read with async I/O
     Path("authors/", Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncListView<Author>>(v => { v.PaginateBy = 1; v.Ordering = ["name"]; }), name: "authors"),
     Path("authors/<int:pk>/", Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncDetailView<Author>>(), name: "author"),
+    // model forms: create and edit an author (unique names checked by the model), async
+    Path("authors/new/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(
+        Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncCreateView<Author, AuthorForm>>(v => v.SuccessUrl = "/authors/{id}/")), name: "author-new"),
+    Path("authors/<int:pk>/edit/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(
+        Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncUpdateView<Author, AuthorForm>>(v => v.SuccessUrl = "/authors/{id}/")), name: "author-edit"),
     // a form: CSRF-protected, errors shown back, then a message and a redirect
     Path("contact/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(Nuages.Views.View.AsView<ContactView>()), name: "contact"),
     Path("api/", Include(Api.UrlPatterns, ns: "api")));
