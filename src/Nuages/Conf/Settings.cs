@@ -193,6 +193,12 @@ public sealed class Settings
     /// <summary>The template engine (Django's <c>TEMPLATES</c>): directories, app directories, autoescaping, context processors, libraries.</summary>
     public TemplateSettings Templates { get; set; } = new();
 
+    /// <summary>The folder uploaded files are stored in (Django's <c>MEDIA_ROOT</c>); the working folder when empty.</summary>
+    public string MediaRoot { get; set; } = "";
+
+    /// <summary>The URL prefix of uploaded files (Django's <c>MEDIA_URL</c>), e.g. <c>/media/</c>.</summary>
+    public string MediaUrl { get; set; } = "";
+
     /// <summary>The URL prefix of static files (Django's <c>STATIC_URL</c>), given to templates as <c>STATIC_URL</c>.</summary>
     public string StaticUrl { get; set; } = "/static/";
 

@@ -260,7 +260,8 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
             var value = field.Disabled ? bound.Initial : bound.Data;
             try
             {
-                CleanedData[field.Name] = async ? await field.CleanAsync(value, cancellationToken).ConfigureAwait(false) : field.Clean(value);
+                CleanedData[field.Name] = field is FileField file ? file.Clean(value, bound.Initial)
+                    : async ? await field.CleanAsync(value, cancellationToken).ConfigureAwait(false) : field.Clean(value);
                 if (_shape.Hooks.TryGetValue(field.Name, out var hook))
                     CleanedData[field.Name] = await hook.Run(this, async, cancellationToken).ConfigureAwait(false);
             }

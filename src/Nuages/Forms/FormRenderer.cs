@@ -52,6 +52,7 @@ internal static class FormTemplates
         ["django/forms/widgets/datetime.html"] = "{% include \"django/forms/widgets/input.html\" %}",
         ["django/forms/widgets/time.html"] = "{% include \"django/forms/widgets/input.html\" %}",
         ["django/forms/widgets/checkbox.html"] = "{% include \"django/forms/widgets/input.html\" %}",
+        ["django/forms/widgets/file.html"] = "{% include \"django/forms/widgets/input.html\" %}",
         ["django/forms/widgets/textarea.html"] =
             "<textarea name=\"{{ widget.name }}\"{% include \"django/forms/widgets/attrs.html\" %}>\n{% if widget.value %}{{ widget.value }}{% endif %}</textarea>",
         ["django/forms/widgets/select.html"] =
