@@ -61,6 +61,23 @@ public class FormView<TForm> : TemplateView where TForm : Form, new()
         return context;
     }
 
+    /// <summary>The async GET of the async form views: the form's model choices read with async I/O, then the page.</summary>
+    protected async Task<HttpResponse> FormPageAsync(CancellationToken cancellationToken)
+    {
+        var form = GetForm();
+        await form.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        return RenderToResponse(GetContextData(new Dictionary<string, object?> { ["form"] = form }));
+    }
+
+    /// <summary>The async POST of the async form views: validated with async hooks, then <see cref="FormValidAsync"/> or the page again.</summary>
+    protected async Task<HttpResponse> SubmitAsync(CancellationToken cancellationToken)
+    {
+        var form = GetForm();
+        if (await form.IsValidAsync(cancellationToken).ConfigureAwait(false)) return await FormValidAsync(form, cancellationToken).ConfigureAwait(false);
+        await form.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        return FormInvalid(form);
+    }
+
     /// <summary>POST: the submission validated.</summary>
     public virtual HttpResponse Post(HttpRequest request)
     {
@@ -79,21 +96,10 @@ public class FormView<TForm> : TemplateView where TForm : Form, new()
 public class AsyncFormView<TForm> : FormView<TForm> where TForm : Form, new()
 {
     /// <summary>GET, async: the form's model choices are read with async I/O before it renders.</summary>
-    public new async Task<HttpResponse> Get(HttpRequest request)
-    {
-        var form = GetForm();
-        await form.PrepareAsync(request.Aborted).ConfigureAwait(false);
-        return RenderToResponse(GetContextData(new Dictionary<string, object?> { ["form"] = form }));
-    }
+    public new Task<HttpResponse> Get(HttpRequest request) => FormPageAsync(request.Aborted);
 
     /// <summary>POST, async.</summary>
-    public new async Task<HttpResponse> Post(HttpRequest request)
-    {
-        var form = GetForm();
-        if (await form.IsValidAsync(request.Aborted).ConfigureAwait(false)) return await FormValidAsync(form, request.Aborted).ConfigureAwait(false);
-        await form.PrepareAsync(request.Aborted).ConfigureAwait(false);
-        return FormInvalid(form);
-    }
+    public new Task<HttpResponse> Post(HttpRequest request) => SubmitAsync(request.Aborted);
 
     /// <summary>PUT, async: as POST.</summary>
     public new Task<HttpResponse> Put(HttpRequest request) => Post(request);

@@ -83,21 +83,11 @@ public class CreateView<T, TForm> : ModelFormView<T, TForm> where T : Model<T>, 
 public class AsyncCreateView<T, TForm> : CreateView<T, TForm> where T : Model<T>, new() where TForm : ModelForm<T>, new()
 {
     /// <summary>GET, async.</summary>
-    public new async Task<HttpResponse> Get(HttpRequest request)
-    {
-        var form = GetForm();
-        await form.PrepareAsync(request.Aborted).ConfigureAwait(false);
-        return RenderToResponse(GetContextData(new Dictionary<string, object?> { ["form"] = form }));
-    }
+    public new Task<HttpResponse> Get(HttpRequest request) => FormPageAsync(request.Aborted);
 
     /// <summary>POST, async.</summary>
-    public new async Task<HttpResponse> Post(HttpRequest request)
-    {
-        var form = GetForm();
-        if (await form.IsValidAsync(request.Aborted).ConfigureAwait(false)) return await FormValidAsync(form, request.Aborted).ConfigureAwait(false);
-        await form.PrepareAsync(request.Aborted).ConfigureAwait(false);
-        return FormInvalid(form);
-    }
+    public new Task<HttpResponse> Post(HttpRequest request) => SubmitAsync(request.Aborted);
+
     /// <summary>PUT, async: as POST.</summary>
     public new Task<HttpResponse> Put(HttpRequest request) => Post(request);
 }
@@ -160,20 +150,16 @@ public class AsyncUpdateView<T, TForm> : UpdateView<T, TForm> where T : Model<T>
     public new async Task<HttpResponse> Get(HttpRequest request)
     {
         Object = await GetObjectAsync(request.Aborted).ConfigureAwait(false);
-        var form = GetForm();
-        await form.PrepareAsync(request.Aborted).ConfigureAwait(false);
-        return RenderToResponse(GetContextData(new Dictionary<string, object?> { ["form"] = form }));
+        return await FormPageAsync(request.Aborted).ConfigureAwait(false);
     }
 
     /// <summary>POST, async.</summary>
     public new async Task<HttpResponse> Post(HttpRequest request)
     {
         Object = await GetObjectAsync(request.Aborted).ConfigureAwait(false);
-        var form = GetForm();
-        if (await form.IsValidAsync(request.Aborted).ConfigureAwait(false)) return await FormValidAsync(form, request.Aborted).ConfigureAwait(false);
-        await form.PrepareAsync(request.Aborted).ConfigureAwait(false);
-        return FormInvalid(form);
+        return await SubmitAsync(request.Aborted).ConfigureAwait(false);
     }
+
     /// <summary>PUT, async: as POST.</summary>
     public new Task<HttpResponse> Put(HttpRequest request) => Post(request);
 }
