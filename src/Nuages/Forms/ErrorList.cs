@@ -15,6 +15,8 @@ public sealed class ErrorList : IReadOnlyList<string>, Templates.IStringValue
 
     internal ErrorList(bool isNonField = false) => ErrorClass = isNonField ? "errorlist nonfield" : "errorlist";
 
+    internal ErrorList(string errorClass) => ErrorClass = errorClass;
+
     /// <summary>The CSS class of the rendered list: <c>errorlist</c>, <c>errorlist nonfield</c> for the form's own.</summary>
     public string ErrorClass { get; }
 

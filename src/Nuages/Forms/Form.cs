@@ -175,6 +175,13 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
             if (field is IPreparedField prepared) prepared.Prepare();
     }
 
+    /// <summary>Adds a field to this form only (a formset's DELETE and ORDER fields).</summary>
+    internal void AddField(string name, Field field)
+    {
+        field.Name = name;
+        ((Dictionary<string, Field>)Fields)[name] = field;
+    }
+
     /// <summary>Fields the form makes rather than declares (a model form's, from its model).</summary>
     private protected virtual IEnumerable<Field> GeneratedFields() => [];
 
