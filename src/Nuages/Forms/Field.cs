@@ -35,6 +35,9 @@ public abstract class Field
     /// <summary>A help text shown with the field.</summary>
     public string HelpText { get => _helpText; init => _helpText = value; }
 
+    /// <summary>Sets the initial value once known (a model form's many-to-many values, read asynchronously).</summary>
+    internal void SetInitial(object? initial) => _initial = initial;
+
     /// <summary>The options a model form gives the field it makes from a model field (Django's <c>formfield(**kwargs)</c>).</summary>
     internal void Configure(bool required, string label, string helpText, Widget? widget, object? initial)
     {

@@ -162,7 +162,7 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
     /// Reads what rendering the form would otherwise query synchronously — the options of its model choice fields —
     /// with async I/O; the async generic views call it before rendering.
     /// </summary>
-    public async Task PrepareAsync(CancellationToken cancellationToken = default)
+    public virtual async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
         foreach (var field in Fields.Values)
             if (field is IPreparedField prepared) await prepared.PrepareAsync(cancellationToken).ConfigureAwait(false);

@@ -57,20 +57,84 @@ public abstract class ModelForm<T> : Form where T : Model<T>, new()
         if (IncludeFields is null && ExcludeFields is null)
             throw new ImproperlyConfigured($"Creating a ModelForm without either the 'fields' attribute or the 'exclude' attribute is prohibited; form {GetType().Name} needs updating: override IncludeFields (or ExcludeFields).");
         var editable = Meta.Fields.Where(f => f != Meta.Pk).ToList();
-        var chosen = IncludeFields is null or ["__all__"] ? editable : [.. IncludeFields.Select(name => editable.FirstOrDefault(f => f.Key == name)
+        var chosen = IncludeFields is null or ["__all__"] ? editable : [.. IncludeFields.Where(name => EditableManyToMany.All(m => m.Key != name)).Select(name => editable.FirstOrDefault(f => f.Key == name)
             ?? throw new Core.FieldError($"Unknown field(s) ({name}) specified for {typeof(T).Name}"))];
         return [.. chosen.Where(f => ExcludeFields?.Contains(f.Key) != true)];
     }
 
+    /// <summary>The many-to-many relations a form can edit: those without a through model of their own, as Django's.</summary>
+    private static IEnumerable<ManyToManyMeta> EditableManyToMany => Meta.ManyToMany.Where(m => m.ThroughType is null);
+
+    /// <summary>The many-to-many relations this form edits, in the order <see cref="IncludeFields"/> names them.</summary>
+    private List<ManyToManyMeta> EditedManyToMany() =>
+        [.. EditableManyToMany.Where(m => (IncludeFields is null or ["__all__"] || IncludeFields.Contains(m.Key)) && ExcludeFields?.Contains(m.Key) != true)];
+
+    private object Manager(ManyToManyMeta relation) => typeof(T).GetProperty(relation.Name)!.GetValue(Instance)!;
+
+    private static List<long> Ids(object rows) => [.. ((System.Collections.IEnumerable)rows).Cast<IModelRow>().Select(r => r.Id)];
+
     private protected override IEnumerable<Field> GeneratedFields()
     {
+        var made = new List<Field>();
         foreach (var meta in EditedFields())
         {
             var field = MakeField(meta);
             field.Name = meta.Key;
-            if (FieldErrorMessages.TryGetValue(meta.Key, out var messages))
+            made.Add(field);
+        }
+        foreach (var relation in EditedManyToMany())
+        {
+            var field = (Field)Activator.CreateInstance(typeof(ModelMultipleChoiceField<>).MakeGenericType(relation.TargetType))!;
+            var blank = typeof(T).GetProperty(relation.Name)!.GetCustomAttributes(typeof(BlankAttribute), true).Length > 0;
+            // an existing row's related rows, read when first shown (PrepareAsync reads them with async I/O)
+            Func<object?>? initial = _instance is { Id: > 0 } ? () => Ids(Manager(relation).GetType().GetMethod("ToList", Type.EmptyTypes)!.Invoke(Manager(relation), [])!) : null;
+            field.Configure(!blank, Labels.TryGetValue(relation.Key, out var label) ? label : Capitalize(relation.Key.Replace('_', ' ')),
+                HelpTexts.TryGetValue(relation.Key, out var help) ? help : "", Widgets.TryGetValue(relation.Key, out var make) ? make() : null, initial);
+            field.Name = relation.Key;
+            made.Add(field);
+        }
+        foreach (var field in made)
+            if (FieldErrorMessages.TryGetValue(field.Name, out var messages))
                 foreach (var (code, message) in messages) field.ErrorMessages[code] = message;
-            yield return field;
+        // the order IncludeFields gives, as Django's fields_for_model
+        return IncludeFields is null or ["__all__"] ? made : [.. made.OrderBy(f => Array.IndexOf(IncludeFields, f.Name))];
+    }
+
+    /// <inheritdoc/>
+    public override async Task PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        await base.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        if (_instance is not { Id: > 0 }) return;
+        foreach (var relation in EditedManyToMany())
+        {
+            if (!Fields.TryGetValue(relation.Key, out var field) || Initial.ContainsKey(relation.Key)) continue;
+            var manager = Manager(relation);
+            var task = (Task)manager.GetType().GetMethod("ToListAsync", [typeof(CancellationToken)])!.Invoke(manager, [cancellationToken])!;
+            await task.ConfigureAwait(false);
+            field.SetInitial(Ids(task.GetType().GetProperty("Result")!.GetValue(task)!));
+        }
+    }
+
+    /// <summary>Saves the many-to-many values (Django's <c>save_m2m</c>; what <c>Save(commit: false)</c> leaves to do once the row is saved).</summary>
+    public void SaveManyToMany()
+    {
+        foreach (var relation in EditedManyToMany())
+        {
+            if (!CleanedData.TryGetValue(relation.Key, out var rows) || rows is null) continue;
+            var manager = Manager(relation);
+            manager.GetType().GetMethod("Set", [typeof(IEnumerable<long>), typeof(bool), typeof(object)])!.Invoke(manager, [Ids(rows), false, null]);
+        }
+    }
+
+    /// <summary>The async form of <see cref="SaveManyToMany"/>.</summary>
+    public async Task SaveManyToManyAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var relation in EditedManyToMany())
+        {
+            if (!CleanedData.TryGetValue(relation.Key, out var rows) || rows is null) continue;
+            var manager = Manager(relation);
+            await ((Task)manager.GetType().GetMethod("SetAsync", [typeof(IEnumerable<long>), typeof(bool), typeof(object), typeof(CancellationToken)])!
+                .Invoke(manager, [Ids(rows), false, null, cancellationToken])!).ConfigureAwait(false);
         }
     }
 
@@ -174,7 +238,11 @@ public abstract class ModelForm<T> : Form where T : Model<T>, new()
     public T Save(bool commit = true)
     {
         EnsureValid();
-        if (commit) Instance.Save();
+        if (commit)
+        {
+            Instance.Save();
+            SaveManyToMany();
+        }
         return Instance;
     }
 
@@ -182,7 +250,11 @@ public abstract class ModelForm<T> : Form where T : Model<T>, new()
     public async Task<T> SaveAsync(bool commit = true, CancellationToken cancellationToken = default)
     {
         EnsureValid();
-        if (commit) await Instance.SaveAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (commit)
+        {
+            await Instance.SaveAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await SaveManyToManyAsync(cancellationToken).ConfigureAwait(false);
+        }
         return Instance;
     }
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Nuages.Core;
 using Nuages.Db;
 using Nuages.Db.Models;
+using Nuages.Db.Query;
 using Nuages.Forms;
 using Nuages.Tests.Support;
 
@@ -118,5 +119,63 @@ public class ModelFormTests
         Assert.Equal(["Select a valid choice. That choice is not one of the available choices."], badChoice.Errors["author"]);
         Assert.Equal(["Enter a whole number."], badChoice.Errors["pages"]);
         Assert.Equal("The FmBook could not be created because the data didn't validate.", Assert.Throws<ArgumentException>(() => badChoice.Save()).Message);
+    }
+}
+
+public sealed class FmTag : Model<FmTag>
+{
+    [MaxLength(20)] public string Name { get; set; } = "";
+
+    public override string ToString() => Name;
+}
+
+public sealed class FmArticle : Model<FmArticle>
+{
+    [MaxLength(100)] public string Title { get; set; } = "";
+    public ManyToMany<FmTag> Tags => ManyToMany<FmTag>();
+}
+
+/// <summary>A many-to-many field in a model form: a ModelMultipleChoiceField, saved after the row, in both modes.</summary>
+public class ManyToManyFormTests
+{
+    public sealed class ArticleForm : ModelForm<FmArticle>
+    {
+        protected override string[] IncludeFields => ["tags", "title"];
+    }
+
+    [Fact]
+    public async Task Tags_are_chosen_validated_and_saved_in_both_modes()
+    {
+        var database = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-m2mform-{Guid.NewGuid():N}.sqlite3");
+        using var site = TestSite.Create(s => s.Databases["default"] = Database.Sqlite(database)).Enter();
+        Schema.Migrate([typeof(FmTag), typeof(FmArticle)], "default");
+        var red = await FmTag.Objects.CreateAsync(new FmTag { Name = "red" });
+        var blue = await FmTag.Objects.CreateAsync(new FmTag { Name = "blue" });
+
+        var blank = new ArticleForm();
+        Assert.Equal(["tags", "title"], blank.Fields.Keys); // the order IncludeFields gives
+        await blank.PrepareAsync();
+        Assert.Equal($"<select name=\"tags\" required id=\"id_tags\" multiple>\n  <option value=\"{red.Id}\">red</option>\n\n  <option value=\"{blue.Id}\">blue</option>\n\n</select>", blank["tags"].ToString());
+
+        var form = new ArticleForm { Data = new Dictionary<string, object?> { ["title"] = "Colours", ["tags"] = new[] { red.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), blue.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } } };
+        Assert.True(await form.IsValidAsync(), form.Errors.AsText());
+        var article = await form.SaveAsync();
+        Assert.Equal(["blue", "red"], (await article.Tags.OrderBy("name").ToListAsync()).Select(t => t.Name));
+
+        var edit = new ArticleForm { Instance = article };
+        await edit.PrepareAsync();
+        Assert.Contains($"<option value=\"{red.Id}\" selected>red</option>", edit["tags"].ToString());
+
+        var wrong = new ArticleForm { Data = new Dictionary<string, object?> { ["title"] = "X", ["tags"] = new[] { "999" } } };
+        Assert.False(wrong.IsValid());
+        Assert.Equal(["Select a valid choice. 999 is not one of the available choices."], wrong.Errors["tags"]);
+        var notPk = new ArticleForm { Data = new Dictionary<string, object?> { ["title"] = "X", ["tags"] = new[] { "abc" } } };
+        Assert.False(await notPk.IsValidAsync());
+        Assert.Equal(["“abc” is not a valid value."], notPk.Errors["tags"]);
+
+        var fewer = new ArticleForm { Instance = article, Data = new Dictionary<string, object?> { ["title"] = "Colours", ["tags"] = new[] { blue.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } } };
+        Assert.True(fewer.IsValid(), fewer.Errors.AsText());
+        fewer.Save();
+        Assert.Equal(["blue"], article.Tags.ToList().Select(t => t.Name));
     }
 }
