@@ -90,7 +90,7 @@ public class FormSet<TForm> : IStringValue, IEnumerable<TForm> where TForm : For
         };
 
     /// <summary>The number of forms with initial data (Django's <c>initial_form_count</c>).</summary>
-    public int InitialFormCount() => IsBound ? Count(ManagementForm, "INITIAL_FORMS") : Initial.Count;
+    public virtual int InitialFormCount() => IsBound ? Count(ManagementForm, "INITIAL_FORMS") : Initial.Count;
 
     /// <summary>The number of forms (Django's <c>total_form_count</c>).</summary>
     public int TotalFormCount()
@@ -108,19 +108,22 @@ public class FormSet<TForm> : IStringValue, IEnumerable<TForm> where TForm : For
     /// <summary>The forms, each with its prefix and initial values.</summary>
     public IReadOnlyList<TForm> Forms => _forms ??= [.. Enumerable.Range(0, TotalFormCount()).Select(MakeForm)];
 
+    /// <summary>The form at <paramref name="index"/>, before the formset's own fields are added (a model formset gives it its row).</summary>
+    protected virtual TForm CreateForm(int index, IReadOnlyDictionary<string, object?> initial, bool emptyPermitted) => new()
+    {
+        Data = Data,
+        Files = Files,
+        Prefix = $"{Prefix}-{index}",
+        Initial = initial,
+        EmptyPermitted = emptyPermitted,
+        UseRequiredAttribute = false,
+    };
+
     private TForm MakeForm(int i)
     {
         var initialCount = InitialFormCount();
-        var form = new TForm
-        {
-            Data = Data,
-            Files = Files,
-            Prefix = $"{Prefix}-{i}",
-            Initial = !IsBound && i < Initial.Count ? Initial[i] : new Dictionary<string, object?>(),
-            // as Django: extra forms may stay empty, unless MinNum needs them
-            EmptyPermitted = i >= initialCount && i >= MinNum,
-            UseRequiredAttribute = false,
-        };
+        // as Django: extra forms may stay empty, unless MinNum needs them
+        var form = CreateForm(i, !IsBound && i < Initial.Count ? Initial[i] : new Dictionary<string, object?>(), i >= initialCount && i >= MinNum);
         if (CanOrder) form.AddField("ORDER", new IntegerField { Required = false, Label = "Order" });
         if (CanDelete && (CanDeleteExtra || i < initialCount)) form.AddField("DELETE", new BooleanField { Required = false, Label = "Delete" });
         return form;

@@ -179,3 +179,45 @@ public class ManyToManyFormTests
         Assert.Equal(["blue"], article.Tags.ToList().Select(t => t.Name));
     }
 }
+
+/// <summary>Model formsets: a form per row with its key hidden, extra forms for new rows, edits, deletions and creations saved.</summary>
+public class ModelFormSetTests
+{
+    [Fact]
+    public async Task Rows_are_edited_deleted_and_added_in_one_submission()
+    {
+        var database = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-modelformset-{Guid.NewGuid():N}.sqlite3");
+        using var site = TestSite.Create(s => s.Databases["default"] = Database.Sqlite(database)).Enter();
+        Schema.Migrate([typeof(FmAuthor), typeof(FmBook)], "default");
+        var ursula = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Ursula" });
+        var octavia = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Octavia" });
+
+        var unbound = new ModelFormSet<FmAuthor, ModelFormTests.AuthorForm>();
+        await unbound.LoadAsync();
+        Assert.Equal(3, unbound.TotalFormCount());
+        Assert.Equal(2, unbound.InitialFormCount());
+        Assert.Equal($"<input type=\"hidden\" name=\"form-0-id\" value=\"{ursula.Id}\" id=\"id_form-0-id\">", unbound.Forms[0]["id"].ToString());
+        Assert.Equal("<input type=\"text\" name=\"form-1-name\" value=\"Octavia\" maxlength=\"50\" id=\"id_form-1-name\">", unbound.Forms[1]["name"].ToString());
+
+        var data = new Dictionary<string, string>
+        {
+            ["form-TOTAL_FORMS"] = "3", ["form-INITIAL_FORMS"] = "2",
+            ["form-0-id"] = ursula.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["form-0-name"] = "Ursula K. Le Guin",
+            ["form-1-id"] = octavia.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["form-1-name"] = "Octavia", ["form-1-DELETE"] = "on",
+            ["form-2-id"] = "", ["form-2-name"] = "Iain",
+        };
+        var formset = new ModelFormSet<FmAuthor, ModelFormTests.AuthorForm> { Data = data, CanDelete = true };
+        Assert.True(await formset.IsValidAsync(), string.Join("; ", formset.Errors.Select(e => e.AsText())));
+        var saved = await formset.SaveAsync();
+        Assert.Equal(["Ursula K. Le Guin", "Iain"], saved.Select(a => a.Name));
+        Assert.Equal(["Iain", "Ursula K. Le Guin"], (await FmAuthor.Objects.OrderBy("name").ToListAsync()).Select(a => a.Name));
+
+        // a clash with another row is that form's error, with the model's message
+        var clash = new ModelFormSet<FmAuthor, ModelFormTests.AuthorForm>
+        {
+            Data = new Dictionary<string, string> { ["form-TOTAL_FORMS"] = "1", ["form-INITIAL_FORMS"] = "0", ["form-0-id"] = "", ["form-0-name"] = "Iain" },
+        };
+        Assert.False(clash.IsValid());
+        Assert.Equal("{\"name\": [{\"message\": \"Fm author with this Name already exists.\", \"code\": \"unique\"}]}", clash.Errors[0].AsJson());
+    }
+}

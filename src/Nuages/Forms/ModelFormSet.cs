@@ -1,0 +1,95 @@
+using Nuages.Db.Models;
+using Nuages.Db.Query;
+
+namespace Nuages.Forms;
+
+/// <summary>
+/// Django's model formsets (<c>modelformset_factory</c>): a form per row of <see cref="Queryset"/> (ordered by primary
+/// key unless ordered), then <see cref="FormSet{TForm}.Extra"/> forms for new rows; each form carries its row's key
+/// in a hidden <c>id</c> field, so a submission edits the rows it names. <see cref="Save"/> saves the changed rows,
+/// creates the filled extra ones and deletes those marked (with <c>CanDelete</c>). Call <see cref="LoadAsync"/>
+/// (or <see cref="IsValidAsync"/>) first in async code: the rows are then read with async I/O.
+/// </summary>
+public class ModelFormSet<T, TForm> : FormSet<TForm> where T : Model<T>, new() where TForm : ModelForm<T>, new()
+{
+    private List<T>? _rows;
+
+    /// <summary>The rows edited; all of the model's, by primary key, unless set.</summary>
+    public QuerySet<T>? Queryset { get; init; }
+
+    private QuerySet<T> Rows() => Queryset ?? Model<T>.Objects.OrderBy("pk");
+
+    private List<T> Loaded => _rows ??= Rows().ToList();
+
+    /// <summary>Reads the rows with async I/O.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken = default) => _rows ??= await Rows().ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public override int InitialFormCount() => IsBound ? base.InitialFormCount() : Loaded.Count;
+
+    /// <inheritdoc/>
+    protected override TForm CreateForm(int index, IReadOnlyDictionary<string, object?> initial, bool emptyPermitted)
+    {
+        var instance = RowFor(index);
+        var form = new TForm
+        {
+            Data = Data,
+            Files = Files,
+            Prefix = $"{Prefix}-{index}",
+            Initial = initial,
+            EmptyPermitted = emptyPermitted,
+            UseRequiredAttribute = false,
+            Instance = instance ?? new T(),
+        };
+        // the row's key, sent back with the form (Django's add_fields)
+        form.AddField("id", new ModelChoiceField<T>(Rows()) { Required = false, Widget = new HiddenInput(), Initial = instance?.Id, EmptyLabel = null });
+        return form;
+    }
+
+    /// <summary>The row a form edits: the one whose key the data name, else the index-th (Django's <c>_construct_form</c>).</summary>
+    private T? RowFor(int index)
+    {
+        if (IsBound)
+        {
+            var key = Data!.Get($"{Prefix}-{index}-id");
+            return key is null or "" ? null : Loaded.FirstOrDefault(r => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == Core.PythonFormat.Str(key));
+        }
+        return index < Loaded.Count ? Loaded[index] : null;
+    }
+
+    /// <summary>The async form of <see cref="FormSet{TForm}.IsValid"/>: rows and checks read with async I/O.</summary>
+    public new async Task<bool> IsValidAsync(CancellationToken cancellationToken = default)
+    {
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return await base.IsValidAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Saves the changed rows and the filled new ones, deletes those marked; returns the rows saved (Django's <c>save</c>).</summary>
+    public List<T> Save() => Async.SyncMode.Result(SaveCore(false, default), "A model formset");
+
+    /// <summary>The async form of <see cref="Save"/>.</summary>
+    public async Task<List<T>> SaveAsync(CancellationToken cancellationToken = default) => await SaveCore(true, cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<List<T>> SaveCore(bool async, CancellationToken cancellationToken)
+    {
+        if (!IsValid()) throw new ArgumentException($"The {typeof(T).Name} could not be saved because the data didn't validate.");
+        var saved = new List<T>();
+        var initial = InitialFormCount();
+        for (var i = 0; i < Forms.Count; i++)
+        {
+            var form = Forms[i];
+            if (CanDelete && ShouldDelete(form))
+            {
+                if (i < initial && form.Instance.Id > 0)
+                {
+                    if (async) await form.Instance.DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    else form.Instance.Delete();
+                }
+                continue;
+            }
+            if (!form.HasChanged()) continue;
+            saved.Add(async ? await form.SaveAsync(cancellationToken: cancellationToken).ConfigureAwait(false) : form.Save());
+        }
+        return saved;
+    }
+}
