@@ -182,6 +182,9 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
         ((Dictionary<string, Field>)Fields)[name] = field;
     }
 
+    /// <summary>Removes a field from this form only (an inline formset's foreign key to its parent).</summary>
+    internal void RemoveField(string name) => ((Dictionary<string, Field>)Fields).Remove(name);
+
     /// <summary>Fields the form makes rather than declares (a model form's, from its model).</summary>
     private protected virtual IEnumerable<Field> GeneratedFields() => [];
 

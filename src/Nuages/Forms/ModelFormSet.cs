@@ -17,7 +17,10 @@ public class ModelFormSet<T, TForm> : FormSet<TForm> where T : Model<T>, new() w
     /// <summary>The rows edited; all of the model's, by primary key, unless set.</summary>
     public QuerySet<T>? Queryset { get; init; }
 
-    private QuerySet<T> Rows() => Queryset ?? Model<T>.Objects.OrderBy("pk");
+    private QuerySet<T> Rows() => Queryset ?? BaseRows();
+
+    /// <summary>The rows when <see cref="Queryset"/> is not set: all of the model's by key (an inline formset's parent's).</summary>
+    protected virtual QuerySet<T> BaseRows() => Model<T>.Objects.OrderBy("pk");
 
     private List<T> Loaded => _rows ??= Rows().ToList();
 

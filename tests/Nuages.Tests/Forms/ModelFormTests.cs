@@ -221,3 +221,41 @@ public class ModelFormSetTests
         Assert.Equal("{\"name\": [{\"message\": \"Fm author with this Name already exists.\", \"code\": \"unique\"}]}", clash.Errors[0].AsJson());
     }
 }
+
+/// <summary>Inline formsets: a parent's rows edited and added, the key to the parent kept out of the forms.</summary>
+public class InlineFormSetTests
+{
+    [Fact]
+    public async Task A_parents_rows_are_edited_and_new_ones_belong_to_it()
+    {
+        var database = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-inlineformset-{Guid.NewGuid():N}.sqlite3");
+        using var site = TestSite.Create(s => s.Databases["default"] = Database.Sqlite(database)).Enter();
+        Schema.Migrate([typeof(FmAuthor), typeof(FmBook)], "default");
+        var ursula = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Ursula" });
+        var octavia = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Octavia" });
+        var earthsea = await FmBook.Objects.CreateAsync(new FmBook { Title = "Earthsea", Author = new(ursula), Pages = 183 });
+        await FmBook.Objects.CreateAsync(new FmBook { Title = "Kindred", Author = new(octavia), Pages = 264 });
+
+        var unbound = new InlineFormSet<FmAuthor, FmBook, ModelFormTests.BookForm> { Instance = ursula };
+        await unbound.LoadAsync();
+        Assert.Equal(2, unbound.TotalFormCount()); // her one book and an extra form
+        Assert.False(unbound.Forms[0].Fields.ContainsKey("author"));
+        Assert.Equal("Earthsea", unbound.Forms[0]["title"].Value());
+
+        var id = earthsea.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var books = new InlineFormSet<FmAuthor, FmBook, ModelFormTests.BookForm>
+        {
+            Instance = ursula,
+            Data = new Dictionary<string, string>
+            {
+                ["form-TOTAL_FORMS"] = "2", ["form-INITIAL_FORMS"] = "1",
+                ["form-0-id"] = id, ["form-0-title"] = "A Wizard of Earthsea", ["form-0-pages"] = "183",
+                ["form-1-id"] = "", ["form-1-title"] = "Tehanu", ["form-1-pages"] = "252",
+            },
+        };
+        Assert.True(await books.IsValidAsync(), string.Join("; ", books.Errors.Select(e => e.AsText())));
+        await books.SaveAsync();
+        Assert.Equal(["A Wizard of Earthsea", "Tehanu"], (await FmBook.Objects.Filter("author", ursula.Id).OrderBy("title").ToListAsync()).Select(b => b.Title));
+        Assert.Equal(["Kindred"], (await FmBook.Objects.Filter("author", octavia.Id).ToListAsync()).Select(b => b.Title));
+    }
+}
