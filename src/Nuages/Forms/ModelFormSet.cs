@@ -1,3 +1,4 @@
+using Nuages.Core;
 using Nuages.Db.Models;
 using Nuages.Db.Query;
 
@@ -59,6 +60,48 @@ public class ModelFormSet<T, TForm> : FormSet<TForm> where T : Model<T>, new() w
         }
         return index < Loaded.Count ? Loaded[index] : null;
     }
+
+    /// <summary>
+    /// Unique values across the forms (Django's <c>validate_unique</c> of model formsets): two forms may not give one
+    /// unique value, or one set of unique-together values — each is compared with the database by its own form, but
+    /// not with the other forms.
+    /// </summary>
+    protected override void Clean()
+    {
+        var meta = ModelMeta.For(typeof(T));
+        var checks = meta.Fields.Where(f => f.Unique && f != meta.Pk).Select(f => (IReadOnlyList<string>)[f.Key])
+            .Concat(meta.UniqueTogether.Select(set => (IReadOnlyList<string>)[.. set.Select(f => f.Key)]))
+            .ToList();
+        var valid = Forms.Where(form => form.IsValid() && !(CanDelete && ShouldDelete(form))).ToList();
+        var errors = new List<ValidationError>();
+        foreach (var check in checks)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var form in valid)
+            {
+                var values = check.Where(form.CleanedData.ContainsKey).Select(field => form.CleanedData[field] switch
+                {
+                    IModelRow row => (object?)row.Id,
+                    var value => value,
+                }).ToList();
+                if (values.Count == 0 || values.Any(v => v is null)) continue;
+                var key = string.Join("\u001f", values.Select(PythonFormat.Str));
+                if (!seen.Add(key))
+                {
+                    errors.Add(new ValidationError(check.Count == 1
+                        ? $"Please correct the duplicate data for {check[0]}."
+                        : $"Please correct the duplicate data for {TextList(check)}, which must be unique."));
+                    form.AddError(null, "Please correct the duplicate values below.");
+                    foreach (var field in check) form.CleanedData.Remove(field);
+                }
+            }
+        }
+        if (errors.Count > 0) throw new ValidationError(errors);
+    }
+
+    // Django's get_text_list(items, "and"): "a, b and c"
+    private static string TextList(IReadOnlyList<string> items) =>
+        items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
 
     /// <summary>The async form of <see cref="FormSet{TForm}.IsValid"/>: rows and checks read with async I/O.</summary>
     public new async Task<bool> IsValidAsync(CancellationToken cancellationToken = default)

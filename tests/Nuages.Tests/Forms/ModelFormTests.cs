@@ -219,6 +219,20 @@ public class ModelFormSetTests
         };
         Assert.False(clash.IsValid());
         Assert.Equal("{\"name\": [{\"message\": \"Fm author with this Name already exists.\", \"code\": \"unique\"}]}", clash.Errors[0].AsJson());
+
+        // two forms giving one unique value: Django's messages, on the formset and on the second form
+        var twice = new ModelFormSet<FmAuthor, ModelFormTests.AuthorForm>
+        {
+            Data = new Dictionary<string, string>
+            {
+                ["form-TOTAL_FORMS"] = "2", ["form-INITIAL_FORMS"] = "0",
+                ["form-0-id"] = "", ["form-0-name"] = "Jo", ["form-1-id"] = "", ["form-1-name"] = "Jo",
+            },
+        };
+        Assert.False(twice.IsValid());
+        Assert.Equal(["Please correct the duplicate data for name."], twice.NonFormErrors());
+        Assert.Equal(["Please correct the duplicate values below."], twice.Forms[1].NonFieldErrors());
+        Assert.Empty(twice.Forms[0].Errors);
     }
 }
 
