@@ -63,13 +63,22 @@ public static class CacheKeys
     {
         var settings = Site.Current.Settings;
         keyPrefix ??= settings.CacheMiddlewareKeyPrefix;
-        cache ??= Caches.Get(settings.CacheMiddlewareAlias);
-        var headerKey = HeaderKey(request, keyPrefix, settings);
-        var headers = async
-            ? await cache.GetAsync<List<string>>(headerKey, cancellationToken: cancellationToken).ConfigureAwait(false)
-            : cache.Get<List<string>>(headerKey);
+        var headers = await HeaderList(request, keyPrefix, cache ?? Caches.Get(settings.CacheMiddlewareAlias), async, cancellationToken).ConfigureAwait(false);
         return headers is null ? null : PageKey(request, method, headers, keyPrefix, settings);
     }
+
+    /// <summary>The request headers the URL's page varied on, as learned; null when none was learned.</summary>
+    internal static async ValueTask<List<string>?> HeaderList(HttpRequest request, string keyPrefix, BaseCache cache, bool async, CancellationToken cancellationToken)
+    {
+        var headerKey = HeaderKey(request, keyPrefix, Site.Current.Settings);
+        return async
+            ? await cache.GetAsync<List<string>>(headerKey, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : cache.Get<List<string>>(headerKey);
+    }
+
+    /// <summary>The page key for <paramref name="method"/> from a header list already read.</summary>
+    internal static string PageKey(HttpRequest request, string method, List<string> headers, string keyPrefix) =>
+        PageKey(request, method, headers, keyPrefix, Site.Current.Settings);
 
     private static async ValueTask<string> LearnCacheKey(HttpRequest request, HttpResponse response, int? cacheTimeout, string? keyPrefix, BaseCache? cache, bool async, CancellationToken cancellationToken)
     {

@@ -30,8 +30,14 @@ internal sealed class PageCache(string alias, string keyPrefix, int cacheTimeout
             return null;
         }
         var cache = Caches.Get(alias);
-        var page = await Lookup(request, "GET", cache, async, cancellationToken).ConfigureAwait(false);
-        if (page is null && request.Method == "HEAD") page = await Lookup(request, "HEAD", cache, async, cancellationToken).ConfigureAwait(false);
+        // the header list is read once, for the GET copy and, for a HEAD, the HEAD one
+        var headers = await CacheKeys.HeaderList(request, keyPrefix, cache, async, cancellationToken).ConfigureAwait(false);
+        CachedPage? page = null;
+        if (headers is not null)
+        {
+            page = await Lookup(CacheKeys.PageKey(request, "GET", headers, keyPrefix), cache, async, cancellationToken).ConfigureAwait(false);
+            if (page is null && request.Method == "HEAD") page = await Lookup(CacheKeys.PageKey(request, "HEAD", headers, keyPrefix), cache, async, cancellationToken).ConfigureAwait(false);
+        }
         if (page is null)
         {
             request.Items[UpdateFlag] = true;
@@ -83,14 +89,8 @@ internal sealed class PageCache(string alias, string keyPrefix, int cacheTimeout
         return response;
     }
 
-    private async ValueTask<CachedPage?> Lookup(HttpRequest request, string method, BaseCache cache, bool async, CancellationToken cancellationToken)
-    {
-        var key = async
-            ? await CacheKeys.GetCacheKeyAsync(request, keyPrefix, method, cache, cancellationToken).ConfigureAwait(false)
-            : CacheKeys.GetCacheKey(request, keyPrefix, method, cache);
-        if (key is null) return null;
-        return async ? await cache.GetAsync<CachedPage>(key, cancellationToken: cancellationToken).ConfigureAwait(false) : cache.Get<CachedPage>(key);
-    }
+    private static async ValueTask<CachedPage?> Lookup(string key, BaseCache cache, bool async, CancellationToken cancellationToken) =>
+        async ? await cache.GetAsync<CachedPage>(key, cancellationToken: cancellationToken).ConfigureAwait(false) : cache.Get<CachedPage>(key);
 }
 
 /// <summary>A page as the cache keeps it — what Django's pickle of the response holds: status, reason, headers in order, cookies and body.</summary>

@@ -152,19 +152,14 @@ public partial class DateTimeField : TemporalField<DateTimeOffset?>
 /// <summary>Python's <c>datetime.strptime</c> for the directives Django's input formats use.</summary>
 internal static class Strptime
 {
-    private static readonly Dictionary<string, Regex> Patterns = [];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
     private static readonly string[] Abbreviated = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     private static readonly string[] Full = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
     public static bool TryParse(string text, string format, out DateTime result)
     {
         result = default;
-        Regex pattern;
-        lock (Patterns)
-        {
-            if (!Patterns.TryGetValue(format, out pattern!)) Patterns[format] = pattern = Compile(format);
-        }
-        var m = pattern.Match(text);
+        var m = Patterns.GetOrAdd(format, Compile).Match(text);
         if (!m.Success) return false;
         int Get(string name, int fallback) => m.Groups[name].Success ? int.Parse(m.Groups[name].Value, CultureInfo.InvariantCulture) : fallback;
         var year = m.Groups["Y"].Success ? Get("Y", 1900) : m.Groups["y"].Success ? Century(Get("y", 0)) : 1900;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using System.Reflection;
 using Nuages.Core;
 
@@ -350,44 +351,50 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
         }
     }
 
-    /// <summary>A <c>Clean{Property}</c> method (Django's <c>clean_&lt;name&gt;</c>) and its async twin.</summary>
-    private sealed class CleanHook(Type form, string property, MethodInfo? sync, MethodInfo? async)
+    /// <summary>
+    /// A <c>Clean{Property}</c> method (Django's <c>clean_&lt;name&gt;</c>) and its async twin, compiled once per form
+    /// class into direct calls (PERF: no reflection per validation).
+    /// </summary>
+    private sealed class CleanHook
     {
-        public async ValueTask<object?> Run(Form instance, bool isAsync, CancellationToken cancellationToken)
+        private readonly string _form;
+        private readonly string _property;
+        private readonly Func<Form, object?>? _sync;
+        private readonly Func<Form, CancellationToken, Task<object?>>? _async;
+
+        public CleanHook(Type form, string property, MethodInfo? sync, MethodInfo? async)
         {
-            if (isAsync && async is not null)
+            _form = form.Name;
+            _property = property;
+            var instance = Expression.Parameter(typeof(Form), "form");
+            var token = Expression.Parameter(typeof(CancellationToken), "cancellationToken");
+            if (sync is not null)
             {
-                var result = async.Invoke(instance, async.GetParameters().Length == 1 ? [cancellationToken] : []);
-                return await Awaited(result).ConfigureAwait(false);
+                Expression call = Expression.Call(Expression.Convert(instance, form), sync);
+                call = sync.ReturnType == typeof(void) ? Expression.Block(call, Expression.Constant(null)) : Expression.Convert(call, typeof(object));
+                _sync = Expression.Lambda<Func<Form, object?>>(call, instance).Compile();
             }
-            if (sync is null)
-                throw new InvalidOperationException($"{form.Name} has Clean{property}Async and no Clean{property}: validate it with await form.IsValidAsync().");
-            try
+            if (async is not null)
             {
-                return sync.Invoke(instance, []);
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
-                throw;
+                Expression call = Expression.Call(Expression.Convert(instance, form), async, async.GetParameters().Length == 1 ? [token] : []);
+                var returned = async.ReturnType;
+                var boxer = returned.IsGenericType && returned.GetGenericTypeDefinition() == typeof(Task<>) ? nameof(BoxTask)
+                    : returned.IsGenericType && returned.GetGenericTypeDefinition() == typeof(ValueTask<>) ? nameof(BoxValueTask)
+                    : throw new Core.ImproperlyConfigured($"{form.Name}.{async.Name} returns {returned.Name}; it must return Task<T> or ValueTask<T>, the clean value.");
+                var box = typeof(CleanHook).GetMethod(boxer, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(returned.GetGenericArguments()[0]);
+                _async = Expression.Lambda<Func<Form, CancellationToken, Task<object?>>>(Expression.Call(box, call), instance, token).Compile();
             }
         }
 
-        private static async ValueTask<object?> Awaited(object? result)
+        private static async Task<object?> BoxTask<TResult>(Task<TResult> task) => await task.ConfigureAwait(false);
+
+        private static async Task<object?> BoxValueTask<TResult>(ValueTask<TResult> task) => await task.ConfigureAwait(false);
+
+        public async ValueTask<object?> Run(Form instance, bool isAsync, CancellationToken cancellationToken)
         {
-            switch (result)
-            {
-                case Task task:
-                    await task.ConfigureAwait(false);
-                    return task.GetType().IsGenericType ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
-                case null:
-                    return null;
-                default:
-                    // a ValueTask<T>: as a Task
-                    var asTask = (Task)result.GetType().GetMethod("AsTask")!.Invoke(result, [])!;
-                    await asTask.ConfigureAwait(false);
-                    return asTask.GetType().GetProperty("Result")!.GetValue(asTask);
-            }
+            if (isAsync && _async is not null) return await _async(instance, cancellationToken).ConfigureAwait(false);
+            return _sync is not null ? _sync(instance)
+                : throw new InvalidOperationException($"{_form} has Clean{_property}Async and no Clean{_property}: validate it with await form.IsValidAsync().");
         }
     }
 }

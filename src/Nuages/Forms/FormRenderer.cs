@@ -12,24 +12,31 @@ public static class FormRenderer
 {
     private static readonly Engine Builtin = new(new Conf.TemplateSettings(), [new LocMemLoader(FormTemplates.All)]);
 
+    // PERF: which template a name resolves to, per site engine that caches its templates: a site without its own
+    // copy of a form template would otherwise look for it, and fail, at every widget of every request
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Engine, System.Collections.Concurrent.ConcurrentDictionary<string, Template>> Resolved = new();
+
     /// <summary>Renders the template <paramref name="name"/> with <paramref name="context"/>, as HTML that is safe.</summary>
-    public static SafeString Render(string name, object context)
+    public static SafeString Render(string name, object context) => new(Find(name).Render(context));
+
+    private static Template Find(string name)
     {
-        var site = Conf.Site.TryCurrent;
-        Template template;
-        if (site?.TryFeature<Engine>() is { } engine)
+        if (Conf.Site.TryCurrent?.TryFeature<Engine>() is not { } engine) return Builtin.GetTemplate(name);
+        // an engine that reloads its templates (Debug) looks each time, so that a new override is seen at once
+        return engine.Cached ? Resolved.GetOrCreateValue(engine).GetOrAdd(name, static (n, e) => Lookup(e, n), engine) : Lookup(engine, name);
+    }
+
+    /// <summary>The site's template of that name, else Nuages' copy of Django's.</summary>
+    private static Template Lookup(Engine engine, string name)
+    {
+        try
         {
-            try
-            {
-                template = engine.GetTemplate(name);
-            }
-            catch (TemplateDoesNotExist)
-            {
-                template = Builtin.GetTemplate(name);
-            }
+            return engine.GetTemplate(name);
         }
-        else template = Builtin.GetTemplate(name);
-        return new SafeString(template.Render(context));
+        catch (TemplateDoesNotExist)
+        {
+            return Builtin.GetTemplate(name);
+        }
     }
 }
 

@@ -30,6 +30,9 @@ public abstract class ModelForm<T> : Form where T : Model<T>, new()
         init => _instance = value;
     }
 
+    /// <summary>Gives a form made elsewhere (a formset's, a generic view's) its row, before its fields are made.</summary>
+    internal void UseInstance(T? instance) => _instance = instance;
+
     /// <summary>The model fields the form has (Django's <c>Meta.fields</c>): their names, or <c>["__all__"]</c>.</summary>
     protected virtual string[]? IncludeFields => null;
 
@@ -88,7 +91,7 @@ public abstract class ModelForm<T> : Form where T : Model<T>, new()
             var blank = typeof(T).GetProperty(relation.Name)!.GetCustomAttributes(typeof(BlankAttribute), true).Length > 0;
             // an existing row's related rows, read when first shown (PrepareAsync reads them with async I/O)
             Func<object?>? initial = _instance is { Id: > 0 } ? () => Ids(Manager(relation).GetType().GetMethod("ToList", Type.EmptyTypes)!.Invoke(Manager(relation), [])!) : null;
-            field.Configure(!blank, Labels.TryGetValue(relation.Key, out var label) ? label : Capitalize(relation.Key.Replace('_', ' ')),
+            field.Configure(!blank, Labels.TryGetValue(relation.Key, out var label) ? label : Field.PrettyName(relation.Key),
                 HelpTexts.TryGetValue(relation.Key, out var help) ? help : "", Widgets.TryGetValue(relation.Key, out var make) ? make() : null, initial);
             field.Name = relation.Key;
             made.Add(field);
@@ -141,7 +144,7 @@ public abstract class ModelForm<T> : Form where T : Model<T>, new()
     /// <summary>Django's <c>formfield()</c> of a model field.</summary>
     private Field MakeField(FieldMeta meta)
     {
-        var label = Labels.TryGetValue(meta.Key, out var given) ? given : Capitalize(meta.VerboseName);
+        var label = Labels.TryGetValue(meta.Key, out var given) ? given : Field.PrettyName(meta.Key);
         var help = HelpTexts.TryGetValue(meta.Key, out var text) ? text : "";
         var widget = Widgets.TryGetValue(meta.Key, out var make) ? make() : null;
         var initial = _instance is null ? null : InitialOf(meta, _instance);
@@ -185,8 +188,6 @@ public abstract class ModelForm<T> : Form where T : Model<T>, new()
         var value = meta.Get(instance);
         return value is Enum e ? System.Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture) : value;
     }
-
-    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>Puts the clean values into <see cref="Instance"/> (Django's <c>construct_instance</c>).</summary>
     private void Construct()

@@ -35,16 +35,8 @@ public class ModelFormSet<T, TForm> : FormSet<TForm> where T : Model<T>, new() w
     protected override TForm CreateForm(int index, IReadOnlyDictionary<string, object?> initial, bool emptyPermitted)
     {
         var instance = RowFor(index);
-        var form = new TForm
-        {
-            Data = Data,
-            Files = Files,
-            Prefix = $"{Prefix}-{index}",
-            Initial = initial,
-            EmptyPermitted = emptyPermitted,
-            UseRequiredAttribute = false,
-            Instance = instance ?? new T(),
-        };
+        var form = base.CreateForm(index, initial, emptyPermitted);
+        form.UseInstance(instance);
         // the row's key, sent back with the form (Django's add_fields)
         form.AddField("id", new ModelChoiceField<T>(Rows()) { Required = false, Widget = new HiddenInput(), Initial = instance?.Id, EmptyLabel = null });
         return form;

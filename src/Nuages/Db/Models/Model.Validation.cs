@@ -85,7 +85,7 @@ public abstract partial class Model<T>
     /// <summary>One query per unique field and unique-together set whose values are all present; a match other than this row is a clash.</summary>
     private IEnumerable<(string Key, string Message, string Code, QuerySet<T> Query)> UniqueChecks(string[]? exclude, string @using)
     {
-        var model = Capitalize(ModelMeta.SnakeCase(typeof(T).Name).Replace('_', ' '));
+        var model = Capitalize(Meta.VerboseName);
         foreach (var field in Meta.Fields.Where(f => f.Unique && exclude?.Contains(f.Key) != true))
         {
             if (field.Get(this) is not { } value) continue; // NULLs never clash

@@ -289,6 +289,9 @@ internal sealed partial class ModelMeta
     /// <summary>A new, empty row of the model (for rows read through relations, whose type is known only here).</summary>
     public Func<object> New { get; }
     public string Table { get; }
+    /// <summary>Django's default <c>verbose_name</c>: the class name's words in lower case (<c>BlogPost</c> → <c>blog post</c>).</summary>
+    public string VerboseName => SnakeCase(Type.Name).Replace('_', ' ');
+
     public FieldMeta Pk { get; }
     public IReadOnlyList<FieldMeta> Fields { get; }
 

@@ -28,9 +28,12 @@ public abstract partial class ModelFormView<T, TForm> : FormView<TForm> where T 
         [.. TemplateName is { } name ? [name] : Array.Empty<string>(), ModelNames.TemplateName(typeof(T), TemplateNameSuffix)];
 
     /// <inheritdoc/>
-    public override TForm GetForm() => Request.Method is "POST" or "PUT"
-        ? new TForm { Initial = GetInitial(), Prefix = GetPrefix(), Data = Request.Form, Files = Request.Files, Instance = Object ?? new T() }
-        : new TForm { Initial = GetInitial(), Prefix = GetPrefix(), Instance = Object ?? new T() };
+    public override TForm GetForm()
+    {
+        var form = base.GetForm();
+        form.UseInstance(Object);
+        return form;
+    }
 
     [GeneratedRegex(@"\{(\w+)\}")]
     private static partial Regex Placeholder();
