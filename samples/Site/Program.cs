@@ -34,6 +34,7 @@ if (args.Length == 0 || args[0] == "runserver") if (Author.Objects.Count() == 0)
         new Book { Title = "Kindred", Author = octavia, Pages = 264, Published = new DateOnly(1979, 6, 1) },
     ]);
 });
+if (args.Length == 0 || args[0] == "runserver") if (Entry.Objects.Count() == 0) Atomic.Run(BlogSeed.Add);
 app.UrlPatterns(
     Path("", Pages.Index, name: "index"),
     Path("hello/<str:name>/", Pages.Hello, name: "hello"),
@@ -50,6 +51,9 @@ app.UrlPatterns(
         Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncCreateView<Author, AuthorForm>>(v => v.SuccessUrl = "/authors/{id}/")), name: "author-new"),
     Path("authors/<int:pk>/edit/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(
         Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncUpdateView<Author, AuthorForm>>(v => v.SuccessUrl = "/authors/{id}/")), name: "author-edit"),
+    // a blog: entries paginated, an entry with its comments and the comment form (errors shown back, then PRG)
+    Path("blog/", Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncListView<Entry>>(v => v.PaginateBy = 3), name: "blog"),
+    Path("blog/<slug:slug>/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(Nuages.Views.View.AsView<EntryView>()), name: "entry"),
     // a form: CSRF-protected, errors shown back, then a message and a redirect
     Path("contact/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(Nuages.Views.View.AsView<ContactView>()), name: "contact"),
     Path("api/", Include(Api.UrlPatterns, ns: "api")));

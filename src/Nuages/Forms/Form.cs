@@ -316,14 +316,19 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
                     .Where(p => typeof(Field).IsAssignableFrom(p.PropertyType) && p.GetIndexParameters().Length == 0)
                     .OrderBy(p => p.MetadataToken))
                 .ToArray();
+            // Clean{Name} and Clean{Name}Async of the site's form classes, for declared fields and for those a model form makes
             var hooks = new Dictionary<string, CleanHook>(StringComparer.Ordinal);
-            foreach (var property in properties)
+            var methods = chain.Where(t => !t.IsGenericType || t.GetGenericTypeDefinition() != typeof(ModelForm<>))
+                .SelectMany(t => t.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                .Where(m => m.Name.Length > "Clean".Length && m.Name.StartsWith("Clean", StringComparison.Ordinal) && !m.IsSpecialName && !m.IsGenericMethod)
+                .ToArray();
+            foreach (var pascal in methods.Select(m => m.Name["Clean".Length..]).Select(n => n.EndsWith("Async", StringComparison.Ordinal) ? n[..^"Async".Length] : n)
+                         .Where(n => n.Length > 0).Distinct(StringComparer.Ordinal))
             {
-                var name = Db.Models.ModelMeta.SnakeCase(property.Name);
-                var sync = type.GetMethod("Clean" + property.Name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes);
-                var asyncHook = type.GetMethod("Clean" + property.Name + "Async", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes)
-                    ?? type.GetMethod("Clean" + property.Name + "Async", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, [typeof(CancellationToken)]);
-                if (sync is not null || asyncHook is not null) hooks[name] = new CleanHook(type, property.Name, sync, asyncHook);
+                var sync = type.GetMethod("Clean" + pascal, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes);
+                var asyncHook = type.GetMethod("Clean" + pascal + "Async", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes)
+                    ?? type.GetMethod("Clean" + pascal + "Async", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, [typeof(CancellationToken)]);
+                if (sync is not null || asyncHook is not null) hooks[Db.Models.ModelMeta.SnakeCase(pascal)] = new CleanHook(type, pascal, sync, asyncHook);
             }
             var cleanAsync = type.GetMethod(nameof(CleanAsync), BindingFlags.Instance | BindingFlags.NonPublic, [typeof(CancellationToken)])!;
             var clean = type.GetMethod(nameof(Clean), BindingFlags.Instance | BindingFlags.NonPublic, Type.EmptyTypes)!;

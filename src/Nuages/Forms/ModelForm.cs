@@ -160,7 +160,8 @@ public abstract class ModelForm<T> : Form where T : Model<T>, new()
                 EmptyValue = meta.Nullable ? null : "",
             },
             { Json: true } => new JSONField(),
-            _ when type == typeof(string) => new CharField { MaxLength = meta.MaxLength, EmptyValue = meta.Nullable ? null : "" },
+            // a string without a maximum length is Django's TextField, whose form field shows a Textarea
+            _ when type == typeof(string) => new CharField { MaxLength = meta.MaxLength, EmptyValue = meta.Nullable ? null : "", Widget = meta.MaxLength is null ? new Textarea() : new TextInput() },
             _ when type == typeof(bool) => meta.Nullable ? new NullBooleanField() : new BooleanField(),
             _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => new IntegerField(),
             _ when type == typeof(decimal) => new DecimalField { MaxDigits = meta.MaxDigits, DecimalPlaces = meta.DecimalPlaces },

@@ -25,6 +25,12 @@ public sealed class FmBook : Model<FmBook>
     public bool InPrint { get; set; }
 }
 
+public sealed class FmNote : Model<FmNote>
+{
+    [MaxLength(40)] public string Title { get; set; } = "";
+    public string Body { get; set; } = "";
+}
+
 /// <summary>Model forms as django/forms/models.py makes them: fields from the model, the model's validation, save.</summary>
 public class ModelFormTests
 {
@@ -42,11 +48,30 @@ public class ModelFormTests
 
     public sealed class NoFieldsForm : ModelForm<FmAuthor>;
 
+    /// <summary>Hooks on fields the model form makes: a sync one, and an async one with its sync twin.</summary>
+    public sealed class NoteForm : ModelForm<FmNote>
+    {
+        protected override string[] IncludeFields => ["title", "body"];
+
+        public string CleanTitle() => ((string)CleanedData["title"]!).ToUpperInvariant();
+
+        public string CleanBody() => Check((string)CleanedData["body"]!, "sync");
+
+        public async Task<string> CleanBodyAsync(CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            return Check((string)CleanedData["body"]!, "async");
+        }
+
+        private static string Check(string body, string mode) =>
+            body.Contains("spam", StringComparison.Ordinal) ? throw new ValidationError($"No spam ({mode}).", "spam") : body + $" ({mode})";
+    }
+
     private static IDisposable Site()
     {
         var database = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-modelform-{Guid.NewGuid():N}.sqlite3");
         var site = TestSite.Create(s => s.Databases["default"] = Database.Sqlite(database)).Enter();
-        Schema.Migrate([typeof(FmAuthor), typeof(FmBook)], "default");
+        Schema.Migrate([typeof(FmAuthor), typeof(FmBook), typeof(FmNote)], "default");
         return site;
     }
 
@@ -70,6 +95,28 @@ public class ModelFormTests
         Assert.Equal("<label for=\"id_in_print\">In print:</label>", form["in_print"].LabelTag().Value);
         Assert.Equal("Creating a ModelForm without either the 'fields' attribute or the 'exclude' attribute is prohibited; form NoFieldsForm needs updating: override IncludeFields (or ExcludeFields).",
             Assert.Throws<ImproperlyConfigured>(() => new NoFieldsForm().Fields).Message);
+    }
+
+    [Fact]
+    public async Task A_text_field_shows_a_textarea_and_made_fields_take_clean_hooks()
+    {
+        using var site = Site();
+        var form = new NoteForm();
+        Assert.Equal("<textarea name=\"body\" cols=\"40\" rows=\"10\" required id=\"id_body\">\n</textarea>", form["body"].ToString());
+        Assert.Equal("<input type=\"text\" name=\"title\" maxlength=\"40\" required id=\"id_title\">", form["title"].ToString());
+
+        var sync = new NoteForm { Data = new Dictionary<string, string> { ["title"] = "hi", ["body"] = "Hello" } };
+        Assert.True(sync.IsValid(), sync.Errors.AsText());
+        Assert.Equal(("HI", "Hello (sync)"), (sync.CleanedData["title"], sync.CleanedData["body"]));
+        var async = new NoteForm { Data = new Dictionary<string, string> { ["title"] = "hi", ["body"] = "Hello" } };
+        Assert.True(await async.IsValidAsync(), async.Errors.AsText());
+        var saved = await FmNote.Objects.GetAsync("pk", (await async.SaveAsync()).Id);
+        Assert.Equal(("HI", "Hello (async)"), (saved.Title, saved.Body));
+
+        var spam = new NoteForm { Data = new Dictionary<string, string> { ["title"] = "x", ["body"] = "spam" } };
+        Assert.False(await spam.IsValidAsync());
+        Assert.Equal(["No spam (async)."], spam.Errors["body"]);
+        Assert.Equal("spam", spam.Errors.AsData()["body"][0].Code);
     }
 
     [Fact]
@@ -188,7 +235,7 @@ public class ModelFormSetTests
     {
         var database = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-modelformset-{Guid.NewGuid():N}.sqlite3");
         using var site = TestSite.Create(s => s.Databases["default"] = Database.Sqlite(database)).Enter();
-        Schema.Migrate([typeof(FmAuthor), typeof(FmBook)], "default");
+        Schema.Migrate([typeof(FmAuthor), typeof(FmBook), typeof(FmNote)], "default");
         var ursula = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Ursula" });
         var octavia = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Octavia" });
 
@@ -244,7 +291,7 @@ public class InlineFormSetTests
     {
         var database = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-inlineformset-{Guid.NewGuid():N}.sqlite3");
         using var site = TestSite.Create(s => s.Databases["default"] = Database.Sqlite(database)).Enter();
-        Schema.Migrate([typeof(FmAuthor), typeof(FmBook)], "default");
+        Schema.Migrate([typeof(FmAuthor), typeof(FmBook), typeof(FmNote)], "default");
         var ursula = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Ursula" });
         var octavia = await FmAuthor.Objects.CreateAsync(new FmAuthor { Name = "Octavia" });
         var earthsea = await FmBook.Objects.CreateAsync(new FmBook { Title = "Earthsea", Author = new(ursula), Pages = 183 });

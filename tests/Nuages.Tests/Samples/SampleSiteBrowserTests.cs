@@ -16,7 +16,8 @@ public sealed class BrowserFactAttribute : FactAttribute
 
 /// <summary>
 /// The sample site as its users see it: its own process (built beside the tests), a fresh database, and Debian's
-/// chromium driven by Playwright through the contact form — an error shown, fixed, then the redirect and the message.
+/// chromium driven by Playwright through the contact form and the blog's comment form — an error shown, fixed, then
+/// the redirect and the message.
 /// </summary>
 public class SampleSiteBrowserTests
 {
@@ -56,6 +57,51 @@ public class SampleSiteBrowserTests
         Assert.EndsWith("/contact/", page.Url);
         Assert.Equal("Thank you, Ann: your message about books was received.", await page.InnerTextAsync(".messages li"));
         Assert.Equal(0, await page.Locator(".errorlist").CountAsync());
+    }
+
+    [BrowserFact]
+    public async Task A_comment_with_an_error_is_shown_back_then_posted_and_shown_after_the_redirect()
+    {
+        await using var site = await SampleSite.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("NUAGES_TEST_CHROMIUM"),
+            Headless = true,
+            Args = ["--no-sandbox"],
+        });
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout((float)Bounded.TotalMilliseconds);
+        await page.GotoAsync(site.Url + "/blog/");
+        Assert.Equal(3, await page.Locator("article").CountAsync()); // three entries a page, newest first
+        await page.ClickAsync("text=older");
+        Assert.EndsWith("/blog/?page=2", page.Url);
+        await page.ClickAsync("text=Hello, Nuages");
+        Assert.EndsWith("/blog/hello-nuages/", page.Url);
+        Assert.Equal(["Ursula: A fine first entry."], await page.Locator("ol.comments li").AllInnerTextsAsync());
+
+        // a comment of one word: the model form's clean_body hook refuses it, the page shows the error and the text
+        await page.FillAsync("#id_name", "Ann");
+        await page.FillAsync("#id_body", "Lovely");
+        await page.ClickAsync("text=Post the comment");
+        await page.WaitForSelectorAsync(".errorlist");
+        Assert.Equal(["Please write a few words (three at least)."], await page.Locator(".errorlist li").AllInnerTextsAsync());
+        Assert.Equal("Ann", await page.InputValueAsync("#id_name"));
+        Assert.Equal("Lovely", await page.InputValueAsync("#id_body"));
+        Assert.Equal("true", await page.GetAttributeAsync("#id_body", "aria-invalid"));
+
+        await page.FillAsync("#id_body", "Lovely first entry, thank you");
+        await page.ClickAsync("text=Post the comment");
+        await page.WaitForSelectorAsync(".messages li"); // after the POST's redirect, the page the GET answers
+        Assert.EndsWith("/blog/hello-nuages/#comments", page.Url);
+        Assert.Equal("Thank you, Ann: your comment is below.", await page.InnerTextAsync(".messages li"));
+        Assert.Equal(["Ursula: A fine first entry.", "Ann: Lovely first entry, thank you"], await page.Locator("ol.comments li").AllInnerTextsAsync());
+        Assert.Equal(0, await page.Locator(".errorlist").CountAsync());
+        Assert.Equal("", await page.InputValueAsync("#id_body")); // a fresh form after the redirect
+
+        // a reload is a GET: nothing is posted twice
+        await page.ReloadAsync();
+        Assert.Equal(2, await page.Locator("ol.comments li").CountAsync());
     }
 
     /// <summary>The sample site's build output run as a process, in a folder of its own; stopped by its PID.</summary>
