@@ -68,6 +68,32 @@ public sealed class BoundField : IStringValue
     /// <summary>The field's errors (empty when none).</summary>
     public ErrorList Errors => Form.Errors.TryGetValue(Name, out var list) ? list : new ErrorList();
 
+    /// <summary>
+    /// The ids of the help text and of the error list, for <c>aria-describedby</c> (Django's <c>aria_describedby</c>):
+    /// <c>id_name_helptext id_name_error</c> as they apply; null when the widget sets its own.
+    /// </summary>
+    public string? AriaDescribedby
+    {
+        get
+        {
+            if (Field.Widget.Attrs.TryGetValue("aria-describedby", out var own) && TemplateValues.IsTrue(own)) return null;
+            if (AutoId.Length == 0 || IsHidden) return "";
+            return (HelpText.Length > 0, Errors.Count > 0) switch
+            {
+                (true, true) => $"{AutoId}_helptext {AutoId}_error",
+                (true, false) => AutoId + "_helptext",
+                (false, true) => AutoId + "_error",
+                _ => "",
+            };
+        }
+    }
+
+    /// <summary>
+    /// The field's label, help text, errors and widget (Django's <c>as_field_group</c>), rendered by
+    /// <c>django/forms/field.html</c> — what <c>as_div</c> shows for each field.
+    /// </summary>
+    public SafeString AsFieldGroup() => FormRenderer.Render("django/forms/field.html", new Dictionary<string, object?> { ["field"] = this });
+
     /// <summary>The CSS classes of the field's row: the form's <c>ErrorCssClass</c> and <c>RequiredCssClass</c> as they apply.</summary>
     public string CssClasses()
     {
@@ -85,10 +111,10 @@ public sealed class BoundField : IStringValue
         var built = new Dictionary<string, object?>(attrs ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
         if (widget.UseRequiredAttribute(Initial) && Field.Required && Form.UseRequiredAttribute) built["required"] = true;
         if (Field.Disabled) built["disabled"] = true;
-        // Django 5: assistive technologies are told of errors and help text
+        // Django 5.2: assistive technologies are told of errors and help text (a fieldset carries them for its inputs)
         if (!widget.IsHidden && Errors.Count > 0) built["aria-invalid"] = "true";
-        if (!built.ContainsKey("aria-describedby") && !widget.Attrs.ContainsKey("aria-describedby") && Field.HelpText.Length > 0 && !UseFieldset && AutoId.Length > 0)
-            built["aria-describedby"] = AutoId + "_helptext";
+        if (!(built.TryGetValue("aria-describedby", out var given) && TemplateValues.IsTrue(given)) && !UseFieldset && AriaDescribedby is { Length: > 0 } describedBy)
+            built["aria-describedby"] = describedBy;
         if (AutoId.Length > 0 && !widget.Attrs.ContainsKey("id")) built.TryAdd("id", AutoId);
         widget.FieldAttrs = Field.WidgetAttrs(widget);
         return widget.Render(HtmlName, Value(), built);
@@ -106,7 +132,7 @@ public sealed class BoundField : IStringValue
         if (labelSuffix.Length > 0 && text.Length > 0 && !":?.!".Contains(text[^1], StringComparison.Ordinal)) text += labelSuffix;
         var id = Field.Widget.Attrs.TryGetValue("id", out var given) && given is string s && s.Length > 0 ? s : AutoId;
         var labelAttrs = new Dictionary<string, object?>(attrs ?? new Dictionary<string, object?>(), StringComparer.Ordinal);
-        if (id.Length > 0 && tag == "label" && Field.Widget.IdForLabel(id) is { Length: > 0 } forId) labelAttrs["for"] = forId;
+        if (id.Length > 0 && Field.Widget.IdForLabel(id) is { Length: > 0 } forId) labelAttrs["for"] = forId;
         if (Field.Required && Form.RequiredCssClass is { } required)
             labelAttrs["class"] = labelAttrs.TryGetValue("class", out var existing) && existing is string c && c.Length > 0 ? $"{c} {required}" : required;
         return FormRenderer.Render("django/forms/label.html", new Dictionary<string, object?>

@@ -20,6 +20,12 @@ public sealed class ErrorList : IReadOnlyList<string>, Templates.IStringValue
     /// <summary>The CSS class of the rendered list: <c>errorlist</c>, <c>errorlist nonfield</c> for the form's own.</summary>
     public string ErrorClass { get; }
 
+    /// <summary>
+    /// The HTML id of the field the errors are of (Django's <c>field_id</c>): the list renders with the id
+    /// <c>{FieldId}_error</c>, which the field's widget names in its <c>aria-describedby</c>; null for the form's own.
+    /// </summary>
+    public string? FieldId { get; internal init; }
+
     internal void AddRange(IEnumerable<ValidationError> errors) => _errors.AddRange(errors);
 
     /// <summary>The errors with their codes and params (Django's <c>as_data</c>).</summary>
@@ -39,7 +45,7 @@ public sealed class ErrorList : IReadOnlyList<string>, Templates.IStringValue
     /// <summary>The list as HTML: <c>&lt;ul class="errorlist"&gt;&lt;li&gt;…&lt;/li&gt;&lt;/ul&gt;</c>, nothing when empty (Django's <c>as_ul</c>).</summary>
     public Templates.SafeString AsUl() => FormRenderer.Render("django/forms/errors/list/ul.html", new Dictionary<string, object?>
     {
-        ["errors"] = this.ToList(), ["error_class"] = ErrorClass,
+        ["errors"] = this, ["error_class"] = ErrorClass,
     });
 
     /// <inheritdoc/>

@@ -133,7 +133,8 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
             {
                 if (name != ValidationError.NonFieldErrors && !Fields.ContainsKey(name))
                     throw new ArgumentException($"'{GetType().Name}' has no field named '{name}'.", nameof(field));
-                _errors.Add(name, list = new ErrorList(isNonField: name == ValidationError.NonFieldErrors));
+                // a field's list knows the field's HTML id, so that it renders as <ul … id="id_name_error"> (Django 5.2)
+                _errors.Add(name, list = name == ValidationError.NonFieldErrors ? new ErrorList(isNonField: true) : new ErrorList { FieldId = this[name].AutoId });
             }
             list.AddRange(errors);
             CleanedData.Remove(name);

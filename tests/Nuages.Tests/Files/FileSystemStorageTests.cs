@@ -79,7 +79,7 @@ public class FileSystemStorageTests
         HttpRequestOf(factory, new { other = "x" }, out request);
         form = new UploadForm { Data = request.Form, Files = request.Files };
         Assert.Equal(["This field is required."], form.Errors["doc"]);
-        Assert.Equal("<input type=\"file\" name=\"doc\" required aria-invalid=\"true\" id=\"id_doc\">", form["doc"].ToString());
+        Assert.Equal("<input type=\"file\" name=\"doc\" required aria-invalid=\"true\" aria-describedby=\"id_doc_error\" id=\"id_doc\">", form["doc"].ToString());
         // an untouched field keeps the initial file: not required again, nothing changed
         var kept = new UploadForm { Data = request.Form, Files = request.Files, Initial = new Dictionary<string, object?> { ["doc"] = "notes.txt" } };
         Assert.True(kept.IsValid(), kept.Errors.AsText());

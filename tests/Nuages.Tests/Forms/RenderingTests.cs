@@ -41,8 +41,9 @@ public class RenderingTests
         foreach (var (name, node) in expected)
         {
             var widget = (string)node!["widget"]!;
-            // Django 5 marks a widget with errors aria-invalid, before its id (3.2, which made these, did not)
-            if (withErrors?.Contains(name) == true) widget = widget.Replace(" id=\"", " aria-invalid=\"true\" id=\"", StringComparison.Ordinal);
+            // Django 5.2 marks a widget with errors aria-invalid and names its error list, before its id (3.2, which made these, did not)
+            if (withErrors?.Contains(name) == true)
+                widget = widget.Replace(" id=\"", $" aria-invalid=\"true\" aria-describedby=\"{form[name].AutoId}_error\" id=\"", StringComparison.Ordinal);
             Assert.Equal(widget, form[name].ToString());
             Assert.Equal((string)node["label_tag"]!, form[name].LabelTag().Value);
         }
@@ -71,7 +72,9 @@ public class RenderingTests
         };
         Assert.False(bound.IsValid());
         AssertRendered(Django["bound"]!.AsObject(), bound, [.. bound.Errors.Keys]);
-        foreach (var (name, html) in Django["errors"]!.AsObject()) Assert.Equal((string)html!, bound.Errors[name].ToString());
+        // Django 5.2 gives a field's error list the id its widget's aria-describedby names (3.2 did not)
+        foreach (var (name, html) in Django["errors"]!.AsObject())
+            Assert.Equal(((string)html!).Replace("<ul class=\"errorlist\">", $"<ul class=\"errorlist\" id=\"id_{name}_error\">", StringComparison.Ordinal), bound.Errors[name].ToString());
         AssertRendered(Django["unbound_no_required"]!.AsObject(), new Everything { UseRequiredAttribute = false });
         AssertRendered(Django["prefixed"]!.AsObject(), new Everything { Prefix = "p", AutoId = "f_%s" });
         AssertRendered(Django["no_id"]!.AsObject(), new Everything { AutoId = null });
@@ -85,27 +88,56 @@ public class RenderingTests
         public CharField Next { get; } = new() { Widget = new HiddenInput() };
     }
 
-    [Fact]
-    public void A_form_renders_through_Django_5s_templates()
+    private static readonly JsonObject Layouts = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Forms", "Vectors", "django_form_layouts.json")))!.AsObject();
+
+    /// <summary>django_form_layouts.py's CommentForm, in C#.</summary>
+    public class LayoutForm : Form
+    {
+        public CharField Name { get; } = new() { MaxLength = 50, HelpText = "As shown <b>publicly</b>." };
+        public CharField Body { get; } = new() { Widget = new Textarea { Attrs = { ["rows"] = "3" } } };
+        public ChoiceField Mood { get; } = new() { Choices = [("h", "Happy"), ("s", "Sad")], Widget = new RadioSelect(), HelpText = "How do you feel?" };
+        public MultipleChoiceField Tags { get; } = new() { Choices = [("a", "Art"), ("b", "Books")], Widget = new CheckboxSelectMultiple(), Required = false };
+        public BooleanField Agree { get; } = new() { Label = "I agree." };
+        public CharField Next { get; } = new() { Widget = new HiddenInput() };
+
+        protected override void Clean()
+        {
+            if (CleanedData.Get(Name) == "Bob") throw new Nuages.Core.ValidationError("Bob may not comment.");
+        }
+    }
+
+    public sealed class OnlyHidden : Form
+    {
+        public CharField Token { get; } = new() { Widget = new HiddenInput() };
+    }
+
+    public static TheoryData<string> LayoutCases => [.. Layouts.Select(c => c.Key)];
+
+    [Theory]
+    [MemberData(nameof(LayoutCases))]
+    public void Whole_forms_render_as_Django_5_2s_templates_do(string name)
     {
         using var site = TestSite.Create(_ => { }).Enter();
-        var form = new CommentForm { Data = new Dictionary<string, string> { ["name"] = "Ann", ["mood"] = "s" } };
-        Assert.False(form.IsValid());
-        var html = form.ToString();
-        // the div layout, written from django/forms/templates/django/forms/div.html
-        Assert.Contains("<ul class=\"errorlist nonfield\"><li>(Hidden field next) This field is required.</li></ul>", html);
-        Assert.Contains("<label for=\"id_name\">Name:</label>", html);
-        Assert.Contains("<div class=\"helptext\" id=\"id_name_helptext\">As shown <b>publicly</b>.</div>", html);
-        Assert.Contains("<input type=\"text\" name=\"name\" value=\"Ann\" maxlength=\"50\" required aria-describedby=\"id_name_helptext\" id=\"id_name\">", html);
-        Assert.Contains("<ul class=\"errorlist\"><li>This field is required.</li></ul>", html);
-        Assert.Contains("<textarea name=\"body\" cols=\"40\" rows=\"3\" required aria-invalid=\"true\" id=\"id_body\">\n</textarea>", html);
-        Assert.Contains("<fieldset>", html);
-        Assert.Contains("<legend>Mood:</legend>", html);
-        Assert.Contains("<div id=\"id_mood\"><div>\n    <label for=\"id_mood_0\"><input type=\"radio\" name=\"mood\" value=\"h\" id=\"id_mood_0\"> Happy</label></div><div>\n    <label for=\"id_mood_1\"><input type=\"radio\" name=\"mood\" value=\"s\" id=\"id_mood_1\" checked> Sad</label></div>\n</div>", html);
-        Assert.Contains("<input type=\"hidden\" name=\"next\" id=\"id_next\">", html);
-        Assert.StartsWith("<ul class=\"errorlist nonfield\">", form.AsP().Value);
-        Assert.Contains("<th><label for=\"id_name\">Name:</label></th>", form.AsTable().Value);
-        Assert.Contains("<li>\n    <ul class=\"errorlist nonfield\">", form.AsUl().Value);
+        Form form = name switch
+        {
+            "unbound" => new LayoutForm { Initial = new Dictionary<string, object?> { ["name"] = "Ann <b>", ["mood"] = "h", ["tags"] = new List<string> { "b" } } },
+            "bound_errors" => new LayoutForm { Data = new Dictionary<string, object?> { ["name"] = "Ann", ["mood"] = "s", ["tags"] = new[] { "a", "x" } } },
+            "bound_nonfield" => new LayoutForm { Data = new Dictionary<string, string> { ["name"] = "Bob", ["body"] = "Hi", ["mood"] = "h", ["agree"] = "on", ["next"] = "/" } },
+            "bound_valid" => new LayoutForm { Data = new Dictionary<string, string> { ["name"] = "Cy", ["body"] = "Hi <i>", ["mood"] = "h", ["agree"] = "on", ["next"] = "/done/" } },
+            "styled_errors" => new LayoutForm { RequiredCssClass = "required", ErrorCssClass = "error", Data = new Dictionary<string, string> { ["name"] = "Ann", ["body"] = "Hi" } },
+            "no_auto_id" => new LayoutForm { AutoId = null, Data = new Dictionary<string, string> { ["name"] = "Ann" } },
+            "prefixed" => new LayoutForm { Prefix = "c", AutoId = "f_%s", LabelSuffix = "" },
+            "only_hidden" => new OnlyHidden(),
+            "only_hidden_errors" => new OnlyHidden { Data = new Dictionary<string, string>() },
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "a case of django_form_layouts.py not made here"),
+        };
+        if (form.IsBound) form.IsValid();
+        var expected = Layouts[name]!.AsObject();
+        Assert.Equal((string)expected["div"]!, form.ToString()); // {{ form }}: as_div
+        Assert.Equal((string)expected["div"]!, form.AsDiv().Value);
+        Assert.Equal((string)expected["p"]!, form.AsP().Value);
+        Assert.Equal((string)expected["table"]!, form.AsTable().Value);
+        Assert.Equal((string)expected["ul"]!, form.AsUl().Value);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class EditViewTests
 
             var invalid = await client.PostAsync(prefix + "/new/", new { title = "", author, pages = "x" });
             Assert.Equal(200, invalid.StatusCode);
-            Assert.Contains("<ul class=\"errorlist\"><li>Enter a whole number.</li></ul>", invalid.Text);
+            Assert.Contains("<ul class=\"errorlist\" id=\"id_pages_error\"><li>Enter a whole number.</li></ul>", invalid.Text);
 
             var title = "Earthsea " + prefix;
             var created = await client.PostAsync(prefix + "/new/", new { title, author, pages = "183" });

@@ -80,8 +80,8 @@ public class FormViewTests
         Assert.Contains("name=\"csrfmiddlewaretoken\"", page.Text);
         var invalid = client.Post("/contact/", new { email = "nope", message = "hi" });
         Assert.Equal(200, invalid.StatusCode);
-        Assert.Contains("<ul class=\"errorlist\"><li>Enter a valid email address.</li></ul>", invalid.Text);
-        Assert.Contains("<ul class=\"errorlist\"><li>Ensure this value has at least 5 characters (it has 2).</li></ul>", invalid.Text);
+        Assert.Contains("<ul class=\"errorlist\" id=\"id_email_error\"><li>Enter a valid email address.</li></ul>", invalid.Text);
+        Assert.Contains("<ul class=\"errorlist\" id=\"id_message_error\"><li>Ensure this value has at least 5 characters (it has 2).</li></ul>", invalid.Text);
         Assert.Contains("value=\"nope\"", invalid.Text); // nothing typed is lost
         var valid = client.Post("/contact/", new { email = "ann@example.com", message = "Hello there" });
         Assert.Equal(302, valid.StatusCode);
