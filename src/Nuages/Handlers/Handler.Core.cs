@@ -52,8 +52,7 @@ internal sealed partial class Handler
             {
                 try
                 {
-                    if (deferred.RendersAsync) AsyncToSync.Run(() => deferred.RenderAsync().AsTask());
-                    else deferred.Render();
+                    response = deferred.RendersAsync ? AsyncToSync.Run(() => deferred.RenderAsync().AsTask()) : deferred.Render();
                 }
                 catch (Exception exception) when (!IsDisconnect(request, exception))
                 {
@@ -125,8 +124,7 @@ internal sealed partial class Handler
                 try
                 {
                     // As django/core/handlers/base.py does: an async render is awaited, a sync one runs on the request's sync thread.
-                    if (deferred.RendersAsync) await deferred.RenderAsync().ConfigureAwait(false);
-                    else await SyncToAsync.RunShielded(deferred.Render);
+                    response = deferred.RendersAsync ? await deferred.RenderAsync().ConfigureAwait(false) : await SyncToAsync.RunShielded(deferred.Render);
                 }
                 catch (Exception exception) when (!IsDisconnect(request, exception))
                 {

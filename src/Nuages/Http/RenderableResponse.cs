@@ -24,38 +24,44 @@ public abstract class RenderableResponse : HttpResponse
     /// <summary>Whether <see cref="RenderContentAsync"/> is the form to call.</summary>
     internal bool RendersAsync => GetType().GetMethod(nameof(RenderContentAsync), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType != typeof(RenderableResponse);
 
-    private List<Func<HttpResponse, bool, ValueTask>>? _postRender;
+    private List<Func<HttpResponse, bool, ValueTask<HttpResponse?>>>? _postRender;
 
     /// <summary>
     /// Runs <paramref name="callback"/> once the content is rendered — at once when it already is (Django's
     /// <c>add_post_render_callback</c>); it is called with <c>async: true</c> when the rendering was <see cref="RenderAsync"/>,
-    /// and must then complete synchronously when called with <c>async: false</c>.
+    /// and must then complete synchronously when called with <c>async: false</c>. A response it returns replaces the
+    /// rendered one (what <see cref="Render"/> returns and the handler sends), as in Django; null keeps it. Called at
+    /// once on a rendered response, what it returns is not used, as in Django.
     /// </summary>
-    public void AddPostRenderCallback(Func<HttpResponse, bool, ValueTask> callback)
+    public void AddPostRenderCallback(Func<HttpResponse, bool, ValueTask<HttpResponse?>> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        if (IsRendered) Async.SyncMode.Wait(callback(this, false), "A post-render callback");
+        if (IsRendered) Async.SyncMode.Result(callback(this, false), "A post-render callback");
         else (_postRender ??= []).Add(callback);
     }
 
-    /// <summary>Renders now (once).</summary>
-    public void Render()
+    /// <summary>Renders now (once); returns the response to send: this one, or what a post-render callback put in its place.</summary>
+    public HttpResponse Render()
     {
-        if (IsRendered) return;
+        if (IsRendered) return this;
         Content = Encode(RenderContent());
         IsRendered = true;
+        HttpResponse response = this;
         if (_postRender is { } callbacks)
-            foreach (var callback in callbacks) Async.SyncMode.Wait(callback(this, false), "A post-render callback");
+            foreach (var callback in callbacks) response = Async.SyncMode.Result(callback(response, false), "A post-render callback") ?? response;
+        return response;
     }
 
-    /// <summary>Renders now (once), awaiting the async form.</summary>
-    public async ValueTask RenderAsync()
+    /// <summary>Renders now (once), awaiting the async form; returns the response to send, as <see cref="Render"/>.</summary>
+    public async ValueTask<HttpResponse> RenderAsync()
     {
-        if (IsRendered) return;
+        if (IsRendered) return this;
         Content = Encode(await RenderContentAsync().ConfigureAwait(false));
         IsRendered = true;
+        HttpResponse response = this;
         if (_postRender is { } callbacks)
-            foreach (var callback in callbacks) await callback(this, true).ConfigureAwait(false);
+            foreach (var callback in callbacks) response = await callback(response, true).ConfigureAwait(false) ?? response;
+        return response;
     }
 
     /// <summary>The content; reading it before rendering is an error, as in Django.</summary>

@@ -8,5 +8,8 @@ namespace Nuages.Views.Decorators;
 public sealed class ConditionalPageAttribute : ViewDecoratorAttribute
 {
     /// <inheritdoc />
+    protected override bool AfterRendering => true; // the ETag is of the rendered page; a 304 replaces it
+
+    /// <inheritdoc />
     public override HttpResponse After(HttpRequest request, HttpResponse response) => ConditionalGet.Process(request, response);
 }

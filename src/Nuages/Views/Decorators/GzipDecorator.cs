@@ -9,5 +9,8 @@ namespace Nuages.Views.Decorators;
 public sealed class GzipPageAttribute : ViewDecoratorAttribute
 {
     /// <inheritdoc />
+    protected override bool AfterRendering => true; // the compressed body is of the rendered page
+
+    /// <inheritdoc />
     public override HttpResponse After(HttpRequest request, HttpResponse response) => GzipResponses.Process(request, response);
 }

@@ -27,7 +27,8 @@ public abstract class ViewDecoratorAttribute : Attribute
     /// <summary>
     /// Whether <see cref="After"/> waits until a response rendered later (a template response) is rendered, as
     /// Django's decorators made from middleware do (<c>decorator_from_middleware</c> defers <c>process_response</c>
-    /// with <c>add_post_render_callback</c>): the CSRF decorators, whose cookie depends on the template using the token.
+    /// with <c>add_post_render_callback</c>, whose return value replaces the response): the CSRF decorators, whose
+    /// cookie depends on the template using the token, <c>cache_page</c>, <c>gzip_page</c>, <c>conditional_page</c>.
     /// </summary>
     protected virtual bool AfterRendering => false;
 
@@ -45,11 +46,8 @@ public abstract class ViewDecoratorAttribute : Attribute
     private bool Defer(HttpRequest request, HttpResponse response)
     {
         if (!AfterRendering || response is not RenderableResponse { IsRendered: false } deferred) return false;
-        deferred.AddPostRenderCallback(async (rendered, async) =>
-        {
-            if (async) await AfterAsync(request, rendered).ConfigureAwait(false);
-            else After(request, rendered);
-        });
+        // what After returns replaces the rendered response, as a post-render callback's return value does in Django
+        deferred.AddPostRenderCallback(async (rendered, async) => async ? await AfterAsync(request, rendered).ConfigureAwait(false) : After(request, rendered));
         return true;
     }
 }
