@@ -95,6 +95,9 @@ public sealed partial class FileSystemStorage
     /// <summary>The URL of a stored name (Django's <c>url</c>).</summary>
     public string Url(string name) => BaseUrl + string.Join('/', name.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
 
+    /// <summary>The file of that name as a <see cref="StoredFile"/>: the initial value of a file field that shows it.</summary>
+    public StoredFile Stored(string name) => new(name, Url(name));
+
     /// <summary>
     /// Stores <paramref name="content"/> under a safe, free version of <paramref name="name"/> and returns the name
     /// used (Django's <c>save</c>); the name's folders are made.
@@ -166,3 +169,15 @@ public sealed partial class FileSystemStorage
 
 /// <summary>A file name that would reach outside its folder, or from which no name can be made (Django's <c>SuspiciousFileOperation</c>).</summary>
 public sealed class SuspiciousFileOperation(string message) : SuspiciousOperation(message);
+
+/// <summary>
+/// A file kept in a storage, by its name there and its URL (what Django's <c>FieldFile</c> gives a form): the initial
+/// value of a file field, which its <see cref="Forms.ClearableFileInput"/> links to. Its text is its name.
+/// </summary>
+/// <param name="Name">The name in the storage.</param>
+/// <param name="Url">The URL it is served at.</param>
+public sealed record StoredFile(string Name, string Url)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

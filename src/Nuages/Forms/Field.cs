@@ -60,7 +60,12 @@ public abstract class Field
     /// <summary>The widget; the field type's default unless set.</summary>
     public Widget Widget
     {
-        get => _widget ??= DefaultWidget();
+        get
+        {
+            var widget = _widget ??= DefaultWidget();
+            widget.IsRequired = _required; // Django's widget.is_required, which the field sets
+            return widget;
+        }
         init => _widget = value;
     }
 

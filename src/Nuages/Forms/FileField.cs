@@ -20,9 +20,70 @@ public sealed class FileInput() : Input("file", "django/forms/widgets/file.html"
 }
 
 /// <summary>
+/// Django's <c>ClearableFileInput</c>, a file field's widget: with a stored file as its value (a
+/// <see cref="Files.StoredFile"/>, from <c>storage.Stored(name)</c>) it shows "Currently: <i>link</i>", a "Clear"
+/// checkbox when the field is optional, and "Change:" before the file input. Ticking Clear gives the field
+/// <c>false</c>; ticking it and choosing a file is a contradiction.
+/// </summary>
+public class ClearableFileInput() : Input("file", "django/forms/widgets/clearable_file_input.html")
+{
+    /// <summary>The label of the checkbox (Django's <c>clear_checkbox_label</c>).</summary>
+    public string ClearCheckboxLabel { get; init; } = "Clear";
+
+    /// <summary>What precedes the link to the stored file (Django's <c>initial_text</c>).</summary>
+    public string InitialText { get; init; } = "Currently";
+
+    /// <summary>What precedes the file input when a file is stored (Django's <c>input_text</c>).</summary>
+    public string InputText { get; init; } = "Change";
+
+    /// <summary>The name of the checkbox: the input's with <c>-clear</c>.</summary>
+    public static string ClearCheckboxName(string name) => name + "-clear";
+
+    /// <summary>The id of the checkbox: its name with <c>_id</c>.</summary>
+    public static string ClearCheckboxId(string name) => name + "_id";
+
+    private static bool IsInitial(object? value) => value is Files.StoredFile { Url.Length: > 0 };
+
+    /// <inheritdoc/>
+    public override object? FormatValue(object? value) => IsInitial(value) ? value : null;
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetContext(string name, object? value, IReadOnlyDictionary<string, object?>? attrs)
+    {
+        var context = base.GetContext(name, value, attrs);
+        var checkboxName = ClearCheckboxName(name);
+        context["checkbox_name"] = checkboxName;
+        context["checkbox_id"] = ClearCheckboxId(checkboxName);
+        context["is_initial"] = IsInitial(value);
+        context["input_text"] = InputText;
+        context["initial_text"] = InitialText;
+        context["clear_checkbox_label"] = ClearCheckboxLabel;
+        return context;
+    }
+
+    /// <inheritdoc/>
+    public override object? ValueFromData(FormData data, Http.UploadedFileDict? files, string name)
+    {
+        var upload = files?.Get(name);
+        if (!IsRequired && new CheckboxInput().ValueFromData(data, files, ClearCheckboxName(name)) is true)
+            return upload is not null ? FileField.Contradiction : false;
+        return upload;
+    }
+
+    /// <inheritdoc/>
+    public override bool ValueOmittedFromData(FormData data, Http.UploadedFileDict? files, string name) =>
+        files?.ContainsKey(name) != true && !data.Contains(ClearCheckboxName(name));
+
+    /// <inheritdoc/>
+    public override bool UseRequiredAttribute(object? initial) => base.UseRequiredAttribute(initial) && initial is null;
+}
+
+/// <summary>
 /// Django's <c>FileField</c>: an uploaded file (<c>request.Files</c>, through the form's <c>Files</c>), with a name
 /// of at most <see cref="MaxLength"/> characters and, unless <see cref="AllowEmptyFile"/>, some content. An
 /// unbound or untouched field keeps its initial file. Store it with <c>FileSystemStorage</c>.
+/// <c>CleanedData.Get(field)</c> is the new upload (null when none); <c>CleanedData[name]</c> is the initial file
+/// when nothing was uploaded, and <c>false</c> when an optional field's Clear box was ticked.
 /// </summary>
 public class FileField : Field<UploadedFile>
 {
@@ -43,7 +104,10 @@ public class FileField : Field<UploadedFile>
     public bool AllowEmptyFile { get; init; }
 
     /// <inheritdoc/>
-    protected override Widget DefaultWidget() => new FileInput();
+    protected override Widget DefaultWidget() => new ClearableFileInput();
+
+    /// <summary>What a <see cref="ClearableFileInput"/> gives when a file is chosen and Clear ticked (Django's <c>FILE_INPUT_CONTRADICTION</c>).</summary>
+    internal static readonly object Contradiction = new();
 
     /// <inheritdoc/>
     public override object? ToPython(object? value)
@@ -62,8 +126,20 @@ public class FileField : Field<UploadedFile>
         return file;
     }
 
-    /// <summary>Django's <c>clean(data, initial)</c>: no new file keeps the initial one.</summary>
-    public object? Clean(object? value, object? initial) => value is null && initial is not null ? initial : Clean(value);
+    /// <summary>
+    /// Django's <c>clean(data, initial)</c>: no new file keeps the initial one; Clear ticked on an optional field is
+    /// <c>false</c> (on a required one, as nothing sent); Clear and a file together are refused.
+    /// </summary>
+    public object? Clean(object? value, object? initial)
+    {
+        if (ReferenceEquals(value, Contradiction)) throw Error("contradiction");
+        if (value is false)
+        {
+            if (!Required) return false;
+            value = null;
+        }
+        return value is null && initial is not null ? initial : Clean(value);
+    }
 
     /// <inheritdoc/>
     public override object? BoundData(object? data, object? initial) => initial;

@@ -412,6 +412,6 @@ public sealed class CleanedData : Dictionary<string, object?>
     {
     }
 
-    /// <summary>The clean value of <paramref name="field"/>, as its type; the default when it has none.</summary>
-    public T? Get<T>(Field<T> field) => TryGetValue(field.Name, out var value) && value is not null ? (T)value : default;
+    /// <summary>The clean value of <paramref name="field"/>, as its type; the default when it has none (or, for a file field, when it kept its stored file or was cleared).</summary>
+    public T? Get<T>(Field<T> field) => TryGetValue(field.Name, out var value) && value is T typed ? typed : default;
 }

@@ -64,6 +64,8 @@ internal static class FormTemplates
         ["django/forms/widgets/time.html"] = "{% include \"django/forms/widgets/input.html\" %}\n",
         ["django/forms/widgets/checkbox.html"] = "{% include \"django/forms/widgets/input.html\" %}\n",
         ["django/forms/widgets/file.html"] = "{% include \"django/forms/widgets/input.html\" %}\n",
+        ["django/forms/widgets/clearable_file_input.html"] =
+            "{% if widget.is_initial %}{{ widget.initial_text }}: <a href=\"{{ widget.value.url }}\">{{ widget.value }}</a>{% if not widget.required %}\n<input type=\"checkbox\" name=\"{{ widget.checkbox_name }}\" id=\"{{ widget.checkbox_id }}\"{% if widget.attrs.disabled %} disabled{% endif %}>\n<label for=\"{{ widget.checkbox_id }}\">{{ widget.clear_checkbox_label }}</label>{% endif %}<br>\n{{ widget.input_text }}:{% endif %}\n<input type=\"{{ widget.type }}\" name=\"{{ widget.name }}\"{% include \"django/forms/widgets/attrs.html\" %}>\n",
         ["django/forms/widgets/textarea.html"] =
             "<textarea name=\"{{ widget.name }}\"{% include \"django/forms/widgets/attrs.html\" %}>\n{% if widget.value %}{{ widget.value }}{% endif %}</textarea>\n",
         ["django/forms/widgets/select.html"] =

@@ -19,6 +19,9 @@ public abstract class Widget
     /// <summary>The widget's attributes with those its field adds.</summary>
     protected IReadOnlyDictionary<string, object?> EffectiveAttrs => FieldAttrs is { Count: > 0 } added ? BuildAttrs(Attrs, added) : Attrs;
 
+    /// <summary>Whether the widget's field is required (Django's <c>is_required</c>, set by the field).</summary>
+    public bool IsRequired { get; internal set; }
+
     /// <summary>Whether the widget renders as a hidden input.</summary>
     public virtual bool IsHidden => false;
 
@@ -51,7 +54,7 @@ public abstract class Widget
         {
             ["name"] = name,
             ["is_hidden"] = IsHidden,
-            ["required"] = built.TryGetValue("required", out var required) && required is true,
+            ["required"] = IsRequired,
             ["value"] = FormatValue(value),
             ["attrs"] = built,
             ["template_name"] = TemplateName,

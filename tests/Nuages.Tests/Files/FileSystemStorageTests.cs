@@ -87,5 +87,78 @@ public class FileSystemStorageTests
         Assert.Empty(kept.ChangedData);
     }
 
+    public sealed class OptionalDoc : Form
+    {
+        public FileField Doc { get; } = new() { Required = false };
+    }
+
+    public sealed class RequiredDoc : Form
+    {
+        public FileField Doc { get; } = new();
+    }
+
+    public sealed class LockedDoc : Form
+    {
+        public FileField Doc { get; } = new() { Required = false, Disabled = true };
+    }
+
+    [Fact]
+    public void A_stored_file_shows_with_a_clear_box_and_cleans_as_Djangos()
+    {
+        var django = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Forms", "Vectors", "django_clearable.json")))!;
+        using var site = TestSite.Create(_ => { }).Enter();
+        var stored = new FileSystemStorage(Path.GetTempPath(), "/media/").Stored("avatars/ann <1>.png");
+        Assert.Equal("/media/avatars/ann%20%3C1%3E.png", stored.Url);
+        var initial = new Dictionary<string, object?> { ["doc"] = stored };
+        var rendered = new Dictionary<string, string>
+        {
+            ["optional_initial"] = new OptionalDoc { Initial = initial }["doc"].ToString(),
+            ["required_initial"] = new RequiredDoc { Initial = initial }["doc"].ToString(),
+            ["optional_empty"] = new OptionalDoc()["doc"].ToString(),
+            ["required_empty"] = new RequiredDoc()["doc"].ToString(),
+            ["disabled_initial"] = new LockedDoc { Initial = initial }["doc"].ToString(),
+            ["prefixed_initial"] = new OptionalDoc { Prefix = "p", Initial = initial }["doc"].ToString(),
+        };
+        foreach (var (name, html) in rendered) Assert.Equal((string)django["render"]![name]!, html);
+
+        var factory = new RequestFactory();
+        Nuages.Http.HttpRequest Post(object data) => factory.Post("/upload/", data);
+        var cases = new Dictionary<string, Form>
+        {
+            ["optional_clear"] = Bind<OptionalDoc>(Post(new Dictionary<string, object> { ["doc-clear"] = "on" }), initial),
+            ["optional_clear_and_upload"] = Bind<OptionalDoc>(Post(new Dictionary<string, object> { ["doc-clear"] = "on", ["doc"] = new TestFile("new.txt", "hello"u8.ToArray()) }), initial),
+            ["optional_nothing"] = Bind<OptionalDoc>(Post(new Dictionary<string, object> { ["other"] = "x" }), initial),
+            ["optional_upload"] = Bind<OptionalDoc>(Post(new Dictionary<string, object> { ["doc"] = new TestFile("new.txt", "hello"u8.ToArray()) }), initial),
+            ["required_clear"] = Bind<RequiredDoc>(Post(new Dictionary<string, object> { ["doc-clear"] = "on" }), initial),
+            ["required_clear_no_initial"] = Bind<RequiredDoc>(Post(new Dictionary<string, object> { ["doc-clear"] = "on" }), null),
+            ["required_clear_and_upload"] = Bind<RequiredDoc>(Post(new Dictionary<string, object> { ["doc-clear"] = "on", ["doc"] = new TestFile("new.txt", "hello"u8.ToArray()) }), initial),
+        };
+        foreach (var (name, form) in cases)
+        {
+            var expected = django["clean"]![name]!;
+            Assert.Equal((bool)expected["valid"]!, form.IsValid());
+            if (!form.IsValid())
+            {
+                Assert.Equal(expected["errors"]!.AsArray().Select(e => (string)e!), form.Errors["doc"]);
+                continue;
+            }
+            var value = form.CleanedData["doc"];
+            Assert.Equal((string)expected["value"]!, value switch
+            {
+                false => "false",
+                null => "none",
+                StoredFile s when ReferenceEquals(s, stored) => "initial",
+                Nuages.Http.UploadedFile f => "upload:" + f.Name,
+                _ => value.ToString(),
+            });
+        }
+        var widget = new ClearableFileInput();
+        Assert.Equal((bool)django["omitted"]!["nothing"]!, widget.ValueOmittedFromData(new Dictionary<string, string>(), null, "doc"));
+        Assert.Equal((bool)django["omitted"]!["clear_only"]!, widget.ValueOmittedFromData(new Dictionary<string, string> { ["doc-clear"] = "on" }, null, "doc"));
+    }
+
+    private static T Bind<T>(Nuages.Http.HttpRequest request, Dictionary<string, object?>? initial) where T : Form, new() =>
+        new() { Data = request.Form, Files = request.Files, Initial = initial ?? [] };
+
     private static void HttpRequestOf(RequestFactory factory, object data, out Nuages.Http.HttpRequest request) => request = factory.Post("/upload/", data);
 }
