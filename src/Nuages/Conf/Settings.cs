@@ -199,6 +199,19 @@ public sealed class Settings
     /// <summary>The URL prefix of uploaded files (Django's <c>MEDIA_URL</c>), e.g. <c>/media/</c>.</summary>
     public string MediaUrl { get; set; } = "";
 
+    /// <summary>
+    /// The password hashers (Django's <c>PASSWORD_HASHERS</c>), by full type name, preferred first: new passwords use the
+    /// first; the others verify the hashes they made, which are remade with the first at the next login. Django's
+    /// dotted names (<c>django.contrib.auth.hashers.PBKDF2PasswordHasher</c>…) are understood.
+    /// </summary>
+    public List<string> PasswordHashers { get; set; } =
+    [
+        "Nuages.Contrib.Auth.Pbkdf2PasswordHasher",
+        "Nuages.Contrib.Auth.Pbkdf2Sha1PasswordHasher",
+        "Nuages.Contrib.Auth.Argon2PasswordHasher",
+        "Nuages.Contrib.Auth.BCryptSha256PasswordHasher",
+    ];
+
     /// <summary>The URL prefix of static files (Django's <c>STATIC_URL</c>), given to templates as <c>STATIC_URL</c>.</summary>
     public string StaticUrl { get; set; } = "/static/";
 
