@@ -13,7 +13,9 @@ var app = NuagesApp.Create(args, s =>
     s.InstalledApps.Add<SiteConfig>();                      // its models, and their migrations in Migrations/
     s.InstalledApps.Add<Nuages.Contrib.ContentTypes.ContentTypesConfig>(); // django_content_type, by Django's migrations
     s.InstalledApps.Add<Nuages.Contrib.Sessions.SessionsConfig>();        // django_session, by Django's migration
+    s.InstalledApps.Add<Nuages.Contrib.Auth.AuthConfig>();                // auth_user, auth_group, auth_permission, by Django's migrations
     s.Middleware.Add<Nuages.Contrib.Sessions.SessionMiddleware>();       // request.Session
+    s.Middleware.Add<Nuages.Contrib.Auth.AuthenticationMiddleware>();    // request.User, await request.GetUserAsync()
     s.Middleware.Add<Nuages.Contrib.Messaging.MessageMiddleware>();      // Messages.Success(request, …), shown by base.html
     s.Templates.ContextProcessors.Add("django.contrib.messages.context_processors.messages");
     s.SecretKey = "sample-site-insecure-key-change-me";                  // signs sessions (Debug allows none, sessions need one)

@@ -212,6 +212,24 @@ public sealed class Settings
         "Nuages.Contrib.Auth.BCryptSha256PasswordHasher",
     ];
 
+    /// <summary>The user model (Django's <c>AUTH_USER_MODEL</c>): a full type name, or Django's <c>auth.User</c> for Nuages' <c>User</c>.</summary>
+    public string AuthUserModel { get; set; } = "auth.User";
+
+    /// <summary>
+    /// Who checks credentials (Django's <c>AUTHENTICATION_BACKENDS</c>), tried in order, by full type name; Django's
+    /// <c>django.contrib.auth.backends.ModelBackend</c> is Nuages' <c>ModelBackend</c>.
+    /// </summary>
+    public List<string> AuthenticationBackends { get; set; } = ["django.contrib.auth.backends.ModelBackend"];
+
+    /// <summary>Where <c>LoginRequired</c> sends anonymous users (Django's <c>LOGIN_URL</c>): a path, or a URL name.</summary>
+    public string LoginUrl { get; set; } = "/accounts/login/";
+
+    /// <summary>Where login goes when no <c>next</c> is given (Django's <c>LOGIN_REDIRECT_URL</c>): a path, or a URL name.</summary>
+    public string LoginRedirectUrl { get; set; } = "/accounts/profile/";
+
+    /// <summary>Where logout goes (Django's <c>LOGOUT_REDIRECT_URL</c>); null renders the logged-out page.</summary>
+    public string? LogoutRedirectUrl { get; set; }
+
     /// <summary>The URL prefix of static files (Django's <c>STATIC_URL</c>), given to templates as <c>STATIC_URL</c>.</summary>
     public string StaticUrl { get; set; } = "/static/";
 

@@ -26,6 +26,12 @@ public static partial class Csrf
         return Mask(secret);
     }
 
+    /// <summary>
+    /// A new secret for the request's CSRF cookie (Django's <c>rotate_token</c>), as login does so that a token seen
+    /// before logging in is worth nothing after.
+    /// </summary>
+    public static void RotateToken(HttpRequest request) => AddNewCookie(request);
+
     private static string AddNewCookie(HttpRequest request)
     {
         var secret = RandomString(SecretLength);
