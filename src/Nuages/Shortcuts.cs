@@ -11,6 +11,26 @@ namespace Nuages;
 public static class Shortcuts
 {
     /// <summary>
+    /// A URL from a URL name or a URL (Django's <c>resolve_url</c>): <c>./</c> and <c>../</c> paths as they are, then a
+    /// reverse of the name; what does not reverse is taken as a URL when it looks like one (it has a / or a .).
+    /// </summary>
+    public static string ResolveUrl(string to)
+    {
+        if (to.StartsWith("./", StringComparison.Ordinal) || to.StartsWith("../", StringComparison.Ordinal)) return to;
+        try
+        {
+            return Urls.Routes.Reverse(to);
+        }
+        catch (Urls.NoReverseMatch) when (to.Contains('/', StringComparison.Ordinal) || to.Contains('.', StringComparison.Ordinal))
+        {
+            return to;
+        }
+    }
+
+    /// <summary>A redirect to a URL name or a URL (Django's <c>redirect</c>), resolved by <see cref="ResolveUrl"/>.</summary>
+    public static HttpResponseRedirect Redirect(string to) => new(ResolveUrl(to));
+
+    /// <summary>
     /// Django's <c>render</c>: the template rendered now with <paramref name="context"/> and the request's context
     /// processors. It renders synchronously, as Django does: a QuerySet in the context is read with a sync query, so in
     /// an async view use <see cref="RenderAsync"/>.

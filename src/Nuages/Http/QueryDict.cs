@@ -159,6 +159,18 @@ public sealed class QueryDict : IEnumerable<KeyValuePair<string, string>>
         return sb.ToString();
     }
 
+    /// <summary>As <see cref="UrlEncode()"/>, leaving the characters of <paramref name="safe"/> as they are (Django's <c>urlencode(safe=…)</c>: <c>"/"</c> for paths).</summary>
+    public string UrlEncode(string safe)
+    {
+        var sb = new StringBuilder();
+        foreach (var (key, value) in this)
+        {
+            if (sb.Length > 0) sb.Append('&');
+            sb.Append(UriEncoding.Quote(key, safe + " _.-~").Replace(' ', '+')).Append('=').Append(UriEncoding.Quote(value, safe + " _.-~").Replace(' ', '+'));
+        }
+        return sb.ToString();
+    }
+
     internal static string QuotePlus(string s) => Uri.EscapeDataString(s).Replace("%20", "+");
 
     internal QueryDict Freeze()

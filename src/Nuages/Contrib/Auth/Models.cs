@@ -167,8 +167,12 @@ public abstract class AbstractBaseUser<T> : Model<T>, IStoredUser where T : Abst
 /// Django's <c>AbstractUser</c> (with <c>PermissionsMixin</c>): the fields of <c>auth_user</c> — a unique username,
 /// names, email, staff and active flags, the date joined, superuser, groups and permissions.
 /// </summary>
-public abstract class AbstractUser<T> : AbstractBaseUser<T> where T : AbstractUser<T>, new()
+public abstract class AbstractUser<T> : AbstractBaseUser<T>, IPermissionsUser where T : AbstractUser<T>, new()
 {
+    QuerySet<Permission> IPermissionsUser.OwnPermissions() => UserPermissions.All();
+
+    QuerySet<Group> IPermissionsUser.OwnGroups() => Groups.All();
+
     /// <summary>The name the user logs in with: 150 characters or fewer, letters, digits and @/./+/-/_ only.</summary>
     [MaxLength(150), Unique] public string Username { get; set; } = "";
 

@@ -64,7 +64,7 @@ public class AuthTests
         return Who(user);
     }
 
-    internal static NuagesApp Site(string database = "sqlite", Action<Settings>? configure = null)
+    internal static NuagesApp Site(string database = "sqlite", Action<Settings>? configure = null, params Nuages.Urls.UrlPattern[] extra)
     {
         var app = NuagesApp.Create([], new ConfigurationBuilder().Build(), s =>
         {
@@ -81,8 +81,8 @@ public class AuthTests
             s.PasswordHashers = ["django.contrib.auth.hashers.MD5PasswordHasher", "Nuages.Contrib.Auth.Pbkdf2PasswordHasher"]; // fast, as Django's tests do
             configure?.Invoke(s);
         });
-        app.UrlPatterns(Path("login/", LoginView), Path("login-async/", LoginAsyncView), Path("who/", WhoView), Path("who-async/", WhoAsyncView),
-            Path("logout/", LogoutView), Path("logout-async/", LogoutAsyncView), Path("change-password/", ChangePasswordView));
+        app.UrlPatterns([Path("login/", LoginView), Path("login-async/", LoginAsyncView), Path("who/", WhoView), Path("who-async/", WhoAsyncView),
+            Path("logout/", LogoutView), Path("logout-async/", LogoutAsyncView), Path("change-password/", ChangePasswordView), .. extra]);
         using (app.Enter())
         {
             if (database == "sqlite")

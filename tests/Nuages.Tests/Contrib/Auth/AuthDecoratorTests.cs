@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Nuages.Contrib.Auth;
+using Nuages.Db.Models;
+using Nuages.Http;
+using Nuages.Test;
+using static Nuages.Urls.Routes;
+
+namespace Nuages.Tests.Contrib.Auth;
+
+/// <summary>
+/// login_required, permission_required and user_passes_test on sync and async views, permissions from the user and
+/// their groups, and the `next` URLs a login may go to (Vectors/django_redirects.py: Django's answers).
+/// </summary>
+public class AuthDecoratorTests
+{
+    public static HttpResponse Private(HttpRequest request) => new("private " + request.User.GetUsername());
+
+    public static async Task<HttpResponse> PrivateAsync(HttpRequest request) => new("private " + (await request.GetUserAsync()).GetUsername());
+
+    [LoginRequired]
+    public static HttpResponse Attributed(HttpRequest request) => new("attributed");
+
+    [PermissionRequired("auth.change_group", RaiseException = true)]
+    public static async Task<HttpResponse> Editors(HttpRequest request)
+    {
+        await Task.Yield();
+        return new HttpResponse("editors");
+    }
+
+    private static NuagesApp Site() => AuthTests.Site(extra:
+    [
+        Path("private/", AuthDecorators.LoginRequired(new Func<HttpRequest, HttpResponse>(Private))),
+        Path("private-async/", AuthDecorators.LoginRequired(new Func<HttpRequest, Task<HttpResponse>>(PrivateAsync))),
+        Path("attributed/", Attributed),
+        Path("editors/", Editors),
+        Path("staff/", AuthDecorators.UserPassesTest(new Func<HttpRequest, HttpResponse>(Private), u => u.IsStaff, loginUrl: "/staff-login/?x=1", redirectFieldName: "to")),
+        Path("perm/", AuthDecorators.PermissionRequired(new Func<HttpRequest, Task<HttpResponse>>(PrivateAsync), "auth.view_user")),
+    ]);
+
+    [Fact]
+    public async Task Anonymous_users_go_to_the_login_page_with_next_in_both_modes()
+    {
+        var app = Site();
+        AuthTests.CreateUser(app, "ann", "pw");
+        var client = new AsyncClient(app);
+        foreach (var path in new[] { "/private/", "/private-async/", "/attributed/" })
+        {
+            var refused = await client.GetAsync(path + "?a=1&b=two words");
+            Assert.Equal(302, refused.StatusCode);
+            Assert.Equal($"/accounts/login/?next={path}%3Fa%3D1%26b%3Dtwo%2520words", refused["Location"]); // the query as sent (%20), quoted again, as Django does
+        }
+        var staff = await client.GetAsync("/staff/");
+        Assert.Equal("/staff-login/?x=1&to=/staff/", staff["Location"]);
+
+        await client.PostAsync("/login/", new { username = "ann", password = "pw" });
+        Assert.Equal("private ann", (await client.GetAsync("/private/")).Text);
+        var async = await client.GetAsync("/private-async/");
+        Assert.Equal("private ann", async.Text);
+        Assert.Equal(0, async.Request.AdapterSwitches); // the decorator read the user with async I/O
+        Assert.Equal(302, (await client.GetAsync("/staff/")).StatusCode); // not staff
+    }
+
+    [Fact]
+    public async Task Permissions_come_from_the_user_their_groups_or_being_superuser()
+    {
+        var app = Site();
+        var ann = AuthTests.CreateUser(app, "ann", "pw");
+        AuthTests.CreateUser(app, "bob", "pw");
+        using (app.Enter())
+        {
+            var groupType = ContentType.IdFor(typeof(Group));
+            var userType = ContentType.IdFor(typeof(User));
+            var changeGroup = Permission.Objects.Create(new Permission { Name = "Can change group", Codename = "change_group", ContentType = new() { Id = groupType } });
+            var viewUser = Permission.Objects.Create(new Permission { Name = "Can view user", Codename = "view_user", ContentType = new() { Id = userType } });
+            var editors = Group.Objects.Create(new Group { Name = "editors" });
+            editors.Permissions.Add(changeGroup);
+            ann.Groups.Add(editors);
+            ann.UserPermissions.Add(viewUser);
+            var fresh = User.Objects.Get("pk", ann.Id);
+            Assert.Equal(new HashSet<string> { "auth.change_group", "auth.view_user" }, Perms.GetAllPermissions(fresh));
+            Assert.True(Perms.HasPerms(fresh, ["auth.change_group", "auth.view_user"]));
+            Assert.True(Perms.HasModulePerms(fresh, "auth"));
+            Assert.False(Perms.HasModulePerms(fresh, "blog"));
+            Assert.False(Perms.HasPerm(AnonymousUser.Instance, "auth.view_user"));
+            fresh.IsActive = false;
+            Assert.False(Perms.HasPerm(fresh, "auth.view_user"));
+            Assert.True(Perms.HasPerm(new User { IsSuperuser = true }, "anything.at_all"));
+            Assert.False(Perms.HasPerm(new User { IsSuperuser = true, IsActive = false }, "anything.at_all"));
+        }
+        var annClient = new AsyncClient(app);
+        await annClient.PostAsync("/login/", new { username = "ann", password = "pw" });
+        Assert.Equal("editors", (await annClient.GetAsync("/editors/")).Text);
+        var perm = await annClient.GetAsync("/perm/");
+        Assert.Equal("private ann", perm.Text);
+        Assert.Equal(0, perm.Request.AdapterSwitches);
+
+        var bobClient = new AsyncClient(app);
+        await bobClient.PostAsync("/login/", new { username = "bob", password = "pw" });
+        Assert.Equal(403, (await bobClient.GetAsync("/editors/")).StatusCode); // RaiseException: PermissionDenied
+        Assert.Equal("/accounts/login/?next=/perm/", (await bobClient.GetAsync("/perm/"))["Location"]);
+    }
+
+    [Fact]
+    public void Next_urls_are_allowed_exactly_as_Django_allows_them()
+    {
+        var rows = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "Contrib", "Vectors", "django_redirects.json")))!.AsArray();
+        Assert.Equal(59, rows.Count);
+        foreach (var row in rows)
+        {
+            var url = (string)row!["url"]!;
+            Assert.True((bool)row["allowed"]! == SafeRedirects.UrlHasAllowedHostAndScheme(url, ["testserver"]), $"{url}: Django says {row["allowed"]}");
+            Assert.True((bool)row["allowed_https"]! == SafeRedirects.UrlHasAllowedHostAndScheme(url, ["testserver"], requireHttps: true), $"{url} (https): Django says {row["allowed_https"]}");
+        }
+    }
+}
