@@ -1,3 +1,4 @@
+using Nuages.Contrib.Auth;
 using Nuages.Contrib.Sessions;
 using Nuages.Http;
 using Nuages.Templates;
@@ -36,6 +37,13 @@ public static class Pages
         if (query.Length > 0 && !recent.Contains(query))
             await request.Session.SetAsync("recent_searches", recent.Prepend(query).Take(5).ToList());
         return await RenderAsync(request, "books.html", new { books, query, count = books.CountAsync(), recent });
+    }
+
+    /// <summary>Only for logged-in users (LoginRequired sends others to the login page with ?next=/private/); the user read with async I/O.</summary>
+    public static async Task<HttpResponse> Private(HttpRequest request)
+    {
+        var user = (User)await request.GetUserAsync();
+        return await RenderAsync(request, "site/private.html", new { joined = user.DateJoined, last_login = user.LastLogin });
     }
 
     public static HttpResponse OldHome(HttpRequest request) => new HttpResponsePermanentRedirect(Reverse("index"));

@@ -15,9 +15,12 @@ var app = NuagesApp.Create(args, s =>
     s.InstalledApps.Add<Nuages.Contrib.Sessions.SessionsConfig>();        // django_session, by Django's migration
     s.InstalledApps.Add<Nuages.Contrib.Auth.AuthConfig>();                // auth_user, auth_group, auth_permission, by Django's migrations
     s.Middleware.Add<Nuages.Contrib.Sessions.SessionMiddleware>();       // request.Session
+    s.Middleware.Add<Nuages.Middleware.CsrfViewMiddleware>();            // every POST checked; {% csrf_token %} on any page (the nav's logout form)
     s.Middleware.Add<Nuages.Contrib.Auth.AuthenticationMiddleware>();    // request.User, await request.GetUserAsync()
     s.Middleware.Add<Nuages.Contrib.Messaging.MessageMiddleware>();      // Messages.Success(request, …), shown by base.html
     s.Templates.ContextProcessors.Add("django.contrib.messages.context_processors.messages");
+    s.Templates.ContextProcessors.Add("django.contrib.auth.context_processors.auth"); // user and perms in templates
+    s.LoginRedirectUrl = "private";                                       // a URL name: where login goes without ?next=
     s.SecretKey = "sample-site-insecure-key-change-me";                  // signs sessions (Debug allows none, sessions need one)
     s.Templates.Dirs.Add("templates");                     // copied beside the program (Site.csproj)
     s.Templates.Libraries["site_tags"] = typeof(SiteTags).FullName!;
@@ -37,6 +40,13 @@ if (args.Length == 0 || args[0] == "runserver") if (Author.Objects.Count() == 0)
     ]);
 });
 if (args.Length == 0 || args[0] == "runserver") if (Entry.Objects.Count() == 0) Atomic.Run(BlogSeed.Add);
+// a user to log in with (the login page says so): the password is stored hashed as Django stores it
+if (args.Length == 0 || args[0] == "runserver") if (Nuages.Contrib.Auth.User.Objects.Count() == 0)
+{
+    var demo = new Nuages.Contrib.Auth.User { Username = "demo", FirstName = "Demo" };
+    demo.SetPassword("nuages-demo");
+    demo.Save();
+}
 app.UrlPatterns(
     Path("", Pages.Index, name: "index"),
     Path("hello/<str:name>/", Pages.Hello, name: "hello"),
@@ -56,6 +66,10 @@ app.UrlPatterns(
     // a blog: entries paginated, an entry with its comments and the comment form (errors shown back, then PRG)
     Path("blog/", Nuages.Views.View.AsView<Nuages.Views.Generic.AsyncListView<Entry>>(v => v.PaginateBy = 3), name: "blog"),
     Path("blog/<slug:slug>/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(Nuages.Views.View.AsView<EntryView>()), name: "entry"),
+    // logging in and out (Django's LoginView and LogoutView, async), and a page only a logged-in user sees
+    Path("accounts/login/", Nuages.Views.View.AsView<Nuages.Contrib.Auth.AsyncLoginView>(), name: "login"),
+    Path("accounts/logout/", Nuages.Views.View.AsView<Nuages.Contrib.Auth.AsyncLogoutView>(v => v.NextPage = "/"), name: "logout"),
+    Path("private/", Nuages.Contrib.Auth.AuthDecorators.LoginRequired(Pages.Private), name: "private"),
     // a form: CSRF-protected, errors shown back, then a message and a redirect
     Path("contact/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(Nuages.Views.View.AsView<ContactView>()), name: "contact"),
     Path("api/", Include(Api.UrlPatterns, ns: "api")));

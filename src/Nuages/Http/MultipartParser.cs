@@ -19,6 +19,8 @@ internal static class MultipartParser
             throw new MultiPartParserError($"Invalid boundary in multipart: {boundaryText}");
 
         var body = request.BodySpan;
+        // an empty body is no fields and no files (Content-Length 0 is valid, as django/http/multipartparser.py says)
+        if (body.IsEmpty) return (new QueryDict(), new UploadedFileDict());
         var delimiter = Encoding.ASCII.GetBytes("--" + boundaryText);
         var form = new QueryDict();
         var files = new UploadedFileDict();

@@ -50,6 +50,7 @@ public static class ContextProcessors
         }
         // Django's name of the messages processor: the messages app's, found by name (Templates do not depend on Contrib)
         if (name == "django.contrib.messages.context_processors.messages") name = "Nuages.Contrib.Messaging.Messages.ContextProcessor";
+        if (name == "django.contrib.auth.context_processors.auth") name = "Nuages.Contrib.Auth.AuthContext.ContextProcessor";
         var dot = name.LastIndexOf('.');
         if (dot <= 0)
             throw new ImproperlyConfigured($"The context processor '{name}' is not one of debug, request, static, tz, csrf, nor a Namespace.Type.Method name.");

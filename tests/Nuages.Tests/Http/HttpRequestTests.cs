@@ -63,6 +63,11 @@ public class HttpRequestTests
         Assert.Throws<MultiPartParserError>(() => request.Form);
         var noBoundary = new RequestFactory(Debug).Post("/", "x", "multipart/form-data");
         Assert.Equal("Invalid boundary in multipart: null", Assert.Throws<MultiPartParserError>(() => noBoundary.Form).Message);
+        // an empty body is an empty form, as Django's parser answers Content-Length 0 (a POST of a button alone)
+        var empty = new RequestFactory(Debug).Post("/", "", "multipart/form-data; boundary=XYZ");
+        Assert.Empty(empty.Form);
+        Assert.Empty(empty.Files);
+        Assert.Equal("Invalid boundary in multipart: null", Assert.Throws<MultiPartParserError>(() => new RequestFactory(Debug).Post("/", "", "multipart/form-data").Form).Message);
     }
 
     [Fact]

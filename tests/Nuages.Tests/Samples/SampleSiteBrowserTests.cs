@@ -104,6 +104,44 @@ public class SampleSiteBrowserTests
         Assert.Equal(2, await page.Locator("ol.comments li").CountAsync());
     }
 
+    [BrowserFact]
+    public async Task The_private_page_asks_for_a_login_then_shows_the_user_until_logout()
+    {
+        await using var site = await SampleSite.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("NUAGES_TEST_CHROMIUM"),
+            Headless = true,
+            Args = ["--no-sandbox"],
+        });
+        var page = await browser.NewPageAsync();
+        page.SetDefaultTimeout((float)Bounded.TotalMilliseconds);
+        await page.GotoAsync(site.Url + "/private/");
+        Assert.EndsWith("/accounts/login/?next=/private/", page.Url); // LoginRequired, with the page wanted as next
+        Assert.Equal("Please log in to see this page.", await page.InnerTextAsync("main p"));
+
+        await page.FillAsync("#id_username", "demo");
+        await page.FillAsync("#id_password", "wrong");
+        await page.ClickAsync("text=Log in >> nth=-1");
+        await page.WaitForSelectorAsync(".errorlist");
+        Assert.Equal("Please enter a correct username and password. Note that both fields may be case-sensitive.", await page.InnerTextAsync(".errorlist li"));
+        Assert.Equal("demo", await page.InputValueAsync("#id_username"));
+        Assert.Equal("", await page.InputValueAsync("#id_password")); // a password is never rendered back
+
+        await page.FillAsync("#id_password", "nuages-demo");
+        await page.ClickAsync("text=Log in >> nth=-1");
+        await page.WaitForSelectorAsync("text=Hello, Demo");
+        Assert.EndsWith("/private/", page.Url);
+        Assert.Equal("demo", await page.InnerTextAsync("nav a[href='/private/']"));
+
+        await page.ClickAsync("text=Log out"); // a POST form, as Django 5's LogoutView wants
+        await page.WaitForSelectorAsync("nav >> text=Log in");
+        Assert.Equal(site.Url + "/", page.Url);
+        await page.GotoAsync(site.Url + "/private/");
+        Assert.Contains("/accounts/login/", page.Url);
+    }
+
     /// <summary>The sample site's build output run as a process, in a folder of its own; stopped by its PID.</summary>
     private sealed class SampleSite : IAsyncDisposable
     {

@@ -1,0 +1,244 @@
+using Nuages.Conf;
+using Nuages.Http;
+using Nuages.Templates;
+using Nuages.Views.Decorators;
+using Nuages.Views.Generic;
+
+namespace Nuages.Contrib.Auth;
+
+/// <summary>
+/// Django's <c>LoginView</c>: GET shows <c>registration/login.html</c> with an <see cref="AuthenticationForm"/> as
+/// <c>form</c> and the wanted page as <c>next</c>; a valid POST logs the user in and redirects to <c>next</c> — when
+/// it is safe (<see cref="SafeRedirects"/>: this host, or <see cref="SuccessUrlAllowedHosts"/>) — else to
+/// <c>Settings.LoginRedirectUrl</c>. CSRF-protected and never cached, as Django's. <see cref="AsyncLoginView"/>
+/// does it with async I/O.
+/// </summary>
+public class LoginView : FormView<AuthenticationForm>
+{
+    /// <summary>A login view with Django's template name.</summary>
+    public LoginView() => TemplateName = "registration/login.html";
+
+    /// <summary>The query or form field carrying the page to go to after login.</summary>
+    public string RedirectFieldName { get; set; } = "next";
+
+    /// <summary>Whether a user already logged in is sent on at once (Django's <c>redirect_authenticated_user</c>).</summary>
+    public bool RedirectAuthenticatedUser { get; set; }
+
+    /// <summary>Other hosts <c>next</c> may go to (Django's <c>success_url_allowed_hosts</c>).</summary>
+    public IReadOnlySet<string> SuccessUrlAllowedHosts { get; set; } = new HashSet<string>();
+
+    /// <inheritdoc/>
+    public override AuthenticationForm GetForm() => Request.Method is "POST" or "PUT"
+        ? new AuthenticationForm { Request = Request, Initial = GetInitial(), Prefix = GetPrefix(), Data = Request.Form, Files = Request.Files }
+        : new AuthenticationForm { Request = Request, Initial = GetInitial(), Prefix = GetPrefix() };
+
+    /// <summary>The page <c>next</c> names, if it is safe to go to; "" otherwise (Django's <c>get_redirect_url</c>).</summary>
+    public virtual string GetRedirectUrl()
+    {
+        var wanted = Request.Form.Get(RedirectFieldName) ?? Request.Query.Get(RedirectFieldName);
+        var hosts = new HashSet<string>(SuccessUrlAllowedHosts, StringComparer.Ordinal) { Request.GetHost() };
+        return SafeRedirects.UrlHasAllowedHostAndScheme(wanted, hosts, requireHttps: Request.IsSecure) ? wanted! : "";
+    }
+
+    /// <inheritdoc/>
+    public override string GetSuccessUrl() => GetRedirectUrl() is { Length: > 0 } url ? url : Shortcuts.ResolveUrl(Site.Current.Settings.LoginRedirectUrl);
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetContextData(object? extra = null)
+    {
+        var context = base.GetContextData(extra);
+        context[RedirectFieldName] = GetRedirectUrl();
+        return context;
+    }
+
+    /// <inheritdoc/>
+    public override HttpResponse FormValid(AuthenticationForm form)
+    {
+        Auth.Login(Request, form.GetUser()!);
+        return new HttpResponseRedirect(GetSuccessUrl());
+    }
+
+    /// <inheritdoc/>
+    public override async Task<HttpResponse> FormValidAsync(AuthenticationForm form, CancellationToken cancellationToken)
+    {
+        await Auth.LoginAsync(Request, form.GetUser()!, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new HttpResponseRedirect(GetSuccessUrl());
+    }
+
+    private HttpResponseRedirect? AlreadyIn(IUser user)
+    {
+        if (!RedirectAuthenticatedUser || !user.IsAuthenticated) return null;
+        var url = GetSuccessUrl();
+        if (url == Request.Path)
+            throw new InvalidOperationException("Redirection loop for authenticated user detected. Check that your LoginRedirectUrl doesn't point to a login page.");
+        return new HttpResponseRedirect(url);
+    }
+
+    /// <summary>GET: the login page.</summary>
+    [CsrfProtect, NeverCache]
+    public override HttpResponse Get(HttpRequest request) => (HttpResponse?)AlreadyIn(request.User) ?? base.Get(request);
+
+    /// <summary>POST: the credentials checked.</summary>
+    [CsrfProtect, NeverCache]
+    public override HttpResponse Post(HttpRequest request) => (HttpResponse?)AlreadyIn(request.User) ?? base.Post(request);
+}
+
+/// <summary><see cref="LoginView"/> with async handlers: the user, the credentials and the session with async I/O.</summary>
+public class AsyncLoginView : LoginView
+{
+    /// <summary>GET, async.</summary>
+    [CsrfProtect, NeverCache]
+    public new async Task<HttpResponse> Get(HttpRequest request) =>
+        (HttpResponse?)AlreadyInAsync(await request.GetUserAsync().ConfigureAwait(false)) ?? await FormPageAsync(request.Aborted).ConfigureAwait(false);
+
+    /// <summary>POST, async.</summary>
+    [CsrfProtect, NeverCache]
+    public new async Task<HttpResponse> Post(HttpRequest request) =>
+        (HttpResponse?)AlreadyInAsync(await request.GetUserAsync().ConfigureAwait(false)) ?? await SubmitAsync(request.Aborted).ConfigureAwait(false);
+
+    /// <summary>PUT, async: as POST.</summary>
+    public new Task<HttpResponse> Put(HttpRequest request) => Post(request);
+
+    private HttpResponseRedirect? AlreadyInAsync(IUser user) => RedirectAuthenticatedUser && user.IsAuthenticated ? new HttpResponseRedirect(GetSuccessUrl()) : null;
+}
+
+/// <summary>
+/// Django's <c>LogoutView</c> (POST only, as since Django 5.0): logs out, then redirects to <c>next</c> (when safe),
+/// <see cref="NextPage"/> or <c>Settings.LogoutRedirectUrl</c>, or shows <c>registration/logged_out.html</c>.
+/// </summary>
+public class LogoutView : TemplateView
+{
+    /// <summary>A logout view with Django's template name.</summary>
+    public LogoutView() => TemplateName = "registration/logged_out.html";
+
+    /// <summary>Where to go after logging out; <c>Settings.LogoutRedirectUrl</c> when null.</summary>
+    public string? NextPage { get; set; }
+
+    /// <summary>The query or form field that may name where to go.</summary>
+    public string RedirectFieldName { get; set; } = "next";
+
+    /// <summary>Only POST and OPTIONS, as Django 5's.</summary>
+    protected internal override IReadOnlyList<string> HttpMethodNames => ["post", "options"];
+
+    private string? NextUrl()
+    {
+        var next = NextPage ?? Site.Current.Settings.LogoutRedirectUrl;
+        var wanted = Request.Form.Get(RedirectFieldName) ?? Request.Query.Get(RedirectFieldName);
+        if (wanted is not null)
+            return SafeRedirects.UrlHasAllowedHostAndScheme(wanted, [Request.GetHost()], requireHttps: Request.IsSecure) ? wanted : Request.Path;
+        return next is null ? null : Shortcuts.ResolveUrl(next);
+    }
+
+    /// <summary>What follows the logout: a redirect, or the logged-out page.</summary>
+    protected HttpResponse AfterLogout() => NextUrl() is { } url ? new HttpResponseRedirect(url)
+        : RenderToResponse(GetContextData(new Dictionary<string, object?> { ["title"] = "Logged out", ["subtitle"] = null }));
+
+    /// <summary>POST: logs out (sync).</summary>
+    [CsrfProtect, NeverCache]
+    public HttpResponse Post(HttpRequest request)
+    {
+        Auth.Logout(request);
+        return AfterLogout();
+    }
+}
+
+/// <summary><see cref="LogoutView"/> with an async POST: the session flushed with async I/O.</summary>
+public class AsyncLogoutView : LogoutView
+{
+    /// <summary>POST, async.</summary>
+    [CsrfProtect, NeverCache]
+    public new async Task<HttpResponse> Post(HttpRequest request)
+    {
+        await Auth.LogoutAsync(request, request.Aborted).ConfigureAwait(false);
+        return AfterLogout();
+    }
+}
+
+/// <summary>
+/// The <c>auth</c> context processor (Django's <c>django.contrib.auth.context_processors.auth</c>): <c>user</c>
+/// (read with async I/O when the template renders asynchronously) and <c>perms</c>.
+/// </summary>
+public static class AuthContext
+{
+    /// <summary>List it in <c>Templates.ContextProcessors</c> as <c>Nuages.Contrib.Auth.AuthContext.ContextProcessor</c> (or Django's name).</summary>
+    public static IEnumerable<KeyValuePair<string, object?>> ContextProcessor(HttpRequest request) =>
+    [
+        new("user", new DeferredUser(request)),
+        new("perms", new PermWrapper(request)),
+    ];
+
+    /// <summary>The request's user, read on first use in the template's mode.</summary>
+    private sealed class DeferredUser(HttpRequest request) : Core.IDeferredValue
+    {
+        public object? DeferredValue => request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : request.User;
+
+        public async ValueTask<object?> GetDeferredValueAsync(CancellationToken cancellationToken) =>
+            request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : await request.GetUserAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// Django's <c>PermWrapper</c>: <c>{{ perms.blog }}</c> is whether the user has any permission in the app,
+/// <c>{{ perms.blog.change_post }}</c> whether they have that one; <c>{% if "blog.change_post" in perms %}</c> too.
+/// The user's permissions are read once, on first use, in the template's mode (async I/O in an async render).
+/// </summary>
+public sealed class PermWrapper(HttpRequest request) : Core.IDeferredValue
+{
+    private Known? _known;
+
+    /// <inheritdoc/>
+    public object? DeferredValue
+    {
+        get
+        {
+            if (_known is not null) return _known;
+            var user = request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : request.User;
+            return _known = new Known(user, Perms.GetAllPermissions(user));
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<object?> GetDeferredValueAsync(CancellationToken cancellationToken)
+    {
+        if (_known is not null) return _known;
+        var user = request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : await request.GetUserAsync(cancellationToken).ConfigureAwait(false);
+        return _known = new Known(user, await Perms.GetAllPermissionsAsync(user, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The user's permissions, read: lookups answer from memory.</summary>
+    private sealed class Known(IUser user, IReadOnlySet<string> permissions) : ITemplateLookup
+    {
+        private bool All => user.IsActive && user.IsSuperuser;
+
+        public bool Has(string permission) => All || permissions.Contains(permission);
+
+        public bool HasApp(string app) => All || permissions.Any(p => p.StartsWith(app + ".", StringComparison.Ordinal));
+
+        public bool TryLookup(string name, out object? value)
+        {
+            if (name.Contains('.', StringComparison.Ordinal))
+            {
+                value = Has(name);
+                return (bool)value;
+            }
+            value = new AppPerms(this, name);
+            return true;
+        }
+
+        public override string ToString() => "PermWrapper(" + user + ")";
+    }
+
+    /// <summary>One app's permissions of the user: true when any, and each by its code name.</summary>
+    private sealed class AppPerms(Known known, string app) : ITemplateLookup, ITemplateTruth
+    {
+        public bool IsTrue => known.HasApp(app);
+
+        public bool TryLookup(string name, out object? value)
+        {
+            value = known.Has($"{app}.{name}");
+            return true;
+        }
+
+        public override string ToString() => IsTrue ? "True" : "False";
+    }
+}

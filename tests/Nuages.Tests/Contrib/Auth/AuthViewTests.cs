@@ -1,0 +1,85 @@
+using Nuages.Contrib.Auth;
+using Nuages.Http;
+using Nuages.Test;
+using Nuages.Views;
+using static Nuages.Urls.Routes;
+
+namespace Nuages.Tests.Contrib.Auth;
+
+/// <summary>Django's LoginView and LogoutView, sync and async, the AuthenticationForm as Django renders it, and the auth context processor.</summary>
+public class AuthViewTests
+{
+    private static readonly string Dirs = CreateTemplates();
+
+    private static string CreateTemplates()
+    {
+        var dirs = Directory.CreateTempSubdirectory("nuages-authviews-").FullName;
+        Directory.CreateDirectory(System.IO.Path.Combine(dirs, "registration"));
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "login.html"), "<form method=\"post\">{% csrf_token %}{{ form }}<input type=\"hidden\" name=\"next\" value=\"{{ next }}\"></form>");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "logged_out.html"), "{{ title }}: {{ user.is_authenticated }}");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "who.html"), "{% if user.is_authenticated %}{{ user.username }}{% else %}nobody{% endif %}|{{ perms.auth }}|{{ perms.auth.view_user }}|{% if 'auth.view_user' in perms %}yes{% else %}no{% endif %}");
+        return dirs;
+    }
+
+    public static HttpResponse Who(HttpRequest request) => Shortcuts.Render(request, "who.html");
+
+    public static Task<HttpResponse> WhoAsync(HttpRequest request) => Shortcuts.RenderAsync(request, "who.html");
+
+    private static NuagesApp Site() => AuthTests.Site(configure: s =>
+    {
+        s.Templates.Dirs.Add(Dirs);
+        s.Templates.ContextProcessors.Add("django.contrib.auth.context_processors.auth");
+        s.LoginRedirectUrl = "/home/";
+    }, extra:
+    [
+        Path("accounts/login/", View.AsView<LoginView>()),
+        Path("accounts/login-async/", View.AsView<AsyncLoginView>()),
+        Path("accounts/logout/", View.AsView<LogoutView>()),
+        Path("accounts/logout-async/", View.AsView<AsyncLogoutView>(v => v.NextPage = "/bye/")),
+        Path("page/", Who),
+        Path("page-async/", WhoAsync),
+    ]);
+
+    [Fact]
+    public async Task The_login_form_renders_as_Djangos_and_refuses_wrong_pairs_with_Djangos_message()
+    {
+        var app = Site();
+        AuthTests.CreateUser(app, "ann", "pw");
+        var client = new AsyncClient(app);
+        var page = await client.GetAsync("/accounts/login/?next=/page/");
+        Assert.Contains("<input type=\"text\" name=\"username\" autofocus autocapitalize=\"none\" autocomplete=\"username\" maxlength=\"150\" required id=\"id_username\">", page.Text);
+        Assert.Contains("<input type=\"password\" name=\"password\" autocomplete=\"current-password\" required id=\"id_password\">", page.Text);
+        Assert.Contains("<input type=\"hidden\" name=\"next\" value=\"/page/\">", page.Text);
+        Assert.Equal("max-age=0, no-cache, no-store, must-revalidate, private", page["Cache-Control"]); // never_cache, as Django writes it
+        foreach (var path in new[] { "/accounts/login/", "/accounts/login-async/" })
+        {
+            var wrong = await client.PostAsync(path, new { username = "ann", password = "nope" });
+            Assert.Equal(200, wrong.StatusCode);
+            Assert.Contains("<ul class=\"errorlist nonfield\"><li>Please enter a correct username and password. Note that both fields may be case-sensitive.</li></ul>", wrong.Text);
+            Assert.Contains("value=\"ann\"", wrong.Text);
+        }
+    }
+
+    [Fact]
+    public async Task A_login_goes_to_a_safe_next_or_the_default_and_logout_is_post_only()
+    {
+        var app = Site();
+        AuthTests.CreateUser(app, "ann", "pw");
+        foreach (var (login, logout) in new[] { ("/accounts/login/", "/accounts/logout/"), ("/accounts/login-async/", "/accounts/logout-async/") })
+        {
+            var client = new AsyncClient(app);
+            Assert.Equal("/page/", (await client.PostAsync(login, new { username = "ann", password = "pw", next = "/page/" }))["Location"]);
+            Assert.Equal("ann||", (await client.GetAsync("/page/")).Text.Split('|')[0] + "||");
+            var async = await client.GetAsync("/page-async/");
+            Assert.StartsWith("ann|", async.Text);
+            Assert.Equal(0, async.Request.AdapterSwitches); // the template's user was read with async I/O
+            foreach (var hostile in new[] { "//evil.com/", "https://evil.com/", "/\\evil.com", "javascript:alert(1)" })
+                Assert.Equal("/home/", (await client.PostAsync(login, new { username = "ann", password = "pw", next = hostile }))["Location"]);
+            Assert.Equal(405, (await client.GetAsync(logout)).StatusCode);
+            var bye = await client.PostAsync(logout);
+            if (logout.EndsWith("async/", StringComparison.Ordinal)) Assert.Equal("/bye/", bye["Location"]);
+            else Assert.Equal("Logged out: False", bye.Text);
+            Assert.Equal("nobody|False|False|no", (await client.GetAsync("/page/")).Text);
+        }
+    }
+}
