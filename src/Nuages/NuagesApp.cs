@@ -92,6 +92,14 @@ public sealed class NuagesApp
         var graph = Db.Migrations.MigrationGraph.Load(Apps);
         var unmigrated = AllModels.Where(m => Nuages.Apps.AppConfig.Of(m) is not { } config || !graph.HasMigrations(config.Label)).ToList();
         if (unmigrated.Count > 0) await Async.SyncToAsync.Run(() => Db.Models.Schema.Migrate(unmigrated, alias));
+        await PostMigrateAsync(alias).ConfigureAwait(false);
+    }
+
+    /// <summary>The installed apps' <see cref="Nuages.Apps.IPostMigrate"/> hooks (Django's <c>post_migrate</c>).</summary>
+    internal async Task PostMigrateAsync(string alias)
+    {
+        foreach (var hook in Apps.All.OfType<Nuages.Apps.IPostMigrate>())
+            await hook.PostMigrateAsync(Apps.All, alias).ConfigureAwait(false);
     }
 
     /// <summary>The settings in effect.</summary>

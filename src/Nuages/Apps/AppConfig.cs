@@ -87,3 +87,15 @@ public abstract class AppConfig
     /// <inheritdoc />
     public override string ToString() => $"<AppConfig: {Label}>";
 }
+
+/// <summary>
+/// An app that acts after <c>migrate</c> (Django's <c>post_migrate</c> signal): the auth app makes every model's
+/// default permissions there. Called once per run of <c>migrate</c> (and <c>NuagesApp.MigrateAsync</c>), after the
+/// migrations, with every installed app.
+/// </summary>
+public interface IPostMigrate
+{
+    /// <summary>Runs after the migrations of <paramref name="apps"/> on the database <paramref name="alias"/>.</summary>
+    Task PostMigrateAsync(IReadOnlyList<AppConfig> apps, string alias, CancellationToken cancellationToken = default);
+}
+

@@ -166,6 +166,7 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 if (line.StartsWith(' ') && line.EndsWith("...", StringComparison.Ordinal)) output.Write(line);
                 else output.WriteLine(line);
             }).ConfigureAwait(false);
+            await app.PostMigrateAsync(alias).ConfigureAwait(false);
             return 0;
         }
         catch (Exception e) when (e is Db.Migrations.IrreversibleError or Db.Migrations.InconsistentMigrationHistory or Db.Migrations.NodeNotFoundError)

@@ -8,8 +8,32 @@ namespace Nuages.Contrib.Auth;
 /// <c>auth_permission</c> and their links — by migrations named as Django's, so a database Django migrated is read
 /// as migrated and its users log in with their passwords. Add <see cref="AuthenticationMiddleware"/> for <c>request.User</c>.
 /// </summary>
-public sealed class AuthConfig : AppConfig
+public sealed class AuthConfig : AppConfig, IPostMigrate
 {
+    /// <summary>Django's default permissions of every model: add, change, delete, view.</summary>
+    public static readonly IReadOnlyList<string> DefaultPermissions = ["add", "change", "delete", "view"];
+
+    /// <summary>
+    /// Makes the default permissions of every installed app's models that lack them (Django's <c>create_permissions</c>,
+    /// run on <c>post_migrate</c>): <c>add_post</c>, "Can add post"… Nothing happens while the auth tables are not migrated.
+    /// </summary>
+    public async Task PostMigrateAsync(IReadOnlyList<AppConfig> apps, string alias, CancellationToken cancellationToken = default)
+    {
+        var recorded = await Db.Migrations.MigrationRecorder.AppliedAsync(alias).ConfigureAwait(false);
+        if (!recorded.Contains(("auth", "0001_initial")) || !recorded.Contains(("contenttypes", "0001_initial"))) return;
+        foreach (var config in apps)
+            foreach (var model in config.Models)
+            {
+                var contentType = await Db.Models.ContentType.IdForAsync(model, alias, cancellationToken).ConfigureAwait(false);
+                var existing = await Permission.Objects.Using(alias).Filter("content_type", contentType).ValuesList<string>("codename").ToListAsync(cancellationToken).ConfigureAwait(false);
+                var name = Db.Models.ModelMeta.For(model).VerboseName;
+                var missing = DefaultPermissions.Where(action => !existing.Contains($"{action}_{Db.Models.ContentType.ModelName(model)}"))
+                    .Select(action => new Permission { Name = $"Can {action} {name}", Codename = $"{action}_{Db.Models.ContentType.ModelName(model)}", ContentType = new() { Id = contentType } })
+                    .ToList();
+                if (missing.Count > 0) await Permission.Objects.Using(alias).BulkCreateAsync(missing, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+    }
+
     /// <inheritdoc/>
     public override string Label => "auth";
 

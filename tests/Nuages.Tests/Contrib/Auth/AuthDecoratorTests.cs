@@ -68,10 +68,13 @@ public class AuthDecoratorTests
         AuthTests.CreateUser(app, "bob", "pw");
         using (app.Enter())
         {
-            var groupType = ContentType.IdFor(typeof(Group));
-            var userType = ContentType.IdFor(typeof(User));
-            var changeGroup = Permission.Objects.Create(new Permission { Name = "Can change group", Codename = "change_group", ContentType = new() { Id = groupType } });
-            var viewUser = Permission.Objects.Create(new Permission { Name = "Can view user", Codename = "view_user", ContentType = new() { Id = userType } });
+            // migrate made every model's default permissions, named as Django names them
+            Assert.Equal(16, Permission.Objects.Count()); // 4 models (content type, permission, group, user) × add, change, delete, view
+            var changeGroup = Permission.Objects.Get("codename", "change_group");
+            Assert.Equal(("Can change group", ContentType.IdFor(typeof(Group))), (changeGroup.Name, changeGroup.ContentType.Id!.Value));
+            var viewUser = Permission.Objects.Get("codename", "view_user");
+            Assert.Equal("Can view user", viewUser.Name);
+            Assert.Equal("Can view content type", Permission.Objects.Get("codename", "view_contenttype").Name);
             var editors = Group.Objects.Create(new Group { Name = "editors" });
             editors.Permissions.Add(changeGroup);
             ann.Groups.Add(editors);
