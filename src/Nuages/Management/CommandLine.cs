@@ -35,6 +35,10 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         "  createcachetable [--database A] [--dry-run]\n" +
         "                          Make the tables of the database caches (Backend \"db\") on that database.\n" +
         "  clearsessions           Remove expired sessions from the session engine's store (db, cached_db).\n" +
+        "  createsuperuser [--username U] [--email E] [--noinput] [--database A]\n" +
+        "                          Make a superuser (auth app); --noinput reads the password from NUAGES_SUPERUSER_PASSWORD.\n" +
+        "  changepassword [username] [--database A]\n" +
+        "                          Set a user's password (auth app), asked twice.\n" +
         "  help                    Show this text.\n";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -67,6 +71,10 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 return await CreateCacheTableAsync(rest, cancellationToken).ConfigureAwait(false);
             case "clearsessions":
                 return await ClearSessionsAsync(cancellationToken).ConfigureAwait(false);
+            case "createsuperuser":
+                return await CreateSuperuserAsync(rest).ConfigureAwait(false);
+            case "changepassword":
+                return await ChangePasswordAsync(rest).ConfigureAwait(false);
             case "help" or "--help" or "-h":
                 await output.WriteAsync(Usage).ConfigureAwait(false);
                 return 0;
@@ -514,6 +522,90 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
                 foreach (var statement in statements) await output.WriteLineAsync(statement + ";").ConfigureAwait(false);
         }
         return 0;
+    }
+
+    /// <summary>The value after <paramref name="name"/> in <paramref name="args"/> (<c>--username ann</c>), or null.</summary>
+    private static string? Value(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private async Task<string?> Ask(string prompt)
+    {
+        await output.WriteAsync(prompt).ConfigureAwait(false);
+        await output.FlushAsync().ConfigureAwait(false);
+        return Input is { } reader ? await reader.ReadLineAsync().ConfigureAwait(false) : null;
+    }
+
+    /// <summary>Django's <c>createsuperuser</c>: with <c>--noinput</c>, the username and email from the options (or
+    /// NUAGES_SUPERUSER_USERNAME / NUAGES_SUPERUSER_EMAIL) and the password from NUAGES_SUPERUSER_PASSWORD.</summary>
+    private async Task<int> CreateSuperuserAsync(string[] args)
+    {
+        using var scope = app.Enter();
+        var alias = Value(args, "--database") ?? Db.Database.DefaultAlias;
+        var username = Value(args, "--username");
+        var email = Value(args, "--email");
+        string? password;
+        if (args.Contains("--noinput") || args.Contains("--no-input"))
+        {
+            username ??= Environment.GetEnvironmentVariable("NUAGES_SUPERUSER_USERNAME");
+            email ??= Environment.GetEnvironmentVariable("NUAGES_SUPERUSER_EMAIL");
+            password = Environment.GetEnvironmentVariable("NUAGES_SUPERUSER_PASSWORD");
+            if (string.IsNullOrEmpty(username)) { await error.WriteLineAsync("CommandError: You must use --username with --noinput.").ConfigureAwait(false); return 1; }
+            if (await Contrib.Auth.User.Objects.Using(alias).Filter("username", username).ExistsAsync().ConfigureAwait(false))
+            { await error.WriteLineAsync("CommandError: Error: That username is already taken.").ConfigureAwait(false); return 1; }
+        }
+        else
+        {
+            var fallback = Environment.UserName.ToLowerInvariant();
+            while (string.IsNullOrEmpty(username))
+            {
+                var typed = await Ask($"Username (leave blank to use '{fallback}'): ").ConfigureAwait(false);
+                if (typed is null) { await error.WriteLineAsync("\nOperation cancelled.").ConfigureAwait(false); return 1; }
+                var candidate = typed.Length == 0 ? fallback : typed;
+                if (await Contrib.Auth.User.Objects.Using(alias).Filter("username", candidate).ExistsAsync().ConfigureAwait(false))
+                    await error.WriteLineAsync("Error: That username is already taken.").ConfigureAwait(false);
+                else username = candidate;
+            }
+            email ??= await Ask("Email address: ").ConfigureAwait(false) ?? "";
+            while (true)
+            {
+                password = await Ask("Password: ").ConfigureAwait(false);
+                var again = await Ask("Password (again): ").ConfigureAwait(false);
+                if (password is null || again is null) { await error.WriteLineAsync("\nOperation cancelled.").ConfigureAwait(false); return 1; }
+                if (password != again) { await error.WriteLineAsync("Error: Your passwords didn't match.").ConfigureAwait(false); continue; }
+                if (password.Trim().Length == 0) { await error.WriteLineAsync("Error: Blank passwords aren't allowed.").ConfigureAwait(false); continue; }
+                break;
+            }
+        }
+        await Contrib.Auth.UserManager.CreateSuperuserAsync(username!, email, string.IsNullOrEmpty(password) ? null : password, @using: alias).ConfigureAwait(false);
+        await output.WriteLineAsync("Superuser created successfully.").ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Django's <c>changepassword</c>: three tries to type the same password twice.</summary>
+    private async Task<int> ChangePasswordAsync(string[] args)
+    {
+        using var scope = app.Enter();
+        var (alias, _, positional) = Options(args);
+        var username = positional.FirstOrDefault() ?? Environment.UserName;
+        var user = await Contrib.Auth.User.Objects.Using(alias).Filter("username", username).FirstAsync().ConfigureAwait(false);
+        if (user is null) { await error.WriteLineAsync($"CommandError: user '{username}' does not exist").ConfigureAwait(false); return 1; }
+        await output.WriteLineAsync($"Changing password for user '{username}'").ConfigureAwait(false);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var password = await Ask("Password: ").ConfigureAwait(false);
+            var again = await Ask("Password (again): ").ConfigureAwait(false);
+            if (password is null || again is null) { await error.WriteLineAsync("\nOperation cancelled.").ConfigureAwait(false); return 1; }
+            if (password != again) { await error.WriteLineAsync("Passwords do not match. Please try again.").ConfigureAwait(false); continue; }
+            user.SetPassword(password);
+            await user.SaveAsync(alias).ConfigureAwait(false);
+            await output.WriteLineAsync($"Password changed successfully for user '{username}'").ConfigureAwait(false);
+            return 0;
+        }
+        await error.WriteLineAsync($"CommandError: Aborting password change for user '{username}' after 3 attempts").ConfigureAwait(false);
+        return 1;
     }
 
     private async Task<int> ClearSessionsAsync(CancellationToken cancellationToken)
