@@ -212,6 +212,13 @@ public sealed class Settings
         "Nuages.Contrib.Auth.BCryptSha256PasswordHasher",
     ];
 
+    /// <summary>
+    /// The checks a new password must pass (Django's <c>AUTH_PASSWORD_VALIDATORS</c>), by type name with options:
+    /// <c>new() { Name = "django.contrib.auth.password_validation.MinimumLengthValidator", Options = { ["min_length"] = "9" } }</c>.
+    /// None by default, as Django's settings; <c>startproject</c>'s sites list Django's four.
+    /// </summary>
+    public List<PasswordValidatorSettings> AuthPasswordValidators { get; set; } = [];
+
     /// <summary>The user model (Django's <c>AUTH_USER_MODEL</c>): a full type name, or Django's <c>auth.User</c> for Nuages' <c>User</c>.</summary>
     public string AuthUserModel { get; set; } = "auth.User";
 
@@ -364,4 +371,14 @@ public sealed class Settings
 
     private static readonly string[] DebugHosts = [".localhost", "127.0.0.1", "[::1]"];
 
+}
+
+/// <summary>One entry of <see cref="Settings.AuthPasswordValidators"/>: a validator's type name and its options.</summary>
+public sealed class PasswordValidatorSettings
+{
+    /// <summary>The validator: a full type name, or Django's dotted name of a built-in one.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Its options by Django's names (<c>min_length</c>, <c>max_similarity</c>, <c>user_attributes</c>, <c>password_list_path</c>).</summary>
+    public Dictionary<string, string> Options { get; set; } = [];
 }
