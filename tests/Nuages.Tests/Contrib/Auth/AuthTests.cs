@@ -141,9 +141,20 @@ public class AuthTests
         Assert.Equal("user ann", login.Text);
         Assert.NotNull(login.Cookies["csrftoken"]); // rotated at login
         Assert.NotEqual(before, client.Cookies["sessionid"]);
-        var who = await client.GetAsync("/who" + mode + "/");
+        TestResponse who;
+        using (var queries = new CaptureQueries())
+        {
+            who = await client.GetAsync("/who" + mode + "/");
+            // what a logged-in request costs: the session's row and the user's row, nothing else
+            Assert.Equal(2, queries.Count);
+        }
         Assert.Equal("user ann", who.Text);
         if (mode == "-async") Assert.Equal(0, who.Request.AdapterSwitches); // the session and the user read with async I/O
+        using (var queries = new CaptureQueries())
+        {
+            Assert.Equal("anonymous", (await new AsyncClient(app).GetAsync("/who" + mode + "/")).Text);
+            Assert.Equal(0, queries.Count); // no session cookie: nothing read
+        }
 
         using (app.Enter())
         {
