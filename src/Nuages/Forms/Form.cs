@@ -190,6 +190,9 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
     /// <summary>Fields the form makes rather than declares (a model form's, from its model).</summary>
     private protected virtual IEnumerable<Field> GeneratedFields() => [];
 
+    /// <summary>The order of the fields by name, those listed first (Django's <c>field_order</c>); declaration order when null.</summary>
+    protected virtual IEnumerable<string>? FieldOrder => null;
+
     /// <summary>Runs after <see cref="Clean"/> (Django's <c>_post_clean</c>: a model form checks its instance here).</summary>
     protected virtual ValueTask PostCleanAsync(bool async, CancellationToken cancellationToken) => default;
 
@@ -353,7 +356,13 @@ public abstract class Form : Templates.IStringValue, Templates.ITemplateLookup, 
                 field.Name = Db.Models.ModelMeta.SnakeCase(property.Name);
                 fields[field.Name] = field;
             }
-            return fields;
+            if (form.FieldOrder is not { } order) return fields;
+            // Django's order_fields: the names listed first, in that order (unknown ones ignored), then the rest as declared
+            var ordered = new Dictionary<string, Field>(StringComparer.Ordinal);
+            foreach (var name in order)
+                if (fields.TryGetValue(name, out var field)) ordered.TryAdd(name, field);
+            foreach (var (name, field) in fields) ordered.TryAdd(name, field);
+            return ordered;
         }
     }
 

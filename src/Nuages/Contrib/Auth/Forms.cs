@@ -92,3 +92,85 @@ public class AuthenticationForm : Form
     private ValidationError InvalidLogin() => new(LoginErrorMessages["invalid_login"], "invalid_login",
         new Dictionary<string, object?> { ["username"] = Username.Label?.ToLowerInvariant() ?? "username" });
 }
+
+/// <summary>
+/// Django's <c>SetPasswordForm</c>: a new password typed twice, checked by the site's password validators against
+/// <see cref="User"/>; <see cref="Save"/> stores it.
+/// </summary>
+public class SetPasswordForm : Form
+{
+    /// <summary>Whose password it sets.</summary>
+    public IUser User { get; init; } = AnonymousUser.Instance;
+
+    /// <summary>The new password.</summary>
+    public CharField NewPassword1 { get; } = new()
+    {
+        Label = "New password", Strip = false, HelpText = PasswordValidation.HelpTextHtml(),
+        Widget = new PasswordInput { Attrs = { ["autocomplete"] = "new-password" } },
+    };
+
+    /// <summary>The new password again.</summary>
+    public CharField NewPassword2 { get; } = new()
+    {
+        Label = "New password confirmation", Strip = false, Widget = new PasswordInput { Attrs = { ["autocomplete"] = "new-password" } },
+    };
+
+    /// <summary>Django's <c>clean_new_password2</c>: the two must match, then pass the validators.</summary>
+    public string? CleanNewPassword2()
+    {
+        var first = CleanedData.Get(NewPassword1);
+        var second = CleanedData.Get(NewPassword2);
+        if (first is not null && second is not null && first != second)
+            throw new ValidationError("The two password fields didn’t match.", "password_mismatch");
+        if (second is not null) PasswordValidation.ValidatePassword(second, User);
+        return second;
+    }
+
+    private IStoredUser Stored => User as IStoredUser ?? throw new InvalidOperationException("Only a stored user has a password to set.");
+
+    /// <summary>Sets the password and saves it (Django's <c>save</c>; <paramref name="commit"/> false leaves the saving to you).</summary>
+    public virtual IUser Save(bool commit = true)
+    {
+        Stored.SetPassword(CleanedData.Get(NewPassword1));
+        if (commit) Stored.SavePassword();
+        return User;
+    }
+
+    /// <summary>The async form of <see cref="Save"/>.</summary>
+    public virtual async Task<IUser> SaveAsync(bool commit = true, CancellationToken cancellationToken = default)
+    {
+        Stored.SetPassword(CleanedData.Get(NewPassword1));
+        if (commit) await Stored.SavePasswordAsync(cancellationToken).ConfigureAwait(false);
+        return User;
+    }
+}
+
+/// <summary>Django's <c>PasswordChangeForm</c>: the old password first, then the new one twice.</summary>
+public class PasswordChangeForm : SetPasswordForm
+{
+    /// <summary>The old password; its field comes first, as Django orders it.</summary>
+    public CharField OldPassword { get; } = new()
+    {
+        Label = "Old password", Strip = false,
+        Widget = new PasswordInput { Attrs = { ["autocomplete"] = "current-password", ["autofocus"] = true } },
+    };
+
+    /// <inheritdoc/>
+    protected override IEnumerable<string> FieldOrder => ["old_password", "new_password1", "new_password2"];
+
+    /// <summary>Django's <c>clean_old_password</c>.</summary>
+    public async Task<string?> CleanOldPasswordAsync(CancellationToken cancellationToken)
+    {
+        var old = CleanedData.Get(OldPassword);
+        return User is IStoredUser stored && await stored.CheckPasswordAsync(old, cancellationToken).ConfigureAwait(false) ? old
+            : throw new ValidationError("Your old password was entered incorrectly. Please enter it again.", "password_incorrect");
+    }
+
+    /// <summary>The sync twin of <see cref="CleanOldPasswordAsync"/>.</summary>
+    public string? CleanOldPassword()
+    {
+        var old = CleanedData.Get(OldPassword);
+        return User is IStoredUser stored && stored.CheckPassword(old) ? old
+            : throw new ValidationError("Your old password was entered incorrectly. Please enter it again.", "password_incorrect");
+    }
+}

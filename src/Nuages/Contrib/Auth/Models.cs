@@ -147,6 +147,10 @@ public abstract class AbstractBaseUser<T> : Model<T>, IStoredUser where T : Abst
     /// </summary>
     public string GetSessionAuthHash(string? secret = null) => AuthSessions.PasswordHash(Password, secret);
 
+    void IStoredUser.SavePassword() => Save(updateFields: ["password"]);
+
+    Task IStoredUser.SavePasswordAsync(CancellationToken cancellationToken) => SaveAsync(updateFields: ["password"], cancellationToken: cancellationToken);
+
     void IStoredUser.TouchLastLogin(bool save)
     {
         LastLogin = DateTimeOffset.UtcNow;

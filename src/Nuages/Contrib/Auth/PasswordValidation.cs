@@ -221,6 +221,13 @@ public static class PasswordValidation
         if (errors.Count > 0) throw new ValidationError(errors);
     }
 
+    /// <summary>The help texts as an HTML list, "" without validators (Django's <c>password_validators_help_text_html</c>).</summary>
+    public static string HelpTextHtml(IReadOnlyList<IPasswordValidator>? validators = null)
+    {
+        var texts = HelpTexts(validators);
+        return texts.Count == 0 ? "" : "<ul>" + string.Concat(texts.Select(t => "<li>" + Templates.Html.EscapeText(t) + "</li>")) + "</ul>";
+    }
+
     /// <summary>The validators' help texts (Django's <c>password_validators_help_texts</c>).</summary>
     public static IReadOnlyList<string> HelpTexts(IReadOnlyList<IPasswordValidator>? validators = null) =>
         [.. (validators ?? DefaultValidators()).Select(v => v.GetHelpText())];

@@ -17,6 +17,12 @@ internal interface IStoredUser : IUser
 
     string GetSessionAuthHash(string? secret = null);
 
+    void SetPassword(string? rawPassword);
+
+    void SavePassword();
+
+    Task SavePasswordAsync(CancellationToken cancellationToken);
+
     void TouchLastLogin(bool save);
 
     Task TouchLastLoginAsync(CancellationToken cancellationToken);

@@ -242,3 +242,96 @@ public sealed class PermWrapper(HttpRequest request) : Core.IDeferredValue
         public override string ToString() => IsTrue ? "True" : "False";
     }
 }
+
+/// <summary>
+/// Django's <c>PasswordChangeView</c> (for logged-in users): <c>registration/password_change_form.html</c> with a
+/// <see cref="PasswordChangeForm"/>; a valid change is saved, this session kept (<see cref="Auth.UpdateSessionAuthHash"/>),
+/// the user's other sessions logged out, then a redirect to the URL named <c>password_change_done</c>.
+/// </summary>
+public class PasswordChangeView : FormView<PasswordChangeForm>
+{
+    /// <summary>A password change view with Django's template name.</summary>
+    public PasswordChangeView() => TemplateName = "registration/password_change_form.html";
+
+    /// <inheritdoc/>
+    public override PasswordChangeForm GetForm() => Request.Method is "POST" or "PUT"
+        ? new PasswordChangeForm { User = Request.User, Prefix = GetPrefix(), Data = Request.Form }
+        : new PasswordChangeForm { User = Request.User, Prefix = GetPrefix() };
+
+    /// <inheritdoc/>
+    public override string GetSuccessUrl() => SuccessUrl ?? Shortcuts.ResolveUrl("password_change_done");
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetContextData(object? extra = null)
+    {
+        var context = base.GetContextData(extra);
+        context.TryAdd("title", "Password change");
+        return context;
+    }
+
+    /// <inheritdoc/>
+    public override HttpResponse FormValid(PasswordChangeForm form)
+    {
+        form.Save();
+        Auth.UpdateSessionAuthHash(Request, form.User);
+        return new HttpResponseRedirect(GetSuccessUrl());
+    }
+
+    /// <inheritdoc/>
+    public override async Task<HttpResponse> FormValidAsync(PasswordChangeForm form, CancellationToken cancellationToken)
+    {
+        await form.SaveAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Auth.UpdateSessionAuthHashAsync(Request, form.User, cancellationToken).ConfigureAwait(false);
+        return new HttpResponseRedirect(GetSuccessUrl());
+    }
+
+    /// <summary>GET: the form.</summary>
+    [LoginRequired, CsrfProtect, NeverCache]
+    public override HttpResponse Get(HttpRequest request) => base.Get(request);
+
+    /// <summary>POST: the change.</summary>
+    [LoginRequired, CsrfProtect, NeverCache]
+    public override HttpResponse Post(HttpRequest request) => base.Post(request);
+}
+
+/// <summary><see cref="PasswordChangeView"/> with async handlers: the user, the old password's check and the save with async I/O.</summary>
+public class AsyncPasswordChangeView : PasswordChangeView
+{
+    /// <summary>GET, async.</summary>
+    [LoginRequired, CsrfProtect, NeverCache]
+    public new async Task<HttpResponse> Get(HttpRequest request)
+    {
+        await request.GetUserAsync().ConfigureAwait(false); // read once with async I/O; GetForm then finds it
+        return await FormPageAsync(request.Aborted).ConfigureAwait(false);
+    }
+
+    /// <summary>POST, async.</summary>
+    [LoginRequired, CsrfProtect, NeverCache]
+    public new async Task<HttpResponse> Post(HttpRequest request)
+    {
+        await request.GetUserAsync().ConfigureAwait(false);
+        return await SubmitAsync(request.Aborted).ConfigureAwait(false);
+    }
+
+    /// <summary>PUT, async: as POST.</summary>
+    public new Task<HttpResponse> Put(HttpRequest request) => Post(request);
+}
+
+/// <summary>Django's <c>PasswordChangeDoneView</c>: <c>registration/password_change_done.html</c>, for logged-in users.</summary>
+public class PasswordChangeDoneView : TemplateView
+{
+    /// <summary>The page with Django's template name.</summary>
+    public PasswordChangeDoneView() => TemplateName = "registration/password_change_done.html";
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetContextData(object? extra = null)
+    {
+        var context = base.GetContextData(extra);
+        context.TryAdd("title", "Password change successful");
+        return context;
+    }
+
+    /// <summary>GET: the page.</summary>
+    [LoginRequired]
+    public override HttpResponse Get(HttpRequest request) => base.Get(request);
+}

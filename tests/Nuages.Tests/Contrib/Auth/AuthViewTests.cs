@@ -17,6 +17,8 @@ public class AuthViewTests
         Directory.CreateDirectory(System.IO.Path.Combine(dirs, "registration"));
         File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "login.html"), "<form method=\"post\">{% csrf_token %}{{ form }}<input type=\"hidden\" name=\"next\" value=\"{{ next }}\"></form>");
         File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "logged_out.html"), "{{ title }}: {{ user.is_authenticated }}");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_change_form.html"), "{{ title }}<form method=\"post\">{{ form.as_p }}</form>");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_change_done.html"), "{{ title }}");
         File.WriteAllText(System.IO.Path.Combine(dirs, "who.html"), "{% if user.is_authenticated %}{{ user.username }}{% else %}nobody{% endif %}|{{ perms.auth }}|{{ perms.auth.view_user }}|{% if 'auth.view_user' in perms %}yes{% else %}no{% endif %}");
         return dirs;
     }
@@ -36,6 +38,9 @@ public class AuthViewTests
         Path("accounts/login-async/", View.AsView<AsyncLoginView>()),
         Path("accounts/logout/", View.AsView<LogoutView>()),
         Path("accounts/logout-async/", View.AsView<AsyncLogoutView>(v => v.NextPage = "/bye/")),
+        Path("password/", View.AsView<PasswordChangeView>()),
+        Path("password-async/", View.AsView<AsyncPasswordChangeView>()),
+        Path("password/done/", View.AsView<PasswordChangeDoneView>(), name: "password_change_done"),
         Path("page/", Who),
         Path("page-async/", WhoAsync),
     ]);
@@ -81,5 +86,40 @@ public class AuthViewTests
             else Assert.Equal("Logged out: False", bye.Text);
             Assert.Equal("nobody|False|False|no", (await client.GetAsync("/page/")).Text);
         }
+    }
+
+    [Fact]
+    public async Task A_password_change_checks_the_old_one_keeps_this_session_and_ends_the_others()
+    {
+        var app = Site();
+        AuthTests.CreateUser(app, "ann", "first");
+        var password = "first";
+        foreach (var path in new[] { "/password/", "/password-async/" })
+        {
+            var client = new AsyncClient(app);
+            var other = new AsyncClient(app);
+            Assert.Equal("/accounts/login/?next=" + path, (await client.GetAsync(path))["Location"]); // for logged-in users only
+            await client.PostAsync("/accounts/login/", new { username = "ann", password });
+            await other.PostAsync("/accounts/login/", new { username = "ann", password });
+            var page = await client.GetAsync(path);
+            Assert.StartsWith("Password change<form", page.Text);
+            var fields = System.Text.RegularExpressions.Regex.Matches(page.Text, "name=\"(\\w+)\"").Select(m => m.Groups[1].Value).ToList();
+            Assert.Equal(["old_password", "new_password1", "new_password2"], fields);
+            Assert.Contains("<input type=\"password\" name=\"old_password\" autocomplete=\"current-password\" autofocus required id=\"id_old_password\">", page.Text);
+
+            var wrong = await client.PostAsync(path, new { old_password = "nope", new_password1 = "second-pw", new_password2 = "second-pw" });
+            Assert.Contains("<li>Your old password was entered incorrectly. Please enter it again.</li>", wrong.Text);
+            var mismatch = await client.PostAsync(path, new { old_password = password, new_password1 = "second-pw", new_password2 = "second-px" });
+            Assert.Contains("<li>The two password fields didn’t match.</li>", mismatch.Text);
+
+            var next = password + "-next";
+            var done = await client.PostAsync(path, new { old_password = password, new_password1 = next, new_password2 = next });
+            Assert.Equal("/password/done/", done["Location"]);
+            password = next;
+            Assert.Equal("Password change successful", (await client.GetAsync("/password/done/")).Text);
+            Assert.StartsWith("ann|", (await client.GetAsync("/page/")).Text); // this session kept
+            Assert.StartsWith("nobody|", (await other.GetAsync("/page/")).Text); // the other one logged out
+        }
+        using (app.Enter()) Assert.True(User.Objects.Get("username", "ann").CheckPassword("first-next-next"));
     }
 }
