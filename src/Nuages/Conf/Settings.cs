@@ -219,6 +219,9 @@ public sealed class Settings
     /// </summary>
     public List<PasswordValidatorSettings> AuthPasswordValidators { get; set; } = [];
 
+    /// <summary>How long a password reset link works, in seconds (Django's <c>PASSWORD_RESET_TIMEOUT</c>: three days).</summary>
+    public int PasswordResetTimeout { get; set; } = 259_200;
+
     /// <summary>The user model (Django's <c>AUTH_USER_MODEL</c>): a full type name, or Django's <c>auth.User</c> for Nuages' <c>User</c>.</summary>
     public string AuthUserModel { get; set; } = "auth.User";
 

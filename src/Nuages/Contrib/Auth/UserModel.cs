@@ -11,6 +11,8 @@ internal interface IStoredUser : IUser
 {
     string Password { get; }
 
+    DateTimeOffset? LastLogin { get; }
+
     bool CheckPassword(string? rawPassword);
 
     Task<bool> CheckPasswordAsync(string? rawPassword, CancellationToken cancellationToken = default);
