@@ -219,6 +219,40 @@ public sealed class Settings
     /// </summary>
     public List<PasswordValidatorSettings> AuthPasswordValidators { get; set; } = [];
 
+    /// <summary>
+    /// How mail is sent (Django's <c>EMAIL_BACKEND</c>): <c>smtp</c> (the default), <c>console</c>, <c>file</c>
+    /// (into <see cref="EmailFilePath"/>), <c>locmem</c> (kept in <c>Mail.Outbox</c>, for tests), <c>dummy</c> — or
+    /// Django's dotted names of them, or the full type name of an <c>IEmailBackend</c>.
+    /// </summary>
+    public string EmailBackend { get; set; } = "smtp";
+
+    /// <summary>The SMTP server (Django's <c>EMAIL_HOST</c>).</summary>
+    public string EmailHost { get; set; } = "localhost";
+
+    /// <summary>The SMTP port (Django's <c>EMAIL_PORT</c>).</summary>
+    public int EmailPort { get; set; } = 25;
+
+    /// <summary>The SMTP user; no authentication when empty.</summary>
+    public string EmailHostUser { get; set; } = "";
+
+    /// <summary>The SMTP password.</summary>
+    public string EmailHostPassword { get; set; } = "";
+
+    /// <summary>Whether to upgrade the SMTP connection with STARTTLS (Django's <c>EMAIL_USE_TLS</c>).</summary>
+    public bool EmailUseTls { get; set; }
+
+    /// <summary>Whether the SMTP connection is TLS from the start (Django's <c>EMAIL_USE_SSL</c>, usually port 465).</summary>
+    public bool EmailUseSsl { get; set; }
+
+    /// <summary>Seconds before an SMTP operation gives up (Django's <c>EMAIL_TIMEOUT</c>); none when null.</summary>
+    public int? EmailTimeout { get; set; }
+
+    /// <summary>The folder the <c>file</c> backend writes into (Django's <c>EMAIL_FILE_PATH</c>).</summary>
+    public string EmailFilePath { get; set; } = "";
+
+    /// <summary>The sender of mail that names none (Django's <c>DEFAULT_FROM_EMAIL</c>).</summary>
+    public string DefaultFromEmail { get; set; } = "webmaster@localhost";
+
     /// <summary>How long a password reset link works, in seconds (Django's <c>PASSWORD_RESET_TIMEOUT</c>: three days).</summary>
     public int PasswordResetTimeout { get; set; } = 259_200;
 
