@@ -1,6 +1,7 @@
 using System.Text;
 using Nuages.Core;
 using Nuages.Forms;
+using Microsoft.Extensions.Logging;
 using Nuages.Http;
 
 namespace Nuages.Contrib.Auth;
@@ -172,5 +173,64 @@ public class PasswordChangeForm : SetPasswordForm
         var old = CleanedData.Get(OldPassword);
         return User is IStoredUser stored && stored.CheckPassword(old) ? old
             : throw new ValidationError("Your old password was entered incorrectly. Please enter it again.", "password_incorrect");
+    }
+}
+
+/// <summary>
+/// Django's <c>PasswordResetForm</c>: an email address; <see cref="Save"/> mails each active user with that address
+/// (and a usable password) a link with their id and a <see cref="PasswordResetTokenGenerator"/> token — and tells
+/// nobody whether the address is known.
+/// </summary>
+public partial class PasswordResetForm : Form
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Failed to send password reset email to {User}")]
+    private static partial void ResetMailFailed(ILogger logger, long user, Exception exception);
+
+    /// <summary>The email address.</summary>
+    public EmailField Email { get; } = new() { Label = "Email", MaxLength = 254, Widget = new EmailInput { Attrs = { ["autocomplete"] = "email" } } };
+
+    /// <summary>The active users with a usable password and this address, case aside (Django's <c>get_users</c>).</summary>
+    public virtual IEnumerable<User> GetUsers(string email) =>
+        User.Objects.Filter("email__iexact", email).Filter("is_active", true).ToList()
+            .Where(u => u.HasUsablePassword() && string.Equals(email.Normalize(System.Text.NormalizationForm.FormKC), u.Email.Normalize(System.Text.NormalizationForm.FormKC), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Mails the reset link to each user of the address (Django's <c>save</c>): the subject from
+    /// <paramref name="subjectTemplateName"/> on one line, the body from <paramref name="emailTemplateName"/>, with
+    /// <c>email</c>, <c>domain</c>, <c>site_name</c>, <c>uid</c> (the id in URL-safe base64), <c>user</c>, <c>token</c>
+    /// and <c>protocol</c>. A mail that cannot be sent is logged, not shown.
+    /// </summary>
+    public virtual void Save(HttpRequest request, string subjectTemplateName = "registration/password_reset_subject.txt",
+        string emailTemplateName = "registration/password_reset_email.html", string? htmlEmailTemplateName = null,
+        string? fromEmail = null, PasswordResetTokenGenerator? tokenGenerator = null, string? domainOverride = null,
+        IReadOnlyDictionary<string, object?>? extraEmailContext = null)
+    {
+        var email = CleanedData.Get(Email)!;
+        var domain = domainOverride ?? request.GetHost();
+        tokenGenerator ??= PasswordResetTokenGenerator.Default;
+        foreach (var user in GetUsers(email))
+        {
+            var context = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["email"] = user.Email, ["domain"] = domain, ["site_name"] = domain,
+                ["uid"] = Signer.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(UserModel.PkText(user))),
+                ["user"] = user, ["token"] = tokenGenerator.MakeToken(user), ["protocol"] = request.IsSecure ? "https" : "http",
+            };
+            foreach (var (key, value) in extraEmailContext ?? new Dictionary<string, object?>()) context[key] = value;
+            var subject = string.Concat(Shortcuts.RenderToString(subjectTemplateName, context).Split(["\r\n", "\n", "\r"], StringSplitOptions.None));
+            var message = new EmailMessage
+            {
+                Subject = subject, Body = Shortcuts.RenderToString(emailTemplateName, context), FromEmail = fromEmail, To = [user.Email],
+                HtmlBody = htmlEmailTemplateName is null ? null : Shortcuts.RenderToString(htmlEmailTemplateName, context),
+            };
+            try
+            {
+                message.Send();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                ResetMailFailed(request.LoggerFactory.CreateLogger("Nuages.Contrib.Auth"), user.Id, e);
+            }
+        }
     }
 }

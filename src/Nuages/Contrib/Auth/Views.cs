@@ -1,4 +1,5 @@
 using Nuages.Conf;
+using Nuages.Contrib.Sessions;
 using Nuages.Http;
 using Nuages.Templates;
 using Nuages.Views.Decorators;
@@ -334,4 +335,194 @@ public class PasswordChangeDoneView : TemplateView
     /// <summary>GET: the page.</summary>
     [LoginRequired]
     public override HttpResponse Get(HttpRequest request) => base.Get(request);
+}
+
+/// <summary>
+/// Django's <c>PasswordResetView</c>: <c>registration/password_reset_form.html</c> with a <see cref="PasswordResetForm"/>;
+/// a valid address gets the link mailed (<c>registration/password_reset_subject.txt</c> and
+/// <c>registration/password_reset_email.html</c>, your templates), then a redirect to the URL named
+/// <c>password_reset_done</c> — known address or not.
+/// </summary>
+public class PasswordResetView : FormView<PasswordResetForm>
+{
+    /// <summary>A reset view with Django's template names.</summary>
+    public PasswordResetView() => TemplateName = "registration/password_reset_form.html";
+
+    /// <summary>The mail's body template.</summary>
+    public string EmailTemplateName { get; set; } = "registration/password_reset_email.html";
+
+    /// <summary>The mail's subject template (one line).</summary>
+    public string SubjectTemplateName { get; set; } = "registration/password_reset_subject.txt";
+
+    /// <summary>An HTML body template, if any.</summary>
+    public string? HtmlEmailTemplateName { get; set; }
+
+    /// <summary>The sender; <c>Settings.DefaultFromEmail</c> when null.</summary>
+    public string? FromEmail { get; set; }
+
+    /// <summary>The token generator.</summary>
+    public PasswordResetTokenGenerator TokenGenerator { get; set; } = PasswordResetTokenGenerator.Default;
+
+    /// <inheritdoc/>
+    public override string GetSuccessUrl() => SuccessUrl ?? Shortcuts.ResolveUrl("password_reset_done");
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetContextData(object? extra = null)
+    {
+        var context = base.GetContextData(extra);
+        context.TryAdd("title", "Password reset");
+        return context;
+    }
+
+    /// <inheritdoc/>
+    public override HttpResponse FormValid(PasswordResetForm form)
+    {
+        form.Save(Request, SubjectTemplateName, EmailTemplateName, HtmlEmailTemplateName, FromEmail, TokenGenerator);
+        return new HttpResponseRedirect(GetSuccessUrl());
+    }
+
+    /// <summary>GET: the form.</summary>
+    [CsrfProtect]
+    public override HttpResponse Get(HttpRequest request) => base.Get(request);
+
+    /// <summary>POST: the mail.</summary>
+    [CsrfProtect]
+    public override HttpResponse Post(HttpRequest request) => base.Post(request);
+}
+
+/// <summary>Django's <c>PasswordResetDoneView</c>: <c>registration/password_reset_done.html</c>.</summary>
+public class PasswordResetDoneView : TemplateView
+{
+    /// <summary>The page with Django's template name.</summary>
+    public PasswordResetDoneView() => TemplateName = "registration/password_reset_done.html";
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetContextData(object? extra = null)
+    {
+        var context = base.GetContextData(extra);
+        context.TryAdd("title", "Password reset sent");
+        return context;
+    }
+}
+
+/// <summary>
+/// Django's <c>PasswordResetConfirmView</c>, at a URL with <c>&lt;uidb64&gt;</c> and <c>&lt;token&gt;</c>: a good token is
+/// kept in the session and the browser sent to the same URL with <c>set-password</c> in its place (so the token
+/// leaks in no Referer); there <c>registration/password_reset_confirm.html</c> shows a <see cref="SetPasswordForm"/>
+/// (<c>validlink</c> true), and a valid one sets the password and redirects to <c>password_reset_complete</c>. A bad
+/// or used link shows the page with <c>validlink</c> false and no form.
+/// </summary>
+public class PasswordResetConfirmView : FormView<SetPasswordForm>
+{
+    /// <summary>The session key of the token (Django's <c>INTERNAL_RESET_SESSION_TOKEN</c>).</summary>
+    public const string InternalResetSessionToken = "_password_reset_token";
+
+    private IUser? _user;
+    private bool _validLink;
+
+    /// <summary>A confirm view with Django's template name.</summary>
+    public PasswordResetConfirmView() => TemplateName = "registration/password_reset_confirm.html";
+
+    /// <summary>What stands for the token in the URL once it is in the session (Django's <c>reset_url_token</c>).</summary>
+    public string ResetUrlToken { get; set; } = "set-password";
+
+    /// <summary>Whether the user is logged in after the reset (Django's <c>post_reset_login</c>).</summary>
+    public bool PostResetLogin { get; set; }
+
+    /// <summary>The token generator.</summary>
+    public PasswordResetTokenGenerator TokenGenerator { get; set; } = PasswordResetTokenGenerator.Default;
+
+    /// <summary>The user the URL's uidb64 names, or null (Django's <c>get_user</c>).</summary>
+    protected virtual IUser? GetUser(string uidb64)
+    {
+        try
+        {
+            var padded = uidb64.Replace('-', '+').Replace('_', '/');
+            var id = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(padded + new string('=', (4 - padded.Length % 4) % 4)));
+            return UserModel.Current.GetByPk(id);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Django's <c>dispatch</c>: the link checked; a response when the page is not the form's.</summary>
+    private HttpResponse? Check()
+    {
+        _user = GetUser(Kwargs.TryGetValue("uidb64", out var uid) ? uid as string ?? "" : "");
+        var token = Kwargs.TryGetValue("token", out var given) ? given as string ?? "" : "";
+        if (_user is not null)
+        {
+            if (token == ResetUrlToken)
+            {
+                if (TokenGenerator.CheckToken(_user, Request.Session.Get<string>(InternalResetSessionToken)))
+                {
+                    _validLink = true;
+                    return null;
+                }
+            }
+            else if (TokenGenerator.CheckToken(_user, token))
+            {
+                Request.Session.Set(InternalResetSessionToken, token);
+                return new HttpResponseRedirect(Request.Path.Replace(token, ResetUrlToken, StringComparison.Ordinal));
+            }
+        }
+        return RenderToResponse(GetContextData());
+    }
+
+    /// <inheritdoc/>
+    public override SetPasswordForm GetForm() => Request.Method is "POST" or "PUT"
+        ? new SetPasswordForm { User = _user!, Data = Request.Form }
+        : new SetPasswordForm { User = _user! };
+
+    /// <inheritdoc/>
+    public override string GetSuccessUrl() => SuccessUrl ?? Shortcuts.ResolveUrl("password_reset_complete");
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetContextData(object? extra = null)
+    {
+        if (!_validLink)
+        {
+            var context = new Dictionary<string, object?>(StringComparer.Ordinal) { ["form"] = null, ["title"] = "Password reset unsuccessful", ["validlink"] = false };
+            return new TemplateView { TemplateName = TemplateName }.GetContextData(context);
+        }
+        var data = base.GetContextData(extra);
+        data.TryAdd("title", "Enter new password");
+        data["validlink"] = true;
+        return data;
+    }
+
+    /// <inheritdoc/>
+    public override HttpResponse FormValid(SetPasswordForm form)
+    {
+        var user = form.Save();
+        Request.Session.Pop(InternalResetSessionToken);
+        if (PostResetLogin) Auth.Login(Request, user);
+        return new HttpResponseRedirect(GetSuccessUrl());
+    }
+
+    /// <summary>GET: the link checked, then the form.</summary>
+    [CsrfProtect, NeverCache]
+    public override HttpResponse Get(HttpRequest request) => Check() ?? base.Get(request);
+
+    /// <summary>POST: the new password.</summary>
+    [CsrfProtect, NeverCache]
+    public override HttpResponse Post(HttpRequest request) => Check() ?? base.Post(request);
+}
+
+/// <summary>Django's <c>PasswordResetCompleteView</c>: <c>registration/password_reset_complete.html</c> with <c>login_url</c>.</summary>
+public class PasswordResetCompleteView : TemplateView
+{
+    /// <summary>The page with Django's template name.</summary>
+    public PasswordResetCompleteView() => TemplateName = "registration/password_reset_complete.html";
+
+    /// <inheritdoc/>
+    public override Dictionary<string, object?> GetContextData(object? extra = null)
+    {
+        var context = base.GetContextData(extra);
+        context.TryAdd("title", "Password reset complete");
+        context["login_url"] = Shortcuts.ResolveUrl(Site.Current.Settings.LoginUrl);
+        return context;
+    }
 }

@@ -19,6 +19,12 @@ public class AuthViewTests
         File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "logged_out.html"), "{{ title }}: {{ user.is_authenticated }}");
         File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_change_form.html"), "{{ title }}<form method=\"post\">{{ form.as_p }}</form>");
         File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_change_done.html"), "{{ title }}");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_reset_form.html"), "{{ title }}<form method=\"post\">{{ form.as_p }}</form>");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_reset_done.html"), "{{ title }}");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_reset_subject.txt"), "Password reset\non {{ site_name }}\n");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_reset_email.html"), "Hello {{ user.username }}: {{ protocol }}://{{ domain }}/reset/{{ uid }}/{{ token }}/");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_reset_confirm.html"), "{{ title }}|{% if validlink %}{{ form.as_p }}{% else %}invalid{% endif %}");
+        File.WriteAllText(System.IO.Path.Combine(dirs, "registration", "password_reset_complete.html"), "{{ title }} {{ login_url }}");
         File.WriteAllText(System.IO.Path.Combine(dirs, "who.html"), "{% if user.is_authenticated %}{{ user.username }}{% else %}nobody{% endif %}|{{ perms.auth }}|{{ perms.auth.view_user }}|{% if 'auth.view_user' in perms %}yes{% else %}no{% endif %}");
         return dirs;
     }
@@ -32,6 +38,7 @@ public class AuthViewTests
         s.Templates.Dirs.Add(Dirs);
         s.Templates.ContextProcessors.Add("django.contrib.auth.context_processors.auth");
         s.LoginRedirectUrl = "/home/";
+        s.EmailBackend = "locmem";
     }, extra:
     [
         Path("accounts/login/", View.AsView<LoginView>()),
@@ -41,6 +48,10 @@ public class AuthViewTests
         Path("password/", View.AsView<PasswordChangeView>()),
         Path("password-async/", View.AsView<AsyncPasswordChangeView>()),
         Path("password/done/", View.AsView<PasswordChangeDoneView>(), name: "password_change_done"),
+        Path("reset/", View.AsView<PasswordResetView>()),
+        Path("reset/done/", View.AsView<PasswordResetDoneView>(), name: "password_reset_done"),
+        Path("reset/<uidb64>/<token>/", View.AsView<PasswordResetConfirmView>(), name: "password_reset_confirm"),
+        Path("reset/complete/", View.AsView<PasswordResetCompleteView>(), name: "password_reset_complete"),
         Path("page/", Who),
         Path("page-async/", WhoAsync),
     ]);
@@ -121,5 +132,41 @@ public class AuthViewTests
             Assert.StartsWith("nobody|", (await other.GetAsync("/page/")).Text); // the other one logged out
         }
         using (app.Enter()) Assert.True(User.Objects.Get("username", "ann").CheckPassword("first-next-next"));
+    }
+
+    [Fact]
+    public async Task A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses()
+    {
+        var app = Site();
+        using (app.Enter()) UserManager.CreateUser("ann", "ann@example.com", "forgotten");
+        var client = new AsyncClient(app);
+        Assert.StartsWith("Password reset<form", (await client.GetAsync("/reset/")).Text);
+        Assert.Equal("/reset/done/", (await client.PostAsync("/reset/", new { email = "nobody@example.com" }))["Location"]);
+        using (app.Enter()) Assert.Empty(Nuages.Core.Mail.Outbox);
+        Assert.Equal("/reset/done/", (await client.PostAsync("/reset/", new { email = "ANN@example.com" }))["Location"]);
+        Assert.Equal("Password reset sent", (await client.GetAsync("/reset/done/")).Text);
+
+        Nuages.Core.EmailMessage mail;
+        using (app.Enter()) mail = Assert.Single(Nuages.Core.Mail.Outbox);
+        Assert.Equal("Password reseton testserver", mail.Subject); // one line, as Django joins it
+        Assert.Equal(["ann@example.com"], mail.To);
+        var link = System.Text.RegularExpressions.Regex.Match(mail.Body, "http://testserver(/reset/[^ ]+/)$").Groups[1].Value;
+        Assert.StartsWith("/reset/MQ/", link); // the id 1 in URL-safe base64, as Django's uid
+
+        var redirect = await client.GetAsync(link);
+        Assert.Equal("/reset/MQ/set-password/", redirect["Location"]); // the token leaves the URL for the session
+        var form = await client.GetAsync("/reset/MQ/set-password/");
+        Assert.StartsWith("Enter new password|<p>", form.Text);
+        var mismatch = await client.PostAsync("/reset/MQ/set-password/", new { new_password1 = "brand-new-1", new_password2 = "brand-new-2" });
+        Assert.Contains("The two password fields didn’t match.", mismatch.Text);
+        var done = await client.PostAsync("/reset/MQ/set-password/", new { new_password1 = "brand-new-1", new_password2 = "brand-new-1" });
+        Assert.Equal("/reset/complete/", done["Location"]);
+        Assert.Equal("Password reset complete /accounts/login/", (await client.GetAsync("/reset/complete/")).Text);
+        using (app.Enter()) Assert.True(User.Objects.Get("username", "ann").CheckPassword("brand-new-1"));
+
+        // the link is dead now (the password changed), and so is a forged one
+        Assert.Equal("Password reset unsuccessful|invalid", (await new AsyncClient(app).GetAsync(link)).Text);
+        Assert.Equal("Password reset unsuccessful|invalid", (await new AsyncClient(app).GetAsync("/reset/MQ/set-password/")).Text);
+        Assert.Equal("Password reset unsuccessful|invalid", (await new AsyncClient(app).GetAsync("/reset/!!!/abc-def/")).Text);
     }
 }
