@@ -82,6 +82,9 @@ public static class AuthDecorators
     public static Delegate LoginRequired(Delegate view, string? loginUrl = null, string redirectFieldName = "next") =>
         ViewDecorators.Decorate(view, new LoginRequiredAttribute { LoginUrl = loginUrl, RedirectFieldName = redirectFieldName });
 
+    /// <summary><see cref="LoginNotRequiredAttribute"/> around <paramref name="view"/>: <see cref="LoginRequiredMiddleware"/> lets anyone see it.</summary>
+    public static Delegate LoginNotRequired(Delegate view) => ViewDecorators.Decorate(view, new LoginNotRequiredAttribute());
+
     /// <summary><see cref="PermissionRequiredAttribute"/> around <paramref name="view"/>.</summary>
     public static Delegate PermissionRequired(Delegate view, string permission, bool raiseException = false, string? loginUrl = null) =>
         ViewDecorators.Decorate(view, new PermissionRequiredAttribute(permission) { RaiseException = raiseException, LoginUrl = loginUrl });

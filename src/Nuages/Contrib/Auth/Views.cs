@@ -14,6 +14,7 @@ namespace Nuages.Contrib.Auth;
 /// <c>Settings.LoginRedirectUrl</c>. CSRF-protected and never cached, as Django's. <see cref="AsyncLoginView"/>
 /// does it with async I/O.
 /// </summary>
+[LoginNotRequired]
 public class LoginView : FormView<AuthenticationForm>
 {
     /// <summary>A login view with Django's template name.</summary>
@@ -343,6 +344,7 @@ public class PasswordChangeDoneView : TemplateView
 /// <c>registration/password_reset_email.html</c>, your templates), then a redirect to the URL named
 /// <c>password_reset_done</c> — known address or not.
 /// </summary>
+[LoginNotRequired]
 public class PasswordResetView : FormView<PasswordResetForm>
 {
     /// <summary>A reset view with Django's template names.</summary>
@@ -391,6 +393,7 @@ public class PasswordResetView : FormView<PasswordResetForm>
 }
 
 /// <summary>Django's <c>PasswordResetDoneView</c>: <c>registration/password_reset_done.html</c>.</summary>
+[LoginNotRequired]
 public class PasswordResetDoneView : TemplateView
 {
     /// <summary>The page with Django's template name.</summary>
@@ -412,6 +415,7 @@ public class PasswordResetDoneView : TemplateView
 /// (<c>validlink</c> true), and a valid one sets the password and redirects to <c>password_reset_complete</c>. A bad
 /// or used link shows the page with <c>validlink</c> false and no form.
 /// </summary>
+[LoginNotRequired]
 public class PasswordResetConfirmView : FormView<SetPasswordForm>
 {
     /// <summary>The session key of the token (Django's <c>INTERNAL_RESET_SESSION_TOKEN</c>).</summary>
@@ -512,6 +516,7 @@ public class PasswordResetConfirmView : FormView<SetPasswordForm>
 }
 
 /// <summary>Django's <c>PasswordResetCompleteView</c>: <c>registration/password_reset_complete.html</c> with <c>login_url</c>.</summary>
+[LoginNotRequired]
 public class PasswordResetCompleteView : TemplateView
 {
     /// <summary>The page with Django's template name.</summary>

@@ -115,4 +115,33 @@ public class AuthDecoratorTests
             Assert.True((bool)row["allowed_https"]! == SafeRedirects.UrlHasAllowedHostAndScheme(url, ["testserver"], requireHttps: true), $"{url} (https): Django says {row["allowed_https"]}");
         }
     }
+
+    [Fact]
+    public async Task LoginRequiredMiddleware_guards_every_view_but_those_marked_LoginNotRequired()
+    {
+        var app = AuthTests.Site(configure: s =>
+        {
+            s.Middleware.Add(typeof(LoginRequiredMiddleware).FullName!);
+            s.Templates.Dirs.Add(Directory.CreateTempSubdirectory("nuages-lrm-").FullName);
+        }, extra:
+        [
+            Path("open/", AuthDecorators.LoginNotRequired(new Func<HttpRequest, HttpResponse>(_ => new HttpResponse("open")))),
+            Path("own-login/", AuthDecorators.LoginRequired(new Func<HttpRequest, HttpResponse>(Private), loginUrl: "/elsewhere/")),
+            Path("signin/", Nuages.Views.View.AsView<LoginView>()),
+        ]);
+        AuthTests.CreateUser(app, "ann", "pw");
+        var client = new AsyncClient(app);
+        Assert.Equal("/accounts/login/?next=/who/", (await client.GetAsync("/who/"))["Location"]);
+        var async = await client.GetAsync("/who-async/");
+        Assert.Equal("/accounts/login/?next=/who-async/", async["Location"]);
+        Assert.Equal(0, async.Request.AdapterSwitches);
+        Assert.Equal("open", (await client.GetAsync("/open/")).Text);
+        Assert.Equal("/elsewhere/?next=/own-login/", (await client.GetAsync("/own-login/"))["Location"]);
+        // LoginView is marked LoginNotRequired, as Django 5.1's is (its template is missing here: a 500, not a redirect)
+        await Assert.ThrowsAsync<Nuages.Templates.TemplateDoesNotExist>(() => client.GetAsync("/signin/"));
+        Assert.Equal("/accounts/login/?next=/login/", (await client.PostAsync("/login/", new { username = "ann", password = "pw" }))["Location"]); // not exempt
+        Assert.Equal("/accounts/profile/", (await client.PostAsync("/signin/", new { username = "ann", password = "pw" }))["Location"]); // a valid POST needs no template
+        Assert.Equal("user ann", (await client.GetAsync("/who/")).Text);
+        Assert.Equal("user ann", (await client.GetAsync("/who-async/")).Text);
+    }
 }
