@@ -71,7 +71,7 @@ internal static class AuthSessions
 /// password)</c> then <c>Auth.Login(request, user)</c>; <c>await Auth.AuthenticateAsync(…)</c>, <c>await
 /// Auth.LoginAsync(…)</c> in async views (Django's <c>aauthenticate</c>, <c>alogin</c>), with no sync I/O.
 /// </summary>
-public static class Auth
+public static partial class Auth
 {
     /// <summary>The session key of the user's primary key (Django's <c>SESSION_KEY</c>).</summary>
     public const string SessionKey = "_auth_user_id";
@@ -149,6 +149,7 @@ public static class Auth
             BackendOf.AddOrUpdate(user, name);
             return user;
         }
+        LogFailure(request, credentials);
         UserLoginFailed.Send(new AuthSignalArgs(request, null, CleanseCredentials(credentials)));
         return null;
     }
@@ -175,8 +176,28 @@ public static class Auth
             BackendOf.AddOrUpdate(user, name);
             return user;
         }
+        LogFailure(request, credentials);
         await UserLoginFailed.SendAsync(new AuthSignalArgs(request, null, CleanseCredentials(credentials))).ConfigureAwait(false);
         return null;
+    }
+
+    // the failed logins of the last minute, for the rate the log gives
+    private static readonly ConcurrentQueue<long> RecentFailures = new();
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
+        Message = "Failed login for '{Username}' from {Address}: {Count} failed logins in the last minute")]
+    private static partial void FailedLogin(Microsoft.Extensions.Logging.ILogger logger, string? username, string address, int count);
+
+    /// <summary>Logs a failed login (category <c>Nuages.Security.Login</c>, warning) with the rate of failures over the last minute.</summary>
+    private static void LogFailure(HttpRequest? request, IReadOnlyDictionary<string, string?> credentials)
+    {
+        var now = Environment.TickCount64;
+        RecentFailures.Enqueue(now);
+        while (RecentFailures.TryPeek(out var oldest) && now - oldest > 60_000) RecentFailures.TryDequeue(out _);
+        if (request is null) return;
+        credentials.TryGetValue("username", out var username);
+        FailedLogin(request.LoggerFactory.CreateLogger("Nuages.Security.Login"),
+            username, request.Meta.Get("REMOTE_ADDR") ?? "?", RecentFailures.Count);
     }
 
     /// <summary>The credentials with anything that looks like a secret hidden, as Django's <c>_clean_credentials</c>.</summary>

@@ -174,6 +174,8 @@ public class AuthTests
     public async Task Inactive_users_cannot_log_in_and_failures_are_signalled_without_the_password()
     {
         var app = Site();
+        var logs = new Nuages.Tests.Support.LogCapture();
+        app.LoggerFactory = logs.Factory();
         CreateUser(app, "bob", "pw", active: false);
         var failures = new List<AuthSignalArgs>();
         Action<AuthSignalArgs> receiver = failures.Add;
@@ -190,6 +192,12 @@ public class AuthTests
         }
         Assert.Equal(2, failures.Count(f => f.Credentials!["username"] == "bob"));
         Assert.All(failures.Where(f => f.Credentials!["username"] == "bob"), f => Assert.Equal("********************", f.Credentials!["password"]));
+        // each failure is logged, with the rate of the last minute (the password never)
+        var logged = logs.For("Nuages.Security.Login").ToList();
+        Assert.Equal(2, logged.Count);
+        Assert.All(logged, e => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, e.Level));
+        Assert.Matches(@"^Failed login for 'bob' from 127\.0\.0\.1: \d+ failed logins in the last minute$", logged[0].Message);
+        Assert.DoesNotContain("pw", logged[1].Message.Replace("bob", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
