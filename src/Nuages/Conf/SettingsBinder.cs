@@ -75,6 +75,10 @@ internal static class SettingsBinder
         if (type == typeof(Dictionary<string, string>))
             return new Dictionary<string, string>((Dictionary<string, string>?)current ?? [], StringComparer.Ordinal).With(section.GetChildren().Select(c => (c.Key, c.Value ?? "")));
         if (type == typeof(TemplateSettings)) return ReadObject(section, current ?? new TemplateSettings());
+        // AuthPasswordValidators: a list of { Name, Options }, by index (NUAGES__AuthPasswordValidators__0__Name); it replaces the code's list
+        if (type == typeof(List<PasswordValidatorSettings>))
+            return section.GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
+                .Select(c => (PasswordValidatorSettings)ReadObject(c, new PasswordValidatorSettings())).ToList();
         if (type == typeof(Dictionary<string, CacheSettings>)) return ReadCaches(section, (Dictionary<string, CacheSettings>?)current);
         if (section.Value is null && section.GetChildren().Any() || !IsScalar(type))
             throw new ImproperlyConfigured($"{Name(section)} can only be set in code: {setting} holds {Describe(type)}, which configuration cannot express.");

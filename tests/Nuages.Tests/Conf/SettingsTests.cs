@@ -145,6 +145,12 @@ public class SettingsTests
                 [(name + "__cfg__Backend", "redis"), (name + "__cfg__Location", "redis://cache:6379/1"), (name + "__cfg__Timeout", "null"), (name + "__cfg__Options__connectTimeout", "900")],
                 s => s.Caches["cfg"] is { Backend: "redis", Location: "redis://cache:6379/1", Timeout: null } cache && cache.Options["connectTimeout"] == "900" && s.Caches.ContainsKey("default"));
         }
+        else if (type == typeof(List<PasswordValidatorSettings>))
+        {
+            return ($"\"{name}\": [{{ \"Name\": \"django.contrib.auth.password_validation.MinimumLengthValidator\", \"Options\": {{ \"min_length\": \"9\" }} }}]",
+                [(name + "__0__Name", "django.contrib.auth.password_validation.MinimumLengthValidator"), (name + "__0__Options__min_length", "9")],
+                s => s.AuthPasswordValidators is [{ Name: "django.contrib.auth.password_validation.MinimumLengthValidator" } only] && only.Options["min_length"] == "9");
+        }
         else if (type == typeof(List<Nuages.Db.IDatabaseRouter>)) return null; // C# objects: code only, shown below
         else throw new InvalidOperationException($"Settings.{name} is a {type}: give it a sample here, and make sure configuration can set it.");
         return ($"\"{name}\": {jsonValue}", [(name, text)], s => Equals(property.GetValue(s), expected));

@@ -28,12 +28,7 @@ public class SampleSiteBrowserTests
     {
         await using var site = await SampleSite.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("NUAGES_TEST_CHROMIUM"),
-            Headless = true,
-            Args = ["--no-sandbox"],
-        });
+        await using var browser = await Launch(playwright);
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout((float)Bounded.TotalMilliseconds);
         await page.GotoAsync(site.Url + "/contact/");
@@ -64,12 +59,7 @@ public class SampleSiteBrowserTests
     {
         await using var site = await SampleSite.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("NUAGES_TEST_CHROMIUM"),
-            Headless = true,
-            Args = ["--no-sandbox"],
-        });
+        await using var browser = await Launch(playwright);
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout((float)Bounded.TotalMilliseconds);
         await page.GotoAsync(site.Url + "/blog/");
@@ -109,12 +99,7 @@ public class SampleSiteBrowserTests
     {
         await using var site = await SampleSite.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("NUAGES_TEST_CHROMIUM"),
-            Headless = true,
-            Args = ["--no-sandbox"],
-        });
+        await using var browser = await Launch(playwright);
         var page = await browser.NewPageAsync();
         page.SetDefaultTimeout((float)Bounded.TotalMilliseconds);
         await page.GotoAsync(site.Url + "/private/");
@@ -141,6 +126,14 @@ public class SampleSiteBrowserTests
         await page.GotoAsync(site.Url + "/private/");
         Assert.Contains("/accounts/login/", page.Url);
     }
+
+    /// <summary>Debian's chromium, headless, through Playwright (which cannot download browsers here).</summary>
+    private static Task<IBrowser> Launch(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = Environment.GetEnvironmentVariable("NUAGES_TEST_CHROMIUM"),
+        Headless = true,
+        Args = ["--no-sandbox"],
+    });
 
     /// <summary>The sample site's build output run as a process, in a folder of its own; stopped by its PID.</summary>
     private sealed class SampleSite : IAsyncDisposable

@@ -132,41 +132,26 @@ public static partial class Auth
     /// The user the credentials name, asking each backend in turn, or null (Django's <c>authenticate</c>); a backend
     /// throwing <see cref="PermissionDenied"/> stops the search. A failure sends <see cref="UserLoginFailed"/>.
     /// </summary>
-    public static IUser? Authenticate(HttpRequest? request, IReadOnlyDictionary<string, string?> credentials)
-    {
-        foreach (var (name, backend) in Backends())
-        {
-            IUser? user;
-            try
-            {
-                user = backend.Authenticate(request, credentials);
-            }
-            catch (PermissionDenied)
-            {
-                break;
-            }
-            if (user is null) continue;
-            BackendOf.AddOrUpdate(user, name);
-            return user;
-        }
-        LogFailure(request, credentials);
-        UserLoginFailed.Send(new AuthSignalArgs(request, null, CleanseCredentials(credentials)));
-        return null;
-    }
+    public static IUser? Authenticate(HttpRequest? request, IReadOnlyDictionary<string, string?> credentials) =>
+        Async.SyncMode.Result(AuthenticateCore(request, credentials, false, default), "Authenticate");
 
     /// <summary>The async form of <see cref="Authenticate(HttpRequest?, string?, string?)"/> (Django's <c>aauthenticate</c>).</summary>
     public static Task<IUser?> AuthenticateAsync(HttpRequest? request, string? username, string? password, CancellationToken cancellationToken = default) =>
         AuthenticateAsync(request, new Dictionary<string, string?> { ["username"] = username, ["password"] = password }, cancellationToken);
 
     /// <summary>The async form of <see cref="Authenticate(HttpRequest?, IReadOnlyDictionary{string, string?})"/>.</summary>
-    public static async Task<IUser?> AuthenticateAsync(HttpRequest? request, IReadOnlyDictionary<string, string?> credentials, CancellationToken cancellationToken = default)
+    public static Task<IUser?> AuthenticateAsync(HttpRequest? request, IReadOnlyDictionary<string, string?> credentials, CancellationToken cancellationToken = default) =>
+        AuthenticateCore(request, credentials, true, cancellationToken).AsTask();
+
+    /// <summary>Django's <c>authenticate</c>, written once for both modes.</summary>
+    private static async ValueTask<IUser?> AuthenticateCore(HttpRequest? request, IReadOnlyDictionary<string, string?> credentials, bool async, CancellationToken cancellationToken)
     {
         foreach (var (name, backend) in Backends())
         {
             IUser? user;
             try
             {
-                user = await backend.AuthenticateAsync(request, credentials, cancellationToken).ConfigureAwait(false);
+                user = async ? await backend.AuthenticateAsync(request, credentials, cancellationToken).ConfigureAwait(false) : backend.Authenticate(request, credentials);
             }
             catch (PermissionDenied)
             {
@@ -177,7 +162,9 @@ public static partial class Auth
             return user;
         }
         LogFailure(request, credentials);
-        await UserLoginFailed.SendAsync(new AuthSignalArgs(request, null, CleanseCredentials(credentials))).ConfigureAwait(false);
+        var failed = new AuthSignalArgs(request, null, CleanseCredentials(credentials));
+        if (async) await UserLoginFailed.SendAsync(failed).ConfigureAwait(false);
+        else UserLoginFailed.Send(failed);
         return null;
     }
 
@@ -217,46 +204,53 @@ public static partial class Auth
     /// Logs <paramref name="user"/> in on the request's session (Django's <c>login</c>): another user's session is emptied,
     /// the session key changes (no fixation), the CSRF token is rotated, the last login saved, <see cref="UserLoggedIn"/> sent.
     /// </summary>
-    public static void Login(HttpRequest request, IUser user, string? backend = null)
-    {
-        var session = request.Session;
-        var hash = user is IStoredUser stored ? stored.GetSessionAuthHash() : "";
-        if (session.Has(SessionKey))
-        {
-            if (session.Get<string>(SessionKey) != UserModel.PkText(user) || (hash.Length > 0 && !Same(session.Get<string>(HashSessionKey) ?? "", hash)))
-                session.Flush();
-        }
-        else session.CycleKey();
-        var path = BackendFor(user, backend);
-        session.Set(SessionKey, UserModel.PkText(user));
-        session.Set(BackendSessionKey, path);
-        session.Set(HashSessionKey, hash);
-        SetUser(request, user);
-        Middleware.Csrf.RotateToken(request);
-        (user as IStoredUser)?.TouchLastLogin(save: true);
-        UserLoggedIn.Send(new AuthSignalArgs(request, user));
-    }
+    public static void Login(HttpRequest request, IUser user, string? backend = null) =>
+        Async.SyncMode.Wait(LoginCore(request, user, backend, false, default), "Login");
 
     /// <summary>The async form of <see cref="Login"/> (Django's <c>alogin</c>): the session and the last login with async I/O.</summary>
-    public static async Task LoginAsync(HttpRequest request, IUser user, string? backend = null, CancellationToken cancellationToken = default)
+    public static Task LoginAsync(HttpRequest request, IUser user, string? backend = null, CancellationToken cancellationToken = default) =>
+        LoginCore(request, user, backend, true, cancellationToken).AsTask();
+
+    /// <summary>Django's <c>login</c>, written once for both modes.</summary>
+    private static async ValueTask LoginCore(HttpRequest request, IUser user, string? backend, bool async, CancellationToken cancellationToken)
     {
         var session = request.Session;
         var hash = user is IStoredUser stored ? stored.GetSessionAuthHash() : "";
-        if (await session.HasAsync(SessionKey, cancellationToken).ConfigureAwait(false))
+        async ValueTask Set(string key, object? value)
         {
-            if (await session.GetAsync<string>(SessionKey, cancellationToken: cancellationToken).ConfigureAwait(false) != UserModel.PkText(user)
-                || (hash.Length > 0 && !Same(await session.GetAsync<string>(HashSessionKey, cancellationToken: cancellationToken).ConfigureAwait(false) ?? "", hash)))
-                await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (async) await session.SetAsync(key, value, cancellationToken).ConfigureAwait(false);
+            else session.Set(key, value);
         }
-        else await session.CycleKeyAsync(cancellationToken).ConfigureAwait(false);
+        if (async ? await session.HasAsync(SessionKey, cancellationToken).ConfigureAwait(false) : session.Has(SessionKey))
+        {
+            var known = async ? await session.GetAsync<string>(SessionKey, cancellationToken: cancellationToken).ConfigureAwait(false) : session.Get<string>(SessionKey);
+            var knownHash = async ? await session.GetAsync<string>(HashSessionKey, cancellationToken: cancellationToken).ConfigureAwait(false) : session.Get<string>(HashSessionKey);
+            // another user's session (or this user's before a password change) is emptied, never reused
+            if (known != UserModel.PkText(user) || (hash.Length > 0 && !Same(knownHash ?? "", hash)))
+            {
+                if (async) await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+                else session.Flush();
+            }
+        }
+        else if (async) await session.CycleKeyAsync(cancellationToken).ConfigureAwait(false);
+        else session.CycleKey();
         var path = BackendFor(user, backend);
-        await session.SetAsync(SessionKey, UserModel.PkText(user), cancellationToken).ConfigureAwait(false);
-        await session.SetAsync(BackendSessionKey, path, cancellationToken).ConfigureAwait(false);
-        await session.SetAsync(HashSessionKey, hash, cancellationToken).ConfigureAwait(false);
+        await Set(SessionKey, UserModel.PkText(user)).ConfigureAwait(false);
+        await Set(BackendSessionKey, path).ConfigureAwait(false);
+        await Set(HashSessionKey, hash).ConfigureAwait(false);
         SetUser(request, user);
         Middleware.Csrf.RotateToken(request);
-        if (user is IStoredUser touched) await touched.TouchLastLoginAsync(cancellationToken).ConfigureAwait(false);
-        await UserLoggedIn.SendAsync(new AuthSignalArgs(request, user)).ConfigureAwait(false);
+        var signal = new AuthSignalArgs(request, user);
+        if (async)
+        {
+            if (user is IStoredUser touched) await touched.TouchLastLoginAsync(cancellationToken).ConfigureAwait(false);
+            await UserLoggedIn.SendAsync(signal).ConfigureAwait(false);
+        }
+        else
+        {
+            (user as IStoredUser)?.TouchLastLogin(save: true);
+            UserLoggedIn.Send(signal);
+        }
     }
 
     /// <summary>Logs the request's user out (Django's <c>logout</c>): <see cref="UserLoggedOut"/> sent, the session emptied, the user anonymous.</summary>
@@ -290,57 +284,45 @@ public static partial class Auth
     /// still be listed, the user still found, and the session's password hash must match (or match with an old secret
     /// key, which re-keys the session); otherwise the session is emptied.
     /// </summary>
-    public static IUser GetUser(HttpRequest request)
-    {
-        var session = request.Session;
-        var id = session.Get<string>(SessionKey);
-        var path = session.Get<string>(BackendSessionKey);
-        if (id is null || path is null || !BackendNames().Contains(path)) return AnonymousUser.Instance;
-        var user = LoadBackend(path).GetUser(id);
-        if (user is IStoredUser stored)
-        {
-            var sessionHash = session.Get<string>(HashSessionKey);
-            var current = stored.GetSessionAuthHash();
-            if (!(sessionHash is { Length: > 0 } && Same(sessionHash, current)))
-            {
-                if (sessionHash is { Length: > 0 } && AuthSessions.FallbackHashes(stored.Password).Any(h => Same(sessionHash, h)))
-                {
-                    session.CycleKey();
-                    session.Set(HashSessionKey, current);
-                }
-                else
-                {
-                    session.Flush();
-                    user = null;
-                }
-            }
-        }
-        if (user is not null) BackendOf.AddOrUpdate(user, path);
-        return user ?? AnonymousUser.Instance;
-    }
+    public static IUser GetUser(HttpRequest request) => Async.SyncMode.Result(GetUserCore(request, false, default), "GetUser");
 
     /// <summary>The async form of <see cref="GetUser"/> (Django's <c>aget_user</c>): the session and the user read with async I/O.</summary>
-    public static async Task<IUser> GetUserAsync(HttpRequest request, CancellationToken cancellationToken = default)
+    public static Task<IUser> GetUserAsync(HttpRequest request, CancellationToken cancellationToken = default) => GetUserCore(request, true, cancellationToken).AsTask();
+
+    /// <summary>Django's <c>get_user</c>, written once for both modes.</summary>
+    private static async ValueTask<IUser> GetUserCore(HttpRequest request, bool async, CancellationToken cancellationToken)
     {
         var session = request.Session;
-        var id = await session.GetAsync<string>(SessionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var path = await session.GetAsync<string>(BackendSessionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        async ValueTask<string?> Read(string key) => async ? await session.GetAsync<string>(key, cancellationToken: cancellationToken).ConfigureAwait(false) : session.Get<string>(key);
+        var id = await Read(SessionKey).ConfigureAwait(false);
+        var path = await Read(BackendSessionKey).ConfigureAwait(false);
         if (id is null || path is null || !BackendNames().Contains(path)) return AnonymousUser.Instance;
-        var user = await LoadBackend(path).GetUserAsync(id, cancellationToken).ConfigureAwait(false);
+        var backend = LoadBackend(path);
+        var user = async ? await backend.GetUserAsync(id, cancellationToken).ConfigureAwait(false) : backend.GetUser(id);
         if (user is IStoredUser stored)
         {
-            var sessionHash = await session.GetAsync<string>(HashSessionKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var sessionHash = await Read(HashSessionKey).ConfigureAwait(false);
             var current = stored.GetSessionAuthHash();
             if (!(sessionHash is { Length: > 0 } && Same(sessionHash, current)))
             {
+                // a hash made with an old secret key (SecretKeyFallbacks): the session is re-keyed with the current one
                 if (sessionHash is { Length: > 0 } && AuthSessions.FallbackHashes(stored.Password).Any(h => Same(sessionHash, h)))
                 {
-                    await session.CycleKeyAsync(cancellationToken).ConfigureAwait(false);
-                    await session.SetAsync(HashSessionKey, current, cancellationToken).ConfigureAwait(false);
+                    if (async)
+                    {
+                        await session.CycleKeyAsync(cancellationToken).ConfigureAwait(false);
+                        await session.SetAsync(HashSessionKey, current, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        session.CycleKey();
+                        session.Set(HashSessionKey, current);
+                    }
                 }
                 else
                 {
-                    await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    if (async) await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    else session.Flush();
                     user = null;
                 }
             }
