@@ -20,7 +20,14 @@ var app = NuagesApp.Create(args, s =>
     s.Middleware.Add<Nuages.Contrib.Messaging.MessageMiddleware>();      // Messages.Success(request, …), shown by base.html
     s.Templates.ContextProcessors.Add("django.contrib.messages.context_processors.messages");
     s.Templates.ContextProcessors.Add("django.contrib.auth.context_processors.auth"); // user and perms in templates
-    s.LoginRedirectUrl = "private";                                       // a URL name: where login goes without ?next=
+    s.LoginRedirectUrl = "private";
+    s.AuthPasswordValidators =                                             // Django's four checks of new passwords
+    [
+        new() { Name = "django.contrib.auth.password_validation.UserAttributeSimilarityValidator" },
+        new() { Name = "django.contrib.auth.password_validation.MinimumLengthValidator" },
+        new() { Name = "django.contrib.auth.password_validation.CommonPasswordValidator" },
+        new() { Name = "django.contrib.auth.password_validation.NumericPasswordValidator" },
+    ];                                       // a URL name: where login goes without ?next=
     s.SecretKey = "sample-site-insecure-key-change-me";                  // signs sessions (Debug allows none, sessions need one)
     s.Templates.Dirs.Add("templates");                     // copied beside the program (Site.csproj)
     s.Templates.Libraries["site_tags"] = typeof(SiteTags).FullName!;
@@ -70,6 +77,8 @@ app.UrlPatterns(
     Path("accounts/login/", Nuages.Views.View.AsView<Nuages.Contrib.Auth.AsyncLoginView>(), name: "login"),
     Path("accounts/logout/", Nuages.Views.View.AsView<Nuages.Contrib.Auth.AsyncLogoutView>(v => v.NextPage = "/"), name: "logout"),
     Path("private/", Nuages.Contrib.Auth.AuthDecorators.LoginRequired(Pages.Private), name: "private"),
+    Path("accounts/password/", Nuages.Views.View.AsView<Nuages.Contrib.Auth.AsyncPasswordChangeView>(), name: "password_change"),
+    Path("accounts/password/done/", Nuages.Views.View.AsView<Nuages.Contrib.Auth.PasswordChangeDoneView>(), name: "password_change_done"),
     // a form: CSRF-protected, errors shown back, then a message and a redirect
     Path("contact/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(Nuages.Views.View.AsView<ContactView>()), name: "contact"),
     Path("api/", Include(Api.UrlPatterns, ns: "api")));
