@@ -190,9 +190,16 @@ public partial class PasswordResetForm : Form
     public EmailField Email { get; } = new() { Label = "Email", MaxLength = 254, Widget = new EmailInput { Attrs = { ["autocomplete"] = "email" } } };
 
     /// <summary>The active users with a usable password and this address, case aside (Django's <c>get_users</c>).</summary>
-    public virtual IEnumerable<User> GetUsers(string email) =>
-        User.Objects.Filter("email__iexact", email).Filter("is_active", true).ToList()
-            .Where(u => u.HasUsablePassword() && string.Equals(email.Normalize(System.Text.NormalizationForm.FormKC), u.Email.Normalize(System.Text.NormalizationForm.FormKC), StringComparison.OrdinalIgnoreCase));
+    public virtual IEnumerable<User> GetUsers(string email) => Matching(email, Query(email).ToList());
+
+    /// <summary>The async form of <see cref="GetUsers"/>: read with async I/O.</summary>
+    public virtual async Task<IReadOnlyList<User>> GetUsersAsync(string email, CancellationToken cancellationToken = default) =>
+        [.. Matching(email, await Query(email).ToListAsync(cancellationToken).ConfigureAwait(false))];
+
+    private static Db.Query.QuerySet<User> Query(string email) => User.Objects.Filter("email__iexact", email).Filter("is_active", true);
+
+    private static IEnumerable<User> Matching(string email, List<User> users) =>
+        users.Where(u => u.HasUsablePassword() && string.Equals(email.Normalize(System.Text.NormalizationForm.FormKC), u.Email.Normalize(System.Text.NormalizationForm.FormKC), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Mails the reset link to each user of the address (Django's <c>save</c>): the subject from
@@ -203,12 +210,25 @@ public partial class PasswordResetForm : Form
     public virtual void Save(HttpRequest request, string subjectTemplateName = "registration/password_reset_subject.txt",
         string emailTemplateName = "registration/password_reset_email.html", string? htmlEmailTemplateName = null,
         string? fromEmail = null, PasswordResetTokenGenerator? tokenGenerator = null, string? domainOverride = null,
-        IReadOnlyDictionary<string, object?>? extraEmailContext = null)
+        IReadOnlyDictionary<string, object?>? extraEmailContext = null) =>
+        Async.SyncMode.Wait(SaveCore(request, subjectTemplateName, emailTemplateName, htmlEmailTemplateName, fromEmail, tokenGenerator, domainOverride, extraEmailContext, false, default), "PasswordResetForm.Save");
+
+    /// <summary>The async form of <see cref="Save"/>: the users read and the mail sent with async I/O.</summary>
+    public virtual Task SaveAsync(HttpRequest request, string subjectTemplateName = "registration/password_reset_subject.txt",
+        string emailTemplateName = "registration/password_reset_email.html", string? htmlEmailTemplateName = null,
+        string? fromEmail = null, PasswordResetTokenGenerator? tokenGenerator = null, string? domainOverride = null,
+        IReadOnlyDictionary<string, object?>? extraEmailContext = null, CancellationToken cancellationToken = default) =>
+        SaveCore(request, subjectTemplateName, emailTemplateName, htmlEmailTemplateName, fromEmail, tokenGenerator, domainOverride, extraEmailContext, true, cancellationToken).AsTask();
+
+    private async ValueTask SaveCore(HttpRequest request, string subjectTemplateName, string emailTemplateName, string? htmlEmailTemplateName,
+        string? fromEmail, PasswordResetTokenGenerator? tokenGenerator, string? domainOverride, IReadOnlyDictionary<string, object?>? extraEmailContext,
+        bool async, CancellationToken cancellationToken)
     {
         var email = CleanedData.Get(Email)!;
         var domain = domainOverride ?? request.GetHost();
         tokenGenerator ??= PasswordResetTokenGenerator.Default;
-        foreach (var user in GetUsers(email))
+        var users = async ? await GetUsersAsync(email, cancellationToken).ConfigureAwait(false) : GetUsers(email);
+        foreach (var user in users)
         {
             var context = new Dictionary<string, object?>(StringComparer.Ordinal)
             {
@@ -225,7 +245,8 @@ public partial class PasswordResetForm : Form
             };
             try
             {
-                message.Send();
+                if (async) await message.SendAsync(cancellationToken).ConfigureAwait(false);
+                else message.Send();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

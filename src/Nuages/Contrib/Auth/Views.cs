@@ -383,6 +383,13 @@ public class PasswordResetView : FormView<PasswordResetForm>
         return new HttpResponseRedirect(GetSuccessUrl());
     }
 
+    /// <inheritdoc/>
+    public override async Task<HttpResponse> FormValidAsync(PasswordResetForm form, CancellationToken cancellationToken)
+    {
+        await form.SaveAsync(Request, SubjectTemplateName, EmailTemplateName, HtmlEmailTemplateName, FromEmail, TokenGenerator, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new HttpResponseRedirect(GetSuccessUrl());
+    }
+
     /// <summary>GET: the form.</summary>
     [CsrfProtect]
     public override HttpResponse Get(HttpRequest request) => base.Get(request);
@@ -390,6 +397,22 @@ public class PasswordResetView : FormView<PasswordResetForm>
     /// <summary>POST: the mail.</summary>
     [CsrfProtect]
     public override HttpResponse Post(HttpRequest request) => base.Post(request);
+}
+
+/// <summary><see cref="PasswordResetView"/> with async handlers: the users read and the mail sent with async I/O.</summary>
+[LoginNotRequired]
+public class AsyncPasswordResetView : PasswordResetView
+{
+    /// <summary>GET, async.</summary>
+    [CsrfProtect]
+    public new Task<HttpResponse> Get(HttpRequest request) => FormPageAsync(request.Aborted);
+
+    /// <summary>POST, async.</summary>
+    [CsrfProtect]
+    public new Task<HttpResponse> Post(HttpRequest request) => SubmitAsync(request.Aborted);
+
+    /// <summary>PUT, async: as POST.</summary>
+    public new Task<HttpResponse> Put(HttpRequest request) => Post(request);
 }
 
 /// <summary>Django's <c>PasswordResetDoneView</c>: <c>registration/password_reset_done.html</c>.</summary>
@@ -437,13 +460,18 @@ public class PasswordResetConfirmView : FormView<SetPasswordForm>
     public PasswordResetTokenGenerator TokenGenerator { get; set; } = PasswordResetTokenGenerator.Default;
 
     /// <summary>The user the URL's uidb64 names, or null (Django's <c>get_user</c>).</summary>
-    protected virtual IUser? GetUser(string uidb64)
+    protected virtual IUser? GetUser(string uidb64) => Id(uidb64) is { } id ? UserModel.Current.GetByPk(id) : null;
+
+    /// <summary>The async form of <see cref="GetUser"/>.</summary>
+    protected virtual async Task<IUser?> GetUserAsync(string uidb64, CancellationToken cancellationToken) =>
+        Id(uidb64) is { } id ? await UserModel.Current.GetByPkAsync(id, cancellationToken).ConfigureAwait(false) : null;
+
+    private static string? Id(string uidb64)
     {
         try
         {
             var padded = uidb64.Replace('-', '+').Replace('_', '/');
-            var id = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(padded + new string('=', (4 - padded.Length % 4) % 4)));
-            return UserModel.Current.GetByPk(id);
+            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(padded + new string('=', (4 - padded.Length % 4) % 4)));
         }
         catch (FormatException)
         {
@@ -451,16 +479,19 @@ public class PasswordResetConfirmView : FormView<SetPasswordForm>
         }
     }
 
-    /// <summary>Django's <c>dispatch</c>: the link checked; a response when the page is not the form's.</summary>
-    private HttpResponse? Check()
+    /// <summary>Django's <c>dispatch</c>, written once for both modes: the link checked; a response when the page is not the form's.</summary>
+    private protected async ValueTask<HttpResponse?> Check(bool async, CancellationToken cancellationToken)
     {
-        _user = GetUser(Kwargs.TryGetValue("uidb64", out var uid) ? uid as string ?? "" : "");
-        var token = Kwargs.TryGetValue("token", out var given) ? given as string ?? "" : "";
+        var uid = Kwargs.TryGetValue("uidb64", out var given) ? given as string ?? "" : "";
+        _user = async ? await GetUserAsync(uid, cancellationToken).ConfigureAwait(false) : GetUser(uid);
+        var token = Kwargs.TryGetValue("token", out var raw) ? raw as string ?? "" : "";
         if (_user is not null)
         {
             if (token == ResetUrlToken)
             {
-                if (TokenGenerator.CheckToken(_user, Request.Session.Get<string>(InternalResetSessionToken)))
+                var kept = async ? await Request.Session.GetAsync<string>(InternalResetSessionToken, cancellationToken: cancellationToken).ConfigureAwait(false)
+                    : Request.Session.Get<string>(InternalResetSessionToken);
+                if (TokenGenerator.CheckToken(_user, kept))
                 {
                     _validLink = true;
                     return null;
@@ -468,7 +499,9 @@ public class PasswordResetConfirmView : FormView<SetPasswordForm>
             }
             else if (TokenGenerator.CheckToken(_user, token))
             {
-                Request.Session.Set(InternalResetSessionToken, token);
+                // the token goes into the session and out of the URL, so no Referer header can leak it
+                if (async) await Request.Session.SetAsync(InternalResetSessionToken, token, cancellationToken).ConfigureAwait(false);
+                else Request.Session.Set(InternalResetSessionToken, token);
                 return new HttpResponseRedirect(Request.Path.Replace(token, ResetUrlToken, StringComparison.Ordinal));
             }
         }
@@ -506,13 +539,40 @@ public class PasswordResetConfirmView : FormView<SetPasswordForm>
         return new HttpResponseRedirect(GetSuccessUrl());
     }
 
+    /// <inheritdoc/>
+    public override async Task<HttpResponse> FormValidAsync(SetPasswordForm form, CancellationToken cancellationToken)
+    {
+        var user = await form.SaveAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await Request.Session.PopAsync(InternalResetSessionToken, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (PostResetLogin) await Auth.LoginAsync(Request, user, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new HttpResponseRedirect(GetSuccessUrl());
+    }
+
     /// <summary>GET: the link checked, then the form.</summary>
     [CsrfProtect, NeverCache]
-    public override HttpResponse Get(HttpRequest request) => Check() ?? base.Get(request);
+    public override HttpResponse Get(HttpRequest request) => Async.SyncMode.Result(Check(false, default), "PasswordResetConfirmView") ?? base.Get(request);
 
     /// <summary>POST: the new password.</summary>
     [CsrfProtect, NeverCache]
-    public override HttpResponse Post(HttpRequest request) => Check() ?? base.Post(request);
+    public override HttpResponse Post(HttpRequest request) => Async.SyncMode.Result(Check(false, default), "PasswordResetConfirmView") ?? base.Post(request);
+}
+
+/// <summary><see cref="PasswordResetConfirmView"/> with async handlers: the user, the session and the new password with async I/O.</summary>
+[LoginNotRequired]
+public class AsyncPasswordResetConfirmView : PasswordResetConfirmView
+{
+    /// <summary>GET, async.</summary>
+    [CsrfProtect, NeverCache]
+    public new async Task<HttpResponse> Get(HttpRequest request) =>
+        await Check(true, request.Aborted).ConfigureAwait(false) ?? await FormPageAsync(request.Aborted).ConfigureAwait(false);
+
+    /// <summary>POST, async.</summary>
+    [CsrfProtect, NeverCache]
+    public new async Task<HttpResponse> Post(HttpRequest request) =>
+        await Check(true, request.Aborted).ConfigureAwait(false) ?? await SubmitAsync(request.Aborted).ConfigureAwait(false);
+
+    /// <summary>PUT, async: as POST.</summary>
+    public new Task<HttpResponse> Put(HttpRequest request) => Post(request);
 }
 
 /// <summary>Django's <c>PasswordResetCompleteView</c>: <c>registration/password_reset_complete.html</c> with <c>login_url</c>.</summary>

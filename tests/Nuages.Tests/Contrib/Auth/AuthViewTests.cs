@@ -52,6 +52,8 @@ public class AuthViewTests
         Path("reset/done/", View.AsView<PasswordResetDoneView>(), name: "password_reset_done"),
         Path("reset/<uidb64>/<token>/", View.AsView<PasswordResetConfirmView>(), name: "password_reset_confirm"),
         Path("reset/complete/", View.AsView<PasswordResetCompleteView>(), name: "password_reset_complete"),
+        Path("areset/", View.AsView<AsyncPasswordResetView>()),
+        Path("areset/<uidb64>/<token>/", View.AsView<AsyncPasswordResetConfirmView>()),
         Path("page/", Who),
         Path("page-async/", WhoAsync),
     ]);
@@ -134,39 +136,44 @@ public class AuthViewTests
         using (app.Enter()) Assert.True(User.Objects.Get("username", "ann").CheckPassword("first-next-next"));
     }
 
-    [Fact]
-    public async Task A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses()
+    [Theory]
+    [InlineData("/reset/")]
+    [InlineData("/areset/")]
+    public async Task A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses(string prefix)
     {
         var app = Site();
         using (app.Enter()) UserManager.CreateUser("ann", "ann@example.com", "forgotten");
         var client = new AsyncClient(app);
-        Assert.StartsWith("Password reset<form", (await client.GetAsync("/reset/")).Text);
-        Assert.Equal("/reset/done/", (await client.PostAsync("/reset/", new { email = "nobody@example.com" }))["Location"]);
+        Assert.StartsWith("Password reset<form", (await client.GetAsync(prefix)).Text);
+        Assert.Equal("/reset/done/", (await client.PostAsync(prefix, new { email = "nobody@example.com" }))["Location"]);
         using (app.Enter()) Assert.Empty(Nuages.Core.Mail.Outbox);
-        Assert.Equal("/reset/done/", (await client.PostAsync("/reset/", new { email = "ANN@example.com" }))["Location"]);
+        var sent = await client.PostAsync(prefix, new { email = "ANN@example.com" });
+        Assert.Equal("/reset/done/", sent["Location"]);
+        if (prefix == "/areset/") Assert.Equal(0, sent.Request.AdapterSwitches); // the users read and the mail sent with async I/O
         Assert.Equal("Password reset sent", (await client.GetAsync("/reset/done/")).Text);
 
         Nuages.Core.EmailMessage mail;
         using (app.Enter()) mail = Assert.Single(Nuages.Core.Mail.Outbox);
         Assert.Equal("Password reseton testserver", mail.Subject); // one line, as Django joins it
         Assert.Equal(["ann@example.com"], mail.To);
-        var link = System.Text.RegularExpressions.Regex.Match(mail.Body, "http://testserver(/reset/[^ ]+/)$").Groups[1].Value;
-        Assert.StartsWith("/reset/MQ/", link); // the id 1 in URL-safe base64, as Django's uid
+        var link = prefix + System.Text.RegularExpressions.Regex.Match(mail.Body, "http://testserver/reset/([^ ]+/)$").Groups[1].Value;
+        Assert.StartsWith(prefix + "MQ/", link); // the id 1 in URL-safe base64, as Django's uid
 
         var redirect = await client.GetAsync(link);
-        Assert.Equal("/reset/MQ/set-password/", redirect["Location"]); // the token leaves the URL for the session
-        var form = await client.GetAsync("/reset/MQ/set-password/");
+        Assert.Equal(prefix + "MQ/set-password/", redirect["Location"]); // the token leaves the URL for the session
+        var form = await client.GetAsync(prefix + "MQ/set-password/");
         Assert.StartsWith("Enter new password|<p>", form.Text);
-        var mismatch = await client.PostAsync("/reset/MQ/set-password/", new { new_password1 = "brand-new-1", new_password2 = "brand-new-2" });
+        var mismatch = await client.PostAsync(prefix + "MQ/set-password/", new { new_password1 = "brand-new-1", new_password2 = "brand-new-2" });
         Assert.Contains("The two password fields didn’t match.", mismatch.Text);
-        var done = await client.PostAsync("/reset/MQ/set-password/", new { new_password1 = "brand-new-1", new_password2 = "brand-new-1" });
+        var done = await client.PostAsync(prefix + "MQ/set-password/", new { new_password1 = "brand-new-1", new_password2 = "brand-new-1" });
         Assert.Equal("/reset/complete/", done["Location"]);
+        if (prefix == "/areset/") Assert.Equal(0, done.Request.AdapterSwitches);
         Assert.Equal("Password reset complete /accounts/login/", (await client.GetAsync("/reset/complete/")).Text);
         using (app.Enter()) Assert.True(User.Objects.Get("username", "ann").CheckPassword("brand-new-1"));
 
         // the link is dead now (the password changed), and so is a forged one
         Assert.Equal("Password reset unsuccessful|invalid", (await new AsyncClient(app).GetAsync(link)).Text);
-        Assert.Equal("Password reset unsuccessful|invalid", (await new AsyncClient(app).GetAsync("/reset/MQ/set-password/")).Text);
-        Assert.Equal("Password reset unsuccessful|invalid", (await new AsyncClient(app).GetAsync("/reset/!!!/abc-def/")).Text);
+        Assert.Equal("Password reset unsuccessful|invalid", (await new AsyncClient(app).GetAsync(prefix + "MQ/set-password/")).Text);
+        Assert.Equal("Password reset unsuccessful|invalid", (await new AsyncClient(app).GetAsync(prefix + "!!!/abc-def/")).Text);
     }
 }
