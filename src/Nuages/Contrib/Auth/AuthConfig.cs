@@ -27,8 +27,11 @@ public sealed class AuthConfig : AppConfig, IPostMigrate
                 var contentType = await Db.Models.ContentType.IdForAsync(model, alias, cancellationToken).ConfigureAwait(false);
                 var existing = await Permission.Objects.Using(alias).Filter("content_type", contentType).ValuesList<string>("codename").ToListAsync(cancellationToken).ConfigureAwait(false);
                 var name = Db.Models.ModelMeta.For(model).VerboseName;
-                var missing = DefaultPermissions.Where(action => !existing.Contains($"{action}_{Db.Models.ContentType.ModelName(model)}"))
-                    .Select(action => new Permission { Name = $"Can {action} {name}", Codename = $"{action}_{Db.Models.ContentType.ModelName(model)}", ContentType = new() { Id = contentType } })
+                var defaults = (model.GetCustomAttributes(typeof(DefaultPermissionsAttribute), true).FirstOrDefault() as DefaultPermissionsAttribute)?.Actions ?? DefaultPermissions;
+                var wanted = defaults.Select(action => (Codename: $"{action}_{Db.Models.ContentType.ModelName(model)}", Name: $"Can {action} {name}"))
+                    .Concat(model.GetCustomAttributes(typeof(ModelPermissionAttribute), true).Cast<ModelPermissionAttribute>().Select(p => (p.Codename, p.Name)));
+                var missing = wanted.Where(p => !existing.Contains(p.Codename)).DistinctBy(p => p.Codename)
+                    .Select(p => new Permission { Name = p.Name, Codename = p.Codename, ContentType = new() { Id = contentType } })
                     .ToList();
                 if (missing.Count > 0) await Permission.Objects.Using(alias).BulkCreateAsync(missing, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
@@ -46,3 +49,26 @@ public sealed class AuthConfig : AppConfig, IPostMigrate
     /// <inheritdoc/>
     public override string MigrationsNamespace => typeof(AuthConfig).Namespace + ".Migrations";
 }
+
+/// <summary>
+/// A permission of a model besides the default ones (Django's <c>Meta.permissions</c>):
+/// <c>[ModelPermission("publish_post", "Can publish posts")]</c> on the model class; <c>migrate</c> makes it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ModelPermissionAttribute(string codename, string name) : Attribute
+{
+    /// <summary>The code name (<c>publish_post</c>); checked as <c>app_label.publish_post</c>.</summary>
+    public string Codename { get; } = codename;
+
+    /// <summary>The description.</summary>
+    public string Name { get; } = name;
+}
+
+/// <summary>The default permissions a model gets (Django's <c>Meta.default_permissions</c>): <c>[DefaultPermissions("add", "view")]</c>; none when empty.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class DefaultPermissionsAttribute(params string[] actions) : Attribute
+{
+    /// <summary>The actions (<c>add</c>, <c>change</c>, <c>delete</c>, <c>view</c>, or your own).</summary>
+    public IReadOnlyList<string> Actions { get; } = actions;
+}
+
