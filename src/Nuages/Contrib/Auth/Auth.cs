@@ -88,6 +88,7 @@ public static partial class Auth
     {
         [DjangoModelBackend] = typeof(ModelBackend),
         ["django.contrib.auth.backends.AllowAllUsersModelBackend"] = typeof(AllowAllUsersModelBackend),
+        ["django.contrib.auth.backends.RemoteUserBackend"] = typeof(RemoteUserBackend),
     };
 
     private static readonly ConcurrentDictionary<string, AuthenticationBackend> Loaded = new(StringComparer.Ordinal);

@@ -70,3 +70,66 @@ public sealed class LoginRequiredMiddleware(Next next) : MiddlewareMixin(next)
         return AuthDecorators.RedirectToLogin(request, declared?.LoginUrl, declared?.RedirectFieldName ?? "next");
     }
 }
+
+/// <summary>
+/// Django's <c>RemoteUserMiddleware</c>: a server or proxy in front of the site has authenticated the user and says who
+/// in <see cref="Header"/> (<c>REMOTE_USER</c>; set <c>HTTP_X_REMOTE_USER</c> for an <c>X-Remote-User</c> header from
+/// a proxy you trust, never one the client can send). The user is logged in with <see cref="RemoteUserBackend"/>
+/// (list it in <c>AuthenticationBackends</c>); without the header, a user it logged in is logged out. Put it after
+/// <see cref="AuthenticationMiddleware"/>. In async requests it works with async I/O.
+/// </summary>
+public class RemoteUserMiddleware(Next next) : MiddlewareMixin(next)
+{
+    /// <summary>The request's meta key naming the user.</summary>
+    protected virtual string Header => "REMOTE_USER";
+
+    /// <summary>Whether a missing header logs out a user the header logged in (Django's <c>force_logout_if_no_header</c>).</summary>
+    protected virtual bool ForceLogoutIfNoHeader => true;
+
+    /// <inheritdoc/>
+    protected override HttpResponse? ProcessRequest(HttpRequest request)
+    {
+        Async.SyncMode.Wait(Run(request, false), "RemoteUserMiddleware");
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override async ValueTask<HttpResponse?> ProcessRequestAsync(HttpRequest request)
+    {
+        await Run(request, true).ConfigureAwait(false);
+        return null;
+    }
+
+    private async ValueTask Run(HttpRequest request, bool async)
+    {
+        if (request.Features.Get<LazyUser>() is null)
+            throw new ImproperlyConfigured("The remote user middleware requires the authentication middleware to be installed. Edit your Settings.Middleware to insert "
+                + "Nuages.Contrib.Auth.AuthenticationMiddleware before Nuages.Contrib.Auth.RemoteUserMiddleware.");
+        var current = async ? await request.GetUserAsync().ConfigureAwait(false) : request.User;
+        var username = request.Meta.Get(Header);
+        if (string.IsNullOrEmpty(username))
+        {
+            if (ForceLogoutIfNoHeader && current.IsAuthenticated) await RemoveInvalidUser(request, async).ConfigureAwait(false);
+            return;
+        }
+        if (current.IsAuthenticated)
+        {
+            if (current.GetUsername() == username) return;
+            await RemoveInvalidUser(request, async).ConfigureAwait(false);
+        }
+        var credentials = new Dictionary<string, string?> { ["remote_user"] = username };
+        var user = async ? await Auth.AuthenticateAsync(request, credentials, request.Aborted).ConfigureAwait(false) : Auth.Authenticate(request, credentials);
+        if (user is null) return;
+        if (async) await Auth.LoginAsync(request, user, cancellationToken: request.Aborted).ConfigureAwait(false);
+        else Auth.Login(request, user);
+    }
+
+    /// <summary>Logs out a user a <see cref="RemoteUserBackend"/> logged in (Django's <c>_remove_invalid_user</c>).</summary>
+    private static async ValueTask RemoveInvalidUser(HttpRequest request, bool async)
+    {
+        var path = async ? await request.Session.GetAsync<string>(Auth.BackendSessionKey).ConfigureAwait(false) : request.Session.Get<string>(Auth.BackendSessionKey);
+        if (path is null || Auth.LoadBackend(path) is not RemoteUserBackend) return;
+        if (async) await Auth.LogoutAsync(request, request.Aborted).ConfigureAwait(false);
+        else Auth.Logout(request);
+    }
+}

@@ -83,3 +83,50 @@ public class AllowAllUsersModelBackend : ModelBackend
     /// <inheritdoc/>
     protected override bool UserCanAuthenticate(IUser user) => true;
 }
+
+/// <summary>
+/// Django's <c>RemoteUserBackend</c>, for <see cref="RemoteUserMiddleware"/>: the <c>remote_user</c> credential is
+/// trusted; an unknown name becomes a new user with an unusable password (unless <see cref="CreateUnknownUser"/> is
+/// false). Override <see cref="ConfigureUser"/> to fill a new user in.
+/// </summary>
+public class RemoteUserBackend : ModelBackend
+{
+    /// <summary>Whether an unknown name makes a user (Django's <c>create_unknown_user</c>).</summary>
+    protected virtual bool CreateUnknownUser => true;
+
+    /// <summary>The name as stored (Django's <c>clean_username</c>): as given by default.</summary>
+    protected virtual string CleanUsername(string username) => username;
+
+    /// <summary>Fills a new user in before it is saved again (Django's <c>configure_user</c>).</summary>
+    protected virtual User ConfigureUser(HttpRequest? request, User user, bool created) => user;
+
+    /// <inheritdoc/>
+    public override IUser? Authenticate(HttpRequest? request, IReadOnlyDictionary<string, string?> credentials)
+    {
+        if (!credentials.TryGetValue("remote_user", out var remote) || string.IsNullOrEmpty(remote)) return null;
+        var username = CleanUsername(remote);
+        User? user;
+        var created = false;
+        if (CreateUnknownUser)
+            (user, created) = User.Objects.GetOrCreate(new { Username = username }, defaults: new { Password = Passwords.MakePassword(null) });
+        else user = User.Objects.Filter("username", username).First();
+        if (user is null) return null;
+        user = ConfigureUser(request, user, created);
+        return UserCanAuthenticate(user) ? user : null;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<IUser?> AuthenticateAsync(HttpRequest? request, IReadOnlyDictionary<string, string?> credentials, CancellationToken cancellationToken = default)
+    {
+        if (!credentials.TryGetValue("remote_user", out var remote) || string.IsNullOrEmpty(remote)) return null;
+        var username = CleanUsername(remote);
+        User? user;
+        var created = false;
+        if (CreateUnknownUser)
+            (user, created) = await User.Objects.GetOrCreateAsync(new { Username = username }, defaults: new { Password = Passwords.MakePassword(null) }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        else user = await User.Objects.Filter("username", username).FirstAsync(cancellationToken).ConfigureAwait(false);
+        if (user is null) return null;
+        user = ConfigureUser(request, user, created);
+        return UserCanAuthenticate(user) ? user : null;
+    }
+}
