@@ -3,6 +3,7 @@ using Nuages.Contrib.Auth;
 using Nuages.Db.Models;
 using Nuages.Http;
 using Nuages.Test;
+using Nuages.Tests.Db;
 using static Nuages.Urls.Routes;
 
 namespace Nuages.Tests.Contrib.Auth;
@@ -11,6 +12,7 @@ namespace Nuages.Tests.Contrib.Auth;
 /// login_required, permission_required and user_passes_test on sync and async views, permissions from the user and
 /// their groups, and the `next` URLs a login may go to (Vectors/django_redirects.py: Django's answers).
 /// </summary>
+[Collection("auth-postgres")]
 public class AuthDecoratorTests
 {
     public static HttpResponse Private(HttpRequest request) => new("private " + request.User.GetUsername());
@@ -27,7 +29,7 @@ public class AuthDecoratorTests
         return new HttpResponse("editors");
     }
 
-    private static NuagesApp Site() => AuthTests.Site(extra:
+    private static NuagesApp Site(string database = "sqlite") => AuthTests.Site(database, extra:
     [
         Path("private/", AuthDecorators.LoginRequired(new Func<HttpRequest, HttpResponse>(Private))),
         Path("private-async/", AuthDecorators.LoginRequired(new Func<HttpRequest, Task<HttpResponse>>(PrivateAsync))),
@@ -61,9 +63,14 @@ public class AuthDecoratorTests
     }
 
     [Fact]
-    public async Task Permissions_come_from_the_user_their_groups_or_being_superuser()
+    public Task Permissions_come_from_the_user_their_groups_or_being_superuser() => PermissionsOn("sqlite");
+
+    [PostgresFact]
+    public Task Permissions_come_from_the_user_their_groups_or_being_superuser_on_postgres() => PermissionsOn("postgres");
+
+    private static async Task PermissionsOn(string database)
     {
-        var app = Site();
+        var app = Site(database);
         var ann = AuthTests.CreateUser(app, "ann", "pw");
         AuthTests.CreateUser(app, "bob", "pw");
         using (app.Enter())
