@@ -1,9 +1,11 @@
 using Nuages.Contrib.Auth;
 using Nuages.Management;
+using Nuages.Tests.Db;
 
 namespace Nuages.Tests.Contrib.Auth;
 
 /// <summary>createsuperuser and changepassword as Django's commands answer, and UserManager's users.</summary>
+[Collection("auth-postgres")]
 public class AuthCommandTests
 {
     private static async Task<(int Code, string Output, string Error)> Run(NuagesApp app, string input, params string[] args)
@@ -15,9 +17,17 @@ public class AuthCommandTests
     }
 
     [Fact]
-    public async Task Createsuperuser_asks_twice_or_reads_the_environment_and_refuses_a_taken_name()
+    public Task Createsuperuser_asks_twice_or_reads_the_environment_and_refuses_a_taken_name() => Createsuperuser_asks_twice_or_reads_the_environment_and_refuses_a_taken_name_with("sqlite");
+
+    [PostgresFact]
+    public async Task Createsuperuser_asks_twice_or_reads_the_environment_and_refuses_a_taken_name_on_postgres()
     {
-        var app = AuthTests.Site();
+        await Createsuperuser_asks_twice_or_reads_the_environment_and_refuses_a_taken_name_with("postgres");
+    }
+
+    private static async Task Createsuperuser_asks_twice_or_reads_the_environment_and_refuses_a_taken_name_with(string database)
+    {
+        var app = AuthTests.Site(database);
         var (code, output, error) = await Run(app, "root\nroot@EXAMPLE.com\none\ntwo\n \n \ns3cret\ns3cret\n", "createsuperuser");
         Assert.Equal(0, code);
         Assert.Equal("Username (leave blank to use '" + Environment.UserName.ToLowerInvariant() + "'): Email address: Password: Password (again): Password: Password (again): Password: Password (again): Superuser created successfully.\n", output);
@@ -43,9 +53,17 @@ public class AuthCommandTests
     }
 
     [Fact]
-    public async Task Changepassword_gives_three_tries()
+    public Task Changepassword_gives_three_tries() => Changepassword_gives_three_tries_with("sqlite");
+
+    [PostgresFact]
+    public async Task Changepassword_gives_three_tries_on_postgres()
     {
-        var app = AuthTests.Site();
+        await Changepassword_gives_three_tries_with("postgres");
+    }
+
+    private static async Task Changepassword_gives_three_tries_with(string database)
+    {
+        var app = AuthTests.Site(database);
         AuthTests.CreateUser(app, "ann", "old");
         Assert.Equal((1, "", "CommandError: user 'nobody' does not exist\n"), await Run(app, "", "changepassword", "nobody"));
         var (code, output, error) = await Run(app, "a\nb\nnew\nnew\n", "changepassword", "ann");

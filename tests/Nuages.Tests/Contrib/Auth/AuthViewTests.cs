@@ -1,12 +1,14 @@
 using Nuages.Contrib.Auth;
 using Nuages.Http;
 using Nuages.Test;
+using Nuages.Tests.Db;
 using Nuages.Views;
 using static Nuages.Urls.Routes;
 
 namespace Nuages.Tests.Contrib.Auth;
 
 /// <summary>Django's LoginView and LogoutView, sync and async, the AuthenticationForm as Django renders it, and the auth context processor.</summary>
+[Collection("auth-postgres")]
 public class AuthViewTests
 {
     private static readonly string Dirs = CreateTemplates();
@@ -33,7 +35,7 @@ public class AuthViewTests
 
     public static Task<HttpResponse> WhoAsync(HttpRequest request) => Shortcuts.RenderAsync(request, "who.html");
 
-    private static NuagesApp Site() => AuthTests.Site(configure: s =>
+    private static NuagesApp Site(string database = "sqlite") => AuthTests.Site(database, configure: s =>
     {
         s.Templates.Dirs.Add(Dirs);
         s.Templates.ContextProcessors.Add("django.contrib.auth.context_processors.auth");
@@ -79,9 +81,17 @@ public class AuthViewTests
     }
 
     [Fact]
-    public async Task A_login_goes_to_a_safe_next_or_the_default_and_logout_is_post_only()
+    public Task A_login_goes_to_a_safe_next_or_the_default_and_logout_is_post_only() => A_login_goes_to_a_safe_next_or_the_default_and_logout_is_post_only_with("sqlite");
+
+    [PostgresFact]
+    public async Task A_login_goes_to_a_safe_next_or_the_default_and_logout_is_post_only_on_postgres()
     {
-        var app = Site();
+        await A_login_goes_to_a_safe_next_or_the_default_and_logout_is_post_only_with("postgres");
+    }
+
+    private static async Task A_login_goes_to_a_safe_next_or_the_default_and_logout_is_post_only_with(string database)
+    {
+        var app = Site(database);
         AuthTests.CreateUser(app, "ann", "pw");
         foreach (var (login, logout) in new[] { ("/accounts/login/", "/accounts/logout/"), ("/accounts/login-async/", "/accounts/logout-async/") })
         {
@@ -102,9 +112,17 @@ public class AuthViewTests
     }
 
     [Fact]
-    public async Task A_password_change_checks_the_old_one_keeps_this_session_and_ends_the_others()
+    public Task A_password_change_checks_the_old_one_keeps_this_session_and_ends_the_others() => A_password_change_checks_the_old_one_keeps_this_session_and_ends_the_others_with("sqlite");
+
+    [PostgresFact]
+    public async Task A_password_change_checks_the_old_one_keeps_this_session_and_ends_the_others_on_postgres()
     {
-        var app = Site();
+        await A_password_change_checks_the_old_one_keeps_this_session_and_ends_the_others_with("postgres");
+    }
+
+    private static async Task A_password_change_checks_the_old_one_keeps_this_session_and_ends_the_others_with(string database)
+    {
+        var app = Site(database);
         AuthTests.CreateUser(app, "ann", "first");
         var password = "first";
         foreach (var path in new[] { "/password/", "/password-async/" })
@@ -139,9 +157,18 @@ public class AuthViewTests
     [Theory]
     [InlineData("/reset/")]
     [InlineData("/areset/")]
-    public async Task A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses(string prefix)
+    public Task A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses(string prefix) => A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses_with("sqlite", prefix);
+
+    [PostgresFact]
+    public async Task A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses_on_postgres()
     {
-        var app = Site();
+        await A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses_with("postgres", "/reset/");
+        await A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses_with("postgres", "/areset/");
+    }
+
+    private static async Task A_reset_link_is_mailed_works_once_and_tells_nothing_of_unknown_addresses_with(string database, string prefix)
+    {
+        var app = Site(database);
         using (app.Enter()) UserManager.CreateUser("ann", "ann@example.com", "forgotten");
         var client = new AsyncClient(app);
         Assert.StartsWith("Password reset<form", (await client.GetAsync(prefix)).Text);
