@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+
+namespace Nuages.Channels;
+
+/// <summary>
+/// Channels' <c>InMemoryChannelLayer</c>: channels and groups in this process only (for one server, and for tests).
+/// Group memberships end after <see cref="GroupExpiry"/> (a day); a channel whose message expired unread leaves its groups.
+/// </summary>
+public sealed class InMemoryChannelLayer : ChannelLayer
+{
+    private readonly Lock _lock = new();
+    private Dictionary<string, ChannelQueue> _channels = new(StringComparer.Ordinal);
+    private Dictionary<string, Dictionary<string, DateTime>> _groups = new(StringComparer.Ordinal);
+
+    /// <summary>How long a channel stays in a group (Channels' <c>group_expiry</c>: 86,400 s).</summary>
+    public TimeSpan GroupExpiry { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The clock (UTC); a test may stop it.</summary>
+    public Func<DateTime> Now { get; init; } = () => DateTime.UtcNow;
+
+    private sealed class ChannelQueue(int capacity)
+    {
+        public readonly Queue<(DateTime Expires, JsonObject Message)> Messages = new();
+        public readonly int Capacity = capacity;
+        public readonly Queue<TaskCompletionSource<JsonObject>> Waiters = new();
+    }
+
+    /// <inheritdoc/>
+    public override Task SendAsync(string channel, JsonObject message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        RequireValidChannelName(channel);
+        if (message.ContainsKey("__asgi_channel__")) throw new ArgumentException("A message may not carry '__asgi_channel__'.", nameof(message));
+        var copy = (JsonObject)message.DeepClone();
+        lock (_lock)
+        {
+            var queue = Queue(channel);
+            // a receiver already waiting takes it at once (one that gave up is passed over)
+            while (queue.Waiters.TryDequeue(out var waiter))
+                if (waiter.TrySetResult(copy)) return Task.CompletedTask;
+            if (queue.Messages.Count >= queue.Capacity) throw new ChannelFull(channel);
+            queue.Messages.Enqueue((Now() + Expiry, copy));
+        }
+        return Task.CompletedTask;
+    }
+
+    private ChannelQueue Queue(string channel)
+    {
+        if (!_channels.TryGetValue(channel, out var queue)) _channels[channel] = queue = new ChannelQueue(GetCapacity(channel));
+        return queue;
+    }
+
+    /// <inheritdoc/>
+    public override async Task<JsonObject> ReceiveAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        RequireValidChannelName(channel);
+        TaskCompletionSource<JsonObject> waiter;
+        lock (_lock)
+        {
+            CleanExpired();
+            var queue = Queue(channel);
+            if (queue.Messages.TryDequeue(out var next))
+            {
+                if (queue.Messages.Count == 0 && queue.Waiters.Count == 0) _channels.Remove(channel);
+                return next.Message;
+            }
+            waiter = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+            queue.Waiters.Enqueue(waiter);
+        }
+        using (cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken)))
+        {
+            try
+            {
+                return await waiter.Task.ConfigureAwait(false);
+            }
+            finally
+            {
+                lock (_lock)
+                    if (_channels.TryGetValue(channel, out var queue) && queue.Messages.Count == 0 && queue.Waiters.All(w => w.Task.IsCompleted))
+                        _channels.Remove(channel);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Task<string> NewChannelAsync(string prefix = "specific.", CancellationToken cancellationToken = default) =>
+        Task.FromResult($"{prefix}.inmemory!{RandomLetters()}");
+
+    /// <summary>Drops expired messages (their channels leave every group) and expired group memberships (Channels' <c>_clean_expired</c>).</summary>
+    private void CleanExpired()
+    {
+        var now = Now();
+        foreach (var (channel, queue) in _channels.ToList())
+        {
+            while (queue.Messages.TryPeek(out var oldest) && oldest.Expires < now)
+            {
+                queue.Messages.Dequeue();
+                foreach (var members in _groups.Values) members.Remove(channel);
+                if (queue.Messages.Count == 0 && queue.Waiters.Count == 0) _channels.Remove(channel);
+            }
+        }
+        var joinedBefore = now - GroupExpiry;
+        foreach (var members in _groups.Values)
+            foreach (var (channel, joined) in members.ToList())
+                if (joined < joinedBefore) members.Remove(channel);
+    }
+
+    /// <inheritdoc/>
+    public override Task GroupAddAsync(string group, string channel, CancellationToken cancellationToken = default)
+    {
+        RequireValidGroupName(group);
+        RequireValidChannelName(channel);
+        lock (_lock)
+        {
+            if (!_groups.TryGetValue(group, out var members)) _groups[group] = members = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+            members[channel] = Now();
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override Task GroupDiscardAsync(string group, string channel, CancellationToken cancellationToken = default)
+    {
+        RequireValidChannelName(channel);
+        RequireValidGroupName(group);
+        lock (_lock)
+        {
+            if (_groups.TryGetValue(group, out var members))
+            {
+                members.Remove(channel);
+                if (members.Count == 0) _groups.Remove(group);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override async Task GroupSendAsync(string group, JsonObject message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        RequireValidGroupName(group);
+        List<string> channels;
+        lock (_lock)
+        {
+            CleanExpired();
+            channels = _groups.TryGetValue(group, out var members) ? [.. members.Keys] : [];
+        }
+        foreach (var channel in channels)
+        {
+            try
+            {
+                await SendAsync(channel, message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelFull)
+            {
+                // a full member misses the message, as in Channels
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _channels = new(StringComparer.Ordinal);
+            _groups = new(StringComparer.Ordinal);
+        }
+        return Task.CompletedTask;
+    }
+}
