@@ -122,6 +122,12 @@ public sealed class Settings
     public Dictionary<string, Db.DatabaseSettings> Databases { get; set; } = [];
 
     /// <summary>
+    /// The channel layers by alias (Channels' <c>CHANNEL_LAYERS</c>); none unless set —
+    /// <c>s.ChannelLayers["default"] = new() { Backend = "inmemory" }</c>. <c>ChannelLayers.Get()</c> gives the default one.
+    /// </summary>
+    public Dictionary<string, ChannelLayerSettings> ChannelLayers { get; set; } = [];
+
+    /// <summary>
     /// The caches by alias (Django's <c>CACHES</c>): a local-memory <c>default</c> unless set —
     /// <c>s.Caches["default"] = new() { Backend = "redis", Location = "redis://127.0.0.1:6379" }</c>.
     /// </summary>
@@ -419,3 +425,23 @@ public sealed class PasswordValidatorSettings
     /// <summary>Its options by Django's names (<c>min_length</c>, <c>max_similarity</c>, <c>user_attributes</c>, <c>password_list_path</c>).</summary>
     public Dictionary<string, string> Options { get; set; } = [];
 }
+
+/// <summary>One channel layer of <see cref="Settings.ChannelLayers"/> (Channels' <c>BACKEND</c> and <c>CONFIG</c>).</summary>
+public sealed class ChannelLayerSettings
+{
+    /// <summary>The layer: <c>inmemory</c> (Channels' <c>channels.layers.InMemoryChannelLayer</c>).</summary>
+    public string Backend { get; set; } = "inmemory";
+
+    /// <summary>Seconds a message waits to be received (Channels' <c>expiry</c>).</summary>
+    public int Expiry { get; set; } = 60;
+
+    /// <summary>Seconds a channel stays in a group (Channels' <c>group_expiry</c>).</summary>
+    public int GroupExpiry { get; set; } = 86_400;
+
+    /// <summary>Messages a channel holds before <c>ChannelFull</c> (Channels' <c>capacity</c>).</summary>
+    public int Capacity { get; set; } = 100;
+
+    /// <summary>Capacities by channel-name glob (Channels' <c>channel_capacity</c>).</summary>
+    public Dictionary<string, int> ChannelCapacity { get; set; } = [];
+}
+

@@ -80,6 +80,16 @@ internal static class SettingsBinder
             return section.GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
                 .Select(c => (PasswordValidatorSettings)ReadObject(c, new PasswordValidatorSettings())).ToList();
         if (type == typeof(Dictionary<string, CacheSettings>)) return ReadCaches(section, (Dictionary<string, CacheSettings>?)current);
+        if (type == typeof(Dictionary<string, ChannelLayerSettings>))
+        {
+            var layers = new Dictionary<string, ChannelLayerSettings>((Dictionary<string, ChannelLayerSettings>?)current ?? [], StringComparer.Ordinal);
+            foreach (var alias in section.GetChildren())
+                layers[alias.Key] = (ChannelLayerSettings)ReadObject(alias, layers.GetValueOrDefault(alias.Key) ?? new ChannelLayerSettings());
+            return layers;
+        }
+        if (type == typeof(Dictionary<string, int>))
+            return new Dictionary<string, int>((Dictionary<string, int>?)current ?? [], StringComparer.Ordinal)
+                .WithNumbers(section.GetChildren().Select(c => (c.Key, (int)Scalar(typeof(int), c)!)));
         if (section.Value is null && section.GetChildren().Any() || !IsScalar(type))
             throw new ImproperlyConfigured($"{Name(section)} can only be set in code: {setting} holds {Describe(type)}, which configuration cannot express.");
         return Scalar(type, section);
@@ -159,6 +169,12 @@ internal static class SettingsBinder
             property.SetValue(target, Read(property.PropertyType, child, property.GetValue(target), $"{type.Name}.{property.Name}"));
         }
         return target;
+    }
+
+    private static Dictionary<string, int> WithNumbers(this Dictionary<string, int> dictionary, IEnumerable<(string Key, int Value)> entries)
+    {
+        foreach (var (key, value) in entries) dictionary[key] = value;
+        return dictionary;
     }
 
     private static Dictionary<string, string> With(this Dictionary<string, string> dictionary, IEnumerable<(string Key, string Value)> entries)

@@ -99,3 +99,27 @@ public class InMemoryChannelLayerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => layer.ReceiveAsync("kept", quick.Token));
     }
 }
+
+/// <summary>Settings.ChannelLayers and ChannelLayers.Get, as Channels' CHANNEL_LAYERS and get_channel_layer.</summary>
+public class ChannelLayersTests
+{
+    [Fact]
+    public async Task The_sites_layers_are_made_once_from_the_settings_and_none_is_null()
+    {
+        using (Nuages.Tests.Support.TestSite.Create(_ => { }).Enter())
+            Assert.Null(ChannelLayers.Get()); // no CHANNEL_LAYERS: get_channel_layer() is None
+
+        using var site = Nuages.Tests.Support.TestSite.Create(s =>
+        {
+            s.ChannelLayers["default"] = new() { Backend = "channels.layers.InMemoryChannelLayer", Capacity = 1 };
+            s.ChannelLayers["odd"] = new() { Backend = "channels_redis.core.RedisChannelLayer" };
+        }).Enter();
+        var layer = Assert.IsType<InMemoryChannelLayer>(ChannelLayers.Get());
+        Assert.Same(layer, ChannelLayers.Get("default"));
+        await layer.SendAsync("one", new JsonObject { ["type"] = "x" });
+        await Assert.ThrowsAsync<ChannelFull>(() => layer.SendAsync("one", new JsonObject { ["type"] = "x" }));
+        Assert.Null(ChannelLayers.Get("missing"));
+        Assert.Equal("Cannot import BACKEND 'channels_redis.core.RedisChannelLayer' specified for odd: Nuages has the 'inmemory' layer.",
+            Assert.Throws<InvalidChannelLayerError>(() => ChannelLayers.Get("odd")).Message);
+    }
+}

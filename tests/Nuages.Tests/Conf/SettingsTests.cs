@@ -145,6 +145,12 @@ public class SettingsTests
                 [(name + "__cfg__Backend", "redis"), (name + "__cfg__Location", "redis://cache:6379/1"), (name + "__cfg__Timeout", "null"), (name + "__cfg__Options__connectTimeout", "900")],
                 s => s.Caches["cfg"] is { Backend: "redis", Location: "redis://cache:6379/1", Timeout: null } cache && cache.Options["connectTimeout"] == "900" && s.Caches.ContainsKey("default"));
         }
+        else if (type == typeof(Dictionary<string, ChannelLayerSettings>))
+        {
+            return ($"\"{name}\": {{ \"cfg\": {{ \"Backend\": \"inmemory\", \"Capacity\": 5, \"ChannelCapacity\": {{ \"small.*\": 2 }} }} }}",
+                [(name + "__cfg__Backend", "inmemory"), (name + "__cfg__Capacity", "5"), (name + "__cfg__ChannelCapacity__small.*", "2")],
+                s => s.ChannelLayers["cfg"] is { Backend: "inmemory", Capacity: 5 } layer && layer.ChannelCapacity["small.*"] == 2);
+        }
         else if (type == typeof(List<PasswordValidatorSettings>))
         {
             return ($"\"{name}\": [{{ \"Name\": \"django.contrib.auth.password_validation.MinimumLengthValidator\", \"Options\": {{ \"min_length\": \"9\" }} }}]",
