@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Nuages.Channels;
+
+namespace Nuages.Test;
+
+/// <summary>
+/// Drives one consumer in process, as Channels' <c>WebsocketCommunicator</c> does: <see cref="ConnectAsync"/>, then
+/// <see cref="SendToAsync"/> / <see cref="ReceiveFromAsync"/> (with a timeout), <see cref="DisconnectAsync"/>. With a
+/// channel layer, several communicators talk through its groups as real connections would.
+/// </summary>
+public sealed class WebsocketCommunicator : IAsyncDisposable
+{
+    private readonly Func<AsyncConsumer> _consumer;
+    private readonly Scope _scope;
+    private readonly ChannelLayer? _layer;
+    private readonly Channel<JsonObject> _input = Channel.CreateUnbounded<JsonObject>();
+    private readonly Channel<JsonObject> _output = Channel.CreateUnbounded<JsonObject>();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _running;
+
+    /// <summary>A communicator for a consumer made by <paramref name="consumer"/> at <paramref name="path"/>.</summary>
+    public WebsocketCommunicator(Func<AsyncConsumer> consumer, string path = "/", ChannelLayer? layer = null,
+        IReadOnlyList<string>? subprotocols = null, IReadOnlyDictionary<string, object?>? urlRoute = null)
+    {
+        _consumer = consumer;
+        _layer = layer;
+        var question = path.IndexOf('?', StringComparison.Ordinal);
+        _scope = new Scope
+        {
+            Path = question < 0 ? path : path[..question], QueryString = question < 0 ? "" : path[(question + 1)..],
+            Subprotocols = subprotocols ?? [], UrlRoute = urlRoute ?? new Dictionary<string, object?>(),
+        };
+    }
+
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether the consumer has stopped.</summary>
+    public bool Finished => _running is { IsCompleted: true };
+
+    /// <summary>Connects: (true, the subprotocol accepted) or (false, the close code) — Channels' <c>connect()</c>.</summary>
+    public async Task<(bool Connected, object? SubprotocolOrCode)> ConnectAsync(TimeSpan? timeout = null)
+    {
+        _running = _consumer().RunAsync(_scope, ct => _input.Reader.ReadAsync(ct).AsTask(), m => _output.Writer.WriteAsync(m).AsTask(), _layer, _stop.Token);
+        await _input.Writer.WriteAsync(new JsonObject { ["type"] = "websocket.connect" }).ConfigureAwait(false);
+        var answer = await ReceiveOutputAsync(timeout).ConfigureAwait(false);
+        return (string?)answer["type"] switch
+        {
+            "websocket.accept" => (true, (string?)answer["subprotocol"]),
+            "websocket.close" => (false, (int?)answer["code"] ?? 1000),
+            var other => throw new InvalidOperationException($"Unexpected answer to connect: {other}"),
+        };
+    }
+
+    /// <summary>Sends a text or binary frame to the consumer.</summary>
+    public Task SendToAsync(string? text = null, byte[]? bytes = null)
+    {
+        var message = new JsonObject { ["type"] = "websocket.receive" };
+        if (text is not null) message["text"] = text;
+        else if (bytes is not null) message["bytes"] = Convert.ToBase64String(bytes);
+        else throw new ArgumentException("You must pass one of bytes or text.");
+        return _input.Writer.WriteAsync(message).AsTask();
+    }
+
+    /// <summary>Sends <paramref name="data"/> as a JSON text frame.</summary>
+    public Task SendJsonToAsync(JsonNode? data) => SendToAsync(text: data?.ToJsonString() ?? "null");
+
+    /// <summary>The next event the consumer sent, waiting up to <paramref name="timeout"/> (one second by default).</summary>
+    public async Task<JsonObject> ReceiveOutputAsync(TimeSpan? timeout = null)
+    {
+        using var limit = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        try
+        {
+            return await _output.Reader.ReadAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            if (_running is { IsFaulted: true } failed) await failed.ConfigureAwait(false); // the consumer's own exception
+            throw new TimeoutException($"The consumer sent nothing within {(timeout ?? DefaultTimeout).TotalSeconds} s.");
+        }
+    }
+
+    /// <summary>The next frame the consumer sent: its text, or its bytes as base64 — Channels' <c>receive_from()</c>.</summary>
+    public async Task<string?> ReceiveFromAsync(TimeSpan? timeout = null)
+    {
+        var message = await ReceiveOutputAsync(timeout).ConfigureAwait(false);
+        if ((string?)message["type"] != "websocket.send") throw new InvalidOperationException($"Expected type 'websocket.send', but was '{message["type"]}'");
+        return (string?)message["text"] ?? (string?)message["bytes"];
+    }
+
+    /// <summary>The next text frame, parsed as JSON.</summary>
+    public async Task<JsonNode?> ReceiveJsonFromAsync(TimeSpan? timeout = null) => JsonNode.Parse((await ReceiveFromAsync(timeout).ConfigureAwait(false))!);
+
+    /// <summary>Whether the consumer sends nothing for <paramref name="timeout"/> (Channels' <c>receive_nothing()</c>).</summary>
+    public async Task<bool> ReceiveNothingAsync(TimeSpan? timeout = null)
+    {
+        if (_output.Reader.Count > 0) return false;
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMilliseconds(100));
+        try
+        {
+            return !await _output.Reader.WaitToReadAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Disconnects with <paramref name="code"/> and waits for the consumer to stop.</summary>
+    public async Task DisconnectAsync(int code = 1000, TimeSpan? timeout = null)
+    {
+        await _input.Writer.WriteAsync(new JsonObject { ["type"] = "websocket.disconnect", ["code"] = code }).ConfigureAwait(false);
+        if (_running is not null) await _running.WaitAsync(timeout ?? DefaultTimeout).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_running is not null)
+        {
+            try
+            {
+                await _running.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // disposal ends the consumer; what it threw was reported by the receive that saw it
+            catch (Exception)
+            {
+            }
+#pragma warning restore CA1031
+        }
+        _stop.Dispose();
+    }
+}
