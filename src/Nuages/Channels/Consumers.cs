@@ -202,3 +202,27 @@ public abstract class AsyncWebsocketConsumer : AsyncConsumer
     /// <summary>The connection closed, with its close code.</summary>
     public virtual Task DisconnectAsync(int code) => Task.CompletedTask;
 }
+
+/// <summary>
+/// Channels' <c>AsyncJsonWebsocketConsumer</c>: text frames parsed as JSON for <see cref="ReceiveJsonAsync"/>,
+/// <see cref="SendJsonAsync"/> to answer; a binary frame is refused as Channels refuses it.
+/// </summary>
+public abstract class AsyncJsonWebsocketConsumer : AsyncWebsocketConsumer
+{
+    /// <inheritdoc/>
+    public sealed override Task ReceiveAsync(string? text = null, byte[]? bytes = null) =>
+        text is not null ? ReceiveJsonAsync(DecodeJson(text))
+            : throw new InvalidOperationException("No text section for incoming WebSocket frame!");
+
+    /// <summary>A JSON message from the client (Channels' <c>receive_json</c>).</summary>
+    public virtual Task ReceiveJsonAsync(JsonNode? content) => Task.CompletedTask;
+
+    /// <summary>Sends <paramref name="content"/> as a JSON text frame (Channels' <c>send_json</c>).</summary>
+    public Task SendJsonAsync(JsonNode? content, bool close = false) => SendAsync(text: EncodeJson(content), close: close);
+
+    /// <summary>Parses a frame (Channels' <c>decode_json</c>); override for another encoding.</summary>
+    protected virtual JsonNode? DecodeJson(string text) => JsonNode.Parse(text);
+
+    /// <summary>Writes a frame (Channels' <c>encode_json</c>); override for another encoding.</summary>
+    protected virtual string EncodeJson(JsonNode? content) => content?.ToJsonString() ?? "null";
+}

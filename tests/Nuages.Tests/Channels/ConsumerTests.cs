@@ -84,3 +84,45 @@ public class ConsumerTests
         Assert.Equal("a handler failed", (await Assert.ThrowsAsync<InvalidOperationException>(() => broken.ReceiveFromAsync())).Message);
     }
 }
+
+/// <summary>The websocket-shootout protocol: echo back, or broadcast to the group then answer broadcastResult.</summary>
+public sealed class ShootoutConsumer : AsyncJsonWebsocketConsumer
+{
+    protected override IReadOnlyList<string> Groups => ["shootout"];
+
+    public override async Task ReceiveJsonAsync(JsonNode? content)
+    {
+        var type = (string?)content?["type"];
+        if (type == "echo") await SendJsonAsync(content);
+        else if (type == "broadcast")
+        {
+            await ChannelLayer!.GroupSendAsync("shootout", new JsonObject { ["type"] = "shootout.broadcast", ["payload"] = content!["payload"]?.DeepClone() });
+            await SendJsonAsync(new JsonObject { ["type"] = "broadcastResult", ["payload"] = content!["payload"]?.DeepClone() });
+        }
+    }
+
+    public Task ShootoutBroadcast(JsonObject message) => SendJsonAsync(new JsonObject { ["type"] = "broadcast", ["payload"] = message["payload"]?.DeepClone() });
+}
+
+/// <summary>AsyncJsonWebsocketConsumer, as Channels' JSON consumer tests drive it.</summary>
+public class JsonConsumerTests
+{
+    [Fact]
+    public async Task Json_frames_are_parsed_answered_and_broadcast()
+    {
+        var layer = new InMemoryChannelLayer();
+        await using var one = new WebsocketCommunicator(() => new ShootoutConsumer(), "/ws/", layer);
+        await using var two = new WebsocketCommunicator(() => new ShootoutConsumer(), "/ws/", layer);
+        await one.ConnectAsync();
+        await two.ConnectAsync();
+        await one.SendJsonToAsync(new JsonObject { ["type"] = "echo", ["payload"] = new JsonObject { ["n"] = 1 } });
+        Assert.Equal("{\"type\":\"echo\",\"payload\":{\"n\":1}}", (await one.ReceiveJsonFromAsync())!.ToJsonString());
+        await one.SendJsonToAsync(new JsonObject { ["type"] = "broadcast", ["payload"] = "hi" });
+        var first = (await one.ReceiveJsonFromAsync())!.ToJsonString();
+        var second = (await one.ReceiveJsonFromAsync())!.ToJsonString();
+        Assert.Equal(["{\"type\":\"broadcast\",\"payload\":\"hi\"}", "{\"type\":\"broadcastResult\",\"payload\":\"hi\"}"], new[] { first, second }.Order(StringComparer.Ordinal));
+        Assert.Equal("{\"type\":\"broadcast\",\"payload\":\"hi\"}", (await two.ReceiveJsonFromAsync())!.ToJsonString());
+        await two.SendToAsync(bytes: [1]);
+        Assert.Equal("No text section for incoming WebSocket frame!", (await Assert.ThrowsAsync<InvalidOperationException>(() => two.ReceiveFromAsync())).Message);
+    }
+}
