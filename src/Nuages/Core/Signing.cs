@@ -214,6 +214,9 @@ public class Signer
     /// <summary>URL-safe base64 without padding (Django's <c>b64_encode</c>).</summary>
     public static string Base64UrlEncode(byte[] data) => Convert.ToBase64String(data).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    /// <summary>Django's <c>constant_time_compare</c>: equality of two strings (as UTF-8) in time that tells nothing of where they differ.</summary>
+    public static bool ConstantTimeCompare(string a, string b) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+
     /// <summary>Django's <c>b64_decode</c>: URL-safe base64, padding optional.</summary>
     public static byte[] Base64UrlDecode(string value)
     {

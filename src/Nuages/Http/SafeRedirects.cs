@@ -37,6 +37,9 @@ public static class SafeRedirects
     private static bool IsOtherCategory(UnicodeCategory category) => category is UnicodeCategory.Control or UnicodeCategory.Format
         or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
 
+    /// <summary>The scheme (lower-cased) and host part of <paramref name="url"/>, "" for those it lacks (Python's <c>urlsplit</c>'s first two).</summary>
+    public static (string Scheme, string Host) SchemeAndHost(string url) => TrySplit(url, out var scheme, out var host) ? (scheme, host) : ("", "");
+
     /// <summary>The scheme and host part of <paramref name="url"/> as Python's <c>urllib.parse.urlsplit</c> finds them; false where it raises.</summary>
     private static bool TrySplit(string url, out string scheme, out string netloc)
     {

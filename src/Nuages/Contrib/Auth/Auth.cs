@@ -278,7 +278,7 @@ public static partial class Auth
         else request.Features.Set(new LazyUser { Known = user });
     }
 
-    private static bool Same(string a, string b) => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+    private static bool Same(string a, string b) => Signer.ConstantTimeCompare(a, b);
 
     /// <summary>
     /// The session's user, or <see cref="AnonymousUser"/> (Django's <c>get_user</c>): the backend the session names must

@@ -40,7 +40,20 @@ public sealed class LoginNotRequiredAttribute : Nuages.Views.Decorators.ViewDeco
 /// </summary>
 public sealed class LoginRequiredMiddleware(Next next) : MiddlewareMixin(next)
 {
+    // PERF: what a route's view is marked with, read once per view delegate (routes keep theirs for the site's life)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Delegate, Tuple<bool, LoginRequiredAttribute?>> Marks = [];
+
     private static (bool Exempt, LoginRequiredAttribute? Declared) Inspect(Delegate view)
+    {
+        var marks = Marks.GetValue(view, static v =>
+        {
+            var (exempt, declared) = Read(v);
+            return Tuple.Create(exempt, declared);
+        });
+        return (marks.Item1, marks.Item2);
+    }
+
+    private static (bool Exempt, LoginRequiredAttribute? Declared) Read(Delegate view)
     {
         LoginRequiredAttribute? declared = null;
         while (view.Target is Nuages.Views.Decorators.DecoratedView decorated)

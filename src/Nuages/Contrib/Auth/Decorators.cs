@@ -101,8 +101,8 @@ public static class AuthDecorators
     {
         var resolved = Shortcuts.ResolveUrl(loginUrl ?? Site.Current.Settings.LoginUrl);
         var path = request.BuildAbsoluteUri();
-        var (loginScheme, loginHost) = SchemeAndHost(resolved);
-        var (scheme, host) = SchemeAndHost(path);
+        var (loginScheme, loginHost) = SafeRedirects.SchemeAndHost(resolved);
+        var (scheme, host) = SafeRedirects.SchemeAndHost(path);
         if ((loginScheme.Length == 0 || loginScheme == scheme) && (loginHost.Length == 0 || loginHost == host)) path = request.GetFullPath();
         return RedirectToLogin(path, resolved, redirectFieldName);
     }
@@ -119,15 +119,5 @@ public static class AuthDecorators
         var query = question >= 0 ? new QueryDict(withoutFragment[(question + 1)..]) : new QueryDict();
         query.SetList(redirectFieldName, [next]);
         return new HttpResponseRedirect($"{(question >= 0 ? withoutFragment[..question] : withoutFragment)}?{query.UrlEncode("/")}{fragment}");
-    }
-
-    private static (string Scheme, string Host) SchemeAndHost(string url)
-    {
-        var colon = url.IndexOf(':', StringComparison.Ordinal);
-        var scheme = colon > 0 && char.IsAsciiLetter(url[0]) && url[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.') ? url[..colon].ToLowerInvariant() : "";
-        var rest = scheme.Length > 0 ? url[(colon + 1)..] : url;
-        if (!rest.StartsWith("//", StringComparison.Ordinal)) return (scheme, "");
-        var end = rest.AsSpan(2).IndexOfAny('/', '?', '#');
-        return (scheme, end < 0 ? rest[2..] : rest.Substring(2, end));
     }
 }

@@ -46,8 +46,7 @@ public abstract class PasswordHasher
     protected static bool MustUpdateSalt(string salt) => salt.Length * Math.Log2(RandomStringChars.Length) < SaltEntropy;
 
     /// <summary>Equality that takes as long whatever the strings share (Django's <c>constant_time_compare</c>).</summary>
-    protected static bool ConstantTimeEquals(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+    protected static bool ConstantTimeEquals(string a, string b) => Core.Signer.ConstantTimeCompare(a, b);
 }
 
 /// <summary>

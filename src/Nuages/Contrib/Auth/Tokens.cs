@@ -47,7 +47,7 @@ public class PasswordResetTokenGenerator
         if (parts.Length != 2 || parts[0].Length is 0 or > 13 || !TryBase36(parts[0], out var timestamp)) return false;
         var settings = Site.Current.Settings;
         var secrets = Secret is { } own ? [own] : new[] { settings.SecretKey }.Concat(settings.SecretKeyFallbacks);
-        if (!secrets.Any(secret => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Make(user, timestamp, secret)), Encoding.ASCII.GetBytes(token))))
+        if (!secrets.Any(secret => Signer.ConstantTimeCompare(Make(user, timestamp, secret), token)))
             return false;
         return Seconds(Now()) - timestamp <= settings.PasswordResetTimeout;
     }

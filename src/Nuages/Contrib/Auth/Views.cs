@@ -172,11 +172,17 @@ public static class AuthContext
     /// <summary>The request's user, read on first use in the template's mode.</summary>
     private sealed class DeferredUser(HttpRequest request) : Core.IDeferredValue
     {
-        public object? DeferredValue => request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : request.User;
+        public object? DeferredValue => User(request);
 
-        public async ValueTask<object?> GetDeferredValueAsync(CancellationToken cancellationToken) =>
-            request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : await request.GetUserAsync(cancellationToken).ConfigureAwait(false);
+        public async ValueTask<object?> GetDeferredValueAsync(CancellationToken cancellationToken) => await UserAsync(request, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The request's user, anonymous on a site without the authentication middleware (as Django's processor).</summary>
+    internal static IUser User(HttpRequest request) => request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : request.User;
+
+    /// <summary>The async form of <see cref="User"/>.</summary>
+    internal static async ValueTask<IUser> UserAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : await request.GetUserAsync(cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>
@@ -194,7 +200,7 @@ public sealed class PermWrapper(HttpRequest request) : Core.IDeferredValue
         get
         {
             if (_known is not null) return _known;
-            var user = request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : request.User;
+            var user = AuthContext.User(request);
             return _known = new Known(user, Perms.GetAllPermissions(user));
         }
     }
@@ -203,7 +209,7 @@ public sealed class PermWrapper(HttpRequest request) : Core.IDeferredValue
     public async ValueTask<object?> GetDeferredValueAsync(CancellationToken cancellationToken)
     {
         if (_known is not null) return _known;
-        var user = request.Features.Get<LazyUser>() is null ? AnonymousUser.Instance : await request.GetUserAsync(cancellationToken).ConfigureAwait(false);
+        var user = await AuthContext.UserAsync(request, cancellationToken).ConfigureAwait(false);
         return _known = new Known(user, await Perms.GetAllPermissionsAsync(user, cancellationToken).ConfigureAwait(false));
     }
 
@@ -470,8 +476,7 @@ public class PasswordResetConfirmView : FormView<SetPasswordForm>
     {
         try
         {
-            var padded = uidb64.Replace('-', '+').Replace('_', '/');
-            return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(padded + new string('=', (4 - padded.Length % 4) % 4)));
+            return System.Text.Encoding.UTF8.GetString(Core.Signer.Base64UrlDecode(uidb64));
         }
         catch (FormatException)
         {
@@ -520,10 +525,7 @@ public class PasswordResetConfirmView : FormView<SetPasswordForm>
     public override Dictionary<string, object?> GetContextData(object? extra = null)
     {
         if (!_validLink)
-        {
-            var context = new Dictionary<string, object?>(StringComparer.Ordinal) { ["form"] = null, ["title"] = "Password reset unsuccessful", ["validlink"] = false };
-            return new TemplateView { TemplateName = TemplateName }.GetContextData(context);
-        }
+            return base.GetContextData(new Dictionary<string, object?>(StringComparer.Ordinal) { ["form"] = null, ["title"] = "Password reset unsuccessful", ["validlink"] = false });
         var data = base.GetContextData(extra);
         data.TryAdd("title", "Enter new password");
         data["validlink"] = true;

@@ -1,10 +1,5 @@
-using System.Text.Json.Nodes;
 using Nuages.Contrib.Auth;
 using Nuages.Db.Models;
-using Nuages.Http;
-using Nuages.Test;
-using Nuages.Tests.Db;
-using static Nuages.Urls.Routes;
 
 namespace Nuages.Tests.Contrib.Auth;
 
