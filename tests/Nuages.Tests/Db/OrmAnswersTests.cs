@@ -143,7 +143,7 @@ public class OrmAnswersTests
         Assert.Equal(engine == "postgres" ? "12.35" : "12.34", sales.Get().Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (engine == "postgres")
             Assert.Equal(["numeric|6|2", "numeric||"], Database.Connections[alias].Query(
-                "SELECT data_type, numeric_precision, numeric_scale FROM information_schema.columns WHERE table_name = 'jq_sale' AND column_name IN ('amount', 'plain') ORDER BY column_name").Select(r => string.Join("|", r)));
+                "SELECT data_type, numeric_precision, numeric_scale FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'jq_sale' AND column_name IN ('amount', 'plain') ORDER BY column_name").Select(r => string.Join("|", r)));
     }
 
     [Fact]

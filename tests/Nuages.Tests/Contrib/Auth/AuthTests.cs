@@ -73,7 +73,7 @@ public class AuthTests
             s.AllowedHosts = ["testserver"];
             s.Databases["default"] = database == "sqlite"
                 ? Database.Sqlite(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"nuages-auth-{Guid.NewGuid():N}.sqlite3"))
-                : OrmDatabase.Settings("postgres");
+                : PostgresSchema();
             s.InstalledApps.Add<ContentTypesConfig>();
             s.InstalledApps.Add<SessionsConfig>();
             s.InstalledApps.Add<AuthConfig>();
@@ -98,8 +98,7 @@ public class AuthTests
                     connection.Execute($"DROP TABLE IF EXISTS {table} CASCADE");
                 Schema.Migrate([typeof(ContentType), typeof(Permission), typeof(Group), typeof(User)]);
                 connection.Execute("CREATE TABLE IF NOT EXISTS django_session (session_key varchar(40) PRIMARY KEY, session_data text NOT NULL, expire_date timestamp with time zone NOT NULL)");
-                // the tables are made as the models are (other tests share this database's content types): record the
-                // migrations that made them, so that the post-migrate hook makes the default permissions as migrate would
+                // the tables are made as the models are (faster than the twelve migrations): record the migrations that made them, so that the post-migrate hook makes the default permissions as migrate would
                 connection.Execute("CREATE TABLE IF NOT EXISTS django_migrations (id bigserial PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL, applied timestamp with time zone NOT NULL)");
                 connection.Execute("DELETE FROM django_migrations WHERE (app = 'auth' OR app = 'contenttypes') AND name = '0001_initial'");
                 connection.Execute("INSERT INTO django_migrations (app, name, applied) VALUES ('auth', '0001_initial', now()), ('contenttypes', '0001_initial', now())");
@@ -107,6 +106,22 @@ public class AuthTests
             }
         }
         return app;
+    }
+
+    /// <summary>
+    /// The PostgreSQL test database with <c>search_path</c> set to a schema of the auth tests' own: the migrations and
+    /// relation tests make and drop <c>django_content_type</c> in the public schema at the same time as these run.
+    /// </summary>
+    private static Nuages.Db.DatabaseSettings PostgresSchema()
+    {
+        var settings = OrmDatabase.Settings("postgres");
+        using (var connection = new Npgsql.NpgsqlConnection(settings.ConnectionString))
+        {
+            connection.Open();
+            using var command = new Npgsql.NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS nuages_auth_tests", connection);
+            command.ExecuteNonQuery();
+        }
+        return Database.Postgres(settings.ConnectionString + ";Search Path=nuages_auth_tests");
     }
 
     internal static User CreateUser(NuagesApp app, string username, string password, bool active = true)

@@ -35,11 +35,11 @@ public class FullCycleTests
 {
     private static List<string> Schema(string table) => Database.Connection.Vendor == "sqlite"
         ? [.. Database.Connection.Query($"SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}') ORDER BY cid").Select(r => string.Join("|", r))]
-        : [.. Database.Connection.Query("SELECT column_name, data_type, is_nullable, coalesce(character_maximum_length, 0) FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position", table).Select(r => string.Join("|", r))];
+        : [.. Database.Connection.Query("SELECT column_name, data_type, is_nullable, coalesce(character_maximum_length, 0) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position", table).Select(r => string.Join("|", r))];
 
     private static List<string> IndexNames(string table) => Database.Connection.Vendor == "sqlite"
         ? [.. Database.Connection.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND name NOT LIKE 'sqlite_autoindex%%' ORDER BY name", table).Select(r => (string)r[0]!)]
-        : [.. Database.Connection.Query("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE '%%_pkey' ORDER BY indexname", table).Select(r => (string)r[0]!)];
+        : [.. Database.Connection.Query("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s AND indexname NOT LIKE '%%_pkey' ORDER BY indexname", table).Select(r => (string)r[0]!)];
 
     [Theory]
     [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
@@ -93,7 +93,7 @@ public class ContentTypesMigrationTests
 
     private static List<string> Schema(string table) => Database.Connection.Vendor == "sqlite"
         ? [.. Database.Connection.Query($"SELECT name FROM pragma_table_info('{table}') ORDER BY cid").Select(r => (string)r[0]!)]
-        : [.. Database.Connection.Query("SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position", table).Select(r => (string)r[0]!)];
+        : [.. Database.Connection.Query("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position", table).Select(r => (string)r[0]!)];
 }
 
 /// <summary>Keeps bins off every database: migrations skip their table and still record themselves, as Django's allow_migrate.</summary>

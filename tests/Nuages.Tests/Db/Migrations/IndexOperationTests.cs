@@ -19,7 +19,7 @@ public class IndexOperationTests
 
     private static List<string> Indexes() => Database.Connection.Vendor == "sqlite"
         ? [.. Database.Connection.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger_entry' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name").Select(r => (string)r[0]!)]
-        : [.. Database.Connection.Query("SELECT indexname FROM pg_indexes WHERE tablename = 'ledger_entry' AND indexname NOT LIKE '%_pkey' ORDER BY indexname").Select(r => (string)r[0]!)];
+        : [.. Database.Connection.Query("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'ledger_entry' AND indexname NOT LIKE '%_pkey' ORDER BY indexname").Select(r => (string)r[0]!)];
 
     private static void Insert(int id, string account) =>
         Database.Connection.Execute("INSERT INTO ledger_entry (id, account, day, amount) VALUES (%s, %s, %s, %s)", id, account, new DateOnly(2024, 2, 29), 1.5m);
@@ -46,7 +46,7 @@ public class IndexOperationTests
         Assert.Equal(["ledger_day_idx", "ledger_entry_account_day_uniq"], Indexes());
         await Migrate(app, "ledger", "zero");
         Assert.Empty(Database.Connection.Query(Database.Connection.Vendor == "sqlite"
-            ? "SELECT name FROM sqlite_master WHERE name = 'ledger_entry'" : "SELECT 1 FROM information_schema.tables WHERE table_name = 'ledger_entry'"));
+            ? "SELECT name FROM sqlite_master WHERE name = 'ledger_entry'" : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'ledger_entry'"));
     }
 
     [Theory]
@@ -67,7 +67,7 @@ public class IndexOperationTests
         Assert.Single(Database.Connection.Query("SELECT note_id, label_id FROM tags_note_labels"));
         await Migrate(app, "tags", "zero");
         Assert.Empty(Database.Connection.Query(Database.Connection.Vendor == "sqlite"
-            ? "SELECT name FROM sqlite_master WHERE name LIKE 'tags_%'" : "SELECT 1 FROM information_schema.tables WHERE table_name LIKE 'tags_%'"));
+            ? "SELECT name FROM sqlite_master WHERE name LIKE 'tags_%'" : "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'tags_%'"));
     }
 
     [Theory]

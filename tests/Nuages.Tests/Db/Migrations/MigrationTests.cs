@@ -35,7 +35,7 @@ public class MigrationTests
 
     private static bool TableExists(string table) => Database.Connection.Vendor == "sqlite"
         ? Database.Connection.Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", table).Count == 1
-        : Database.Connection.Query("SELECT 1 FROM information_schema.tables WHERE table_name = %s", table).Count == 1;
+        : Database.Connection.Query("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = %s", table).Count == 1;
 
     [Theory]
     [MemberData(nameof(Engines))]

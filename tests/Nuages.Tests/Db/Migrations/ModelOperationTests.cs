@@ -24,11 +24,11 @@ public class ModelOperationTests
     /// <summary>Each column: name, type, nullability — what a fresh migrate must give again.</summary>
     private static List<string> Columns(string table) => Database.Connection.Vendor == "sqlite"
         ? Rows($"SELECT name, type, \"notnull\" FROM pragma_table_info('{table}') ORDER BY cid")
-        : Rows($"SELECT column_name, data_type, is_nullable, coalesce(character_maximum_length, 0) FROM information_schema.columns WHERE table_name = '{table}' ORDER BY ordinal_position");
+        : Rows($"SELECT column_name, data_type, is_nullable, coalesce(character_maximum_length, 0) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY ordinal_position");
 
     private static bool Exists(string table) => Database.Connection.Vendor == "sqlite"
         ? Database.Connection.Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", table).Count == 1
-        : Database.Connection.Query("SELECT 1 FROM information_schema.tables WHERE table_name = %s", table).Count == 1;
+        : Database.Connection.Query("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = %s", table).Count == 1;
 
     [Theory]
     [MemberData(nameof(MigrationTests.Engines), MemberType = typeof(MigrationTests))]
