@@ -166,6 +166,17 @@ public sealed class NuagesApp
 
     private UrlResolver? _resolver;
 
+    /// <summary>
+    /// Sets the site's WebSocket URL patterns (Channels' <c>URLRouter</c> under <c>"websocket"</c>):
+    /// <c>WebSocketPath&lt;ChatConsumer&gt;("ws/chat/&lt;str:room&gt;/")</c> from <c>Nuages.Channels.WebSocketRoutes</c>,
+    /// mounted with <c>Path(…, Include(…))</c> as HTTP patterns are. Compiled right away; served by <see cref="StartAsync(string, CancellationToken)"/>.
+    /// </summary>
+    public NuagesApp WebSocketPatterns(params UrlPattern[] patterns)
+    {
+        Channels.WebSocketRouter.Of(Site).Value = new Channels.WebSocketRouter(patterns);
+        return this;
+    }
+
     internal Handler Handler
     {
         get
@@ -236,6 +247,14 @@ public sealed class NuagesApp
             var nuages = serve;
             // Minimal hosting runs mapped endpoints after the terminal delegate: run the one routing chose here.
             serve = context => context.GetEndpoint()?.RequestDelegate is { } endpoint ? endpoint(context) : nuages(context);
+        }
+        if (Channels.WebSocketRouter.Of(Site).Value is not null)
+        {
+            // WebSocket handshakes go to the consumers, on either gateway; everything else to the site's views.
+            web.UseWebSockets();
+            var sockets = new WebSocketGateway(Site, [.. Apps.All.OfType<Channels.IConnectionSetup>()], LoggerFactory, web.Lifetime.ApplicationStopping);
+            var http = serve;
+            serve = context => context.WebSockets.IsWebSocketRequest ? sockets.ServeAsync(context) : http(context);
         }
         web.Run(serve);
         await web.StartAsync(cancellationToken).ConfigureAwait(false);

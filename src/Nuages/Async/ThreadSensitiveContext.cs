@@ -14,6 +14,7 @@ public sealed class ThreadSensitiveContext : IDisposable
     private readonly bool _owner;
     private RequestScope? _scope;
     private Task<SyncWorker>? _worker;
+    private bool _pinned;
 
     private ThreadSensitiveContext(FlowState? previous, bool owner)
     {
@@ -38,6 +39,23 @@ public sealed class ThreadSensitiveContext : IDisposable
         var previous = Flow.Raw;
         var context = new ThreadSensitiveContext(previous, owner: true);
         Flow.Raw = new FlowState(context._scope = new RequestScope(context, aborted, site), isAsync: true, executor: null, runningOn: null, runningItem: null);
+        return context;
+    }
+
+    /// <summary>
+    /// Opens a context for one event of a WebSocket or HTTP consumer, served by the async side. With
+    /// <paramref name="pinned"/>, thread-sensitive calls run on that worker — the connection's own thread, so every sync
+    /// handler of one connection runs on one thread, as Channels' sync consumers do — and it is not handed to any pool.
+    /// The event's database connections go when it ends, as Channels closes them around each sync handler.
+    /// </summary>
+    internal static ThreadSensitiveContext EnterConsumerEvent(Conf.Site? site, SyncWorker? pinned, CancellationToken aborted)
+    {
+        var context = EnterAsyncRequest(aborted, site);
+        if (pinned is not null)
+        {
+            context._worker = Task.FromResult(pinned);
+            context._pinned = true;
+        }
         return context;
     }
 
@@ -70,7 +88,7 @@ public sealed class ThreadSensitiveContext : IDisposable
     internal void ReleaseWorker()
     {
         // PERF: most async requests never take a worker; a worker taken concurrently with this read goes at Dispose.
-        if (Volatile.Read(ref _worker) is null) return;
+        if (_pinned || Volatile.Read(ref _worker) is null) return;
         Task<SyncWorker>? worker;
         lock (_lock)
         {

@@ -29,8 +29,21 @@ public sealed class Scope
     /// <summary>The cookies.</summary>
     public IReadOnlyDictionary<string, string> Cookies { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The URL route's values (Channels' <c>scope["url_route"]["kwargs"]</c>).</summary>
+    /// <summary>The URL route's named values, converted as the route's converters say (Channels' <c>scope["url_route"]["kwargs"]</c>).</summary>
     public IReadOnlyDictionary<string, object?> UrlRoute { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>The URL route's unnamed values, for a <c>WebSocketRePath</c> with unnamed groups (Channels' <c>scope["url_route"]["args"]</c>).</summary>
+    public IReadOnlyList<object?> UrlRouteArgs { get; init; } = [];
+
+    /// <summary>The client's address and port (Channels' <c>scope["client"]</c>); null in process.</summary>
+    public (string Host, int Port)? Client { get; init; }
+
+    /// <summary>
+    /// The opening handshake as an HTTP request: its headers, cookies and, when the sessions and auth apps are
+    /// installed, <c>Scope.Request.Session</c> and <c>await Scope.Request.GetUserAsync()</c> — what Channels'
+    /// <c>AuthMiddlewareStack</c> puts in <c>scope["session"]</c> and <c>scope["user"]</c>. Null in process unless given.
+    /// </summary>
+    public Http.HttpRequest? Request { get; init; }
 
     /// <summary>More values a middleware put in the scope (Channels' scope keys of your own).</summary>
     public Dictionary<string, object?> Extra { get; } = new(StringComparer.Ordinal);
@@ -46,14 +59,23 @@ public sealed class AcceptConnection() : Exception("The connection is accepted."
 public sealed class DenyConnection() : Exception("The connection is refused.");
 
 /// <summary>
-/// Channels' <c>AsyncConsumer</c>: receives the connection's events and, with a channel layer, the messages of its own
-/// channel, and calls the handler their <c>type</c> names — <c>chat.message</c> calls <c>ChatMessage(JsonObject)</c>,
-/// as Channels calls <c>chat_message</c> — one at a time, in order. A handler throwing <see cref="StopConsumer"/> ends it.
+/// What Channels' <c>AsyncConsumer</c> and <c>SyncConsumer</c> share: the connection's events and, with a channel layer,
+/// the messages of its own channel, each given to the handler its <c>type</c> names — <c>chat.message</c> calls
+/// <c>ChatMessage(JsonObject)</c>, as Channels calls <c>chat_message</c> — one at a time, in order. A handler returning a
+/// Task is awaited; a handler returning nothing is sync and runs on the connection's own thread (one per connection,
+/// never the thread pool). A handler throwing <see cref="StopConsumer"/> ends the consumer; any other exception ends it
+/// too and reaches the server, which closes the socket with 1011 and logs it.
 /// </summary>
-public abstract class AsyncConsumer
+public abstract class Consumer
 {
-    private static readonly ConcurrentDictionary<(Type, string), Func<AsyncConsumer, JsonObject, Task>?> Handlers = new();
+    private static readonly ConcurrentDictionary<(Type, string), Handler?> Handlers = new();
+    private static int _threads;
     private Func<JsonObject, Task>? _send;
+    private Async.SyncWorker? _thread;
+    private CancellationToken _aborted;
+    private Conf.Site? _site;
+
+    private sealed record Handler(Func<Consumer, JsonObject, Task>? Async, Action<Consumer, JsonObject>? Sync);
 
     /// <summary>The connection's scope.</summary>
     public Scope Scope { get; private set; } = new();
@@ -79,6 +101,8 @@ public abstract class AsyncConsumer
         ArgumentNullException.ThrowIfNull(receive);
         Scope = scope;
         _send = send;
+        _aborted = cancellationToken;
+        _site = Conf.Site.TryCurrent;
         ChannelLayer = layer;
         if (layer is not null) ChannelName = await layer.NewChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -101,29 +125,65 @@ public abstract class AsyncConsumer
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
+            ObserveQuietly(fromConnection);
+            if (fromLayer is not null) ObserveQuietly(fromLayer);
+            _thread?.Stop();
         }
     }
 
+    // The receives still pending when the consumer stops end cancelled: nobody awaits them.
+    private static void ObserveQuietly(Task task) => task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     /// <summary>Calls the handler of <paramref name="message"/>'s type (Channels' <c>dispatch</c>).</summary>
-    protected virtual Task DispatchAsync(JsonObject message)
+    protected virtual async Task DispatchAsync(JsonObject message)
     {
         var type = message["type"]?.GetValue<string>() ?? throw new ArgumentException("A message has no 'type'.", nameof(message));
         if (type.StartsWith('_')) throw new ArgumentException($"Malformed type in message (leading underscore): {type}", nameof(message));
-        var handler = Handlers.GetOrAdd((GetType(), type), static key => Find(key.Item1, key.Item2));
-        return handler is null ? throw new InvalidOperationException($"No handler for message type {type}") : handler(this, message);
+        var handler = Handlers.GetOrAdd((GetType(), type), static key => Find(key.Item1, key.Item2))
+            ?? throw new InvalidOperationException($"No handler for message type {type}");
+        if (handler.Async is { } run)
+        {
+            using (Async.ThreadSensitiveContext.EnterConsumerEvent(_site, pinned: null, _aborted))
+                await run(this, message).ConfigureAwait(false);
+            return;
+        }
+        _thread ??= new Async.SyncWorker($"nuages-consumer-{Interlocked.Increment(ref _threads)}");
+        var sync = handler.Sync!;
+        using (Async.ThreadSensitiveContext.EnterConsumerEvent(_site, _thread, _aborted))
+            await Async.SyncToAsync.Run(() => sync(this, message), threadSensitive: true, CancellationToken.None);
     }
 
-    /// <summary>The handler of a type: <c>chat.message</c> → a method <c>ChatMessage(JsonObject)</c> returning a Task, compiled once.</summary>
-    private static Func<AsyncConsumer, JsonObject, Task>? Find(Type consumer, string type)
+    /// <summary>The handler of a type: <c>chat.message</c> → a method <c>ChatMessage(JsonObject)</c> returning a Task or nothing, compiled once.</summary>
+    private static Handler? Find(Type consumer, string type)
     {
         var name = string.Concat(type.Split('.', '_').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
         var method = consumer.GetMethod(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, [typeof(JsonObject)]);
-        if (method is null || !typeof(Task).IsAssignableFrom(method.ReturnType)) return null;
-        var self = Expression.Parameter(typeof(AsyncConsumer));
+        if (method is null) return null;
+        var self = Expression.Parameter(typeof(Consumer));
         var message = Expression.Parameter(typeof(JsonObject));
-        return Expression.Lambda<Func<AsyncConsumer, JsonObject, Task>>(
-            Expression.Convert(Expression.Call(Expression.Convert(self, consumer), method, message), typeof(Task)), self, message).Compile();
+        var call = Expression.Call(Expression.Convert(self, consumer), method, message);
+        if (method.ReturnType == typeof(void))
+            return new Handler(null, Expression.Lambda<Action<Consumer, JsonObject>>(call, self, message).Compile());
+        return typeof(Task).IsAssignableFrom(method.ReturnType)
+            ? new Handler(Expression.Lambda<Func<Consumer, JsonObject, Task>>(Expression.Convert(call, typeof(Task)), self, message).Compile(), null)
+            : null;
     }
+}
+
+/// <summary>
+/// Channels' <c>AsyncConsumer</c>: its handlers are async methods (<c>public async Task ChatMessage(JsonObject message)</c>),
+/// run on the async side; sync ORM calls in them raise <c>SynchronousOnlyOperationException</c>, as in Django.
+/// </summary>
+public abstract class AsyncConsumer : Consumer;
+
+/// <summary>
+/// Channels' <c>SyncConsumer</c>: its handlers are sync methods (<c>public void ChatMessage(JsonObject message)</c>), all
+/// of one connection run on one thread of the connection's own, so blocking calls and the sync ORM are fine in them.
+/// </summary>
+public abstract class SyncConsumer : Consumer
+{
+    /// <summary>Sends an event to the connection from a sync handler, waiting until it is queued (Channels' <c>base_send</c> through <c>async_to_sync</c>).</summary>
+    protected void BaseSend(JsonObject message) => Async.AsyncToSync.Run(() => BaseSendAsync(message));
 }
 
 /// <summary>
@@ -139,8 +199,7 @@ public abstract class AsyncWebsocketConsumer : AsyncConsumer
     /// <summary>The <c>websocket.connect</c> event: joins <see cref="Groups"/>, then <see cref="ConnectAsync"/>.</summary>
     public async Task WebsocketConnect(JsonObject message)
     {
-        if (ChannelLayer is { } layer)
-            foreach (var group in Groups) await layer.GroupAddAsync(group, ChannelName!).ConfigureAwait(false);
+        foreach (var group in Groups) await (ChannelLayer ?? throw NoGroups()).GroupAddAsync(group, ChannelName!).ConfigureAwait(false);
         try
         {
             await ConnectAsync().ConfigureAwait(false);
@@ -155,18 +214,20 @@ public abstract class AsyncWebsocketConsumer : AsyncConsumer
         }
     }
 
+    /// <summary>Channels' error for groups without a layer.</summary>
+    internal static InvalidChannelLayerError NoGroups() => new("BACKEND is unconfigured or doesn't support groups");
+
     /// <summary>The client asks to connect: accept (the default), or <see cref="CloseAsync"/> to refuse.</summary>
     public virtual Task ConnectAsync() => AcceptAsync();
 
     /// <summary>Accepts the connection, with a subprotocol the client offered if any.</summary>
-    public Task AcceptAsync(string? subprotocol = null) =>
-        BaseSendAsync(new JsonObject { ["type"] = "websocket.accept", ["subprotocol"] = subprotocol });
+    public Task AcceptAsync(string? subprotocol = null) => BaseSendAsync(WebsocketEvents.Accept(subprotocol));
 
     /// <summary>The <c>websocket.receive</c> event: a frame, to <see cref="ReceiveAsync"/>.</summary>
     public Task WebsocketReceive(JsonObject message)
     {
-        if (message["text"] is { } text) return ReceiveAsync(text: text.GetValue<string>());
-        return ReceiveAsync(bytes: message["bytes"] is { } bytes ? Convert.FromBase64String(bytes.GetValue<string>()) : null);
+        var (text, bytes) = WebsocketEvents.Frame(message);
+        return ReceiveAsync(text, bytes);
     }
 
     /// <summary>A text or binary frame from the client.</summary>
@@ -175,27 +236,18 @@ public abstract class AsyncWebsocketConsumer : AsyncConsumer
     /// <summary>Sends a text or binary frame; <paramref name="close"/> closes after it.</summary>
     public async Task SendAsync(string? text = null, byte[]? bytes = null, bool close = false)
     {
-        if (text is not null) await BaseSendAsync(new JsonObject { ["type"] = "websocket.send", ["text"] = text }).ConfigureAwait(false);
-        else if (bytes is not null) await BaseSendAsync(new JsonObject { ["type"] = "websocket.send", ["bytes"] = Convert.ToBase64String(bytes) }).ConfigureAwait(false);
-        else throw new ArgumentException("You must pass one of bytes or text.");
+        await BaseSendAsync(WebsocketEvents.Send(text, bytes)).ConfigureAwait(false);
         if (close) await CloseAsync().ConfigureAwait(false);
     }
 
     /// <summary>Closes the connection (1000 unless a code is given), or refuses it before it is accepted.</summary>
-    public Task CloseAsync(int? code = null, string? reason = null)
-    {
-        var message = new JsonObject { ["type"] = "websocket.close" };
-        if (code is not null) message["code"] = code;
-        if (reason is not null) message["reason"] = reason;
-        return BaseSendAsync(message);
-    }
+    public Task CloseAsync(int? code = null, string? reason = null) => BaseSendAsync(WebsocketEvents.Close(code, reason));
 
     /// <summary>The <c>websocket.disconnect</c> event: leaves <see cref="Groups"/>, calls <see cref="DisconnectAsync"/>, then stops.</summary>
     public async Task WebsocketDisconnect(JsonObject message)
     {
-        if (ChannelLayer is { } layer)
-            foreach (var group in Groups) await layer.GroupDiscardAsync(group, ChannelName!).ConfigureAwait(false);
-        await DisconnectAsync(message["code"]?.GetValue<int>() ?? 1000).ConfigureAwait(false);
+        foreach (var group in Groups) await (ChannelLayer ?? throw NoGroups()).GroupDiscardAsync(group, ChannelName!).ConfigureAwait(false);
+        await DisconnectAsync(WebsocketEvents.Code(message)).ConfigureAwait(false);
         throw new StopConsumer();
     }
 
@@ -211,14 +263,139 @@ public abstract class AsyncJsonWebsocketConsumer : AsyncWebsocketConsumer
 {
     /// <inheritdoc/>
     public sealed override Task ReceiveAsync(string? text = null, byte[]? bytes = null) =>
-        text is not null ? ReceiveJsonAsync(DecodeJson(text))
-            : throw new InvalidOperationException("No text section for incoming WebSocket frame!");
+        text is not null ? ReceiveJsonAsync(DecodeJson(text)) : throw WebsocketEvents.NoText();
 
     /// <summary>A JSON message from the client (Channels' <c>receive_json</c>).</summary>
     public virtual Task ReceiveJsonAsync(JsonNode? content) => Task.CompletedTask;
 
     /// <summary>Sends <paramref name="content"/> as a JSON text frame (Channels' <c>send_json</c>).</summary>
     public Task SendJsonAsync(JsonNode? content, bool close = false) => SendAsync(text: EncodeJson(content), close: close);
+
+    /// <summary>Parses a frame (Channels' <c>decode_json</c>); override for another encoding.</summary>
+    protected virtual JsonNode? DecodeJson(string text) => JsonNode.Parse(text);
+
+    /// <summary>Writes a frame (Channels' <c>encode_json</c>); override for another encoding.</summary>
+    protected virtual string EncodeJson(JsonNode? content) => content?.ToJsonString() ?? "null";
+}
+
+/// <summary>The WebSocket events consumers send and receive, made and read in one place for the sync and async consumers.</summary>
+internal static class WebsocketEvents
+{
+    public static JsonObject Accept(string? subprotocol) => new() { ["type"] = "websocket.accept", ["subprotocol"] = subprotocol };
+
+    public static JsonObject Send(string? text, byte[]? bytes) =>
+        text is not null ? new JsonObject { ["type"] = "websocket.send", ["text"] = text }
+        : bytes is not null ? new JsonObject { ["type"] = "websocket.send", ["bytes"] = Convert.ToBase64String(bytes) }
+        : throw new ArgumentException("You must pass one of bytes or text.");
+
+    public static JsonObject Close(int? code, string? reason)
+    {
+        var message = new JsonObject { ["type"] = "websocket.close" };
+        if (code is not null) message["code"] = code;
+        if (reason is not null) message["reason"] = reason;
+        return message;
+    }
+
+    public static (string? Text, byte[]? Bytes) Frame(JsonObject message) =>
+        message["text"] is { } text ? (text.GetValue<string>(), null)
+        : (null, message["bytes"] is { } bytes ? Convert.FromBase64String(bytes.GetValue<string>()) : null);
+
+    public static int Code(JsonObject message) => message["code"]?.GetValue<int>() ?? 1000;
+
+    // Channels' JSON consumers refuse a binary frame with this ValueError.
+    public static InvalidOperationException NoText() => new("No text section for incoming WebSocket frame!");
+}
+
+/// <summary>
+/// Channels' sync <c>WebsocketConsumer</c>: <see cref="Connect"/> (accepts by default), <see cref="Receive"/> for each
+/// text or binary frame, <see cref="Disconnect"/>; <see cref="Accept"/>, <see cref="Send"/>, <see cref="Close"/>. Every
+/// handler of one connection runs on one thread of its own, so the sync ORM and other blocking calls are fine here.
+/// </summary>
+public abstract class WebsocketConsumer : SyncConsumer
+{
+    /// <summary>Groups the connection belongs to while it is open (Channels' <c>groups</c>).</summary>
+    protected virtual IReadOnlyList<string> Groups => [];
+
+    /// <summary>The <c>websocket.connect</c> event: joins <see cref="Groups"/>, then <see cref="Connect"/>.</summary>
+    public void WebsocketConnect(JsonObject message)
+    {
+        foreach (var group in Groups) Async.AsyncToSync.Run(() => (ChannelLayer ?? throw AsyncWebsocketConsumer.NoGroups()).GroupAddAsync(group, ChannelName!));
+        try
+        {
+            Connect();
+        }
+        catch (AcceptConnection)
+        {
+            Accept();
+        }
+        catch (DenyConnection)
+        {
+            Close();
+        }
+    }
+
+    /// <summary>The client asks to connect: accept (the default), or <see cref="Close"/> to refuse.</summary>
+    public virtual void Connect() => Accept();
+
+    /// <summary>Accepts the connection, with a subprotocol the client offered if any.</summary>
+    public void Accept(string? subprotocol = null) => BaseSend(WebsocketEvents.Accept(subprotocol));
+
+    /// <summary>The <c>websocket.receive</c> event: a frame, to <see cref="Receive"/>.</summary>
+    public void WebsocketReceive(JsonObject message)
+    {
+        var (text, bytes) = WebsocketEvents.Frame(message);
+        Receive(text, bytes);
+    }
+
+    /// <summary>A text or binary frame from the client.</summary>
+    public virtual void Receive(string? text = null, byte[]? bytes = null)
+    {
+    }
+
+    /// <summary>Sends a text or binary frame; <paramref name="close"/> closes after it.</summary>
+    public void Send(string? text = null, byte[]? bytes = null, bool close = false)
+    {
+        BaseSend(WebsocketEvents.Send(text, bytes));
+        if (close) Close();
+    }
+
+    /// <summary>Closes the connection (1000 unless a code is given), or refuses it before it is accepted.</summary>
+    public void Close(int? code = null, string? reason = null) => BaseSend(WebsocketEvents.Close(code, reason));
+
+    /// <summary>The <c>websocket.disconnect</c> event: leaves <see cref="Groups"/>, calls <see cref="Disconnect"/>, then stops.</summary>
+    public void WebsocketDisconnect(JsonObject message)
+    {
+        foreach (var group in Groups) Async.AsyncToSync.Run(() => (ChannelLayer ?? throw AsyncWebsocketConsumer.NoGroups()).GroupDiscardAsync(group, ChannelName!));
+        Disconnect(WebsocketEvents.Code(message));
+        throw new StopConsumer();
+    }
+
+    /// <summary>The connection closed, with its close code.</summary>
+    public virtual void Disconnect(int code)
+    {
+    }
+}
+
+/// <summary>
+/// Channels' sync <c>JsonWebsocketConsumer</c>: text frames parsed as JSON for <see cref="ReceiveJson"/>,
+/// <see cref="SendJson"/> to answer; a binary frame is refused as Channels refuses it.
+/// </summary>
+public abstract class JsonWebsocketConsumer : WebsocketConsumer
+{
+    /// <inheritdoc/>
+    public sealed override void Receive(string? text = null, byte[]? bytes = null)
+    {
+        if (text is null) throw WebsocketEvents.NoText();
+        ReceiveJson(DecodeJson(text));
+    }
+
+    /// <summary>A JSON message from the client (Channels' <c>receive_json</c>).</summary>
+    public virtual void ReceiveJson(JsonNode? content)
+    {
+    }
+
+    /// <summary>Sends <paramref name="content"/> as a JSON text frame (Channels' <c>send_json</c>).</summary>
+    public void SendJson(JsonNode? content, bool close = false) => Send(text: EncodeJson(content), close: close);
 
     /// <summary>Parses a frame (Channels' <c>decode_json</c>); override for another encoding.</summary>
     protected virtual JsonNode? DecodeJson(string text) => JsonNode.Parse(text);

@@ -329,6 +329,34 @@ public sealed class Settings
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The origins a WebSocket handshake may come from (Channels' <c>OriginValidator</c> list): <c>*</c>, domains
+    /// (<c>.example.com</c> with its subdomains) or full origins (<c>https://example.com:443</c>). Empty checks the
+    /// <c>Origin</c> against <see cref="AllowedHosts"/>, as Channels' <c>AllowedHostsOriginValidator</c>.
+    /// </summary>
+    public List<string> WebSocketAllowedOrigins { get; set; } = [];
+
+    /// <summary>The largest WebSocket message a client may send, in bytes; a larger one closes the socket with 1009.</summary>
+    public int WebSocketMaxMessageSize { get; set; } = 1024 * 1024;
+
+    /// <summary>How many WebSockets may be open at once; a handshake beyond is answered 503. 0: no limit.</summary>
+    public int WebSocketMaxConnections { get; set; }
+
+    /// <summary>How often an open WebSocket is pinged (Daphne's <c>--ping-interval</c>); zero turns pings off.</summary>
+    public TimeSpan WebSocketPingInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a pinged client may take to answer before its socket is dropped (Daphne's <c>--ping-timeout</c>).</summary>
+    public TimeSpan WebSocketPingTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a WebSocket may go without a message from its client before it is closed (1000); null: for ever.</summary>
+    public TimeSpan? WebSocketIdleTimeout { get; set; }
+
+    /// <summary>
+    /// The most bytes one WebSocket's unsent messages may hold: a client that reads slower than the site sends fills
+    /// it, and is then closed with 1008 (and dropped if it cannot even take the close), so it never grows memory.
+    /// </summary>
+    public int WebSocketSendQueueLimit { get; set; } = 1024 * 1024;
+
+    /// <summary>
     /// The slowest a client may send a request body, in bytes per second, once <see cref="MinDataRateGracePeriod"/>
     /// has passed; a slower upload is answered 408 and its connection closed (Kestrel's <c>MinRequestBodyDataRate</c>).
     /// Null lets a client send as slowly as it likes.
@@ -388,6 +416,11 @@ public sealed class Settings
         NotNegative(nameof(DataUploadMaxNumberFiles), DataUploadMaxNumberFiles);
         NotNegative(nameof(FileUploadMaxMemorySize), FileUploadMaxMemorySize);
         NotNegative(nameof(CsrfCookieAge), CsrfCookieAge);
+        if (WebSocketMaxMessageSize < 1 || WebSocketSendQueueLimit < 1)
+            throw new ImproperlyConfigured($"The WebSocketMaxMessageSize and WebSocketSendQueueLimit settings must be at least 1 byte, not {WebSocketMaxMessageSize} and {WebSocketSendQueueLimit}.");
+        NotNegative(nameof(WebSocketMaxConnections), WebSocketMaxConnections);
+        if (WebSocketPingInterval < TimeSpan.Zero || WebSocketPingTimeout < TimeSpan.Zero || WebSocketIdleTimeout is { } idle && idle <= TimeSpan.Zero)
+            throw new ImproperlyConfigured($"The WebSocketPingInterval and WebSocketPingTimeout settings must not be negative, and WebSocketIdleTimeout must be positive or null.");
         if (ShutdownTimeout < TimeSpan.Zero)
             throw new ImproperlyConfigured($"The ShutdownTimeout setting must not be negative, not {ShutdownTimeout}.");
         if (CsrfCookieSameSite is { } sameSite && !(sameSite.Equals("Lax", StringComparison.OrdinalIgnoreCase) || sameSite.Equals("Strict", StringComparison.OrdinalIgnoreCase) || sameSite.Equals("None", StringComparison.OrdinalIgnoreCase)))

@@ -11,16 +11,18 @@ namespace Nuages.Test;
 /// </summary>
 public sealed class WebsocketCommunicator : IAsyncDisposable
 {
-    private readonly Func<AsyncConsumer> _consumer;
+    private readonly Func<Consumer>? _consumer;
     private readonly Scope _scope;
-    private readonly ChannelLayer? _layer;
+    private ChannelLayer? _layer;
+    private readonly NuagesApp? _app;
+    private readonly string _path = "/";
     private readonly Channel<JsonObject> _input = Channel.CreateUnbounded<JsonObject>();
     private readonly Channel<JsonObject> _output = Channel.CreateUnbounded<JsonObject>();
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;
 
     /// <summary>A communicator for a consumer made by <paramref name="consumer"/> at <paramref name="path"/>.</summary>
-    public WebsocketCommunicator(Func<AsyncConsumer> consumer, string path = "/", ChannelLayer? layer = null,
+    public WebsocketCommunicator(Func<Consumer> consumer, string path = "/", ChannelLayer? layer = null,
         IReadOnlyList<string>? subprotocols = null, IReadOnlyDictionary<string, object?>? urlRoute = null)
     {
         _consumer = consumer;
@@ -33,6 +35,27 @@ public sealed class WebsocketCommunicator : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// A communicator for the consumer <paramref name="app"/>'s WebSocket patterns route <paramref name="path"/> to, with
+    /// the route's values in the scope and the consumer's layer from the site's <c>ChannelLayers</c> — Channels'
+    /// <c>WebsocketCommunicator(application, path)</c> over a <c>URLRouter</c>.
+    /// </summary>
+    public WebsocketCommunicator(NuagesApp app, string path, IReadOnlyList<string>? subprotocols = null, IReadOnlyList<(string Name, string Value)>? headers = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(path);
+        _app = app;
+        var question = path.IndexOf('?', StringComparison.Ordinal);
+        _path = question < 0 ? path : path[..question];
+        var route = WebSocketRouter.Of(app.Site).Value?.Resolve(_path);
+        _consumer = route?.Consumer;
+        _scope = new Scope
+        {
+            Path = _path, QueryString = question < 0 ? "" : path[(question + 1)..], Subprotocols = subprotocols ?? [], Headers = headers ?? [],
+            UrlRoute = route?.Kwargs ?? new Dictionary<string, object?>(), UrlRouteArgs = route?.Args ?? [],
+        };
+    }
+
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>Whether the consumer has stopped.</summary>
@@ -41,7 +64,14 @@ public sealed class WebsocketCommunicator : IAsyncDisposable
     /// <summary>Connects: (true, the subprotocol accepted) or (false, the close code) — Channels' <c>connect()</c>.</summary>
     public async Task<(bool Connected, object? SubprotocolOrCode)> ConnectAsync(TimeSpan? timeout = null)
     {
-        _running = _consumer().RunAsync(_scope, ct => _input.Reader.ReadAsync(ct).AsTask(), m => _output.Writer.WriteAsync(m).AsTask(), _layer, _stop.Token);
+        // As Channels' URLRouter raises ValueError for a path no route matches.
+        var consumer = _consumer ?? throw new InvalidOperationException($"No route found for path '{_path}'.");
+        var instance = consumer();
+        using (_app?.Enter())
+        {
+            if (_app is not null) _layer = ChannelLayers.Get(instance.ChannelLayerAlias);
+            _running = instance.RunAsync(_scope, ct => _input.Reader.ReadAsync(ct).AsTask(), m => _output.Writer.WriteAsync(m).AsTask(), _layer, _stop.Token);
+        }
         await _input.Writer.WriteAsync(new JsonObject { ["type"] = "websocket.connect" }).ConfigureAwait(false);
         var answer = await ReceiveOutputAsync(timeout).ConfigureAwait(false);
         return (string?)answer["type"] switch

@@ -8,8 +8,18 @@ namespace Nuages.Contrib.Auth;
 /// <c>auth_permission</c> and their links — by migrations named as Django's, so a database Django migrated is read
 /// as migrated and its users log in with their passwords. Add <see cref="AuthenticationMiddleware"/> for <c>request.User</c>.
 /// </summary>
-public sealed class AuthConfig : AppConfig, IPostMigrate
+public sealed class AuthConfig : AppConfig, IPostMigrate, Nuages.Channels.IConnectionSetup
 {
+    /// <summary>
+    /// A WebSocket's scope gets its user from the session (Channels' <c>AuthMiddlewareStack</c>):
+    /// <c>await Scope.Request.GetUserAsync()</c>, read on first use. Needs the sessions app before this one.
+    /// </summary>
+    public void SetUp(Nuages.Http.HttpRequest handshake)
+    {
+        ArgumentNullException.ThrowIfNull(handshake);
+        if (handshake.Features.Get<Nuages.Contrib.Sessions.SessionBase>() is not null) handshake.Features.Set(new LazyUser());
+    }
+
     /// <summary>Django's default permissions of every model: add, change, delete, view.</summary>
     public static readonly IReadOnlyList<string> DefaultPermissions = ["add", "change", "delete", "view"];
 

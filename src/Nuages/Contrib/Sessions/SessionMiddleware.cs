@@ -16,9 +16,15 @@ public sealed class SessionMiddleware(Next next, Settings settings) : Middleware
     /// <inheritdoc/>
     protected override HttpResponse? ProcessRequest(HttpRequest request)
     {
+        Open(request, settings);
+        return null;
+    }
+
+    /// <summary>Gives <paramref name="request"/> the session its cookie names (a new, empty one without).</summary>
+    internal static void Open(HttpRequest request, Settings settings)
+    {
         var key = request.Cookies.TryGetValue(settings.SessionCookieName, out var cookie) ? cookie : null;
         request.Features.Set(SessionStores.Create(settings, key, request.LoggerFactory));
-        return null;
     }
 
     /// <inheritdoc/>

@@ -9,8 +9,15 @@ namespace Nuages.Contrib.Sessions;
 /// migrated) for the database session engines, and the <c>clearsessions</c> command. Add <see cref="SessionMiddleware"/>
 /// to <c>Settings.Middleware</c> for <c>request.Session</c>.
 /// </summary>
-public sealed class SessionsConfig : AppConfig, IMigratedTables
+public sealed class SessionsConfig : AppConfig, IMigratedTables, Nuages.Channels.IConnectionSetup
 {
+    /// <summary>A WebSocket's scope gets the session its cookie names (Channels' <c>SessionMiddlewareStack</c>): <c>Scope.Request.Session</c>; save it yourself after changing it, as in Channels.</summary>
+    public void SetUp(Nuages.Http.HttpRequest handshake)
+    {
+        ArgumentNullException.ThrowIfNull(handshake);
+        SessionMiddleware.Open(handshake, handshake.Settings);
+    }
+
     /// <summary>Django's table of sessions.</summary>
     public const string Table = "django_session";
 
