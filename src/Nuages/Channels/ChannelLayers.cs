@@ -30,14 +30,24 @@ public static class ChannelLayers
             _layers.TryGetValue(alias, out var layer) ? layer
             : site.Settings.ChannelLayers.TryGetValue(alias, out var settings) ? _layers.GetOrAdd(alias, _ => Make(alias, settings)) : null;
 
-        private static InMemoryChannelLayer Make(string alias, ChannelLayerSettings settings) => settings.Backend switch
+        private static ChannelLayer Make(string alias, ChannelLayerSettings settings) => settings.Backend switch
         {
             "inmemory" or "channels.layers.InMemoryChannelLayer" => new InMemoryChannelLayer
             {
                 Expiry = TimeSpan.FromSeconds(settings.Expiry), GroupExpiry = TimeSpan.FromSeconds(settings.GroupExpiry),
                 Capacity = settings.Capacity, ChannelCapacity = settings.ChannelCapacity,
             },
-            _ => throw new InvalidChannelLayerError($"Cannot import BACKEND '{settings.Backend}' specified for {alias}: Nuages has the 'inmemory' layer."),
+            "redis" or "channels_redis.core.RedisChannelLayer" => new RedisChannelLayer(alias, settings.Hosts switch
+            {
+                [var one] => one,
+                [] => throw new InvalidChannelLayerError($"The channel layer '{alias}' is a Redis layer and needs its server: set Hosts, as [\"redis://127.0.0.1:6379/0\"]."),
+                _ => throw new InvalidChannelLayerError($"The channel layer '{alias}' names {settings.Hosts.Count} Redis servers; Nuages' Redis layer uses one: keep one in Hosts."),
+            })
+            {
+                Expiry = TimeSpan.FromSeconds(settings.Expiry), GroupExpiry = TimeSpan.FromSeconds(settings.GroupExpiry),
+                Capacity = settings.Capacity, ChannelCapacity = settings.ChannelCapacity, Prefix = settings.Prefix,
+            },
+            _ => throw new InvalidChannelLayerError($"Cannot import BACKEND '{settings.Backend}' specified for {alias}: Nuages has the 'inmemory', 'redis' and 'postgres' layers."),
         };
     }
 }

@@ -462,8 +462,20 @@ public sealed class PasswordValidatorSettings
 /// <summary>One channel layer of <see cref="Settings.ChannelLayers"/> (Channels' <c>BACKEND</c> and <c>CONFIG</c>).</summary>
 public sealed class ChannelLayerSettings
 {
-    /// <summary>The layer: <c>inmemory</c> (Channels' <c>channels.layers.InMemoryChannelLayer</c>).</summary>
+    /// <summary>
+    /// The layer: <c>inmemory</c> (Channels' <c>channels.layers.InMemoryChannelLayer</c>), <c>redis</c>
+    /// (<c>channels_redis.core.RedisChannelLayer</c>) or <c>postgres</c> (LISTEN/NOTIFY on a PostgreSQL database of the site).
+    /// </summary>
     public string Backend { get; set; } = "inmemory";
+
+    /// <summary>The Redis server of a <c>redis</c> layer (channels_redis' <c>hosts</c>): <c>["redis://127.0.0.1:6379/0"]</c>.</summary>
+    public List<string> Hosts { get; set; } = [];
+
+    /// <summary>What the <c>redis</c> layer's keys and the <c>postgres</c> layer's notification channels start with (channels_redis' <c>prefix</c>).</summary>
+    public string Prefix { get; set; } = "asgi";
+
+    /// <summary>The alias in <c>Databases</c> of the PostgreSQL database a <c>postgres</c> layer uses.</summary>
+    public string Database { get; set; } = "default";
 
     /// <summary>Seconds a message waits to be received (Channels' <c>expiry</c>).</summary>
     public int Expiry { get; set; } = 60;

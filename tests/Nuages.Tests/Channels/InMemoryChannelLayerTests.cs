@@ -113,13 +113,16 @@ public class ChannelLayersTests
         {
             s.ChannelLayers["default"] = new() { Backend = "channels.layers.InMemoryChannelLayer", Capacity = 1 };
             s.ChannelLayers["odd"] = new() { Backend = "channels_redis.core.RedisChannelLayer" };
+            s.ChannelLayers["nope"] = new() { Backend = "channels.layers.Nope" };
         }).Enter();
         var layer = Assert.IsType<InMemoryChannelLayer>(ChannelLayers.Get());
         Assert.Same(layer, ChannelLayers.Get("default"));
         await layer.SendAsync("one", new JsonObject { ["type"] = "x" });
         await Assert.ThrowsAsync<ChannelFull>(() => layer.SendAsync("one", new JsonObject { ["type"] = "x" }));
         Assert.Null(ChannelLayers.Get("missing"));
-        Assert.Equal("Cannot import BACKEND 'channels_redis.core.RedisChannelLayer' specified for odd: Nuages has the 'inmemory' layer.",
+        Assert.Equal("The channel layer 'odd' is a Redis layer and needs its server: set Hosts, as [\"redis://127.0.0.1:6379/0\"].",
             Assert.Throws<InvalidChannelLayerError>(() => ChannelLayers.Get("odd")).Message);
+        Assert.Equal("Cannot import BACKEND 'channels.layers.Nope' specified for nope: Nuages has the 'inmemory', 'redis' and 'postgres' layers.",
+            Assert.Throws<InvalidChannelLayerError>(() => ChannelLayers.Get("nope")).Message);
     }
 }
