@@ -77,6 +77,17 @@ public abstract partial class ChannelLayer
     protected static string RandomLetters(int count = 12) =>
         RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", count);
 
+    /// <summary>A message as the JSON a layer carries between processes, refused when larger than <paramref name="limit"/> characters.</summary>
+    protected static string ToJson(JsonObject message, int limit, string layer)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.ContainsKey("__asgi_channel__")) throw new ArgumentException("A message may not carry '__asgi_channel__'.", nameof(message));
+        var json = message.ToJsonString();
+        if (json.Length > limit)
+            throw new ArgumentException($"The message is {json.Length:N0} bytes as JSON; {layer} carries at most {limit:N0}. Send a key to something stored (the database, the cache) instead.", nameof(message));
+        return json;
+    }
+
     /// <summary>Puts <paramref name="message"/> (a copy) on <paramref name="channel"/>; <see cref="ChannelFull"/> when it is at capacity.</summary>
     public abstract Task SendAsync(string channel, JsonObject message, CancellationToken cancellationToken = default);
 

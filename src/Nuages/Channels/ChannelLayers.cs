@@ -28,9 +28,9 @@ public static class ChannelLayers
 
         public ChannelLayer? Get(string alias) =>
             _layers.TryGetValue(alias, out var layer) ? layer
-            : site.Settings.ChannelLayers.TryGetValue(alias, out var settings) ? _layers.GetOrAdd(alias, _ => Make(alias, settings)) : null;
+            : site.Settings.ChannelLayers.TryGetValue(alias, out var settings) ? _layers.GetOrAdd(alias, _ => Make(alias, settings, site.Settings.Databases)) : null;
 
-        private static ChannelLayer Make(string alias, ChannelLayerSettings settings) => settings.Backend switch
+        private static ChannelLayer Make(string alias, ChannelLayerSettings settings, Dictionary<string, Db.DatabaseSettings> databases) => settings.Backend switch
         {
             "inmemory" or "channels.layers.InMemoryChannelLayer" => new InMemoryChannelLayer
             {
@@ -43,6 +43,13 @@ public static class ChannelLayers
                 [] => throw new InvalidChannelLayerError($"The channel layer '{alias}' is a Redis layer and needs its server: set Hosts, as [\"redis://127.0.0.1:6379/0\"]."),
                 _ => throw new InvalidChannelLayerError($"The channel layer '{alias}' names {settings.Hosts.Count} Redis servers; Nuages' Redis layer uses one: keep one in Hosts."),
             })
+            {
+                Expiry = TimeSpan.FromSeconds(settings.Expiry), GroupExpiry = TimeSpan.FromSeconds(settings.GroupExpiry),
+                Capacity = settings.Capacity, ChannelCapacity = settings.ChannelCapacity, Prefix = settings.Prefix,
+            },
+            "postgres" => new PostgresChannelLayer(alias, databases.TryGetValue(settings.Database, out var database) && database.Engine == Db.DatabaseEngine.Postgres
+                ? database.ConnectionString
+                : throw new InvalidChannelLayerError($"The channel layer '{alias}' is a PostgreSQL layer on the database '{settings.Database}', which is not a PostgreSQL database of Settings.Databases."))
             {
                 Expiry = TimeSpan.FromSeconds(settings.Expiry), GroupExpiry = TimeSpan.FromSeconds(settings.GroupExpiry),
                 Capacity = settings.Capacity, ChannelCapacity = settings.ChannelCapacity, Prefix = settings.Prefix,

@@ -64,7 +64,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
     private readonly string _process = RandomLetters();
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, LocalChannel> _local = new(StringComparer.Ordinal);
+    private readonly LocalInbox _inbox;
     private readonly Dictionary<string, Wake> _wakes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _pumps = new(StringComparer.Ordinal);
 
@@ -72,6 +72,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
     public RedisChannelLayer(string alias, string url, IReadOnlyDictionary<string, string>? options = null)
     {
         _alias = alias;
+        _inbox = new LocalInbox(GetCapacity);
         var configuration = RedisUrl.Options($"channel layer '{alias}'", "Hosts", url, options ?? new Dictionary<string, string>(), out _database);
         _connection = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration), LazyThreadSafetyMode.ExecutionAndPublication);
     }
@@ -90,13 +91,6 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
     private string ListKey(string channel) => Prefix + ":" + NonLocalName(channel);
 
     private string GroupKey(string group) => Prefix + ":group:" + group;
-
-    /// <summary>A process-specific channel's messages, waiting here for its receiver.</summary>
-    private sealed class LocalChannel
-    {
-        public readonly Queue<(long Expires, JsonObject Message)> Messages = new();
-        public readonly Queue<TaskCompletionSource<JsonObject>> Waiters = new();
-    }
 
     /// <summary>A pub/sub wake-up: set by the subscription, awaited by a reader.</summary>
     private sealed class Wake
@@ -124,15 +118,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         return wake;
     }
 
-    private string Serialize(JsonObject message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        if (message.ContainsKey("__asgi_channel__")) throw new ArgumentException("A message may not carry '__asgi_channel__'.", nameof(message));
-        var json = message.ToJsonString();
-        if (json.Length > MaxMessageSize)
-            throw new ArgumentException($"The message is {json.Length:N0} bytes as JSON; the Redis channel layer '{_alias}' carries at most {MaxMessageSize:N0}. Send a key to something stored (the database, the cache) instead.", nameof(message));
-        return json;
-    }
+    private string Serialize(JsonObject message) => ToJson(message, MaxMessageSize, $"the Redis channel layer '{_alias}'");
 
     private Task<RedisResult> Append(string json, IReadOnlyList<string> channels)
     {
@@ -228,18 +214,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         }
     }
 
-    private void Deliver((string Channel, JsonObject Message, long Expires) item)
-    {
-        lock (_lock)
-        {
-            if (!_local.TryGetValue(item.Channel, out var local)) _local[item.Channel] = local = new LocalChannel();
-            while (local.Waiters.TryDequeue(out var waiter))
-                if (waiter.TrySetResult(item.Message)) return;
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            while (local.Messages.TryPeek(out var oldest) && oldest.Expires < now) local.Messages.Dequeue();
-            if (local.Messages.Count < GetCapacity(item.Channel)) local.Messages.Enqueue((item.Expires, item.Message));
-        }
-    }
+    private void Deliver((string Channel, JsonObject Message, long Expires) item) => _inbox.Deliver(item.Channel, item.Message, item.Expires);
 
     private async Task<JsonObject> ReceiveLocalAsync(string channel, CancellationToken cancellationToken)
     {
@@ -247,29 +222,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         if (!NonLocalName(channel).EndsWith("." + _process + "!", StringComparison.Ordinal))
             throw new ArgumentException($"Wrong client prefix: '{channel}' is a channel of another process.", nameof(channel));
         await EnsurePumpAsync(ListKey(channel)).ConfigureAwait(false);
-        TaskCompletionSource<JsonObject> waiter;
-        lock (_lock)
-        {
-            if (!_local.TryGetValue(channel, out var local)) _local[channel] = local = new LocalChannel();
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            while (local.Messages.TryDequeue(out var next))
-                if (next.Expires >= now) return next.Message;
-            waiter = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-            local.Waiters.Enqueue(waiter);
-        }
-        using (cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken)))
-        {
-            try
-            {
-                return await waiter.Task.ConfigureAwait(false);
-            }
-            finally
-            {
-                lock (_lock)
-                    if (_local.TryGetValue(channel, out var local) && local.Messages.Count == 0 && local.Waiters.All(w => w.Task.IsCompleted))
-                        _local.Remove(channel);
-            }
-        }
+        return await _inbox.ReceiveAsync(channel, cancellationToken).ConfigureAwait(false);
     }
 
     // ---- groups ----
@@ -320,7 +273,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
             await foreach (var key in server.KeysAsync(_database, Prefix + ":*").WithCancellation(cancellationToken).ConfigureAwait(false)) keys.Add(key);
             if (keys.Count > 0) await Db.KeyDeleteAsync([.. keys]).ConfigureAwait(false);
         }
-        lock (_lock) _local.Clear();
+        _inbox.Clear();
     }
 
     /// <summary>Stops this process's reader and closes the connection.</summary>
