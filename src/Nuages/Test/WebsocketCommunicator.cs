@@ -162,3 +162,41 @@ public sealed class WebsocketCommunicator : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>
+/// Drives one HTTP consumer in process, as Channels' <c>HttpCommunicator</c>: the request goes in, and
+/// <see cref="GetResponseAsync"/> gives the status, headers and whole body once the consumer has sent its last part.
+/// </summary>
+public sealed class HttpCommunicator(Func<AsyncHttpConsumer> consumer, string method, string path, byte[]? body = null,
+    IReadOnlyList<(string Name, string Value)>? headers = null, ChannelLayer? layer = null)
+{
+    /// <summary>The response, waiting up to <paramref name="timeout"/> (one second by default) for all of it.</summary>
+    public async Task<(int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)> GetResponseAsync(TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(1));
+        var question = path.IndexOf('?', StringComparison.Ordinal);
+        var run = HttpConsumerRun.Start(consumer(), new Scope
+        {
+            Type = "http", Path = question < 0 ? path : path[..question], QueryString = question < 0 ? "" : path[(question + 1)..], Headers = headers ?? [],
+            Extra = { ["method"] = method.ToUpperInvariant() },
+        }, body ?? [], layer);
+        try
+        {
+            var (status, responseHeaders, first, more) = await run.StartAsync(limit.Token).ConfigureAwait(false);
+            using var all = new MemoryStream();
+            await foreach (var part in (more ? run.RestAsync(first, limit.Token) : One(first, run)).ConfigureAwait(false)) all.Write(part);
+            return (status, responseHeaders, all.ToArray());
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The consumer did not finish its response within {(timeout ?? TimeSpan.FromSeconds(1)).TotalSeconds} s.");
+        }
+    }
+
+    private static async IAsyncEnumerable<byte[]> One(byte[] body, HttpConsumerRun run)
+    {
+        yield return body;
+        await run.EndAsync().ConfigureAwait(false);
+    }
+}
