@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
+using Nuages.Channels;
 using Nuages.Contrib.Messaging;
 using Nuages.Db;
 using Nuages.Db.Models;
@@ -73,6 +75,9 @@ public sealed class EntryView : AsyncDetailView<Entry>
         comment.Entry = entry;
         comment.Posted = DateTimeOffset.UtcNow;
         await comment.SaveAsync(cancellationToken: request.Aborted);
+        // every open page of this entry shows the comment at once (LiveComments, over the channel layer)
+        await ChannelLayers.Get()!.GroupSendAsync(LiveComments.GroupOf(entry.Slug),
+            new JsonObject { ["type"] = "comment.posted", ["name"] = comment.Name, ["body"] = comment.Body }, request.Aborted);
         Messages.Success(request, $"Thank you, {comment.Name}: your comment is below.");
         return new HttpResponseRedirect(Reverse("entry", new { slug = entry.Slug }) + "#comments");
     }
@@ -84,6 +89,23 @@ public sealed class EntryView : AsyncDetailView<Entry>
         context.TryAdd("form", new CommentForm());
         return context;
     }
+}
+
+/// <summary>
+/// Live comments: each open page of an entry keeps a WebSocket to <c>ws/blog/&lt;slug&gt;/</c>, in the entry's group; a
+/// comment posted (by any server process, with the Redis layer) reaches every page, which adds it to its list.
+/// </summary>
+public sealed class LiveComments : AsyncJsonWebsocketConsumer
+{
+    /// <summary>The group of an entry's pages.</summary>
+    public static string GroupOf(string slug) => "entry_" + slug;
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<string> Groups => [GroupOf((string)Scope.UrlRoute["slug"]!)];
+
+    /// <summary>comment.posted, sent to the group by the entry's view: to the page.</summary>
+    public Task CommentPosted(JsonObject message) =>
+        SendJsonAsync(new JsonObject { ["name"] = message["name"]?.DeepClone(), ["body"] = message["body"]?.DeepClone() });
 }
 
 /// <summary>The blog's first entries, added when the sample starts on an empty database.</summary>

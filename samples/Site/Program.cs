@@ -31,6 +31,9 @@ var app = NuagesApp.Create(args, s =>
     s.SecretKey = "sample-site-insecure-key-change-me";                  // signs sessions (Debug allows none, sessions need one)
     s.Templates.Dirs.Add("templates");                     // copied beside the program (Site.csproj)
     s.Templates.Libraries["site_tags"] = typeof(SiteTags).FullName!;
+    // live comments travel through the channel layer: in memory for one process; for several, set
+    // NUAGES__ChannelLayers__default__Backend=redis and NUAGES__ChannelLayers__default__Hosts__0=redis://127.0.0.1:6379/0
+    s.ChannelLayers.TryAdd("default", new ChannelLayerSettings { Backend = "inmemory" });
 });
 // The sample applies its migrations and adds its first rows itself, so `dotnet run` works on a fresh clone
 // (a site usually runs `dotnet run -- migrate` when it is deployed).
@@ -82,4 +85,7 @@ app.UrlPatterns(
     // a form: CSRF-protected, errors shown back, then a message and a redirect
     Path("contact/", Nuages.Views.Decorators.ViewDecorators.CsrfProtect(Nuages.Views.View.AsView<ContactView>()), name: "contact"),
     Path("api/", Include(Api.UrlPatterns, ns: "api")));
+// WebSockets: an entry's page listens for new comments (the session and user are in each socket's scope)
+app.WebSocketPatterns(
+    Path("ws/", Include([Nuages.Channels.WebSocketRoutes.WebSocketPath<LiveComments>("blog/<slug:slug>/")])));
 return await app.RunAsync();

@@ -95,6 +95,31 @@ public class SampleSiteBrowserTests
     }
 
     [BrowserFact]
+    public async Task A_comment_posted_appears_at_once_on_every_open_page_of_the_entry()
+    {
+        await using var site = await SampleSite.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Launch(playwright);
+        var reader = await browser.NewPageAsync();
+        var writer = await browser.NewPageAsync();
+        reader.SetDefaultTimeout((float)Bounded.TotalMilliseconds);
+        writer.SetDefaultTimeout((float)Bounded.TotalMilliseconds);
+        await reader.GotoAsync(site.Url + "/blog/hello-nuages/");
+        await reader.WaitForSelectorAsync("ol.comments[data-live=on]"); // its WebSocket is open
+
+        await writer.GotoAsync(site.Url + "/blog/hello-nuages/");
+        await writer.FillAsync("#id_name", "Bob <b>");
+        await writer.FillAsync("#id_body", "Seen live, without a reload");
+        await writer.ClickAsync("text=Post the comment");
+        await writer.WaitForSelectorAsync(".messages li");
+
+        // the reader's page was not reloaded: the comment came over its socket, as text (no markup from a visitor)
+        await reader.WaitForSelectorAsync("ol.comments li.live");
+        Assert.Equal(["Ursula: A fine first entry.", "Bob <b>: Seen live, without a reload"], await reader.Locator("ol.comments li").AllInnerTextsAsync());
+        Assert.Equal(0, await reader.Locator("ol.comments b").CountAsync());
+    }
+
+    [BrowserFact]
     public async Task The_private_page_asks_for_a_login_then_shows_the_user_until_logout()
     {
         await using var site = await SampleSite.StartAsync();
