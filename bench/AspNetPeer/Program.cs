@@ -10,7 +10,41 @@ var parts = address.Split(':');
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(parts[0]), int.Parse(parts[1])));
+// WebSocket peers (bench/channels.sh): SignalR, with its Redis backplane when NUAGES_BENCH_REDIS names a server
+var signalR = builder.Services.AddSignalR();
+if (Environment.GetEnvironmentVariable("NUAGES_BENCH_REDIS") is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis.Replace("redis://", "", StringComparison.Ordinal).Split('/')[0]);
 var app = builder.Build();
+app.UseWebSockets();
+// a plain ASP.NET Core WebSocket handler of the websocket-shootout echo: a message read, the same message written
+app.Map("/ws", async (HttpContext context) =>
+{
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        context.Response.StatusCode = 400;
+        return;
+    }
+    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    var buffer = new byte[64 * 1024];
+    while (true)
+    {
+        var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+        if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+        {
+            await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            return;
+        }
+        var length = result.Count;
+        while (!result.EndOfMessage)
+        {
+            result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+            length += result.Count;
+        }
+        var message = System.Text.Json.JsonDocument.Parse(buffer.AsMemory(0, length));
+        if (message.RootElement.GetProperty("type").GetString() == "echo")
+            await socket.SendAsync(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(message.RootElement), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+    }
+});
+app.MapHub<ShootoutHub>("/hub");
 var hello = "Hello, World!"u8.ToArray();
 app.MapGet("/plaintext", () => Results.Bytes(hello, "text/plain"));
 app.MapGet("/json", () => Results.Json(new Message("Hello, World!")));
@@ -71,6 +105,14 @@ if (Environment.GetEnvironmentVariable("NUAGES_BENCH_POSTGRES") is { } database)
 app.Run();
 
 internal sealed record Message(string message);
+
+/// <summary>The websocket-shootout protocol as a SignalR hub: Echo answers the caller; Broadcast goes to every client.</summary>
+internal sealed class ShootoutHub : Microsoft.AspNetCore.SignalR.Hub
+{
+    public System.Text.Json.JsonElement Echo(System.Text.Json.JsonElement payload) => payload;
+
+    public Task Broadcast(System.Text.Json.JsonElement payload) => Microsoft.AspNetCore.SignalR.ClientProxyExtensions.SendAsync(Clients.All, "broadcast", payload);
+}
 
 internal sealed record World(long id, int randomNumber);
 

@@ -13,8 +13,14 @@ var app = NuagesApp.Create(args, s =>
     s.AccessLog = false;
     if (database is not null) s.Databases["default"] = Nuages.Db.Database.Postgres(database);
     s.Templates.Dirs.Add("templates");
+    // WebSockets (bench/channels.sh): the shootout consumer's group goes through this layer
+    s.ChannelLayers["default"] = Environment.GetEnvironmentVariable("NUAGES_BENCH_REDIS") is { Length: > 0 } redis
+        ? new Nuages.Conf.ChannelLayerSettings { Backend = "redis", Hosts = [redis], Capacity = 1000 }
+        : new Nuages.Conf.ChannelLayerSettings { Backend = "inmemory", Capacity = 1000 };
+    s.WebSocketPingInterval = TimeSpan.Zero;
+    s.WebSocketSendQueueLimit = 16 * 1024 * 1024;
 });
-app.LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+if (Environment.GetEnvironmentVariable("NUAGES_BENCH_LOG") is null) app.LoggerFactory = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
 app.UrlPatterns(
     Path("plaintext", Bench.Plaintext),
     Path("json", Bench.Json),
@@ -30,7 +36,31 @@ app.UrlPatterns(
     Path("updates", DbBench.Updates),
     Path("books", RelationsBench.Books),
     Path("order", RelationsBench.Order));
+app.WebSocketPatterns(Nuages.Channels.WebSocketRoutes.WebSocketPath<Shootout>("ws"), Nuages.Channels.WebSocketRoutes.WebSocketPath<TextEcho>("ws-text"));
 return await app.RunAsync();
+
+/// <summary>The websocket-shootout protocol: echo answers the sender; broadcast goes to every socket through the layer, then a result to the sender.</summary>
+internal sealed class Shootout : Nuages.Channels.AsyncJsonWebsocketConsumer
+{
+    protected override IReadOnlyList<string> Groups => ["all"];
+
+    public override async Task ReceiveJsonAsync(System.Text.Json.Nodes.JsonNode? content)
+    {
+        var type = (string?)content?["type"];
+        if (type == "echo")
+        {
+            await SendJsonAsync(content);
+            return;
+        }
+        if (type != "broadcast") return;
+        await ChannelLayer!.GroupSendAsync("all", new System.Text.Json.Nodes.JsonObject { ["type"] = "shootout.broadcast", ["payload"] = content!["payload"]?.DeepClone() });
+        await SendJsonAsync(new System.Text.Json.Nodes.JsonObject { ["type"] = "broadcastResult", ["payload"] = content["payload"]?.DeepClone() });
+    }
+
+    /// <summary>shootout.broadcast from the group: to this socket.</summary>
+    public Task ShootoutBroadcast(System.Text.Json.Nodes.JsonObject message) =>
+        SendJsonAsync(new System.Text.Json.Nodes.JsonObject { ["type"] = "broadcast", ["payload"] = message["payload"]?.DeepClone() });
+}
 
 internal static class Bench
 {
@@ -59,4 +89,10 @@ internal static class Bench
         await Task.Delay(int.TryParse(request.Query.Get("ms"), out var ms) ? ms : 1000, request.Aborted);
         return new HttpResponse("slept");
     }
+}
+
+/// <summary>Echo without JSON: what the consumer machinery costs by itself.</summary>
+internal sealed class TextEcho : Nuages.Channels.AsyncWebsocketConsumer
+{
+    public override Task ReceiveAsync(string? text = null, byte[]? bytes = null) => SendAsync(text: text);
 }

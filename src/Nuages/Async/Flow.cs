@@ -84,6 +84,19 @@ internal sealed class RequestScope(ThreadSensitiveContext context, CancellationT
         }
     }
 
+    /// <summary>Releases what the scope holds now, and goes on: the next use makes anew (a consumer's event done).</summary>
+    public void Release()
+    {
+        List<IDisposable>? resources;
+        lock (_lock)
+        {
+            resources = _resources;
+            _resources = null;
+        }
+        if (resources is null) return;
+        foreach (var resource in resources) resource.Dispose();
+    }
+
     /// <summary>Ends the request: its resources are released (connections go back to the driver's pool).</summary>
     public void End()
     {

@@ -43,12 +43,12 @@ public sealed class ThreadSensitiveContext : IDisposable
     }
 
     /// <summary>
-    /// Opens a context for one event of a WebSocket or HTTP consumer, served by the async side. With
-    /// <paramref name="pinned"/>, thread-sensitive calls run on that worker — the connection's own thread, so every sync
-    /// handler of one connection runs on one thread, as Channels' sync consumers do — and it is not handed to any pool.
-    /// The event's database connections go when it ends, as Channels closes them around each sync handler.
+    /// Opens a context for a WebSocket or HTTP consumer, served by the async side. With <paramref name="pinned"/>,
+    /// thread-sensitive calls run on that worker — the connection's own thread, so every sync handler of one connection
+    /// runs on one thread, as Channels' sync consumers do — and it is not handed to any pool. After each event the
+    /// consumer calls <see cref="EndConsumerEvent"/>: its database connections go, as Channels closes them around each handler.
     /// </summary>
-    internal static ThreadSensitiveContext EnterConsumerEvent(Conf.Site? site, SyncWorker? pinned, CancellationToken aborted)
+    internal static ThreadSensitiveContext EnterConsumer(Conf.Site? site, SyncWorker? pinned, CancellationToken aborted)
     {
         var context = EnterAsyncRequest(aborted, site);
         if (pinned is not null)
@@ -57,6 +57,13 @@ public sealed class ThreadSensitiveContext : IDisposable
             context._pinned = true;
         }
         return context;
+    }
+
+    /// <summary>A consumer's event is done: what it held (database connections, a pool worker) goes back.</summary>
+    internal void EndConsumerEvent()
+    {
+        _scope?.Release();
+        ReleaseWorker();
     }
 
     /// <summary>Opens a context for a request served on the calling sync thread (sync gateway, sync test client).</summary>

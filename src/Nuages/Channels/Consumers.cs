@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 
 namespace Nuages.Channels;
 
@@ -72,8 +73,6 @@ public abstract class Consumer
     private static int _threads;
     private Func<JsonObject, Task>? _send;
     private Async.SyncWorker? _thread;
-    private CancellationToken _aborted;
-    private Conf.Site? _site;
 
     private sealed record Handler(Func<Consumer, JsonObject, Task>? Async, Action<Consumer, JsonObject>? Sync);
 
@@ -96,27 +95,48 @@ public abstract class Consumer
     /// Runs the consumer for one connection until it stops: events from <paramref name="receive"/>, messages from its
     /// channel on the layer, each to its handler.
     /// </summary>
-    public async Task RunAsync(Scope scope, Func<CancellationToken, Task<JsonObject>> receive, Func<JsonObject, Task> send, ChannelLayer? layer, CancellationToken cancellationToken = default)
+    public Task RunAsync(Scope scope, Func<CancellationToken, Task<JsonObject>> receive, Func<JsonObject, Task> send, ChannelLayer? layer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receive);
+        var inbox = Channel.CreateBounded<JsonObject>(new BoundedChannelOptions(1) { SingleReader = true });
+        return RunAsync(scope, inbox, async stop =>
+        {
+            while (true) await inbox.Writer.WriteAsync(await receive(stop).ConfigureAwait(false), stop).ConfigureAwait(false);
+        }, send, layer, cancellationToken);
+    }
+
+    /// <summary>
+    /// The loop: one event at a time from <paramref name="inbox"/>, where the connection's events arrive (written by the
+    /// server, or by <paramref name="feed"/>) and where the layer's messages for this consumer are copied.
+    /// </summary>
+    internal async Task RunAsync(Scope scope, Channel<JsonObject> inbox, Func<CancellationToken, Task>? feed, Func<JsonObject, Task> send, ChannelLayer? layer, CancellationToken cancellationToken)
+    {
         Scope = scope;
         _send = send;
-        _aborted = cancellationToken;
-        _site = Conf.Site.TryCurrent;
         ChannelLayer = layer;
-        if (layer is not null) ChannelName = await layer.NewChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (this is SyncConsumer) _thread = new Async.SyncWorker($"nuages-consumer-{Interlocked.Increment(ref _threads)}");
+        using var context = Async.ThreadSensitiveContext.EnterConsumer(Conf.Site.TryCurrent, _thread, cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<JsonObject> fromConnection = receive(stop.Token);
-        Task<JsonObject>? fromLayer = layer is null ? null : layer.ReceiveAsync(ChannelName!, stop.Token);
+        var feeding = feed is null ? Task.CompletedTask : Feed(feed(stop.Token), inbox);
+        var listening = Task.CompletedTask;
         try
         {
+            if (layer is not null)
+            {
+                ChannelName = await layer.NewChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                listening = Feed(Listen(layer, ChannelName, inbox, stop.Token), inbox);
+            }
             while (true)
             {
-                var done = fromLayer is null ? fromConnection : await Task.WhenAny(fromConnection, fromLayer).ConfigureAwait(false);
-                var message = await done.ConfigureAwait(false);
-                if (done == fromConnection) fromConnection = receive(stop.Token);
-                else fromLayer = layer!.ReceiveAsync(ChannelName!, stop.Token);
-                await DispatchAsync(message).ConfigureAwait(false);
+                var message = await inbox.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await DispatchAsync(message).ConfigureAwait(false);
+                }
+                finally
+                {
+                    context.EndConsumerEvent();
+                }
             }
         }
         catch (StopConsumer)
@@ -125,32 +145,54 @@ public abstract class Consumer
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            ObserveQuietly(fromConnection);
-            if (fromLayer is not null) ObserveQuietly(fromLayer);
+            await Task.WhenAll(feeding, listening).ConfigureAwait(false);
             _thread?.Stop();
         }
     }
 
-    // The receives still pending when the consumer stops end cancelled: nobody awaits them.
-    private static void ObserveQuietly(Task task) => task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    // The layer's messages for this consumer, into its inbox (waiting there while the consumer is busy).
+    private static async Task Listen(ChannelLayer layer, string channel, Channel<JsonObject> inbox, CancellationToken stop)
+    {
+        while (true) await inbox.Writer.WriteAsync(await layer.ReceiveAsync(channel, stop).ConfigureAwait(false), stop).ConfigureAwait(false);
+    }
+
+    // A feed ends when the consumer stops; what else ends it (the layer failing) ends the consumer with that error.
+    private static async Task Feed(Task feeding, Channel<JsonObject> inbox)
+    {
+        try
+        {
+            await feeding.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+#pragma warning disable CA1031 // handed to the consumer's loop, which throws it
+        catch (Exception e)
+        {
+            inbox.Writer.TryComplete(e);
+        }
+#pragma warning restore CA1031
+    }
 
     /// <summary>Calls the handler of <paramref name="message"/>'s type (Channels' <c>dispatch</c>).</summary>
-    protected virtual async Task DispatchAsync(JsonObject message)
+    protected virtual Task DispatchAsync(JsonObject message)
     {
         var type = message["type"]?.GetValue<string>() ?? throw new ArgumentException("A message has no 'type'.", nameof(message));
         if (type.StartsWith('_')) throw new ArgumentException($"Malformed type in message (leading underscore): {type}", nameof(message));
+        var handler = _last is { } last && last.Type == type ? last.Handler : Lookup(type);
+        if (handler.Async is { } run) return run(this, message);
+        var sync = handler.Sync!;
+        return Async.SyncToAsync.Run(() => sync(this, message), threadSensitive: true, CancellationToken.None).AsTask();
+    }
+
+    private (string Type, Handler Handler)? _last;
+
+    private Handler Lookup(string type)
+    {
         var handler = Handlers.GetOrAdd((GetType(), type), static key => Find(key.Item1, key.Item2))
             ?? throw new InvalidOperationException($"No handler for message type {type}");
-        if (handler.Async is { } run)
-        {
-            using (Async.ThreadSensitiveContext.EnterConsumerEvent(_site, pinned: null, _aborted))
-                await run(this, message).ConfigureAwait(false);
-            return;
-        }
-        _thread ??= new Async.SyncWorker($"nuages-consumer-{Interlocked.Increment(ref _threads)}");
-        var sync = handler.Sync!;
-        using (Async.ThreadSensitiveContext.EnterConsumerEvent(_site, _thread, _aborted))
-            await Async.SyncToAsync.Run(() => sync(this, message), threadSensitive: true, CancellationToken.None);
+        _last = (type, handler);
+        return handler;
     }
 
     /// <summary>The handler of a type: <c>chat.message</c> → a method <c>ChatMessage(JsonObject)</c> returning a Task or nothing, compiled once.</summary>

@@ -59,7 +59,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
     private readonly string _alias;
-    private readonly Lazy<ConnectionMultiplexer> _connection;
+    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
     private readonly int _database;
     private readonly string _process = RandomLetters();
     private readonly CancellationTokenSource _closing = new();
@@ -74,7 +74,8 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         _alias = alias;
         _inbox = new LocalInbox(GetCapacity);
         var configuration = RedisUrl.Options($"channel layer '{alias}'", "Hosts", url, options ?? new Dictionary<string, string>(), out _database);
-        _connection = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration), LazyThreadSafetyMode.ExecutionAndPublication);
+        // connected asynchronously: a synchronous connect blocks thread-pool threads that the connection itself needs
+        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(configuration), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>What every key of the layer starts with (channels_redis' <c>prefix</c>: <c>asgi</c>).</summary>
@@ -86,7 +87,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
     /// <summary>The largest message, as JSON, the layer carries (1 MiB); a larger one is refused before it is sent.</summary>
     public int MaxMessageSize { get; init; } = 1024 * 1024;
 
-    private IDatabase Db => _connection.Value.GetDatabase(_database);
+    private async Task<IDatabase> DbAsync() => (await _connection.Value.ConfigureAwait(false)).GetDatabase(_database);
 
     private string ListKey(string channel) => Prefix + ":" + NonLocalName(channel);
 
@@ -108,7 +109,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         lock (_lock)
             if (_wakes.TryGetValue(key, out wake)) return wake;
         wake = new Wake();
-        var subscriber = _connection.Value.GetSubscriber();
+        var subscriber = (await _connection.Value.ConfigureAwait(false)).GetSubscriber();
         await subscriber.SubscribeAsync(RedisChannel.Literal(key + ":wake"), (_, _) => wake.Set()).ConfigureAwait(false);
         lock (_lock)
         {
@@ -120,7 +121,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
 
     private string Serialize(JsonObject message) => ToJson(message, MaxMessageSize, $"the Redis channel layer '{_alias}'");
 
-    private Task<RedisResult> Append(string json, IReadOnlyList<string> channels)
+    private async Task<RedisResult> Append(string json, IReadOnlyList<string> channels)
     {
         var keys = new RedisKey[channels.Count];
         var values = new RedisValue[2 + channels.Count * 2];
@@ -130,9 +131,11 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         {
             keys[i] = ListKey(channels[i]);
             values[2 + i * 2] = channels[i];
-            values[3 + i * 2] = GetCapacity(channels[i]);
+            // A process's channels share one list: their capacities are kept by that process's inbox, one channel at a
+            // time; the list itself only drops what expired.
+            values[3 + i * 2] = channels[i].Contains('!', StringComparison.Ordinal) ? int.MaxValue : GetCapacity(channels[i]);
         }
-        return Db.ScriptEvaluateAsync(SendScript, keys, values);
+        return await (await DbAsync().ConfigureAwait(false)).ScriptEvaluateAsync(SendScript, keys, values).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -152,7 +155,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         while (true)
         {
             var woken = wake.Next;
-            var popped = (RedisResult[])(await Db.ScriptEvaluateAsync(ReceiveScript, [key], [1]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            var popped = (RedisResult[])(await (await DbAsync().ConfigureAwait(false)).ScriptEvaluateAsync(ReceiveScript, [key], [1]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
             if (popped.Length > 0) return Parse((string)popped[0]!).Message;
             await Task.WhenAny(woken, Task.Delay(Poll, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
@@ -195,7 +198,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
             var woken = wake.Next;
             try
             {
-                var popped = (RedisResult[])(await Db.ScriptEvaluateAsync(ReceiveScript, [key], [256]).ConfigureAwait(false))!;
+                var popped = (RedisResult[])(await (await DbAsync().ConfigureAwait(false)).ScriptEvaluateAsync(ReceiveScript, [key], [256]).ConfigureAwait(false))!;
                 foreach (var item in popped) Deliver(Parse((string)item!));
                 if (popped.Length == 256) continue;
             }
@@ -233,7 +236,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         RequireValidGroupName(group);
         RequireValidChannelName(channel);
         var key = GroupKey(group);
-        var batch = Db.CreateBatch();
+        var batch = (await DbAsync().ConfigureAwait(false)).CreateBatch();
         var added = batch.SortedSetAddAsync(key, channel, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
         var expiry = batch.KeyExpireAsync(key, GroupExpiry);
         batch.Execute();
@@ -245,7 +248,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
     {
         RequireValidChannelName(channel);
         RequireValidGroupName(group);
-        await Db.SortedSetRemoveAsync(GroupKey(group), channel).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await (await DbAsync().ConfigureAwait(false)).SortedSetRemoveAsync(GroupKey(group), channel).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -255,8 +258,9 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         var json = Serialize(message);
         var key = GroupKey(group);
         var joinedSince = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - GroupExpiry.TotalSeconds;
-        await Db.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, joinedSince, Exclude.Stop).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var members = await Db.SortedSetRangeByRankAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var db = await DbAsync().ConfigureAwait(false);
+        await db.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, joinedSince, Exclude.Stop).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var members = await db.SortedSetRangeByRankAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (members.Length == 0) return;
         // a full member misses the message, as in Channels
         await Append(json, [.. members.Select(m => (string)m!)]).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -265,13 +269,14 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
     /// <inheritdoc/>
     public override async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var endpoint in _connection.Value.GetEndPoints())
+        var connection = await _connection.Value.ConfigureAwait(false);
+        foreach (var endpoint in connection.GetEndPoints())
         {
-            var server = _connection.Value.GetServer(endpoint);
+            var server = connection.GetServer(endpoint);
             if (server.IsReplica) continue;
             var keys = new List<RedisKey>();
             await foreach (var key in server.KeysAsync(_database, Prefix + ":*").WithCancellation(cancellationToken).ConfigureAwait(false)) keys.Add(key);
-            if (keys.Count > 0) await Db.KeyDeleteAsync([.. keys]).ConfigureAwait(false);
+            if (keys.Count > 0) await connection.GetDatabase(_database).KeyDeleteAsync([.. keys]).ConfigureAwait(false);
         }
         _inbox.Clear();
     }
@@ -283,7 +288,7 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         Task[] pumps;
         lock (_lock) pumps = [.. _pumps.Values];
         await Task.WhenAll(pumps).ConfigureAwait(false);
-        if (_connection.IsValueCreated) await _connection.Value.DisposeAsync().ConfigureAwait(false);
+        if (_connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully) await _connection.Value.Result.DisposeAsync().ConfigureAwait(false);
         _closing.Dispose();
     }
 }

@@ -78,16 +78,17 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
 
         private readonly Settings _settings = gateway._settings;
         private readonly TaskCompletionSource<bool> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly Channel<JsonObject> _incoming = Channel.CreateBounded<JsonObject>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
-        private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
+        // The consumer's inbox: the connection's events, and the layer's messages the consumer copies in. One at a time,
+        // so that a client is not read further ahead than its consumer.
+        private readonly Channel<JsonObject> _incoming = Channel.CreateBounded<JsonObject>(new BoundedChannelOptions(1) { SingleReader = true });
+        private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(); // not SingleReader: its Count is read
         private readonly CancellationTokenSource _abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         private readonly CancellationTokenSource _consumerDone = new();
+        private readonly SemaphoreSlim _sendLock = new(1, 1);
         private WebSocket? _socket;
         private int _state;
         private int? _closeCode;
         private long _queued;
-        private bool _connectGiven;
-        private bool _disconnectGiven;
         private int _disconnectCode = 1006;
         private long _lastMessage = Environment.TickCount64;
         private Task _reading = Task.CompletedTask;
@@ -120,7 +121,8 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
             {
                 // No token: however the socket ends, the consumer hears of it as websocket.disconnect, after the handler
                 // it is running, as Channels' consumers do.
-                await consumer.RunAsync(scope, ReceiveAsync, SendAsync, layer, CancellationToken.None).ConfigureAwait(false);
+                _incoming.Writer.TryWrite(new JsonObject { ["type"] = "websocket.connect" });
+                await consumer.RunAsync(scope, _incoming, null, SendAsync, layer, CancellationToken.None).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // a handler's exception ends its connection, never the server (Daphne's "Exception inside application")
             catch (Exception e)
@@ -158,28 +160,10 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
             _socket?.Dispose();
             _abort.Dispose();
             _consumerDone.Dispose();
+            _sendLock.Dispose();
         }
 
         // ---- the consumer's receive ----
-
-        private async Task<JsonObject> ReceiveAsync(CancellationToken cancellationToken)
-        {
-            if (!_connectGiven)
-            {
-                _connectGiven = true;
-                return new JsonObject { ["type"] = "websocket.connect" };
-            }
-            if (!_disconnectGiven)
-            {
-                if (await _answered.Task.WaitAsync(cancellationToken).ConfigureAwait(false)
-                    && await _incoming.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false) && _incoming.Reader.TryRead(out var message))
-                    return message;
-                _disconnectGiven = true;
-                return new JsonObject { ["type"] = "websocket.disconnect", ["code"] = _disconnectCode };
-            }
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            throw new OperationCanceledException(cancellationToken);
-        }
 
         private async Task ReadLoopAsync(WebSocket socket)
         {
@@ -250,14 +234,37 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
             }
             _disconnectCode = code ?? 1006;
             _outgoing.Writer.TryComplete();
-            _incoming.Writer.TryComplete();
+            await DisconnectedAsync().ConfigureAwait(false);
+        }
+
+        /// <summary>Tells the consumer the socket is gone (once; after what it was sent before).</summary>
+        private async Task DisconnectedAsync()
+        {
+            try
+            {
+                await _incoming.Writer.WriteAsync(new JsonObject { ["type"] = "websocket.disconnect", ["code"] = _disconnectCode }, _consumerDone.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // the consumer has stopped already
+            }
         }
 
         // ---- the consumer's send ----
 
-        private async Task SendAsync(JsonObject message)
+        private Task SendAsync(JsonObject message)
         {
             var type = (string?)message["type"];
+            if (type == "websocket.send" && Volatile.Read(ref _state) != Connecting)
+            {
+                Send(message);
+                return Task.CompletedTask;
+            }
+            return SendSlowAsync(type, message);
+        }
+
+        private async Task SendSlowAsync(string? type, JsonObject message)
+        {
             switch (type)
             {
                 case "websocket.accept":
@@ -265,22 +272,28 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
                     break;
                 case "websocket.send":
                     // As Daphne does: a send before accept accepts.
-                    if (Volatile.Read(ref _state) == Connecting) await AcceptAsync(null).ConfigureAwait(false);
-                    var (text, bytes) = WebsocketEvents.Frame(message);
-                    if (text is null && bytes is null) throw new ArgumentException("A websocket.send message must have 'text' or 'bytes'.", nameof(message));
-                    Enqueue(text is not null ? Encoding.UTF8.GetBytes(text) : bytes!, text is not null ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
+                    await AcceptAsync(null).ConfigureAwait(false);
+                    Send(message);
                     break;
                 case "websocket.close":
                     if (Interlocked.CompareExchange(ref _state, Refused, Connecting) == Connecting)
                     {
                         await KestrelExchange.RefuseAsync(context, 403).ConfigureAwait(false);
                         _answered.TrySetResult(false);
+                        _incoming.Writer.TryWrite(new JsonObject { ["type"] = "websocket.disconnect", ["code"] = _disconnectCode });
                     }
                     else Close((int?)message["code"] ?? 1000, (string?)message["reason"]);
                     break;
                 default:
                     throw new InvalidOperationException($"Cannot handle message type {type}!");
             }
+        }
+
+        private void Send(JsonObject message)
+        {
+            var (text, bytes) = WebsocketEvents.Frame(message);
+            if (text is null && bytes is null) throw new ArgumentException("A websocket.send message must have 'text' or 'bytes'.", nameof(message));
+            Enqueue(text is not null ? Encoding.UTF8.GetBytes(text) : bytes!, text is not null ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
         }
 
         private async Task AcceptAsync(string? subprotocol)
@@ -307,7 +320,50 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
                 Close(1008, "Client too slow");
                 return;
             }
+            // PERF: nothing waiting and no send under way: written now, as a plain handler writes; the queue only when the socket is busy.
+            if (_outgoing.Reader.Count == 0 && _sendLock.Wait(0))
+            {
+                if (_outgoing.Reader.Count == 0)
+                {
+                    ValueTask sending;
+                    try
+                    {
+                        sending = _socket!.SendAsync(data.AsMemory(), type, true, _abort.Token);
+                    }
+                    catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
+                    {
+                        _sendLock.Release();
+                        _abort.Cancel();
+                        return;
+                    }
+                    if (sending.IsCompletedSuccessfully)
+                    {
+                        Interlocked.Add(ref _queued, -data.Length);
+                        _sendLock.Release();
+                    }
+                    else _ = SentAsync(sending, data.Length);
+                    return;
+                }
+                _sendLock.Release();
+            }
             _outgoing.Writer.TryWrite(new Outgoing(data, type));
+        }
+
+        private async Task SentAsync(ValueTask sending, int length)
+        {
+            try
+            {
+                await sending.ConfigureAwait(false);
+                Interlocked.Add(ref _queued, -length);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                await _abort.CancelAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
         }
 
         /// <summary>Starts the close handshake once; the client has <see cref="CloseGrace"/> to answer before it is dropped.</summary>
@@ -323,16 +379,28 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
         {
             try
             {
-                await foreach (var item in _outgoing.Reader.ReadAllAsync().ConfigureAwait(false))
+                while (await _outgoing.Reader.WaitToReadAsync().ConfigureAwait(false))
                 {
-                    if (item.Type == WebSocketMessageType.Close)
+                    // what is queued goes out in order, under the lock a direct send takes too
+                    await _sendLock.WaitAsync(_abort.Token).ConfigureAwait(false);
+                    try
                     {
-                        await socket.CloseOutputAsync((WebSocketCloseStatus)item.CloseCode!.Value, item.Reason, _abort.Token).ConfigureAwait(false);
-                        break;
+                        while (_outgoing.Reader.TryRead(out var item))
+                        {
+                            if (item.Type == WebSocketMessageType.Close)
+                            {
+                                await socket.CloseOutputAsync((WebSocketCloseStatus)item.CloseCode!.Value, item.Reason, _abort.Token).ConfigureAwait(false);
+                                return;
+                            }
+                            Interlocked.Add(ref _queued, -item.Data!.Length);
+                            if (Volatile.Read(ref _state) != Accepted) continue; // closing: the close goes before what is left
+                            await socket.SendAsync(item.Data, item.Type, true, _abort.Token).ConfigureAwait(false);
+                        }
                     }
-                    if (Volatile.Read(ref _state) != Accepted) continue; // closing: the close goes before what is left
-                    await socket.SendAsync(item.Data!, item.Type, true, _abort.Token).ConfigureAwait(false);
-                    Interlocked.Add(ref _queued, -item.Data!.Length);
+                    finally
+                    {
+                        _sendLock.Release();
+                    }
                 }
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Channels (issue 21), side by side in one run, with the websocket-shootout protocol and the load client of
+# bench/WsLoad (ClientWebSocket, or SignalR's client for the hub): 10,000 sockets held on the async gateway (RSS
+# per socket); echo with 1,000 clients against a plain ASP.NET Core WebSocket handler and a SignalR hub; a broadcast
+# to 10,000 sockets through the in-memory layer and through Redis against SignalR's Clients.All, alone and on its
+# Redis backplane; two Nuages processes on the Redis layer (messages/s through a group, and the hop's latency).
+# Loopback only; every load is bounded in count and time and stops by itself. Redis: NUAGES_BENCH_REDIS, else a
+# local redis-server (installed and started here if missing).
+set -euo pipefail
+cd "$(dirname "$0")"
+SECONDS_ECHO=${1:-10}
+HOLD=${2:-10000}
+BROADCAST=${3:-10000}
+ROUNDS=${4:-10}
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+sysctl -qw net.core.somaxconn=65535 2>/dev/null || true
+sysctl -qw net.ipv4.tcp_max_syn_backlog=65535 2>/dev/null || true
+sysctl -qw net.ipv4.ip_local_port_range="10000 65000" 2>/dev/null || true
+if [ -z "${NUAGES_BENCH_REDIS:-}" ]; then
+    if ! command -v redis-server >/dev/null 2>&1; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+    fi
+    redis-cli ping >/dev/null 2>&1 || (redis-server --daemonize yes --bind 127.0.0.1 --save "" --appendonly no >/dev/null)
+    for _ in $(seq 1 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done
+    NUAGES_BENCH_REDIS=redis://127.0.0.1:6379/0
+fi
+dotnet build NuagesBench -c Release -o out/nuages -v quiet -nologo >/dev/null
+dotnet build AspNetPeer -c Release -o out/peer -v quiet -nologo >/dev/null
+dotnet build WsLoad -c Release -o out/wsload -v quiet -nologo >/dev/null
+LOAD=out/wsload/WsLoad
+SERVER=
+
+start() { # start PORT KIND [redis]: a server in the background, its PID in SERVER
+    local port=$1 kind=$2 redis=${3:-}
+    if [ "$kind" = nuages ]; then
+        NUAGES_BENCH_REDIS=$redis out/nuages/NuagesBench runserver "127.0.0.1:$port" >/dev/null 2>&1 &
+    else
+        NUAGES_BENCH_REDIS=$redis out/peer/AspNetPeer "127.0.0.1:$port" >/dev/null 2>&1 &
+    fi
+    SERVER=$!
+    for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+}
+stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+
+echo "== 1. $HOLD sockets held open 10 s on the async gateway"
+start 8095 nuages; $LOAD hold ws://127.0.0.1:8095/ws "$HOLD" 10 "$SERVER"; stop "$SERVER"
+
+echo "== 2. echo, 1,000 clients, ${SECONDS_ECHO} s each"
+start 8095 nuages; echo -n "Nuages AsyncJsonWebsocketConsumer: "; $LOAD echo ws://127.0.0.1:8095/ws 1000 "$SECONDS_ECHO"; stop "$SERVER"
+start 8095 nuages; echo -n "Nuages AsyncWebsocketConsumer, text echo without JSON: "; $LOAD echo ws://127.0.0.1:8095/ws-text 1000 "$SECONDS_ECHO"; stop "$SERVER"
+start 8096 peer; echo -n "ASP.NET Core WebSocket handler:   "; $LOAD echo ws://127.0.0.1:8096/ws 1000 "$SECONDS_ECHO"; stop "$SERVER"
+start 8096 peer; echo -n "ASP.NET Core SignalR hub:         "; $LOAD echo ws://127.0.0.1:8096/hub 1000 "$SECONDS_ECHO" signalr; stop "$SERVER"
+
+echo "== 3. broadcast to $BROADCAST sockets, $ROUNDS rounds"
+start 8095 nuages; echo "-- Nuages, in-memory layer"; $LOAD broadcast ws://127.0.0.1:8095/ws "$BROADCAST" "$ROUNDS" | tail -1; stop "$SERVER"
+start 8095 nuages "$NUAGES_BENCH_REDIS"; echo "-- Nuages, Redis layer"; $LOAD broadcast ws://127.0.0.1:8095/ws "$BROADCAST" "$ROUNDS" | tail -1; stop "$SERVER"
+start 8096 peer; echo "-- SignalR Clients.All"; $LOAD broadcast ws://127.0.0.1:8096/hub "$BROADCAST" "$ROUNDS" signalr | tail -1; stop "$SERVER"
+start 8096 peer "$NUAGES_BENCH_REDIS"; echo "-- SignalR Clients.All, Redis backplane"; $LOAD broadcast ws://127.0.0.1:8096/hub "$BROADCAST" "$ROUNDS" signalr | tail -1; stop "$SERVER"
+
+echo "== 4. two Nuages processes on the Redis layer: a flood through one, received through the other"
+start 8097 nuages "$NUAGES_BENCH_REDIS"; first=$SERVER
+start 8098 nuages "$NUAGES_BENCH_REDIS"; second=$SERVER
+$LOAD rate ws://127.0.0.1:8098/ws ws://127.0.0.1:8097/ws "$SECONDS_ECHO"
+stop "$first"; stop "$second"
