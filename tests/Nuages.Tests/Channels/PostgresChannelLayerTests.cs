@@ -34,37 +34,21 @@ public sealed class PostgresChannelLayerTests : IAsyncLifetime
         await drop.ExecuteNonQueryAsync();
     }
 
-    private static JsonObject Message(string type, string? text = null) => text is null ? new JsonObject { ["type"] = type } : new JsonObject { ["type"] = type, ["text"] = text };
-
-    private static async Task<bool> Nothing(ChannelLayer layer, string channel)
-    {
-        using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        try
-        {
-            await layer.ReceiveAsync(channel, quick.Token);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return true;
-        }
-    }
-
     [PostgresFact]
     public async Task A_shared_channel_gives_each_message_to_one_receiver_in_order_with_its_capacity()
     {
         var one = Layer(capacity: 2);
         var two = Layer(capacity: 2);
-        await one.SendAsync("worker", Message("job", "first"));
-        await one.SendAsync("worker", Message("job", "second"));
-        Assert.Equal("worker", (await Assert.ThrowsAsync<ChannelFull>(() => one.SendAsync("worker", Message("job", "third")))).Channel);
+        await one.SendAsync("worker", LayerProbe.Message("job", "first"));
+        await one.SendAsync("worker", LayerProbe.Message("job", "second"));
+        Assert.Equal("worker", (await Assert.ThrowsAsync<ChannelFull>(() => one.SendAsync("worker", LayerProbe.Message("job", "third")))).Channel);
         Assert.Equal("first", (string)(await two.ReceiveAsync("worker"))["text"]!);
         Assert.Equal("second", (string)(await one.ReceiveAsync("worker"))["text"]!);
-        Assert.True(await Nothing(two, "worker"));
+        Assert.True(await LayerProbe.Nothing(two, "worker"));
 
         var waiting = two.ReceiveAsync("worker");
         await Task.Delay(100);
-        await one.SendAsync("worker", Message("job", "woken"));
+        await one.SendAsync("worker", LayerProbe.Message("job", "woken"));
         Assert.Equal("woken", (string)(await waiting.WaitAsync(TimeSpan.FromSeconds(10)))["text"]!);
     }
 
@@ -78,40 +62,40 @@ public sealed class PostgresChannelLayerTests : IAsyncLifetime
         var cat = await two.NewChannelAsync();
         Assert.StartsWith("Wrong client prefix", (await Assert.ThrowsAsync<ArgumentException>(() => one.ReceiveAsync(bob))).Message, StringComparison.Ordinal);
 
-        await one.SendAsync(bob, Message("direct"));
+        await one.SendAsync(bob, LayerProbe.Message("direct"));
         Assert.Equal("direct", (string)(await two.ReceiveAsync(bob).WaitAsync(TimeSpan.FromSeconds(10)))["type"]!);
         var large = new string('é', 20_000); // 40,000 bytes: through the table
-        await one.SendAsync(cat, Message("large", large));
+        await one.SendAsync(cat, LayerProbe.Message("large", large));
         Assert.Equal(large, (string)(await two.ReceiveAsync(cat).WaitAsync(TimeSpan.FromSeconds(10)))["text"]!);
 
         await one.GroupAddAsync("room", ann);
         await two.GroupAddAsync("room", bob);
         await two.GroupAddAsync("room", cat);
         await two.GroupDiscardAsync("room", cat);
-        await one.GroupSendAsync("room", Message("chat.message", "hello"));
-        await one.GroupSendAsync("room", Message("chat.message", large));
+        await one.GroupSendAsync("room", LayerProbe.Message("chat.message", "hello"));
+        await one.GroupSendAsync("room", LayerProbe.Message("chat.message", large));
         Assert.Equal("hello", (string)(await one.ReceiveAsync(ann).WaitAsync(TimeSpan.FromSeconds(10)))["text"]!);
         Assert.Equal("hello", (string)(await two.ReceiveAsync(bob).WaitAsync(TimeSpan.FromSeconds(10)))["text"]!);
         Assert.Equal(large, (string)(await two.ReceiveAsync(bob).WaitAsync(TimeSpan.FromSeconds(10)))["text"]!);
         Assert.Equal(large, (string)(await one.ReceiveAsync(ann).WaitAsync(TimeSpan.FromSeconds(10)))["text"]!);
-        Assert.True(await Nothing(two, cat));
+        Assert.True(await LayerProbe.Nothing(two, cat));
 
         await two.FlushAsync();
-        await one.GroupSendAsync("room", Message("after flush"));
-        Assert.True(await Nothing(one, ann));
+        await one.GroupSendAsync("room", LayerProbe.Message("after flush"));
+        Assert.True(await LayerProbe.Nothing(one, ann));
     }
 
     [PostgresFact]
     public async Task Messages_and_group_memberships_expire()
     {
         var layer = Layer(expirySeconds: 1, groupExpirySeconds: 1);
-        await layer.SendAsync("worker", Message("stale"));
+        await layer.SendAsync("worker", LayerProbe.Message("stale"));
         var name = await layer.NewChannelAsync();
         await layer.GroupAddAsync("room", name);
         await Task.Delay(1500);
-        Assert.True(await Nothing(layer, "worker"));
-        await layer.GroupSendAsync("room", Message("too late"));
-        Assert.True(await Nothing(layer, name));
+        Assert.True(await LayerProbe.Nothing(layer, "worker"));
+        await layer.GroupSendAsync("room", LayerProbe.Message("too late"));
+        Assert.True(await LayerProbe.Nothing(layer, name));
     }
 
     [PostgresFact]

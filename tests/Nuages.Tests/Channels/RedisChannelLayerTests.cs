@@ -14,35 +14,19 @@ public class RedisChannelLayerTests
             Expiry = TimeSpan.FromSeconds(expirySeconds), GroupExpiry = TimeSpan.FromSeconds(groupExpirySeconds),
         };
 
-    private static JsonObject Message(string type, string? text = null) => text is null ? new JsonObject { ["type"] = type } : new JsonObject { ["type"] = type, ["text"] = text };
-
-    private static async Task<bool> Nothing(ChannelLayer layer, string channel)
-    {
-        using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        try
-        {
-            await layer.ReceiveAsync(channel, quick.Token);
-            return false;
-        }
-        catch (OperationCanceledException)
-        {
-            return true;
-        }
-    }
-
     [RedisFact]
     public async Task A_message_is_received_once_in_order_and_a_waiting_receiver_wakes_for_it()
     {
         await using var layer = Layer("send");
-        await layer.SendAsync("test-channel-1", Message("test.message", "Ahoy-hoy!"));
-        await layer.SendAsync("test-channel-1", Message("test.message", "second"));
+        await layer.SendAsync("test-channel-1", LayerProbe.Message("test.message", "Ahoy-hoy!"));
+        await layer.SendAsync("test-channel-1", LayerProbe.Message("test.message", "second"));
         Assert.Equal("{\"type\":\"test.message\",\"text\":\"Ahoy-hoy!\"}", (await layer.ReceiveAsync("test-channel-1")).ToJsonString());
         Assert.Equal("second", (string)(await layer.ReceiveAsync("test-channel-1"))["text"]!);
-        Assert.True(await Nothing(layer, "test-channel-1"));
+        Assert.True(await LayerProbe.Nothing(layer, "test-channel-1"));
 
         var waiting = layer.ReceiveAsync("test-channel-2");
         await Task.Delay(100);
-        await layer.SendAsync("test-channel-2", Message("later"));
+        await layer.SendAsync("test-channel-2", LayerProbe.Message("later"));
         Assert.Equal("later", (string)(await waiting.WaitAsync(TimeSpan.FromSeconds(10)))["type"]!);
     }
 
@@ -50,13 +34,13 @@ public class RedisChannelLayerTests
     public async Task A_full_channel_refuses_with_ChannelFull_and_an_oversize_message_is_refused_with_its_size()
     {
         await using var layer = Layer("full", capacity: 2);
-        await layer.SendAsync("test-channel-1", Message("one"));
-        await layer.SendAsync("test-channel-1", Message("two"));
-        Assert.Equal("test-channel-1", (await Assert.ThrowsAsync<ChannelFull>(() => layer.SendAsync("test-channel-1", Message("three")))).Channel);
+        await layer.SendAsync("test-channel-1", LayerProbe.Message("one"));
+        await layer.SendAsync("test-channel-1", LayerProbe.Message("two"));
+        Assert.Equal("test-channel-1", (await Assert.ThrowsAsync<ChannelFull>(() => layer.SendAsync("test-channel-1", LayerProbe.Message("three")))).Channel);
         Assert.Equal("one", (string)(await layer.ReceiveAsync("test-channel-1"))["type"]!);
-        await layer.SendAsync("test-channel-1", Message("three"));
+        await layer.SendAsync("test-channel-1", LayerProbe.Message("three"));
 
-        var big = Message("big", new string('x', 1024 * 1024));
+        var big = LayerProbe.Message("big", new string('x', 1024 * 1024));
         var error = await Assert.ThrowsAsync<ArgumentException>(() => layer.SendAsync("test-channel-1", big));
         Assert.StartsWith("The message is 1,048,600 bytes as JSON; the Redis channel layer 'default' carries at most 1,048,576.", error.Message, StringComparison.Ordinal);
     }
@@ -65,12 +49,12 @@ public class RedisChannelLayerTests
     public async Task Messages_expire_unread()
     {
         await using var layer = Layer("expiry", expirySeconds: 1);
-        await layer.SendAsync("test-channel-1", Message("stale"));
+        await layer.SendAsync("test-channel-1", LayerProbe.Message("stale"));
         var name = await layer.NewChannelAsync();
-        await layer.SendAsync(name, Message("stale too"));
+        await layer.SendAsync(name, LayerProbe.Message("stale too"));
         await Task.Delay(1500);
-        Assert.True(await Nothing(layer, "test-channel-1"));
-        Assert.True(await Nothing(layer, name));
+        Assert.True(await LayerProbe.Nothing(layer, "test-channel-1"));
+        Assert.True(await LayerProbe.Nothing(layer, name));
     }
 
     [RedisFact]
@@ -87,21 +71,21 @@ public class RedisChannelLayerTests
         Assert.Equal(ChannelLayer.NonLocalName(bob), ChannelLayer.NonLocalName(cat));
 
         Assert.StartsWith("Wrong client prefix", (await Assert.ThrowsAsync<ArgumentException>(() => one.ReceiveAsync(bob))).Message, StringComparison.Ordinal);
-        await one.SendAsync(bob, Message("direct"));
+        await one.SendAsync(bob, LayerProbe.Message("direct"));
         Assert.Equal("direct", (string)(await two.ReceiveAsync(bob).WaitAsync(TimeSpan.FromSeconds(10)))["type"]!);
 
         await one.GroupAddAsync("room", ann);
         await two.GroupAddAsync("room", bob);
         await two.GroupAddAsync("room", cat);
         await two.GroupDiscardAsync("room", cat);
-        await two.GroupSendAsync("room", Message("chat.message", "hello"));
+        await two.GroupSendAsync("room", LayerProbe.Message("chat.message", "hello"));
         Assert.Equal("hello", (string)(await one.ReceiveAsync(ann).WaitAsync(TimeSpan.FromSeconds(10)))["text"]!);
         Assert.Equal("hello", (string)(await two.ReceiveAsync(bob).WaitAsync(TimeSpan.FromSeconds(10)))["text"]!);
-        Assert.True(await Nothing(two, cat));
+        Assert.True(await LayerProbe.Nothing(two, cat));
 
         await one.FlushAsync();
-        await two.GroupSendAsync("room", Message("after flush"));
-        Assert.True(await Nothing(one, ann));
+        await two.GroupSendAsync("room", LayerProbe.Message("after flush"));
+        Assert.True(await LayerProbe.Nothing(one, ann));
     }
 
     [RedisFact]
@@ -111,8 +95,8 @@ public class RedisChannelLayerTests
         var name = await layer.NewChannelAsync();
         await layer.GroupAddAsync("room", name);
         await Task.Delay(1500);
-        await layer.GroupSendAsync("room", Message("too late"));
-        Assert.True(await Nothing(layer, name));
+        await layer.GroupSendAsync("room", LayerProbe.Message("too late"));
+        Assert.True(await LayerProbe.Nothing(layer, name));
     }
 
     [RedisFact]
