@@ -389,6 +389,22 @@ public class WebSocketGatewayTests
     }
 
     [Fact]
+    public async Task A_socket_quiet_for_the_idle_timeout_is_closed_with_1000()
+    {
+        var probe = new Probe();
+        var (server, _) = await Serve(probe, s => s.WebSocketIdleTimeout = TimeSpan.FromSeconds(1));
+        await using (server)
+        {
+            using var socket = await Open(server, "/ws/async/");
+            await Send(socket, "still here");
+            Assert.Equal("echo still here", await Receive(socket));
+            Assert.Equal("closed 1000 ", await Receive(socket)); // nothing sent for a second: closed by the server
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+            Assert.Equal(1000, await probe.Disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
     public async Task Shutdown_closes_open_sockets_with_1001()
     {
         var probe = new Probe();
