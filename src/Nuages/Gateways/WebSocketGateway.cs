@@ -189,7 +189,7 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
                                 buffer = larger;
                             }
                         }
-                        result = await socket.ReceiveAsync(tooBig ? buffer.AsMemory() : buffer.AsMemory(length), _abort.Token).ConfigureAwait(false);
+                        result = await socket.ReceiveAsync(tooBig ? buffer.AsMemory() : buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                         if (!tooBig) length += result.Count;
                         if (length > _settings.WebSocketMaxMessageSize) tooBig = true;
                     }
@@ -302,6 +302,10 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
             var accept = new WebSocketAcceptContext { SubProtocol = subprotocol, KeepAliveInterval = _settings.WebSocketPingInterval };
             if (_settings.WebSocketPingInterval > TimeSpan.Zero) accept.KeepAliveTimeout = _settings.WebSocketPingTimeout;
             _socket = await context.WebSockets.AcceptWebSocketAsync(accept).ConfigureAwait(false);
+            // PERF: the socket's reads and writes take no token (a cancellable one sends every frame down the WebSocket's
+            // slow path); dropping the connection aborts the socket instead, which ends what is pending on it.
+            var socket = _socket;
+            _abort.Token.UnsafeRegister(static s => ((WebSocket)s!).Abort(), socket);
             Volatile.Write(ref _state, Accepted);
             if (_settings.AccessLog) GatewayLog.WebSocketConnect(gateway._serverLogger, path, Client);
             _reading = ReadLoopAsync(_socket);
@@ -328,7 +332,7 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
                     ValueTask sending;
                     try
                     {
-                        sending = _socket!.SendAsync(data.AsMemory(), type, true, _abort.Token);
+                        sending = _socket!.SendAsync(data.AsMemory(), type, true, CancellationToken.None);
                     }
                     catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
                     {
@@ -389,12 +393,12 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
                         {
                             if (item.Type == WebSocketMessageType.Close)
                             {
-                                await socket.CloseOutputAsync((WebSocketCloseStatus)item.CloseCode!.Value, item.Reason, _abort.Token).ConfigureAwait(false);
+                                await socket.CloseOutputAsync((WebSocketCloseStatus)item.CloseCode!.Value, item.Reason, CancellationToken.None).ConfigureAwait(false);
                                 return;
                             }
                             Interlocked.Add(ref _queued, -item.Data!.Length);
                             if (Volatile.Read(ref _state) != Accepted) continue; // closing: the close goes before what is left
-                            await socket.SendAsync(item.Data, item.Type, true, _abort.Token).ConfigureAwait(false);
+                            await socket.SendAsync(item.Data.AsMemory(), item.Type, true, CancellationToken.None).ConfigureAwait(false);
                         }
                     }
                     finally
