@@ -405,6 +405,23 @@ public class WebSocketGatewayTests
     }
 
     [Fact]
+    public async Task A_client_that_answers_no_ping_is_dropped_and_its_consumer_told_1006()
+    {
+        var probe = new Probe();
+        var (server, _) = await Serve(probe, s =>
+        {
+            s.WebSocketPingInterval = TimeSpan.FromMilliseconds(500);
+            s.WebSocketPingTimeout = TimeSpan.FromSeconds(1);
+        });
+        await using (server)
+        {
+            // a ClientWebSocket answers pings only while it reads: this one never reads
+            using var socket = await Open(server, "/ws/async/");
+            Assert.Equal(1006, await probe.Disconnected.Task.WaitAsync(TimeSpan.FromSeconds(15)));
+        }
+    }
+
+    [Fact]
     public async Task Shutdown_closes_open_sockets_with_1001()
     {
         var probe = new Probe();
