@@ -110,8 +110,8 @@ public class RedisChannelLayerTests
         using (app.Enter()) Assert.IsType<RedisChannelLayer>(ChannelLayers.Get());
         await using var ann = new Nuages.Test.WebsocketCommunicator(app, "/ws/chat/lobby/");
         await using var bob = new Nuages.Test.WebsocketCommunicator(app, "/ws/chat/lobby/");
-        Assert.True((await ann.ConnectAsync()).Connected);
-        Assert.True((await bob.ConnectAsync()).Connected);
+        Assert.True((await ann.ConnectAsync(TimeSpan.FromSeconds(10))).Connected); // the first connects to Redis
+        Assert.True((await bob.ConnectAsync(TimeSpan.FromSeconds(10))).Connected);
         await ann.SendToAsync(text: "over redis");
         Assert.Equal("lobby: over redis", await bob.ReceiveFromAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("lobby: over redis", await ann.ReceiveFromAsync(TimeSpan.FromSeconds(10)));
