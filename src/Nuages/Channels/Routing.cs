@@ -39,9 +39,9 @@ internal sealed class WebSocketRouter
 {
     private readonly Node[] _root;
 
-    private sealed record Node(RouteMatcher Matcher, string[] Names, Func<Consumer>? Consumer, Node[]? Children);
+    private sealed record Node(RouteMatcher Matcher, string[] Names, Func<Consumer>? Consumer, Node[]? Children, string FullRoute);
 
-    public WebSocketRouter(IReadOnlyList<UrlPattern> patterns) => _root = Compile(patterns, []);
+    public WebSocketRouter(IReadOnlyList<UrlPattern> patterns) => _root = Compile(patterns, [], "");
 
     /// <summary>The site's slot for its router, set by <c>app.WebSocketPatterns</c>.</summary>
     public static Slot Of(Site site) => site.Feature(static _ => new Slot());
@@ -52,7 +52,7 @@ internal sealed class WebSocketRouter
         public volatile WebSocketRouter? Value;
     }
 
-    private static Node[] Compile(IReadOnlyList<UrlPattern> patterns, string[] names)
+    private static Node[] Compile(IReadOnlyList<UrlPattern> patterns, string[] names, string prefix)
     {
         var nodes = new Node[patterns.Count];
         for (var i = 0; i < patterns.Count; i++)
@@ -63,10 +63,16 @@ internal sealed class WebSocketRouter
             var endpoint = pattern.View is not null;
             var matcher = pattern.IsRegex ? RouteMatcher.ForRegex(pattern.Route) : RouteMatcher.ForPath(pattern.Route, endpoint);
             string[] all = [.. names, .. matcher.Names];
-            nodes[i] = endpoint ? new Node(matcher, all, (Func<Consumer>)pattern.View!, null) : new Node(matcher, all, null, Compile(pattern.Include!.Patterns, all));
+            var route = prefix + pattern.Route;
+            nodes[i] = endpoint ? new Node(matcher, all, (Func<Consumer>)pattern.View!, null, route) : new Node(matcher, all, null, Compile(pattern.Include!.Patterns, all, route), route);
         }
         return nodes;
     }
+
+    /// <summary>Every route in declaration order with its consumer's type (one is made to tell it), for the <c>routes</c> command.</summary>
+    public IEnumerable<(string Route, Type Consumer)> Describe() => Endpoints(_root).Select(n => (n.FullRoute, n.Consumer!().GetType()));
+
+    private static IEnumerable<Node> Endpoints(Node[] nodes) => nodes.SelectMany(n => n.Children is null ? [n] : Endpoints(n.Children));
 
     /// <summary>The route of <paramref name="path"/>, or null when no pattern matches (Channels: "No route found for path").</summary>
     public ConsumerRoute? Resolve(string path)

@@ -766,6 +766,15 @@ internal sealed class CommandLine(NuagesApp app, TextWriter output, TextWriter e
         output.WriteLine($"{"Route".PadRight(width)}  {"Name".PadRight(nameWidth)}  {"Mode",-5}  View");
         foreach (var (route, name, view, isAsync) in rows)
             output.WriteLine($"{("/" + route).PadRight(width)}  {(name ?? "").PadRight(nameWidth)}  {(isAsync ? "async" : "sync"),-5}  {view}");
+        if (Channels.WebSocketRouter.Of(app.Site).Value is { } sockets)
+        {
+            var consumers = sockets.Describe().ToList();
+            var socketWidth = Math.Max(15, consumers.Count == 0 ? 0 : consumers.Max(r => r.Route.Length + 1));
+            output.WriteLine();
+            output.WriteLine($"{"WebSocket route".PadRight(socketWidth)}  {"Mode",-5}  Consumer");
+            foreach (var (route, consumer) in consumers)
+                output.WriteLine($"{("/" + route).PadRight(socketWidth)}  {(typeof(Channels.SyncConsumer).IsAssignableFrom(consumer) ? "sync" : "async"),-5}  {consumer.FullName}");
+        }
         return 0;
     }
 }

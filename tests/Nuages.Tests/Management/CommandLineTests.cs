@@ -29,6 +29,16 @@ public class CommandLineTests
         Assert.Equal(3, lines.Length);
         Assert.Matches(@"^/\s+index\s+sync\s+Nuages\.Tests\.Management\.CommandLineTests\.Index$", lines[1]);
         Assert.Matches(@"^/api/items/<int:id>/\s+api:detail\s+async\s+Nuages\.Tests\.Management\.CommandLineTests\.Detail$", lines[2]);
+
+        app.WebSocketPatterns(Path("ws/", Include([Nuages.Channels.WebSocketRoutes.WebSocketPath<Nuages.Tests.Channels.RoomConsumer>("chat/<slug:room>/"),
+            Nuages.Channels.WebSocketRoutes.WebSocketPath("sum/", () => new Nuages.Tests.Channels.SumConsumer())])));
+        (code, output, _) = await Run(app, "routes");
+        lines = output.TrimEnd().Split('\n');
+        Assert.Equal(7, lines.Length);
+        Assert.Equal("", lines[3]);
+        Assert.Matches(@"^WebSocket route\s+Mode\s+Consumer$", lines[4]);
+        Assert.Matches(@"^/ws/chat/<slug:room>/\s+async\s+Nuages\.Tests\.Channels\.RoomConsumer$", lines[5]);
+        Assert.Matches(@"^/ws/sum/\s+sync\s+Nuages\.Tests\.Channels\.SumConsumer$", lines[6]);
     }
 
     [Fact]
