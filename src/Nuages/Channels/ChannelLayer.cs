@@ -27,6 +27,9 @@ public abstract partial class ChannelLayer
     /// <summary>How long a message waits to be received (Channels' <c>expiry</c>: 60 s).</summary>
     public TimeSpan Expiry { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a channel stays in a group (Channels' <c>group_expiry</c>: 86,400 s).</summary>
+    public TimeSpan GroupExpiry { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>How many messages a channel holds (Channels' <c>capacity</c>: 100).</summary>
     public int Capacity { get; init; } = 100;
 

@@ -98,18 +98,15 @@ public abstract class Consumer
     public Task RunAsync(Scope scope, Func<CancellationToken, Task<JsonObject>> receive, Func<JsonObject, Task> send, ChannelLayer? layer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receive);
-        var inbox = Channel.CreateBounded<JsonObject>(new BoundedChannelOptions(1) { SingleReader = true });
-        return RunAsync(scope, inbox, async stop =>
-        {
-            while (true) await inbox.Writer.WriteAsync(await receive(stop).ConfigureAwait(false), stop).ConfigureAwait(false);
-        }, send, layer, cancellationToken);
+        return RunAsync(scope, Channel.CreateBounded<JsonObject>(new BoundedChannelOptions(1) { SingleReader = true }), receive, send, layer, cancellationToken);
     }
 
     /// <summary>
     /// The loop: one event at a time from <paramref name="inbox"/>, where the connection's events arrive (written by the
-    /// server, or by <paramref name="feed"/>) and where the layer's messages for this consumer are copied.
+    /// server or the communicator, or copied from <paramref name="receive"/>) and where the layer's messages for this
+    /// consumer are copied.
     /// </summary>
-    internal async Task RunAsync(Scope scope, Channel<JsonObject> inbox, Func<CancellationToken, Task>? feed, Func<JsonObject, Task> send, ChannelLayer? layer, CancellationToken cancellationToken)
+    internal async Task RunAsync(Scope scope, Channel<JsonObject> inbox, Func<CancellationToken, Task<JsonObject>>? receive, Func<JsonObject, Task> send, ChannelLayer? layer, CancellationToken cancellationToken)
     {
         Scope = scope;
         _send = send;
@@ -117,14 +114,15 @@ public abstract class Consumer
         if (this is SyncConsumer) _thread = new Async.SyncWorker($"nuages-consumer-{Interlocked.Increment(ref _threads)}");
         using var context = Async.ThreadSensitiveContext.EnterConsumer(Conf.Site.TryCurrent, _thread, cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var feeding = feed is null ? Task.CompletedTask : Feed(feed(stop.Token), inbox);
+        var feeding = receive is null ? Task.CompletedTask : Pump(receive, inbox, stop.Token);
         var listening = Task.CompletedTask;
         try
         {
             if (layer is not null)
             {
                 ChannelName = await layer.NewChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                listening = Feed(Listen(layer, ChannelName, inbox, stop.Token), inbox);
+                var channel = ChannelName;
+                listening = Pump(ct => layer.ReceiveAsync(channel, ct), inbox, stop.Token);
             }
             while (true)
             {
@@ -150,18 +148,14 @@ public abstract class Consumer
         }
     }
 
-    // The layer's messages for this consumer, into its inbox (waiting there while the consumer is busy).
-    private static async Task Listen(ChannelLayer layer, string channel, Channel<JsonObject> inbox, CancellationToken stop)
-    {
-        while (true) await inbox.Writer.WriteAsync(await layer.ReceiveAsync(channel, stop).ConfigureAwait(false), stop).ConfigureAwait(false);
-    }
-
-    // A feed ends when the consumer stops; what else ends it (the layer failing) ends the consumer with that error.
-    private static async Task Feed(Task feeding, Channel<JsonObject> inbox)
+    // What a source gives (the layer's messages for this consumer, a connection's events), copied into the inbox and
+    // waiting there while the consumer is busy. It ends when the consumer stops; what else ends it (the layer failing)
+    // ends the consumer with that error.
+    private static async Task Pump(Func<CancellationToken, Task<JsonObject>> source, Channel<JsonObject> inbox, CancellationToken stop)
     {
         try
         {
-            await feeding.ConfigureAwait(false);
+            while (true) await inbox.Writer.WriteAsync(await source(stop).ConfigureAwait(false), stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -323,6 +317,10 @@ public abstract class AsyncJsonWebsocketConsumer : AsyncWebsocketConsumer
 /// <summary>The WebSocket events consumers send and receive, made and read in one place for the sync and async consumers.</summary>
 internal static class WebsocketEvents
 {
+    public static JsonObject Connect() => new() { ["type"] = "websocket.connect" };
+
+    public static JsonObject Disconnect(int code) => new() { ["type"] = "websocket.disconnect", ["code"] = code };
+
     public static JsonObject Accept(string? subprotocol) => new() { ["type"] = "websocket.accept", ["subprotocol"] = subprotocol };
 
     public static JsonObject Send(string? text, byte[]? bytes) =>

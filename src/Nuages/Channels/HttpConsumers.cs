@@ -118,7 +118,7 @@ internal sealed class HttpConsumerRun
     {
         var run = new HttpConsumerRun();
         run._input.Writer.TryWrite(new JsonObject { ["type"] = "http.request", ["body"] = Convert.ToBase64String(body), ["more_body"] = false });
-        run._running = consumer.RunAsync(scope, ct => run._input.Reader.ReadAsync(ct).AsTask(), m => run._output.Writer.WriteAsync(m).AsTask(), layer);
+        run._running = consumer.RunAsync(scope, run._input, null, m => run._output.Writer.WriteAsync(m).AsTask(), layer, CancellationToken.None);
         run._running.ContinueWith(t => run._output.Writer.TryComplete(t.Exception?.InnerException), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return run;
     }

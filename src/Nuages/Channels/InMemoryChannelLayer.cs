@@ -4,16 +4,13 @@ namespace Nuages.Channels;
 
 /// <summary>
 /// Channels' <c>InMemoryChannelLayer</c>: channels and groups in this process only (for one server, and for tests).
-/// Group memberships end after <see cref="GroupExpiry"/> (a day); a channel whose message expired unread leaves its groups.
+/// Group memberships end after <see cref="ChannelLayer.GroupExpiry"/> (a day); a channel whose message expired unread leaves its groups.
 /// </summary>
 public sealed class InMemoryChannelLayer : ChannelLayer
 {
     private readonly Lock _lock = new();
     private Dictionary<string, ChannelQueue> _channels = new(StringComparer.Ordinal);
     private Dictionary<string, Dictionary<string, DateTime>> _groups = new(StringComparer.Ordinal);
-
-    /// <summary>How long a channel stays in a group (Channels' <c>group_expiry</c>: 86,400 s).</summary>
-    public TimeSpan GroupExpiry { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>The clock (UTC); a test may stop it.</summary>
     public Func<DateTime> Now { get; init; } = () => DateTime.UtcNow;

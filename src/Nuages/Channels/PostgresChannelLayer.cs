@@ -52,9 +52,6 @@ public sealed partial class PostgresChannelLayer : ChannelLayer, IAsyncDisposabl
         init => field = PrefixPattern().IsMatch(value) ? value : throw new ArgumentException($"The prefix '{value}' of a PostgreSQL channel layer must be lower-case letters, digits and underscores, starting with a letter.", nameof(value));
     } = "asgi";
 
-    /// <summary>How long a channel stays in a group (Channels' <c>group_expiry</c>: 86,400 s).</summary>
-    public TimeSpan GroupExpiry { get; init; } = TimeSpan.FromDays(1);
-
     /// <summary>The largest message, as JSON, the layer carries (1 MiB); a larger one is refused before it is sent.</summary>
     public int MaxMessageSize { get; init; } = 1024 * 1024;
 

@@ -9,7 +9,7 @@ namespace Nuages.Channels;
 /// Channels' Redis layer (channels_redis' <c>RedisChannelLayer</c>) through StackExchange.Redis, for sites served by
 /// several processes: a channel is a Redis list holding at most its capacity of messages (<see cref="ChannelFull"/>
 /// beyond), each stamped with Redis' own clock and dropped unread after <see cref="ChannelLayer.Expiry"/>; a group is a
-/// sorted set of channel names scored by when they joined, forgotten after <see cref="GroupExpiry"/>; a group send is
+/// sorted set of channel names scored by when they joined, forgotten after <see cref="ChannelLayer.GroupExpiry"/>; a group send is
 /// one Lua script that appends to every member's list. Process-specific channels (<c>specific.abc!xyz</c>) share one
 /// list per process, as in channels_redis, emptied by one reader that hands each message to its channel here.
 /// StackExchange.Redis has no blocking pops (one multiplexed connection serves every caller), so a reader waits on a
@@ -80,9 +80,6 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
 
     /// <summary>What every key of the layer starts with (channels_redis' <c>prefix</c>: <c>asgi</c>).</summary>
     public string Prefix { get; init; } = "asgi";
-
-    /// <summary>How long a channel stays in a group (channels_redis' <c>group_expiry</c>: 86,400 s).</summary>
-    public TimeSpan GroupExpiry { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>The largest message, as JSON, the layer carries (1 MiB); a larger one is refused before it is sent.</summary>
     public int MaxMessageSize { get; init; } = 1024 * 1024;

@@ -27,9 +27,6 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
     private readonly ILogger _logger = loggers.CreateLogger("Nuages.Channels");
     private int _open;
 
-    /// <summary>The open sockets (for tests and the benchmark).</summary>
-    public int Open => Volatile.Read(ref _open);
-
     public async Task ServeAsync(HttpContext context)
     {
         if (!KestrelExchange.HostAllowed(_settings, context))
@@ -77,7 +74,6 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
         private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
         private readonly Settings _settings = gateway._settings;
-        private readonly TaskCompletionSource<bool> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
         // The consumer's inbox: the connection's events, and the layer's messages the consumer copies in. One at a time,
         // so that a client is not read further ahead than its consumer.
         private readonly Channel<JsonObject> _incoming = Channel.CreateBounded<JsonObject>(new BoundedChannelOptions(1) { SingleReader = true });
@@ -121,7 +117,7 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
             {
                 // No token: however the socket ends, the consumer hears of it as websocket.disconnect, after the handler
                 // it is running, as Channels' consumers do.
-                _incoming.Writer.TryWrite(new JsonObject { ["type"] = "websocket.connect" });
+                _incoming.Writer.TryWrite(WebsocketEvents.Connect());
                 await consumer.RunAsync(scope, _incoming, null, SendAsync, layer, CancellationToken.None).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // a handler's exception ends its connection, never the server (Daphne's "Exception inside application")
@@ -129,22 +125,11 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
 #pragma warning restore CA1031
             {
                 GatewayLog.WebSocketException(gateway._logger, e, e.Message, path);
-                if (Volatile.Read(ref _state) == Connecting)
-                {
-                    Interlocked.Exchange(ref _state, Refused);
-                    await KestrelExchange.RefuseAsync(context, 500).ConfigureAwait(false);
-                    _answered.TrySetResult(false);
-                }
-                else Close(1011, null);
+                if (!await RefuseAsync(500).ConfigureAwait(false)) Close(1011, null);
             }
             await _consumerDone.CancelAsync().ConfigureAwait(false);
-            if (Volatile.Read(ref _state) == Connecting)
-            {
-                // The consumer stopped without answering: refused, as Daphne refuses a handshake its application left.
-                Interlocked.Exchange(ref _state, Refused);
-                await KestrelExchange.RefuseAsync(context, 403).ConfigureAwait(false);
-                _answered.TrySetResult(false);
-            }
+            // The consumer stopped without answering: refused, as Daphne refuses a handshake its application left.
+            await RefuseAsync(403).ConfigureAwait(false);
             Close(1000, null);
             // The close handshake, bounded: a client that never answers is dropped.
             var ended = Task.WhenAll(_reading, _writing);
@@ -162,8 +147,6 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
             _consumerDone.Dispose();
             _sendLock.Dispose();
         }
-
-        // ---- the consumer's receive ----
 
         private async Task ReadLoopAsync(WebSocket socket)
         {
@@ -242,7 +225,7 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
         {
             try
             {
-                await _incoming.Writer.WriteAsync(new JsonObject { ["type"] = "websocket.disconnect", ["code"] = _disconnectCode }, _consumerDone.Token).ConfigureAwait(false);
+                await _incoming.Writer.WriteAsync(WebsocketEvents.Disconnect(_disconnectCode), _consumerDone.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -276,12 +259,7 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
                     Send(message);
                     break;
                 case "websocket.close":
-                    if (Interlocked.CompareExchange(ref _state, Refused, Connecting) == Connecting)
-                    {
-                        await KestrelExchange.RefuseAsync(context, 403).ConfigureAwait(false);
-                        _answered.TrySetResult(false);
-                        _incoming.Writer.TryWrite(new JsonObject { ["type"] = "websocket.disconnect", ["code"] = _disconnectCode });
-                    }
+                    if (await RefuseAsync(403).ConfigureAwait(false)) _incoming.Writer.TryWrite(WebsocketEvents.Disconnect(_disconnectCode));
                     else Close((int?)message["code"] ?? 1000, (string?)message["reason"]);
                     break;
                 default:
@@ -294,6 +272,14 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
             var (text, bytes) = WebsocketEvents.Frame(message);
             if (text is null && bytes is null) throw new ArgumentException("A websocket.send message must have 'text' or 'bytes'.", nameof(message));
             Enqueue(text is not null ? Encoding.UTF8.GetBytes(text) : bytes!, text is not null ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
+        }
+
+        /// <summary>Answers a handshake not yet accepted with <paramref name="status"/>; false when it was answered already.</summary>
+        private async Task<bool> RefuseAsync(int status)
+        {
+            if (Interlocked.CompareExchange(ref _state, Refused, Connecting) != Connecting) return false;
+            await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false);
+            return true;
         }
 
         private async Task AcceptAsync(string? subprotocol)
@@ -310,7 +296,6 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
             if (_settings.AccessLog) GatewayLog.WebSocketConnect(gateway._serverLogger, path, Client);
             _reading = ReadLoopAsync(_socket);
             _writing = WriteLoopAsync(_socket);
-            _answered.TrySetResult(true);
         }
 
         private void Enqueue(byte[] data, WebSocketMessageType type)

@@ -70,9 +70,9 @@ public sealed class WebsocketCommunicator : IAsyncDisposable
         using (_app?.Enter())
         {
             if (_app is not null) _layer = ChannelLayers.Get(instance.ChannelLayerAlias);
-            _running = instance.RunAsync(_scope, ct => _input.Reader.ReadAsync(ct).AsTask(), m => _output.Writer.WriteAsync(m).AsTask(), _layer, _stop.Token);
+            _running = instance.RunAsync(_scope, _input, null, m => _output.Writer.WriteAsync(m).AsTask(), _layer, _stop.Token);
         }
-        await _input.Writer.WriteAsync(new JsonObject { ["type"] = "websocket.connect" }).ConfigureAwait(false);
+        await _input.Writer.WriteAsync(WebsocketEvents.Connect()).ConfigureAwait(false);
         var answer = await ReceiveOutputAsync(timeout).ConfigureAwait(false);
         return (string?)answer["type"] switch
         {
@@ -139,7 +139,7 @@ public sealed class WebsocketCommunicator : IAsyncDisposable
     /// <summary>Disconnects with <paramref name="code"/> and waits for the consumer to stop.</summary>
     public async Task DisconnectAsync(int code = 1000, TimeSpan? timeout = null)
     {
-        await _input.Writer.WriteAsync(new JsonObject { ["type"] = "websocket.disconnect", ["code"] = code }).ConfigureAwait(false);
+        await _input.Writer.WriteAsync(WebsocketEvents.Disconnect(code)).ConfigureAwait(false);
         if (_running is not null) await _running.WaitAsync(timeout ?? DefaultTimeout).ConfigureAwait(false);
     }
 
