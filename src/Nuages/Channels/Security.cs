@@ -38,16 +38,12 @@ public static class OriginValidator
     private static bool Matches((string Scheme, string Host, int? Port) origin, string pattern)
     {
         if (!pattern.Contains("://", StringComparison.Ordinal))
-            return IsSameDomain(origin.Host, Parse("//" + pattern)?.Host is { Length: > 0 } host ? host : pattern);
+            return Middleware.Csrf.IsSameDomain(origin.Host, Parse("//" + pattern)?.Host is { Length: > 0 } host ? host : pattern);
         return Parse(pattern) is { } p && p.Scheme == origin.Scheme && (p.Port ?? DefaultPort(p.Scheme)) == (origin.Port ?? DefaultPort(origin.Scheme))
-            && IsSameDomain(origin.Host, p.Host);
+            && Middleware.Csrf.IsSameDomain(origin.Host, p.Host);
     }
 
     private static int? DefaultPort(string scheme) => scheme switch { "http" or "ws" => 80, "https" or "wss" => 443, _ => null };
-
-    // Django's is_same_domain: ".example.com" matches example.com and its subdomains; anything else only itself.
-    private static bool IsSameDomain(string host, string pattern) =>
-        pattern.Length > 0 && (pattern[0] == '.' ? host.EndsWith(pattern, StringComparison.Ordinal) || host == pattern[1..] : host == pattern);
 
     // What Python's urlparse gives Channels: scheme, lower-cased hostname (brackets kept off IPv6) and port; null without a host.
     private static (string Scheme, string Host, int? Port)? Parse(string text)

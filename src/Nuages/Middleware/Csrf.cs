@@ -212,7 +212,8 @@ public static partial class Csrf
         return (scheme, netloc.ToLowerInvariant());
     }
 
-    private static bool IsSameDomain(string host, string pattern) =>
+    /// <summary>Django's <c>is_same_domain</c>: <c>.example.com</c> matches example.com and its subdomains; anything else only itself.</summary>
+    internal static bool IsSameDomain(string host, string pattern) =>
         pattern.Length > 0 && (pattern.StartsWith('.') ? host.EndsWith(pattern, StringComparison.Ordinal) || host == pattern[1..] : string.Equals(host, pattern, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The 403 answer, logged as "Forbidden (reason): path" on Nuages.Security.Csrf (as django/middleware/csrf.py).</summary>
