@@ -26,18 +26,20 @@ if [ -z "${NUAGES_BENCH_REDIS:-}" ]; then
     for _ in $(seq 1 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done
     NUAGES_BENCH_REDIS=redis://127.0.0.1:6379/0
 fi
-dotnet build NuagesBench -c Release -o out/nuages -v quiet -nologo >/dev/null
-dotnet build AspNetPeer -c Release -o out/peer -v quiet -nologo >/dev/null
+# Both servers published as a site is deployed, ReadyToRun: the shared framework's own assemblies are precompiled,
+# so a JIT-only Nuages.dll would be measured while still warming up (tier 0 code ten seconds in, on a saturated core).
+dotnet publish NuagesBench -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o out/nuages -v quiet -nologo >/dev/null
+dotnet publish AspNetPeer -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o out/peer -v quiet -nologo >/dev/null
 dotnet build WsLoad -c Release -o out/wsload -v quiet -nologo >/dev/null
 LOAD=out/wsload/WsLoad
 SERVER=
 
-start() { # start PORT KIND [redis]: a server in the background, its PID in SERVER
+start() { # start PORT KIND [redis]: a server in the background (on the cores of $PIN, default all), its PID in SERVER
     local port=$1 kind=$2 redis=${3:-}
     if [ "$kind" = nuages ]; then
-        NUAGES_BENCH_REDIS=$redis out/nuages/NuagesBench runserver "127.0.0.1:$port" >/dev/null 2>&1 &
+        NUAGES_BENCH_REDIS=$redis taskset -c "${PIN:-0-$(($(nproc) - 1))}" out/nuages/NuagesBench runserver "127.0.0.1:$port" >/dev/null 2>&1 &
     else
-        NUAGES_BENCH_REDIS=$redis out/peer/AspNetPeer "127.0.0.1:$port" >/dev/null 2>&1 &
+        NUAGES_BENCH_REDIS=$redis taskset -c "${PIN:-0-$(($(nproc) - 1))}" out/peer/AspNetPeer "127.0.0.1:$port" >/dev/null 2>&1 &
     fi
     SERVER=$!
     for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
@@ -47,12 +49,20 @@ stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 echo "== 1. $HOLD sockets held open 10 s on the async gateway"
 start 8095 nuages; $LOAD hold ws://127.0.0.1:8095/ws "$HOLD" 10 "$SERVER"; stop "$SERVER"
 
-echo "== 2. echo, 1,000 clients, ${SECONDS_ECHO} s each, three rounds taking turns (this machine's run-to-run noise is near 20%)"
+echo "== 2. echo, 1,000 clients, ${SECONDS_ECHO} s each after 5 s of warm-up, three rounds taking turns"
+# The server on core 0 and the load client on core 1 (when there are two or more): the figure is the server's work,
+# not two processes fighting over both cores, which made this machine's runs differ by 20% from one to the next.
+[ "$(nproc)" -ge 2 ] && ECHO_LOAD="taskset -c 1 $LOAD" ECHO_PIN=0 || ECHO_LOAD=$LOAD ECHO_PIN=
+echo_run() { # echo_run LABEL PORT KIND PATH [signalr]
+    PIN=$ECHO_PIN start "$2" "$3"
+    $LOAD echo "ws://127.0.0.1:$2$4" 1000 5 ${5:-} >/dev/null
+    echo -n "$1: "; $ECHO_LOAD echo "ws://127.0.0.1:$2$4" 1000 "$SECONDS_ECHO" ${5:-}; stop "$SERVER"
+}
 for round in 1 2 3; do
-    start 8095 nuages; echo -n "round $round Nuages AsyncJsonWebsocketConsumer: "; $LOAD echo ws://127.0.0.1:8095/ws 1000 "$SECONDS_ECHO"; stop "$SERVER"
-    start 8095 nuages; echo -n "round $round Nuages AsyncWebsocketConsumer, text echo without JSON: "; $LOAD echo ws://127.0.0.1:8095/ws-text 1000 "$SECONDS_ECHO"; stop "$SERVER"
-    start 8096 peer; echo -n "round $round ASP.NET Core WebSocket handler: "; $LOAD echo ws://127.0.0.1:8096/ws 1000 "$SECONDS_ECHO"; stop "$SERVER"
-    start 8096 peer; echo -n "round $round ASP.NET Core SignalR hub: "; $LOAD echo ws://127.0.0.1:8096/hub 1000 "$SECONDS_ECHO" signalr; stop "$SERVER"
+    echo_run "round $round Nuages AsyncJsonWebsocketConsumer" 8095 nuages /ws
+    echo_run "round $round ASP.NET Core WebSocket handler" 8096 peer /ws
+    echo_run "round $round Nuages AsyncWebsocketConsumer, text echo without JSON" 8095 nuages /ws-text
+    echo_run "round $round ASP.NET Core SignalR hub" 8096 peer /hub signalr
 done
 
 echo "== 3. broadcast to $BROADCAST sockets, $ROUNDS rounds"

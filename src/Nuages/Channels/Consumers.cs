@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
@@ -70,6 +73,7 @@ public sealed class DenyConnection() : Exception("The connection is refused.");
 public abstract class Consumer
 {
     private static readonly ConcurrentDictionary<(Type, string), Handler?> Handlers = new();
+    private static readonly ConcurrentDictionary<Type, bool> DirectFrames = new();
     private static int _threads;
     private Func<JsonObject, Task>? _send;
     private Async.SyncWorker? _thread;
@@ -98,7 +102,7 @@ public abstract class Consumer
     public Task RunAsync(Scope scope, Func<CancellationToken, Task<JsonObject>> receive, Func<JsonObject, Task> send, ChannelLayer? layer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(receive);
-        return RunAsync(scope, Channel.CreateBounded<JsonObject>(new BoundedChannelOptions(1) { SingleReader = true }), receive, send, layer, cancellationToken);
+        return RunAsync(scope, Channel.CreateBounded<ConsumerEvent>(new BoundedChannelOptions(1) { SingleReader = true }), receive, send, layer, cancellationToken);
     }
 
     /// <summary>
@@ -106,8 +110,9 @@ public abstract class Consumer
     /// server or the communicator, or copied from <paramref name="receive"/>) and where the layer's messages for this
     /// consumer are copied.
     /// </summary>
-    internal async Task RunAsync(Scope scope, Channel<JsonObject> inbox, Func<CancellationToken, Task<JsonObject>>? receive, Func<JsonObject, Task> send, ChannelLayer? layer, CancellationToken cancellationToken)
+    internal async Task RunAsync(Scope scope, Channel<ConsumerEvent> inbox, Func<CancellationToken, Task<JsonObject>>? receive, Func<JsonObject, Task> send, ChannelLayer? layer, CancellationToken cancellationToken)
     {
+        var direct = DirectFrames.GetOrAdd(GetType(), static type => ReceivesFramesDirectly(type));
         Scope = scope;
         _send = send;
         ChannelLayer = layer;
@@ -126,10 +131,10 @@ public abstract class Consumer
             }
             while (true)
             {
-                var message = await inbox.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var item = await inbox.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await DispatchAsync(message).ConfigureAwait(false);
+                    await (item.Message is null && direct ? ReceiveFrameAsync(item.Data!, item.Text) : DispatchAsync(item.ToMessage())).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -151,7 +156,7 @@ public abstract class Consumer
     // What a source gives (the layer's messages for this consumer, a connection's events), copied into the inbox and
     // waiting there while the consumer is busy. It ends when the consumer stops; what else ends it (the layer failing)
     // ends the consumer with that error.
-    private static async Task Pump(Func<CancellationToken, Task<JsonObject>> source, Channel<JsonObject> inbox, CancellationToken stop)
+    private static async Task Pump(Func<CancellationToken, Task<JsonObject>> source, Channel<ConsumerEvent> inbox, CancellationToken stop)
     {
         try
         {
@@ -166,6 +171,28 @@ public abstract class Consumer
             inbox.Writer.TryComplete(e);
         }
 #pragma warning restore CA1031
+    }
+
+    /// <summary>
+    /// Where the server writes the frames the consumer sends, without a <c>websocket.send</c> event made and read back;
+    /// null in process (the communicator sees events).
+    /// </summary>
+    internal IFrameSink? Frames { get; set; }
+
+    /// <summary>
+    /// A frame the server read, given to the consumer without a <c>websocket.receive</c> event made for it: what
+    /// <c>WebsocketReceive</c> would do with that event. Only for consumers whose <see cref="DispatchAsync"/> and
+    /// <c>WebsocketReceive</c> are the framework's own.
+    /// </summary>
+    private protected virtual Task ReceiveFrameAsync(byte[] data, bool text) => DispatchAsync(WebsocketEvents.Receive(data, text));
+
+    // PERF: a frame from the server skips the event when nothing but the framework's own code would read it.
+    private static bool ReceivesFramesDirectly(Type type)
+    {
+        const BindingFlags Flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        var receive = type.GetMethod("WebsocketReceive", Flags, [typeof(JsonObject)]);
+        return type.GetMethod(nameof(DispatchAsync), Flags, [typeof(JsonObject)])?.DeclaringType == typeof(Consumer)
+            && receive?.DeclaringType == typeof(AsyncWebsocketConsumer);
     }
 
     /// <summary>Calls the handler of <paramref name="message"/>'s type (Channels' <c>dispatch</c>).</summary>
@@ -266,11 +293,23 @@ public abstract class AsyncWebsocketConsumer : AsyncConsumer
         return ReceiveAsync(text, bytes);
     }
 
+    private protected override Task ReceiveFrameAsync(byte[] data, bool text) =>
+        text ? ReceiveAsync(Encoding.UTF8.GetString(data)) : ReceiveAsync(bytes: data);
+
     /// <summary>A text or binary frame from the client.</summary>
     public virtual Task ReceiveAsync(string? text = null, byte[]? bytes = null) => Task.CompletedTask;
 
     /// <summary>Sends a text or binary frame; <paramref name="close"/> closes after it.</summary>
-    public async Task SendAsync(string? text = null, byte[]? bytes = null, bool close = false)
+    public Task SendAsync(string? text = null, byte[]? bytes = null, bool close = false)
+    {
+        // PERF: an accepted connection takes the frame at once, as the websocket.send event would give it.
+        if (!close && Frames is { } frames && (text is not null || bytes is not null)
+            && frames.TrySend(text is not null ? Encoding.UTF8.GetBytes(text) : bytes.AsSpan().ToArray(), text is not null))
+            return Task.CompletedTask;
+        return SendEventAsync(text, bytes, close);
+    }
+
+    private protected async Task SendEventAsync(string? text, byte[]? bytes, bool close)
     {
         await BaseSendAsync(WebsocketEvents.Send(text, bytes)).ConfigureAwait(false);
         if (close) await CloseAsync().ConfigureAwait(false);
@@ -297,6 +336,21 @@ public abstract class AsyncWebsocketConsumer : AsyncConsumer
 /// </summary>
 public abstract class AsyncJsonWebsocketConsumer : AsyncWebsocketConsumer
 {
+    private static readonly ConcurrentDictionary<Type, (bool Decode, bool Encode)> OwnCodec = new();
+    private (bool Decode, bool Encode)? _ownCodec;
+
+    // Whether DecodeJson and EncodeJson are this class's: then frames are parsed and written as UTF-8 bytes, with no
+    // string between (the same JSON either way).
+    private (bool Decode, bool Encode) Codec => _ownCodec ??= OwnCodec.GetOrAdd(GetType(), static type =>
+    {
+        const BindingFlags Flags = BindingFlags.Instance | BindingFlags.NonPublic;
+        return (type.GetMethod(nameof(DecodeJson), Flags, [typeof(string)])?.DeclaringType == typeof(AsyncJsonWebsocketConsumer),
+            type.GetMethod(nameof(EncodeJson), Flags, [typeof(JsonNode)])?.DeclaringType == typeof(AsyncJsonWebsocketConsumer));
+    });
+
+    private protected override Task ReceiveFrameAsync(byte[] data, bool text) =>
+        text && Codec.Decode ? ReceiveJsonAsync(JsonNode.Parse(data)) : base.ReceiveFrameAsync(data, text);
+
     /// <inheritdoc/>
     public sealed override Task ReceiveAsync(string? text = null, byte[]? bytes = null) =>
         text is not null ? ReceiveJsonAsync(DecodeJson(text)) : throw WebsocketEvents.NoText();
@@ -305,13 +359,45 @@ public abstract class AsyncJsonWebsocketConsumer : AsyncWebsocketConsumer
     public virtual Task ReceiveJsonAsync(JsonNode? content) => Task.CompletedTask;
 
     /// <summary>Sends <paramref name="content"/> as a JSON text frame (Channels' <c>send_json</c>).</summary>
-    public Task SendJsonAsync(JsonNode? content, bool close = false) => SendAsync(text: EncodeJson(content), close: close);
+    public Task SendJsonAsync(JsonNode? content, bool close = false)
+    {
+        if (!close && Frames is { } frames && Codec.Encode && frames.TrySend(WebsocketEvents.Utf8Json(content), text: true)) return Task.CompletedTask;
+        return SendAsync(text: EncodeJson(content), close: close);
+    }
 
     /// <summary>Parses a frame (Channels' <c>decode_json</c>); override for another encoding.</summary>
     protected virtual JsonNode? DecodeJson(string text) => JsonNode.Parse(text);
 
     /// <summary>Writes a frame (Channels' <c>encode_json</c>); override for another encoding.</summary>
     protected virtual string EncodeJson(JsonNode? content) => content?.ToJsonString() ?? "null";
+}
+
+/// <summary>What a consumer's inbox holds: an event, or a frame the server read that becomes a <c>websocket.receive</c> event only if something would read it.</summary>
+internal readonly struct ConsumerEvent
+{
+    private ConsumerEvent(JsonObject? message, byte[]? data, bool text) => (Message, Data, Text) = (message, data, text);
+
+    /// <summary>The event; null for a frame.</summary>
+    public JsonObject? Message { get; }
+
+    /// <summary>A frame's payload.</summary>
+    public byte[]? Data { get; }
+
+    /// <summary>Whether the frame is text.</summary>
+    public bool Text { get; }
+
+    public static ConsumerEvent Frame(byte[] data, bool text) => new(null, data, text);
+
+    public JsonObject ToMessage() => Message ?? WebsocketEvents.Receive(Data!, Text);
+
+    public static implicit operator ConsumerEvent(JsonObject message) => new(message, null, false);
+}
+
+/// <summary>The server's side of a connection that takes a consumer's frames directly.</summary>
+internal interface IFrameSink
+{
+    /// <summary>Sends a frame if the connection is accepted (dropped if it is closing); false when it is not accepted yet.</summary>
+    bool TrySend(byte[] data, bool text);
 }
 
 /// <summary>The WebSocket events consumers send and receive, made and read in one place for the sync and async consumers.</summary>
@@ -334,6 +420,35 @@ internal static class WebsocketEvents
         if (code is not null) message["code"] = code;
         if (reason is not null) message["reason"] = reason;
         return message;
+    }
+
+    public static JsonObject Receive(byte[] data, bool text) =>
+        text ? new JsonObject { ["type"] = "websocket.receive", ["text"] = Encoding.UTF8.GetString(data) }
+        : new JsonObject { ["type"] = "websocket.receive", ["bytes"] = Convert.ToBase64String(data) };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_json;
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary><paramref name="content"/> written as <c>ToJsonString</c> writes it, as UTF-8 bytes.</summary>
+    public static byte[] Utf8Json(JsonNode? content)
+    {
+        if (content is null) return "null"u8.ToArray();
+        var buffer = t_json ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        try
+        {
+            content.WriteTo(writer);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity > 64 * 1024) (t_json, t_writer) = (null, null); // a large message's buffer is not kept
+        }
     }
 
     public static (string? Text, byte[]? Bytes) Frame(JsonObject message) =>

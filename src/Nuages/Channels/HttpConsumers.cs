@@ -110,7 +110,7 @@ internal sealed class ConsumerView<TConsumer> : View where TConsumer : AsyncHttp
 /// <summary>One HTTP consumer running: what it sends, read as a response; what the client does, given as events.</summary>
 internal sealed class HttpConsumerRun
 {
-    private readonly Channel<JsonObject> _input = Channel.CreateUnbounded<JsonObject>();
+    private readonly Channel<ConsumerEvent> _input = Channel.CreateUnbounded<ConsumerEvent>();
     private readonly Channel<JsonObject> _output = Channel.CreateUnbounded<JsonObject>();
     private Task _running = Task.CompletedTask;
 

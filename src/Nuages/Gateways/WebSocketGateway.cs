@@ -68,7 +68,7 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
     }
 
     /// <summary>One WebSocket: the consumer's events in, its messages out through a bounded send queue.</summary>
-    private sealed class Connection(WebSocketGateway gateway, HttpContext context, ConsumerRoute route, string path) : IDisposable
+    private sealed class Connection(WebSocketGateway gateway, HttpContext context, ConsumerRoute route, string path) : IDisposable, IFrameSink
     {
         private const int Connecting = 0, Accepted = 1, Closing = 2, Refused = 3;
         private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
@@ -76,7 +76,7 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
         private readonly Settings _settings = gateway._settings;
         // The consumer's inbox: the connection's events, and the layer's messages the consumer copies in. One at a time,
         // so that a client is not read further ahead than its consumer.
-        private readonly Channel<JsonObject> _incoming = Channel.CreateBounded<JsonObject>(new BoundedChannelOptions(1) { SingleReader = true });
+        private readonly Channel<ConsumerEvent> _incoming = Channel.CreateBounded<ConsumerEvent>(new BoundedChannelOptions(1) { SingleReader = true, AllowSynchronousContinuations = true });
         private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(); // not SingleReader: its Count is read
         private readonly CancellationTokenSource _abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         private readonly CancellationTokenSource _consumerDone = new();
@@ -109,6 +109,7 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
                     Client = context.Connection.RemoteIpAddress is { } ip ? (ip.ToString(), context.Connection.RemotePort) : null,
                 };
                 consumer = route.Consumer();
+                consumer.Frames = this;
                 layer = ChannelLayers.Get(consumer.ChannelLayerAlias);
             }
             using var shutdown = gateway.OnStopping(this);
@@ -193,12 +194,10 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
                         continue;
                     }
                     if (Volatile.Read(ref _state) != Accepted || _consumerDone.IsCancellationRequested) continue;
-                    var message = new JsonObject { ["type"] = "websocket.receive" };
-                    if (result.MessageType == WebSocketMessageType.Text) message["text"] = Encoding.UTF8.GetString(buffer, 0, length);
-                    else message["bytes"] = Convert.ToBase64String(buffer, 0, length);
+                    var frame = ConsumerEvent.Frame(buffer.AsSpan(0, length).ToArray(), result.MessageType == WebSocketMessageType.Text);
                     try
                     {
-                        await _incoming.Writer.WriteAsync(message, _consumerDone.Token).ConfigureAwait(false);
+                        await _incoming.Writer.WriteAsync(frame, _consumerDone.Token).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException) when (_consumerDone.IsCancellationRequested)
                     {
@@ -272,6 +271,13 @@ internal sealed class WebSocketGateway(Site site, IReadOnlyList<IConnectionSetup
             var (text, bytes) = WebsocketEvents.Frame(message);
             if (text is null && bytes is null) throw new ArgumentException("A websocket.send message must have 'text' or 'bytes'.", nameof(message));
             Enqueue(text is not null ? Encoding.UTF8.GetBytes(text) : bytes!, text is not null ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
+        }
+
+        public bool TrySend(byte[] data, bool text)
+        {
+            if (Volatile.Read(ref _state) == Connecting) return false;
+            Enqueue(data, text ? WebSocketMessageType.Text : WebSocketMessageType.Binary);
+            return true;
         }
 
         /// <summary>Answers a handshake not yet accepted with <paramref name="status"/>; false when it was answered already.</summary>

@@ -16,7 +16,7 @@ public sealed class WebsocketCommunicator : IAsyncDisposable
     private ChannelLayer? _layer;
     private readonly NuagesApp? _app;
     private readonly string _path = "/";
-    private readonly Channel<JsonObject> _input = Channel.CreateUnbounded<JsonObject>();
+    private readonly Channel<ConsumerEvent> _input = Channel.CreateUnbounded<ConsumerEvent>();
     private readonly Channel<JsonObject> _output = Channel.CreateUnbounded<JsonObject>();
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;

@@ -112,6 +112,35 @@ public sealed class SumConsumer : JsonWebsocketConsumer
     public override void ReceiveJson(JsonNode? content) => SendJson(new JsonObject { ["sum"] = content!["a"]!.GetValue<int>() + content["b"]!.GetValue<int>() });
 }
 
+/// <summary>The async JSON consumer with Channels' default encoding: frames read and written as UTF-8 JSON by the server.</summary>
+public sealed class AsyncSumConsumer : AsyncJsonWebsocketConsumer
+{
+    public override Task ReceiveJsonAsync(JsonNode? content) =>
+        SendJsonAsync(new JsonObject { ["sum"] = content!["a"]!.GetValue<int>() + content["b"]!.GetValue<int>(), ["note"] = "<é>" });
+}
+
+/// <summary>An async JSON consumer with an encoding of its own (Channels' decode_json/encode_json overridden).</summary>
+public sealed class ShoutingJsonConsumer : AsyncJsonWebsocketConsumer
+{
+    public override Task ReceiveJsonAsync(JsonNode? content) => SendJsonAsync(content);
+
+    protected override JsonNode? DecodeJson(string text) => JsonNode.Parse(text.Replace("'", "\"", StringComparison.Ordinal));
+
+    protected override string EncodeJson(JsonNode? content) => "SHOUT " + content?.ToJsonString().ToUpperInvariant();
+}
+
+/// <summary>A consumer that overrides dispatch, as one that logs every event would: it sees every frame as an event.</summary>
+public sealed class DispatchLoggingConsumer(Probe probe) : AsyncWebsocketConsumer
+{
+    protected override Task DispatchAsync(JsonObject message)
+    {
+        probe.Add(message.ToJsonString());
+        return base.DispatchAsync(message);
+    }
+
+    public override Task ReceiveAsync(string? text = null, byte[]? bytes = null) => SendAsync(text: text ?? $"{bytes!.Length} bytes");
+}
+
 /// <summary>Consumers served by Kestrel through the gateway: routing, origin checks, the consumers' threads, limits, failures, shutdown.</summary>
 public class WebSocketGatewayTests
 {
@@ -133,6 +162,9 @@ public class WebSocketGatewayTests
                 WebSocketPath("async/", () => new AsyncProbeConsumer(probe)),
                 WebSocketPath("sync/", () => new SyncProbeConsumer(probe)),
                 WebSocketPath<SumConsumer>("sum/"),
+                WebSocketPath<AsyncSumConsumer>("async-sum/"),
+                WebSocketPath<ShoutingJsonConsumer>("shout/"),
+                WebSocketPath("logged/", () => new DispatchLoggingConsumer(probe)),
             ])));
         return (await app.StartAsync("127.0.0.1:0"), logs);
     }
@@ -294,6 +326,47 @@ public class WebSocketGatewayTests
             await socket.SendAsync(new byte[] { 1 }, WebSocketMessageType.Binary, true, CancellationToken.None);
             Assert.Equal("closed 1011 ", await Receive(socket));
             Assert.Contains(logs.For("Nuages.Channels"), e => e.Message == "Exception inside application: No text section for incoming WebSocket frame! (WebSocket /ws/sum/)");
+        }
+    }
+
+    [Fact]
+    public async Task The_async_json_consumer_answers_as_channels_and_keeps_an_encoding_of_its_own()
+    {
+        var probe = new Probe();
+        var (server, logs) = await Serve(probe);
+        await using (server)
+        {
+            using (var socket = await Open(server, "/ws/async-sum/"))
+            {
+                await Send(socket, """{"a": 2, "b": 40}""");
+                Assert.Equal("""{"sum":42,"note":"\u003C\u00E9\u003E"}""", await Receive(socket)); // ToJsonString's escaping
+                await Send(socket, "{not json");
+                Assert.Equal("closed 1011 ", await Receive(socket));
+            }
+            Assert.Contains(logs.For("Nuages.Channels"), e => e.Message.StartsWith("Exception inside application: 'n' is an invalid start of a property name.", StringComparison.Ordinal));
+
+            using (var socket = await Open(server, "/ws/async-sum/"))
+            {
+                await socket.SendAsync(new byte[] { 1 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+                Assert.Equal("closed 1011 ", await Receive(socket));
+            }
+            Assert.Contains(logs.For("Nuages.Channels"), e => e.Message == "Exception inside application: No text section for incoming WebSocket frame! (WebSocket /ws/async-sum/)");
+
+            using (var socket = await Open(server, "/ws/shout/"))
+            {
+                await Send(socket, "{'say': 'hi'}");
+                Assert.Equal("""SHOUT {"SAY":"HI"}""", await Receive(socket));
+            }
+
+            using (var socket = await Open(server, "/ws/logged/"))
+            {
+                await Send(socket, "hello");
+                Assert.Equal("hello", await Receive(socket));
+                await socket.SendAsync(new byte[] { 1, 2, 3 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+                Assert.Equal("3 bytes", await Receive(socket));
+            }
+            Assert.Equal(["""{"type":"websocket.connect"}""", """{"type":"websocket.receive","text":"hello"}""", """{"type":"websocket.receive","bytes":"AQID"}"""],
+                probe.Events.Take(3));
         }
     }
 
