@@ -12,6 +12,8 @@ SECONDS_ECHO=${1:-10}
 HOLD=${2:-10000}
 BROADCAST=${3:-10000}
 ROUNDS=${4:-10}
+SECTIONS=${SECTIONS:-1234}   # which of the four parts below to run
+ECHO_ROUNDS=${ECHO_ROUNDS:-3}
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 sysctl -qw net.core.somaxconn=65535 2>/dev/null || true
@@ -46,33 +48,49 @@ start() { # start PORT KIND [redis]: a server in the background (on the cores of
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
+if [[ $SECTIONS == *1* ]]; then
 echo "== 1. $HOLD sockets held open 10 s on the async gateway"
 start 8095 nuages; $LOAD hold ws://127.0.0.1:8095/ws "$HOLD" 10 "$SERVER"; stop "$SERVER"
+fi
 
-echo "== 2. echo, 1,000 clients, ${SECONDS_ECHO} s each after 5 s of warm-up, three rounds taking turns"
+if [[ $SECTIONS == *2* ]]; then
+echo "== 2. echo, 1,000 clients, ${SECONDS_ECHO} s each after 5 s of warm-up, $ECHO_ROUNDS rounds taking turns"
 # The server on core 0 and the load client on core 1 (when there are two or more): the figure is the server's work,
 # not two processes fighting over both cores, which made this machine's runs differ by 20% from one to the next.
 [ "$(nproc)" -ge 2 ] && ECHO_LOAD="taskset -c 1 $LOAD" ECHO_PIN=0 || ECHO_LOAD=$LOAD ECHO_PIN=
 echo_run() { # echo_run LABEL PORT KIND PATH [signalr]
     PIN=$ECHO_PIN start "$2" "$3"
     $LOAD echo "ws://127.0.0.1:$2$4" 1000 5 ${5:-} >/dev/null
-    echo -n "$1: "; $ECHO_LOAD echo "ws://127.0.0.1:$2$4" 1000 "$SECONDS_ECHO" ${5:-}; stop "$SERVER"
+    local before after line rate
+    before=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
+    line=$($ECHO_LOAD echo "ws://127.0.0.1:$2$4" 1000 "$SECONDS_ECHO" ${5:-})
+    after=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
+    rate=$(echo "$line" | sed -E 's/.* s: ([0-9,]+) round trips.*/\1/' | tr -d ,)
+    # the server's CPU time (user + system) over the run, per round trip: steadier than throughput on a shared machine
+    echo "$1: $line; server CPU $(( (after - before) * 1000000 / $(getconf CLK_TCK) / (rate * SECONDS_ECHO) )) µs per round trip"
+    stop "$SERVER"
 }
-for round in 1 2 3; do
+for round in $(seq 1 "$ECHO_ROUNDS"); do
     echo_run "round $round Nuages AsyncJsonWebsocketConsumer" 8095 nuages /ws
     echo_run "round $round ASP.NET Core WebSocket handler" 8096 peer /ws
     echo_run "round $round Nuages AsyncWebsocketConsumer, text echo without JSON" 8095 nuages /ws-text
     echo_run "round $round ASP.NET Core SignalR hub" 8096 peer /hub signalr
 done
+fi
 
+if [[ $SECTIONS == *3* ]]; then
 echo "== 3. broadcast to $BROADCAST sockets, $ROUNDS rounds"
 start 8095 nuages; echo "-- Nuages, in-memory layer"; $LOAD broadcast ws://127.0.0.1:8095/ws "$BROADCAST" "$ROUNDS" | tail -1; stop "$SERVER"
 start 8095 nuages "$NUAGES_BENCH_REDIS"; echo "-- Nuages, Redis layer"; $LOAD broadcast ws://127.0.0.1:8095/ws "$BROADCAST" "$ROUNDS" | tail -1; stop "$SERVER"
 start 8096 peer; echo "-- SignalR Clients.All"; $LOAD broadcast ws://127.0.0.1:8096/hub "$BROADCAST" "$ROUNDS" signalr | tail -1; stop "$SERVER"
 start 8096 peer "$NUAGES_BENCH_REDIS"; echo "-- SignalR Clients.All, Redis backplane"; $LOAD broadcast ws://127.0.0.1:8096/hub "$BROADCAST" "$ROUNDS" signalr | tail -1; stop "$SERVER"
 
+fi
+
+if [[ $SECTIONS == *4* ]]; then
 echo "== 4. two Nuages processes on the Redis layer: a flood through one, received through the other"
 start 8097 nuages "$NUAGES_BENCH_REDIS"; first=$SERVER
 start 8098 nuages "$NUAGES_BENCH_REDIS"; second=$SERVER
 $LOAD rate ws://127.0.0.1:8098/ws ws://127.0.0.1:8097/ws "$SECONDS_ECHO"
 stop "$first"; stop "$second"
+fi
