@@ -5,11 +5,9 @@ namespace Nuages.Async;
 /// <summary>The <c>nuages.adapter.switches</c> counter: one per crossing between sync and async code (ARCHITECTURE rule 2).</summary>
 internal static class AdapterMetrics
 {
-    public const string MeterName = "Nuages";
+    public const string MeterName = Diagnostics.NuagesTelemetry.Name;
 
-    private static readonly Meter Meter = new(MeterName);
-
-    private static readonly Counter<long> Switches = Meter.CreateCounter<long>("nuages.adapter.switches", "{switch}", "Crossings between sync and async code.");
+    private static readonly Counter<long> Switches = Diagnostics.Telemetry.Meter.CreateCounter<long>("nuages.adapter.switches", "{switch}", "Crossings between sync and async code.");
 
     public static void CountSwitch(FlowState state)
     {

@@ -64,6 +64,9 @@ internal sealed class RequestScope(ThreadSensitiveContext context, CancellationT
 
     public int Switches => Volatile.Read(ref _switches);
 
+    /// <summary>Where the request's time went, kept in Debug for its <c>Server-Timing</c> header; null otherwise.</summary>
+    public Diagnostics.RequestTimings? Timings { get; set; }
+
     public void CountSwitch() => Interlocked.Increment(ref _switches);
 
     // What the request holds until it ends (its database connections), one per kind; few kinds, so a list.

@@ -107,6 +107,7 @@ internal sealed class Executor(Backend backend, string alias)
         AsyncSafety.ThrowIfAsync(method);
         using var lease = Open();
         using var command = Command(lease.Connection, statement, lease.Transaction);
+        var timing = Diagnostics.StatementTiming.Start(statement, Alias, DbSystem);
         try
         {
             return execute(command);
@@ -116,12 +117,20 @@ internal sealed class Executor(Backend backend, string alias)
             lease.Failed();
             throw DatabaseError.From(e, Alias, statement.Sql);
         }
+        finally
+        {
+            timing.Stop(statement, Alias, DbSystem);
+        }
     }
+
+    /// <summary>The database's name in telemetry (OpenTelemetry's <c>db.system.name</c>).</summary>
+    private string DbSystem => Backend is Backends.PostgresBackend ? "postgresql" : "sqlite";
 
     public async Task<TResult> RunAsync<TResult>(Statement statement, Func<DbCommand, CancellationToken, Task<TResult>> execute, CancellationToken cancellationToken)
     {
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(lease.Connection, statement, lease.Transaction);
+        var timing = Diagnostics.StatementTiming.Start(statement, Alias, DbSystem);
         try
         {
             return await execute(command, cancellationToken).ConfigureAwait(false);
@@ -130,6 +139,10 @@ internal sealed class Executor(Backend backend, string alias)
         {
             lease.Failed();
             throw DatabaseError.From(e, Alias, statement.Sql);
+        }
+        finally
+        {
+            timing.Stop(statement, Alias, DbSystem);
         }
     }
 
@@ -148,6 +161,7 @@ internal sealed class Executor(Backend backend, string alias)
         cancellationToken = ReadToken(cancellationToken);
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(lease.Connection, statement, lease.Transaction);
+        var timing = Diagnostics.StatementTiming.Start(statement, Alias, DbSystem);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -159,6 +173,10 @@ internal sealed class Executor(Backend backend, string alias)
         {
             lease.Failed();
             throw DatabaseError.From(e, Alias, statement.Sql);
+        }
+        finally
+        {
+            timing.Stop(statement, Alias, DbSystem);
         }
     }
 

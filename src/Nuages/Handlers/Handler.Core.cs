@@ -26,6 +26,7 @@ internal sealed partial class Handler
         if (response is null)
         {
             var view = match.View;
+            var timing = Diagnostics.SpanTiming.View(view.Descriptor.Name);
             try
             {
                 var result = Atomically(AtomicAliases(view), 0, view.Sync is { } invoke
@@ -37,6 +38,10 @@ internal sealed partial class Handler
             {
                 response = ExceptionHooks(chain, request, exception);
                 if (response is null) throw;
+            }
+            finally
+            {
+                timing.StopView();
             }
         }
         if (response is RenderableResponse { IsRendered: false })
@@ -81,6 +86,7 @@ internal sealed partial class Handler
         if (response is null)
         {
             var view = match.View;
+            var timing = Diagnostics.SpanTiming.View(view.Descriptor.Name);
             try
             {
                 object? result;
@@ -105,6 +111,10 @@ internal sealed partial class Handler
             {
                 response = await ExceptionHooksAsync(chain, request, exception).ConfigureAwait(false);
                 if (response is null) throw;
+            }
+            finally
+            {
+                timing.StopView();
             }
         }
         if (response is RenderableResponse { IsRendered: false })

@@ -44,6 +44,9 @@ internal sealed partial class Handler
         _atomicRequests = [.. settings.Databases.Where(d => d.Value.AtomicRequests).Select(d => d.Key)];
         Db.Connections.Of(site).Logger = loggerFactory.CreateLogger("Nuages.Db");
         Cache.CacheRegistry.Of(site).Logger = loggerFactory.CreateLogger("Nuages.Cache");
+        // As django/db/backends/utils.py logs on django.db.backends: each statement with its time, in Debug only.
+        var statements = loggerFactory.CreateLogger("Nuages.Db.Backends");
+        if (settings.Debug && statements.IsEnabled(LogLevel.Debug)) Diagnostics.StatementLog.Enable(site, statements);
         _asyncChain = new(() => BuildChain(isAsync: true));
         _syncChain = new(() => BuildChain(isAsync: false));
     }
@@ -73,12 +76,15 @@ internal sealed partial class Handler
         using var context = ThreadSensitiveContext.EnterAsyncRequest(request.Aborted, _site);
         request.Scope = Flow.Current.Request;
         var signal = new RequestSignal(request, ServerGateway.Async);
+        var timing = Diagnostics.RequestTiming.Start(request, _settings.Debug);
+        HttpResponse? response = null;
         try
         {
             if (Signals.RequestStarted.HasReceivers) await Signals.RequestStarted.SendAsync(signal).ConfigureAwait(false);
             var pending = _asyncChain.Value.Async!(request);
-            var response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
             Finish(request, response);
+            timing.Built(request, response);
             // The response is built: the request's connections go back to the pool before the (possibly slow) send,
             // so a pool serves more requests; a streaming body that queries takes connections of its own.
             request.Scope?.End();
@@ -93,6 +99,7 @@ internal sealed partial class Handler
         }
         finally
         {
+            timing.Stop(request, response);
             // Shielded from the request's cancellation: cleanup runs even when the client is gone.
             if (Signals.RequestFinished.HasReceivers) await Signals.RequestFinished.SendAsync(signal).ConfigureAwait(false);
         }
@@ -108,17 +115,21 @@ internal sealed partial class Handler
         using var context = ThreadSensitiveContext.EnterSyncRequest(request.Aborted, _site);
         request.Scope = Flow.Current.Request;
         var signal = new RequestSignal(request, ServerGateway.Sync);
+        var timing = Diagnostics.RequestTiming.Start(request, _settings.Debug);
+        HttpResponse? response = null;
         try
         {
             if (Signals.RequestStarted.HasReceivers) Signals.RequestStarted.Send(signal);
-            var response = _syncChain.Value.Sync!(request);
+            response = _syncChain.Value.Sync!(request);
             Finish(request, response);
+            timing.Built(request, response);
             request.Scope?.End(); // as in ServeAsync: connections back to the pool before the send
             send(request, response);
             return response;
         }
         finally
         {
+            timing.Stop(request, response);
             if (Signals.RequestFinished.HasReceivers) Signals.RequestFinished.Send(signal);
         }
     }

@@ -306,12 +306,20 @@ public sealed class Template
     /// </summary>
     public string Render(object? context = null, HttpRequest? request = null)
     {
-        var c = Prepare(context, request, isAsync: false, default);
-        var output = new StringBuilder(_sizeHint);
-        var rendering = RenderInto(c, output);
-        if (!rendering.IsCompletedSuccessfully) rendering.AsTask().GetAwaiter().GetResult();
-        _sizeHint = Math.Max(_sizeHint, output.Length + 64);
-        return output.ToString();
+        var timing = Diagnostics.SpanTiming.Template(Name);
+        try
+        {
+            var c = Prepare(context, request, isAsync: false, default);
+            var output = new StringBuilder(_sizeHint);
+            var rendering = RenderInto(c, output);
+            if (!rendering.IsCompletedSuccessfully) rendering.AsTask().GetAwaiter().GetResult();
+            _sizeHint = Math.Max(_sizeHint, output.Length + 64);
+            return output.ToString();
+        }
+        finally
+        {
+            timing.StopTemplate(Name);
+        }
     }
 
     /// <summary>
@@ -321,11 +329,19 @@ public sealed class Template
     /// </summary>
     public async ValueTask<string> RenderAsync(object? context = null, HttpRequest? request = null, CancellationToken cancellationToken = default)
     {
-        var c = Prepare(context, request, isAsync: true, cancellationToken);
-        var output = new StringBuilder(_sizeHint);
-        await RenderInto(c, output).ConfigureAwait(false);
-        _sizeHint = Math.Max(_sizeHint, output.Length + 64);
-        return output.ToString();
+        var timing = Diagnostics.SpanTiming.Template(Name);
+        try
+        {
+            var c = Prepare(context, request, isAsync: true, cancellationToken);
+            var output = new StringBuilder(_sizeHint);
+            await RenderInto(c, output).ConfigureAwait(false);
+            _sizeHint = Math.Max(_sizeHint, output.Length + 64);
+            return output.ToString();
+        }
+        finally
+        {
+            timing.StopTemplate(Name);
+        }
     }
 
     private Context Prepare(object? values, HttpRequest? request, bool isAsync, CancellationToken cancellationToken)
