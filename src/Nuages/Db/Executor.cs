@@ -107,7 +107,7 @@ internal sealed class Executor(Backend backend, string alias)
         AsyncSafety.ThrowIfAsync(method);
         using var lease = Open();
         using var command = Command(lease.Connection, statement, lease.Transaction);
-        var timing = Diagnostics.StatementTiming.Start(statement, Alias, DbSystem);
+        var timing = StatementTiming.Start(statement, Alias, DbSystem);
         try
         {
             return execute(command);
@@ -130,7 +130,7 @@ internal sealed class Executor(Backend backend, string alias)
     {
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(lease.Connection, statement, lease.Transaction);
-        var timing = Diagnostics.StatementTiming.Start(statement, Alias, DbSystem);
+        var timing = StatementTiming.Start(statement, Alias, DbSystem);
         try
         {
             return await execute(command, cancellationToken).ConfigureAwait(false);
@@ -161,7 +161,7 @@ internal sealed class Executor(Backend backend, string alias)
         cancellationToken = ReadToken(cancellationToken);
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(lease.Connection, statement, lease.Transaction);
-        var timing = Diagnostics.StatementTiming.Start(statement, Alias, DbSystem);
+        var timing = StatementTiming.Start(statement, Alias, DbSystem);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

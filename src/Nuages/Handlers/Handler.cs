@@ -46,7 +46,7 @@ internal sealed partial class Handler
         Cache.CacheRegistry.Of(site).Logger = loggerFactory.CreateLogger("Nuages.Cache");
         // As django/db/backends/utils.py logs on django.db.backends: each statement with its time, in Debug only.
         var statements = loggerFactory.CreateLogger("Nuages.Db.Backends");
-        if (settings.Debug && statements.IsEnabled(LogLevel.Debug)) Diagnostics.StatementLog.Enable(site, statements);
+        if (settings.Debug && statements.IsEnabled(LogLevel.Debug)) Db.StatementLog.Enable(site, statements);
         _asyncChain = new(() => BuildChain(isAsync: true));
         _syncChain = new(() => BuildChain(isAsync: false));
     }
@@ -76,7 +76,7 @@ internal sealed partial class Handler
         using var context = ThreadSensitiveContext.EnterAsyncRequest(request.Aborted, _site);
         request.Scope = Flow.Current.Request;
         var signal = new RequestSignal(request, ServerGateway.Async);
-        var timing = Diagnostics.RequestTiming.Start(request, _settings.Debug);
+        var timing = RequestTiming.Start(request, _settings.Debug);
         HttpResponse? response = null;
         try
         {
@@ -115,7 +115,7 @@ internal sealed partial class Handler
         using var context = ThreadSensitiveContext.EnterSyncRequest(request.Aborted, _site);
         request.Scope = Flow.Current.Request;
         var signal = new RequestSignal(request, ServerGateway.Sync);
-        var timing = Diagnostics.RequestTiming.Start(request, _settings.Debug);
+        var timing = RequestTiming.Start(request, _settings.Debug);
         HttpResponse? response = null;
         try
         {
