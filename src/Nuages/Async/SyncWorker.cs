@@ -114,3 +114,14 @@ internal sealed class ActionItem(Action action) : IWorkItem
 {
     public void Execute() => action();
 }
+
+/// <summary>
+/// Where an inline SyncToAsync call runs: the calling thread itself (<see cref="ThreadSensitiveContext.TryEnterInline"/>).
+/// Nothing is ever queued to it: thread-sensitive work sent back from inside goes to the thread's AsyncToSync pump.
+/// </summary>
+internal sealed class InlineExecutor : ISyncExecutor
+{
+    public static InlineExecutor Instance { get; } = new();
+
+    public void Post(IWorkItem item) => throw new InvalidOperationException("Work cannot be queued to an inline sync call.");
+}

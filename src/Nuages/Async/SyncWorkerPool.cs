@@ -13,6 +13,7 @@ internal sealed class SyncWorkerPool
     private readonly Queue<TaskCompletionSource<SyncWorker>> _waiting = new();
     private int _started;
     private int _max;
+    private int _inline;
 
     private readonly string _name;
 
@@ -20,6 +21,20 @@ internal sealed class SyncWorkerPool
     {
         _max = max;
         _name = name;
+        KeepPoolAbove(max);
+    }
+
+    /// <summary>
+    /// Sync code may run inline on the thread-pool thread that holds its request (<see cref="TryEnterInline"/>), at most
+    /// <see cref="Max"/> at once per pool: the thread pool keeps that many threads more than the cores, so even with
+    /// every permit held by a blocking view, pool threads are free for the async side at once (no waiting for the
+    /// pool's thread injection).
+    /// </summary>
+    private static void KeepPoolAbove(int permits)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = permits + 2 * Environment.ProcessorCount;
+        if (workers < wanted) ThreadPool.SetMinThreads(wanted, io);
     }
 
     /// <summary>The process's pool, for sync work outside any site's request (32 workers).</summary>
@@ -36,6 +51,7 @@ internal sealed class SyncWorkerPool
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             lock (_lock) _max = value;
+            KeepPoolAbove(value);
         }
     }
 
@@ -46,16 +62,48 @@ internal sealed class SyncWorkerPool
     {
         lock (_lock)
         {
-            if (_idle.TryPop(out var idle)) return new ValueTask<SyncWorker>(idle);
-            if (_started < _max)
-            {
-                _started++;
-                return new ValueTask<SyncWorker>(new SyncWorker($"{_name}-{_started}"));
-            }
+            if (Available > 0) return new ValueTask<SyncWorker>(TakeLocked());
             var waiter = new TaskCompletionSource<SyncWorker>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.Enqueue(waiter);
             return new ValueTask<SyncWorker>(waiter.Task);
         }
+    }
+
+    // What may still start blocking: the bound, less the workers in use and the inline runs.
+    private int Available => _max - (_started - _idle.Count) - _inline;
+
+    private SyncWorker TakeLocked()
+    {
+        if (_idle.TryPop(out var idle)) return idle;
+        _started++;
+        return new SyncWorker($"{_name}-{_started}");
+    }
+
+    /// <summary>
+    /// A permit to run sync code inline on the calling thread, counted against <see cref="Max"/> as a worker would be;
+    /// false when none is left (the caller then queues for a worker). Give it back with <see cref="ExitInline"/>.
+    /// </summary>
+    public bool TryEnterInline()
+    {
+        lock (_lock)
+        {
+            if (Available <= 0 || _waiting.Count > 0) return false; // those waiting go first
+            _inline++;
+            return true;
+        }
+    }
+
+    /// <summary>Gives an inline permit back; the first caller waiting for a worker gets one now.</summary>
+    public void ExitInline()
+    {
+        TaskCompletionSource<SyncWorker>? waiter = null;
+        SyncWorker? worker = null;
+        lock (_lock)
+        {
+            _inline--;
+            if (Available > 0 && _waiting.TryDequeue(out waiter)) worker = TakeLocked();
+        }
+        waiter?.SetResult(worker!);
     }
 
     /// <summary>Gives the worker back once the work already queued on it is done (never blocks the caller).</summary>

@@ -15,6 +15,7 @@ public sealed class ThreadSensitiveContext : IDisposable
     private RequestScope? _scope;
     private Task<SyncWorker>? _worker;
     private bool _pinned;
+    private Thread? _inlineThread;
 
     private ThreadSensitiveContext(FlowState? previous, bool owner)
     {
@@ -75,6 +76,30 @@ public sealed class ThreadSensitiveContext : IDisposable
         Flow.Raw = new FlowState(context._scope = new RequestScope(context, aborted, site), isAsync: false, state.Executor, state.RunningOn, state.RunningItem);
         return context;
     }
+
+    /// <summary>
+    /// Whether the request's thread-sensitive sync code may run inline on the thread that holds the request, instead of
+    /// on a sync worker: set by the handler for a request whose sync code all runs in one stretch, with no await that
+    /// waits between two parts of it (so every part is on that one thread). Off for every other context.
+    /// </summary>
+    internal bool InlineAllowed { get; set; }
+
+    /// <summary>
+    /// Takes an inline permit for a thread-sensitive call on the calling thread: the request may run inline, has no
+    /// worker, has run its earlier sync parts (if any) on this same thread, and the pool has a permit left.
+    /// </summary>
+    internal bool TryEnterInline()
+    {
+        if (!InlineAllowed || Volatile.Read(ref _worker) is not null) return false;
+        var thread = Thread.CurrentThread;
+        if (_inlineThread is { } earlier && earlier != thread) return false;
+        if (!Pool.TryEnterInline()) return false;
+        _inlineThread = thread;
+        return true;
+    }
+
+    /// <summary>The inline call is over: its permit goes back.</summary>
+    internal void ExitInline() => Pool.ExitInline();
 
     /// <summary>The context's worker, taken from the pool on first use; concurrent first uses get the same one.</summary>
     internal Task<SyncWorker> GetWorkerAsync()

@@ -64,7 +64,7 @@ internal sealed class AsyncGateway
 
         try
         {
-            var response = await _handler.ServeAsync(request, (_, r) => WriteAsync(context, r, aborted)).ConfigureAwait(false);
+            var response = await _handler.ServeAsync(request, (_, r) => WriteAsync(context, r, aborted), inlineSync: true).ConfigureAwait(false);
             if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request, context.Request.Protocol, response.StatusCode);
         }
         finally

@@ -34,6 +34,25 @@ internal sealed partial class Handler
         public List<MiddlewareBase> ViewHooks { get; } = [];
         public List<MiddlewareBase> TemplateHooks { get; } = [];
         public List<MiddlewareBase> ExceptionHooks { get; } = [];
+
+        /// <summary>Whether a request's sync code may run inline on the thread that holds it (async chains only).</summary>
+        public InlineSync Inline { get; set; }
+    }
+
+    /// <summary>
+    /// When the sync code of a request served by an async chain all runs in one stretch — no await that waits between two
+    /// parts of it — so it can run inline on the thread that holds the request and still all be on one thread.
+    /// </summary>
+    internal enum InlineSync
+    {
+        /// <summary>Some layer could run sync code, wait, then run more: sync code goes to the request's sync worker.</summary>
+        Never,
+
+        /// <summary>A sync layer holds all the rest: the request's sync code is that one call.</summary>
+        Always,
+
+        /// <summary>The sync code is the core's (view hooks, the view, template hooks, the render): one stretch when the view is sync.</summary>
+        IfSyncView,
     }
 
     /// <summary>One layer of the chain in the making: its mode and its entry point(s).</summary>
@@ -42,6 +61,7 @@ internal sealed partial class Handler
     private Chain BuildChain(bool isAsync)
     {
         var chain = new Chain(isAsync);
+        var layers = new List<(bool RunsAsync, object Instance)>(); // outermost first
         var debug = _settings.Debug;
         var core = new Layer(isAsync, ConvertExceptions(request => CoreSync(chain, request)), ConvertExceptions(request => CoreAsync(chain, request)), IsCore: true);
         var layer = core;
@@ -82,6 +102,7 @@ internal sealed partial class Handler
                 continue;
             }
             if (instance is null) throw new ImproperlyConfigured($"Middleware factory {path} returned null."); // as django/core/handlers/base.py does
+            layers.Insert(0, (runsAsync, instance));
             if (instance is MiddlewareBase hooks)
             {
                 // As django/core/handlers/base.py does: view hooks run in MIDDLEWARE order, template and exception hooks in reverse.
@@ -96,8 +117,46 @@ internal sealed partial class Handler
         // As django/core/handlers/base.py does: the outermost layer meets the server's mode silently.
         if (isAsync) chain.Async = AsAsync(layer);
         else chain.Sync = AsSync(layer);
+        if (isAsync) chain.Inline = InlineOf(layers, chain);
         return chain;
     }
+
+    /// <summary>
+    /// Whether an async chain runs a request's sync code in one stretch. From the outside in: a sync layer holds the rest
+    /// (one call); an async layer must run no sync code of its own at the top level — only Nuages' own hook middleware
+    /// whose request and response hooks are async or non-blocking qualify (user code could call SyncToAsync after an
+    /// await) — then the core: no async view hook after a sync one, and no async template or exception hook (they
+    /// come after the view), nor a sync exception hook that is not non-blocking (it could follow an async render).
+    /// </summary>
+    private static InlineSync InlineOf(List<(bool RunsAsync, object Instance)> layers, Chain chain)
+    {
+        foreach (var (runsAsync, instance) in layers)
+        {
+            if (!runsAsync) return InlineSync.Always;
+            if (instance is not MiddlewareBase hooks || instance.GetType().Assembly != typeof(Handler).Assembly) return InlineSync.Never;
+            var kinds = hooks.HookKinds;
+            if (!QuietAtTop(kinds.Request, kinds.NonBlocking) || !QuietAtTop(kinds.Response, kinds.NonBlocking)) return InlineSync.Never;
+        }
+        var sawSync = false;
+        foreach (var hooks in chain.ViewHooks)
+        {
+            var kinds = hooks.HookKinds;
+            if (kinds.View.HasFlag(MiddlewareBase.HookKind.Async))
+            {
+                if (sawSync) return InlineSync.Never;
+            }
+            else if (!kinds.NonBlocking) sawSync = true;
+        }
+        foreach (var hooks in chain.TemplateHooks)
+            if (hooks.HookKinds.TemplateResponse.HasFlag(MiddlewareBase.HookKind.Async)) return InlineSync.Never;
+        foreach (var hooks in chain.ExceptionHooks)
+            if (hooks.HookKinds.Exception.HasFlag(MiddlewareBase.HookKind.Async) || !hooks.HookKinds.NonBlocking) return InlineSync.Never;
+        return InlineSync.IfSyncView;
+    }
+
+    // A hook that runs no sync code at the top level of an async chain: none, async, or sync and non-blocking.
+    private static bool QuietAtTop(MiddlewareBase.HookKind kind, bool nonBlocking) =>
+        kind == MiddlewareBase.HookKind.None || kind.HasFlag(MiddlewareBase.HookKind.Async) || nonBlocking;
 
     /// <summary>The layer in sync mode: the core natively, a sync layer as is, an async one through AsyncToSync.</summary>
     private static Func<HttpRequest, HttpResponse> AsSync(Layer layer)

@@ -72,6 +72,8 @@ internal sealed partial class Handler
     private async ValueTask<HttpResponse> CoreAsync(Chain chain, HttpRequest request)
     {
         var match = Resolve(request);
+        // An async view between the view hooks and the render could wait between them: no inline sync code then.
+        if (chain.Inline == InlineSync.IfSyncView && match.View.Sync is null && Flow.Current.Request is { } scope) scope.Context.InlineAllowed = false;
         HttpResponse? response = null;
         foreach (var middleware in chain.ViewHooks)
         {

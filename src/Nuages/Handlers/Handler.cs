@@ -70,7 +70,14 @@ internal sealed partial class Handler
     /// then <paramref name="send"/> (the gateway writing the response), then request_finished — exactly once,
     /// whether the response was sent, failed, or abandoned by a disconnect (as django/core/handlers/asgi.py).
     /// </summary>
-    public async ValueTask<HttpResponse> ServeAsync(HttpRequest request, Func<HttpRequest, HttpResponse, ValueTask> send)
+    /// <param name="request">The request.</param>
+    /// <param name="send">Writes the response.</param>
+    /// <param name="inlineSync">
+    /// The caller is the server, serving this request in a work item of its own: the request's sync code may run inline
+    /// on its thread (docs/async.md). A test client starting several requests from one thread passes false: a sync view
+    /// that blocked inline would keep the next request from starting.
+    /// </param>
+    public async ValueTask<HttpResponse> ServeAsync(HttpRequest request, Func<HttpRequest, HttpResponse, ValueTask> send, bool inlineSync = false)
     {
         Prepare(request);
         using var context = ThreadSensitiveContext.EnterAsyncRequest(request.Aborted, _site);
@@ -78,10 +85,13 @@ internal sealed partial class Handler
         var signal = new RequestSignal(request, ServerGateway.Async);
         var timing = RequestTiming.Start(request, _settings.Debug);
         HttpResponse? response = null;
+        var chain = _asyncChain.Value;
+        // Sync request signal receivers run apart from the view, with awaits between: they need the request's worker.
+        context.InlineAllowed = inlineSync && chain.Inline != InlineSync.Never && !Signals.RequestStarted.HasSyncReceivers && !Signals.RequestFinished.HasSyncReceivers;
         try
         {
             if (Signals.RequestStarted.HasReceivers) await Signals.RequestStarted.SendAsync(signal).ConfigureAwait(false);
-            var pending = _asyncChain.Value.Async!(request);
+            var pending = chain.Async!(request);
             response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
             Finish(request, response);
             timing.Built(request, response);
