@@ -29,6 +29,9 @@ async Task<long> Raw(int id)
 
 async Task<long> Orm(int id) => (await World.Objects.GetAsync("pk", id)).RandomNumber;
 
+// The same read through Nuages' raw SQL: the executor's share (lease, statement, parameters) without the QuerySet's.
+async Task<long> RawSql(int id) => (int)(await Nuages.Db.Database.Connection.QueryAsync("SELECT id, random_number FROM world WHERE id = %s", [id]))[0][1]!;
+
 async Task<(double Microseconds, double Bytes)> Measure(Func<int, Task<long>> read)
 {
     for (var i = 0; i < 2_000; i++) await read(1 + i % 10_000); // warm-up: pools filled, code tiered
@@ -42,14 +45,18 @@ async Task<(double Microseconds, double Bytes)> Measure(Func<int, Task<long>> re
 Console.WriteLine($"one World row by primary key, {reads:N0} reads one after the other (median of 5 rounds taking turns)");
 var raw = new List<(double, double)>();
 var orm = new List<(double, double)>();
+var rawSql = new List<(double, double)>();
 for (var round = 0; round < 5; round++)
 {
     raw.Add(await Measure(Raw));
     orm.Add(await Measure(Orm));
+    rawSql.Add(await Measure(RawSql));
 }
 static (double, double) Median(List<(double Us, double B)> rounds) => (rounds.Select(r => r.Us).Order().ElementAt(rounds.Count / 2), rounds.Select(r => r.B).Order().ElementAt(rounds.Count / 2));
 var (rawUs, rawBytes) = Median(raw);
 var (ormUs, ormBytes) = Median(orm);
+var (sqlUs, sqlBytes) = Median(rawSql);
 Console.WriteLine($"raw Npgsql                   {rawUs,8:F1} µs  {rawBytes,8:F0} B");
 Console.WriteLine($"Nuages GetAsync(\"pk\", id)   {ormUs,8:F1} µs  {ormBytes,8:F0} B");
+Console.WriteLine($"Nuages raw SQL (QueryAsync)  {sqlUs,8:F1} µs  {sqlBytes,8:F0} B");
 Console.WriteLine($"ratio (Nuages / raw)         {ormUs / rawUs,8:F2}×  {ormBytes / rawBytes,8:F2}×");
