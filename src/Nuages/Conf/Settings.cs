@@ -322,7 +322,7 @@ public sealed class Settings
     /// <summary>The <c>X-Frame-Options</c> value XFrameOptionsMiddleware sets (Django's <c>X_FRAME_OPTIONS</c>).</summary>
     public string XFrameOptions { get; set; } = "DENY";
 
-    /// <summary>Bounded number of dedicated threads that run sync views and sync code.</summary>
+    /// <summary>How many sync calls (sync views, sync middleware, SyncToAsync) may block at once: on dedicated sync workers, or inline on the pool thread holding their request (docs/async.md).</summary>
     public int SyncWorkers { get; set; } = 32;
 
     /// <summary>On shutdown (SIGTERM, Ctrl-C), how long in-flight requests may take to finish before their <c>Aborted</c> tokens fire.</summary>
