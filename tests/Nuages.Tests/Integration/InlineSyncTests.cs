@@ -51,6 +51,8 @@ public static class InlineViews
 
     public static ValueTask<HttpResponse> Ping(HttpRequest request) => new(new HttpResponse("pong"));
 
+    public static HttpResponse Fails(HttpRequest request) => throw new InvalidOperationException("the view failed inline");
+
 }
 
 /// <summary>A sync-only middleware that leaves a [ThreadStatic] mark for the view.</summary>
@@ -83,7 +85,7 @@ public class InlineSyncTests
             s.AllowedHosts = ["127.0.0.1"];
             configure?.Invoke(s);
         }, Path("where/", InlineViews.Where), Path("round-trip/", InlineViews.RoundTrip), Path("busy/", InlineViews.Busy),
-            Path("ping/", InlineViews.Ping)).StartAsync("127.0.0.1:0");
+            Path("ping/", InlineViews.Ping), Path("fails/", InlineViews.Fails)).StartAsync("127.0.0.1:0");
 
     private static HttpClient Client(NuagesServer server) => new() { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(60) };
 
@@ -120,6 +122,16 @@ public class InlineSyncTests
         using var http = Client(server);
         var answer = (await http.GetStringAsync("/round-trip/")).Split('=');
         Assert.Equal(answer[0], answer[1]);
+    }
+
+    [Fact]
+    public async Task A_view_failing_inline_answers_500_and_gives_its_permit_back()
+    {
+        await using var server = await Serve(s => s.SyncWorkers = 1);
+        using var http = Client(server);
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.InternalServerError, (await http.GetAsync("/fails/")).StatusCode);
+        // With one permit, a permit kept by a failed call would send this view to a worker that never comes.
+        Assert.Matches("^[0-9]+:pool\\|-$", await http.GetStringAsync("/where/"));
     }
 
     [Fact]
