@@ -9,18 +9,11 @@ namespace Nuages.Channels;
 public sealed class InMemoryChannelLayer : ChannelLayer
 {
     private readonly Lock _lock = new();
-    private Dictionary<string, ChannelQueue> _channels = new(StringComparer.Ordinal);
-    private Dictionary<string, Dictionary<string, DateTime>> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChannelQueue<DateTime>> _channels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, DateTime>> _groups = new(StringComparer.Ordinal);
 
     /// <summary>The clock (UTC); a test may stop it.</summary>
     public Func<DateTime> Now { get; init; } = () => DateTime.UtcNow;
-
-    private sealed class ChannelQueue(int capacity)
-    {
-        public readonly Queue<(DateTime Expires, JsonObject Message)> Messages = new();
-        public readonly int Capacity = capacity;
-        public readonly Queue<TaskCompletionSource<JsonObject>> Waiters = new();
-    }
 
     /// <inheritdoc/>
     public override Task SendAsync(string channel, JsonObject message, CancellationToken cancellationToken = default)
@@ -33,17 +26,16 @@ public sealed class InMemoryChannelLayer : ChannelLayer
         {
             var queue = Queue(channel);
             // a receiver already waiting takes it at once (one that gave up is passed over)
-            while (queue.Waiters.TryDequeue(out var waiter))
-                if (waiter.TrySetResult(copy)) return Task.CompletedTask;
+            if (queue.Hand(copy)) return Task.CompletedTask;
             if (queue.Messages.Count >= queue.Capacity) throw new ChannelFull(channel);
             queue.Messages.Enqueue((Now() + Expiry, copy));
         }
         return Task.CompletedTask;
     }
 
-    private ChannelQueue Queue(string channel)
+    private ChannelQueue<DateTime> Queue(string channel)
     {
-        if (!_channels.TryGetValue(channel, out var queue)) _channels[channel] = queue = new ChannelQueue(GetCapacity(channel));
+        if (!_channels.TryGetValue(channel, out var queue)) _channels[channel] = queue = new ChannelQueue<DateTime>(GetCapacity(channel));
         return queue;
     }
 
@@ -58,25 +50,12 @@ public sealed class InMemoryChannelLayer : ChannelLayer
             var queue = Queue(channel);
             if (queue.Messages.TryDequeue(out var next))
             {
-                if (queue.Messages.Count == 0 && queue.Waiters.Count == 0) _channels.Remove(channel);
+                if (queue.Messages.Count == 0 && !queue.HasWaiters) _channels.Remove(channel);
                 return next.Message;
             }
-            waiter = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-            queue.Waiters.Enqueue(waiter);
+            waiter = queue.Wait();
         }
-        using (cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken)))
-        {
-            try
-            {
-                return await waiter.Task.ConfigureAwait(false);
-            }
-            finally
-            {
-                lock (_lock)
-                    if (_channels.TryGetValue(channel, out var queue) && queue.Messages.Count == 0 && queue.Waiters.All(w => w.Task.IsCompleted))
-                        _channels.Remove(channel);
-            }
-        }
+        return await ChannelQueue<DateTime>.AwaitAsync(waiter, _lock, _channels, channel, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -101,7 +80,7 @@ public sealed class InMemoryChannelLayer : ChannelLayer
             {
                 queue.Messages.Dequeue();
                 foreach (var members in _groups.Values) members.Remove(channel);
-                if (queue.Messages.Count == 0 && queue.Waiters.Count == 0) _channels.Remove(channel);
+                if (queue.Messages.Count == 0 && !queue.HasWaiters) _channels.Remove(channel);
             }
         }
         var joinedBefore = now - GroupExpiry;
@@ -168,8 +147,8 @@ public sealed class InMemoryChannelLayer : ChannelLayer
     {
         lock (_lock)
         {
-            _channels = new(StringComparer.Ordinal);
-            _groups = new(StringComparer.Ordinal);
+            _channels.Clear();
+            _groups.Clear();
         }
         return Task.CompletedTask;
     }

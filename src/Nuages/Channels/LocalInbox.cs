@@ -9,13 +9,7 @@ namespace Nuages.Channels;
 internal sealed class LocalInbox(Func<string, int> capacity)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Box> _channels = new(StringComparer.Ordinal);
-
-    private sealed class Box
-    {
-        public readonly Queue<(long Expires, JsonObject Message)> Messages = new();
-        public readonly Queue<TaskCompletionSource<JsonObject>> Waiters = new();
-    }
+    private readonly Dictionary<string, ChannelQueue<long>> _channels = new(StringComparer.Ordinal);
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -24,12 +18,17 @@ internal sealed class LocalInbox(Func<string, int> capacity)
     {
         lock (_lock)
         {
-            if (!_channels.TryGetValue(channel, out var box)) _channels[channel] = box = new Box();
-            while (box.Waiters.TryDequeue(out var waiter))
-                if (waiter.TrySetResult(message)) return;
+            var box = Box(channel);
+            if (box.Hand(message)) return;
             while (box.Messages.TryPeek(out var oldest) && oldest.Expires < Now) box.Messages.Dequeue();
-            if (box.Messages.Count < capacity(channel)) box.Messages.Enqueue((expiresMs, message));
+            if (box.Messages.Count < box.Capacity) box.Messages.Enqueue((expiresMs, message));
         }
+    }
+
+    private ChannelQueue<long> Box(string channel)
+    {
+        if (!_channels.TryGetValue(channel, out var box)) _channels[channel] = box = new ChannelQueue<long>(capacity(channel));
+        return box;
     }
 
     /// <summary>The next message of <paramref name="channel"/>, waiting for one.</summary>
@@ -38,25 +37,12 @@ internal sealed class LocalInbox(Func<string, int> capacity)
         TaskCompletionSource<JsonObject> waiter;
         lock (_lock)
         {
-            if (!_channels.TryGetValue(channel, out var box)) _channels[channel] = box = new Box();
+            var box = Box(channel);
             while (box.Messages.TryDequeue(out var next))
                 if (next.Expires >= Now) return next.Message;
-            waiter = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-            box.Waiters.Enqueue(waiter);
+            waiter = box.Wait();
         }
-        using (cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken)))
-        {
-            try
-            {
-                return await waiter.Task.ConfigureAwait(false);
-            }
-            finally
-            {
-                lock (_lock)
-                    if (_channels.TryGetValue(channel, out var box) && box.Messages.Count == 0 && box.Waiters.All(w => w.Task.IsCompleted))
-                        _channels.Remove(channel);
-            }
-        }
+        return await ChannelQueue<long>.AwaitAsync(waiter, _lock, _channels, channel, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Forgets every message (a layer's flush).</summary>
