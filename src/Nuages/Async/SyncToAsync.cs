@@ -67,26 +67,9 @@ public static class SyncToAsync
             pump.Post(call);
             task = call.Completion.Task;
         }
-        else if (state.Request?.Context is { } inlineContext && inlineContext.TryEnterInline())
-        {
-            // PERF: the request's sync code runs here, on the thread that holds the request, under a permit of the
-            // sync-worker bound: no hop to a worker and back (docs/async.md, "Inline sync code").
-            call = new SyncCall<T>(function, context, state.Request, InlineExecutor.Instance);
-            try
-            {
-                call.Execute();
-            }
-            finally
-            {
-                inlineContext.ExitInline();
-            }
-            task = call.Completion.Task;
-            // The caller could not stop waiting while the function ran; a cancellation that came meanwhile is told now.
-            if (cancellationToken.IsCancellationRequested && !call.LeavesCancellationToInnerCode) task = Task.FromCanceled<T>(cancellationToken);
-            return new AdaptedTask<T>(task, call, caller);
-        }
         else if (state.Request?.Context is { } threadContext)
         {
+            if (threadContext.TryEnterInline()) return RunInline(function, context, state.Request, threadContext, caller, cancellationToken);
             var acquiring = threadContext.GetWorkerAsync();
             if (acquiring.IsCompletedSuccessfully)
             {
@@ -111,6 +94,26 @@ public static class SyncToAsync
             task = call.Completion.Task;
         }
         if (cancellationToken.CanBeCanceled) task = Cancellable(call, cancellationToken);
+        return new AdaptedTask<T>(task, call, caller);
+    }
+
+    // PERF: the request's sync code runs here, on the thread that holds the request, under a permit of the sync-worker
+    // bound: no hop to a worker and back (docs/async.md, "Inline sync code").
+    private static AdaptedTask<T> RunInline<T>(Func<T> function, ExecutionContext? context, RequestScope request, ThreadSensitiveContext threadContext,
+        FlowState? caller, CancellationToken cancellationToken)
+    {
+        var call = new SyncCall<T>(function, context, request, InlineExecutor.Instance);
+        try
+        {
+            call.Execute();
+        }
+        finally
+        {
+            threadContext.ExitInline();
+        }
+        var task = call.Completion.Task;
+        // The caller could not stop waiting while the function ran; a cancellation that came meanwhile is told now.
+        if (cancellationToken.IsCancellationRequested && !call.LeavesCancellationToInnerCode) task = Task.FromCanceled<T>(cancellationToken);
         return new AdaptedTask<T>(task, call, caller);
     }
 

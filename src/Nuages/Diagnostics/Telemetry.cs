@@ -98,11 +98,11 @@ internal readonly struct SpanTiming
         return new SpanTiming(Stopwatch.GetTimestamp(), activity);
     }
 
-    public void StopView()
+    /// <summary>The view is done: its time goes to the request's <paramref name="timings"/> (Debug only).</summary>
+    public void StopView(RequestTimings? timings)
     {
-        var elapsed = Stopwatch.GetElapsedTime(_started);
         _activity?.Dispose();
-        if (Async.Flow.Current.Request is { Timings: { } timings }) timings.View += elapsed;
+        if (timings is not null) timings.View += Stopwatch.GetElapsedTime(_started);
     }
 
     public void StopTemplate(string? name)

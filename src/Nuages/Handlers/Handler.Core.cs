@@ -41,7 +41,7 @@ internal sealed partial class Handler
             }
             finally
             {
-                timing.StopView();
+                timing.StopView(request.Scope?.Timings);
             }
         }
         if (response is RenderableResponse { IsRendered: false })
@@ -73,7 +73,7 @@ internal sealed partial class Handler
     {
         var match = Resolve(request);
         // An async view between the view hooks and the render could wait between them: no inline sync code then.
-        if (chain.Inline == InlineSync.IfSyncView && match.View.Sync is null && Flow.Current.Request is { } scope) scope.Context.InlineAllowed = false;
+        if (chain.Inline == InlineSync.IfSyncView && match.View.Sync is null && request.Scope is { } scope) scope.Context.InlineAllowed = false;
         HttpResponse? response = null;
         foreach (var middleware in chain.ViewHooks)
         {
@@ -116,7 +116,7 @@ internal sealed partial class Handler
             }
             finally
             {
-                timing.StopView();
+                timing.StopView(request.Scope?.Timings);
             }
         }
         if (response is RenderableResponse { IsRendered: false })

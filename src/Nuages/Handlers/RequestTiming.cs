@@ -32,6 +32,7 @@ internal readonly struct RequestTiming
 
     public void Stop(Nuages.Http.HttpRequest request, Nuages.Http.HttpResponse? response)
     {
+        if (_activity is null && !Telemetry.RequestDuration.Enabled) return; // nobody listens
         var route = request.ResolverMatch?.Route;
         if (_activity is not null)
         {
