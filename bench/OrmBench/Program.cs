@@ -42,6 +42,19 @@ async Task<(double Microseconds, double Bytes)> Measure(Func<int, Task<long>> re
     return (elapsed.TotalMicroseconds / reads, (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)reads);
 }
 
+// ALLOC_TYPES=raw|sql|orm: which types one of the three reads allocates, by the runtime's allocation samples (one per
+// ~100 KB allocated, so a type's count is proportional to its bytes) — where the bytes per read go.
+if (Environment.GetEnvironmentVariable("ALLOC_TYPES") is { } which)
+{
+    Func<int, Task<long>> read = which == "raw" ? Raw : which == "sql" ? RawSql : Orm;
+    for (var i = 0; i < 2_000; i++) await read(1 + i);
+    var samples = new AllocationSamples();
+    for (var i = 0; i < 40_000; i++) await read(1 + i * 7 % 10_000);
+    samples.Dispose();
+    foreach (var (type, count) in samples.Counts.OrderByDescending(kv => kv.Value).Take(40)) Console.WriteLine($"{count,6} {type}");
+    return;
+}
+
 Console.WriteLine($"one World row by primary key, {reads:N0} reads one after the other (median of 5 rounds taking turns)");
 var raw = new List<(double, double)>();
 var orm = new List<(double, double)>();
@@ -60,3 +73,21 @@ Console.WriteLine($"raw Npgsql                   {rawUs,8:F1} µs  {rawBytes,8:F
 Console.WriteLine($"Nuages GetAsync(\"pk\", id)   {ormUs,8:F1} µs  {ormBytes,8:F0} B");
 Console.WriteLine($"Nuages raw SQL (QueryAsync)  {sqlUs,8:F1} µs  {sqlBytes,8:F0} B");
 Console.WriteLine($"ratio (Nuages / raw)         {ormUs / rawUs,8:F2}×  {ormBytes / rawBytes,8:F2}×");
+
+/// <summary>The runtime's allocation samples (GCAllocationTick), counted by type.</summary>
+sealed class AllocationSamples : System.Diagnostics.Tracing.EventListener
+{
+    public readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Counts = new();
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1); // GC keyword: its verbose level has the samples
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true || e.Payload is null) return;
+        var i = e.PayloadNames!.IndexOf("TypeName");
+        Counts.AddOrUpdate((string)e.Payload[i]!, 1, (_, n) => n + 1);
+    }
+}

@@ -14,7 +14,7 @@ internal sealed class Connections
     private volatile Dictionary<string, DatabaseSettings> _databases;
 
     // Every statement looks its alias up: by name, rather than by hashing the settings and their connection string.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Backend> _cached = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Executor> _cached = new(StringComparer.Ordinal);
 
     private Connections(Site site)
     {
@@ -57,7 +57,10 @@ internal sealed class Connections
     /// <summary>The site's aliases.</summary>
     internal IReadOnlyCollection<string> Aliases => _databases.Keys;
 
-    internal Backend Backend(string alias) => _cached.TryGetValue(alias, out var backend) ? backend : _cached.GetOrAdd(alias, Lookup(alias));
+    internal Backend Backend(string alias) => Executor(alias).Backend;
+
+    /// <summary>The executor of an alias: made once, as long as the alias points at the same settings.</summary>
+    internal Executor Executor(string alias) => _cached.TryGetValue(alias, out var executor) ? executor : _cached.GetOrAdd(alias, new Executor(Lookup(alias), alias));
 
     private Backend Lookup(string alias) => Backends.Backend.For(Settings(alias), alias);
 

@@ -14,7 +14,7 @@ internal readonly record struct Statement(string Sql, List<object?> Values);
 /// </summary>
 internal sealed class Executor(Backend backend, string alias)
 {
-    public static Executor For(string alias) => new(Connections.For(alias), alias);
+    public static Executor For(string alias) => Connections.Current.Executor(alias);
 
     public Backend Backend { get; } = backend;
 
@@ -155,8 +155,20 @@ internal sealed class Executor(Backend backend, string alias)
         return rows;
     });
 
-    // One async method from the lease to the last row: the most frequent statement has no layer it does not need.
-    public async Task<List<TRow>> ReadAsync<TRow>(Statement statement, Func<DbDataReader, TRow> row, CancellationToken cancellationToken)
+    public Task<List<TRow>> ReadAsync<TRow>(Statement statement, Func<DbDataReader, TRow> row, CancellationToken cancellationToken) =>
+        ReadAsync(statement, row, Rows<TRow>.Themselves, cancellationToken);
+
+    private static class Rows<TRow>
+    {
+        public static readonly Func<List<TRow>, List<TRow>> Themselves = static rows => rows;
+    }
+
+    /// <summary>
+    /// Every row of a SELECT, each made by <paramref name="row"/>, and what <paramref name="result"/> makes of them —
+    /// one async method from the lease to the last row and its result, so the most frequent statement (a get()) has no
+    /// layer it does not need.
+    /// </summary>
+    public async Task<TResult> ReadAsync<TRow, TResult>(Statement statement, Func<DbDataReader, TRow> row, Func<List<TRow>, TResult> result, CancellationToken cancellationToken)
     {
         cancellationToken = ReadToken(cancellationToken);
         await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -164,10 +176,13 @@ internal sealed class Executor(Backend backend, string alias)
         var timing = StatementTiming.Start(statement, Alias, DbSystem);
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            // PERF: Npgsql's own ExecuteReaderAsync, without the extra async layer of DbCommand's overload around it
+            await using var reader = command is Npgsql.NpgsqlCommand npgsql
+                ? await npgsql.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false)
+                : await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var rows = new List<TRow>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(row(reader));
-            return rows;
+            return result(rows);
         }
         catch (DbException e)
         {

@@ -19,6 +19,9 @@ internal abstract class Backend
 
     public abstract DbConnection Open();
 
+    /// <summary>The SQL of the plain SELECTs compiled so far, by shape (see <see cref="Query.SelectShape"/>): one compilation per shape.</summary>
+    internal ConcurrentDictionary<Query.SelectShape, string> Selects { get; } = new();
+
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Whether Iterator reads through a server-side cursor, a chunk per FETCH (PostgreSQL, unless disabled).</summary>

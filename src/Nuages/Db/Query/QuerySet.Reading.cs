@@ -81,24 +81,62 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     public List<T> ToList()
     {
         if (_cache is { } cached) return [.. cached];
-        if (_query.NeverMatches) return Cached([]); // as Django's EmptyResultSet: no query
+        return Cached(Read());
+    }
+
+    /// <summary>The rows, read now, prefetches done, the result cache left alone.</summary>
+    private List<T> Read()
+    {
+        if (_query.NeverMatches) return []; // as Django's EmptyResultSet: no query
         var executor = Executor;
         var rows = executor.Read("QuerySet.ToList", Select(executor), Materializer());
         if (!_query.Prefetches.IsEmpty)
             SyncWork.Completed(new Prefetcher(executor, _query.Alias).Run(rows, Meta, _query.Prefetches, new Prefetcher.SyncReader(executor, _query.Alias)));
-        return Cached(rows);
+        return rows;
     }
 
     /// <summary>The rows, read asynchronously, in one round trip (as django/db/models/query.py).</summary>
     public async Task<List<T>> ToListAsync(CancellationToken cancellationToken = default)
     {
         if (_cache is { } cached) return [.. cached];
-        if (_query.NeverMatches) return Cached([]);
+        return Cached(await ReadAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The rows, read now, prefetches done, the result cache left alone (a get() reads a clone, as Django's), asynchronously.</summary>
+    private Task<List<T>> ReadAsync(CancellationToken cancellationToken) => ReadAsync(Rows.Themselves, cancellationToken);
+
+    /// <summary>
+    /// What <paramref name="result"/> makes of the rows read now: without prefetches, the executor's one async method
+    /// reads them and makes it (no async layer of the QuerySet's own); any failure comes in the task, as from an async method.
+    /// </summary>
+    private Task<TResult> ReadAsync<TResult>(Func<List<T>, TResult> result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_query.NeverMatches) return Task.FromResult(result([]));
+            if (!_query.Prefetches.IsEmpty) return PrefetchedAsync(result, cancellationToken);
+            var executor = Executor;
+            return executor.ReadAsync(Select(executor), Materializer(), result, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<TResult>(e);
+        }
+    }
+
+    private async Task<TResult> PrefetchedAsync<TResult>(Func<List<T>, TResult> result, CancellationToken cancellationToken)
+    {
         var executor = Executor;
         var rows = await executor.ReadAsync(Select(executor), Materializer(), cancellationToken).ConfigureAwait(false);
-        if (!_query.Prefetches.IsEmpty)
-            await new Prefetcher(executor, _query.Alias).Run(rows, Meta, _query.Prefetches, new Prefetcher.AsyncReader(executor, _query.Alias, executor.ReadToken(cancellationToken))).ConfigureAwait(false);
-        return Cached(rows);
+        await new Prefetcher(executor, _query.Alias).Run(rows, Meta, _query.Prefetches, new Prefetcher.AsyncReader(executor, _query.Alias, executor.ReadToken(cancellationToken))).ConfigureAwait(false);
+        return result(rows);
+    }
+
+    private static class Rows
+    {
+        public static readonly Func<List<T>, List<T>> Themselves = static rows => rows;
+
+        public static readonly Func<List<T>, T> One = Single;
     }
 
     /// <summary>Keeps the rows as the result cache and hands out a copy, which the caller may change.</summary>
@@ -349,19 +387,23 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     private const int GetLimit = 21;
 
     /// <summary>The one row of this query; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
-    public T Get() => Single(ForGet().ToList());
+    public T Get() => Single(ForGet().Read());
 
     /// <summary>The one row of this query, asynchronously.</summary>
-    public async Task<T> GetAsync(CancellationToken cancellationToken = default) =>
-        Single(await ForGet().ToListAsync(cancellationToken).ConfigureAwait(false));
+    public Task<T> GetAsync(CancellationToken cancellationToken = default) => ForGet().ReadAsync(Rows.One, cancellationToken);
 
     /// <summary>The one row for which <paramref name="predicate"/> holds, asynchronously.</summary>
     public Task<T> GetAsync(System.Linq.Expressions.Expression<Func<T, bool>> predicate, CancellationToken cancellationToken = default) =>
         Filter(predicate).GetAsync(cancellationToken);
 
     /// <summary>The one row matching the lookup, asynchronously.</summary>
-    public Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default) =>
-        Filter(lookup, value).GetAsync(cancellationToken);
+    public Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default)
+    {
+        // PERF: Get("pk", id) on a plain column makes the query it reads at once, filtered, unordered and capped
+        if (!_query.Sliced && _query.Combined.IsEmpty && _query.ColumnCondition(lookup, value) is { } condition)
+            return With(_query with { Where = _query.Where.Add(condition), Order = [], Limit = GetLimit }).ReadAsync(Rows.One, cancellationToken);
+        return Filter(lookup, value).GetAsync(cancellationToken);
+    }
 
     // Django drops the ordering of a get(), which only needs a count, and caps the rows unless the query is sliced or combined.
     private QuerySet<T> ForGet() => _query.Sliced || !_query.Combined.IsEmpty ? this : With(_query with { Order = [], Limit = GetLimit });

@@ -15,6 +15,7 @@ internal sealed partial record SqlQuery
         // Outside a transaction the lock would end with the statement: Django refuses it rather than pretend.
         if (Lock is not null && backend.HasSelectForUpdate && Atomic.CurrentTransaction(Alias) is null)
             throw new TransactionManagementError("select_for_update cannot be used outside of a transaction.", Alias);
+        if (ShapedSelect(backend, columns) is { } shaped) return shaped;
         var (sql, values) = CompileSelect(new SqlContext(backend, []), columns, withRelated: true);
         return new Statement(sql, values);
     }

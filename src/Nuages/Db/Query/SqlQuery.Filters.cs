@@ -35,16 +35,19 @@ internal sealed partial record SqlQuery
     /// no expression): the condition as <see cref="BuildLeaf"/> makes it, without a Q, a split or join state — the
     /// shape of every <c>Get("pk", id)</c>. Null when the lookup needs the general path.
     /// </summary>
-    public SqlQuery? FilterColumn(string lookup, object? value)
+    public SqlQuery? FilterColumn(string lookup, object? value) => ColumnCondition(lookup, value) is { } condition ? this with { Where = Where.Add(condition) } : null;
+
+    /// <summary>The condition <see cref="FilterColumn"/> adds, or null when the lookup needs the general path.</summary>
+    public WhereNode? ColumnCondition(string lookup, object? value)
     {
-        // PERF: the commonest filter, allocation-light; the result is the one AddQ gives
+        // PERF: the commonest filter, allocation-light; the condition is the one AddQ makes
         if (Tables.Count != 0 || lookup.Contains("__", StringComparison.Ordinal) || value is QueryExpression or Q) return null;
         var key = lookup == "pk" ? Meta.Pk.Key : lookup;
         if (!Meta.ByName.TryGetValue(key, out var field) || field.IsRelation || field.Json) return null;
         foreach (var annotation in Annotations)
             if (annotation.Name == key) return null;
         CheckFilterable("filter");
-        return this with { Where = Where.Add(LeafNode.Build(new Col(field), lookup, [], LeafNode.Plain(value))) };
+        return LeafNode.Build(new Col(field), lookup, [], LeafNode.Plain(value));
     }
 
     /// <summary>Whether every lookup of <paramref name="q"/> is on a column of this model (no path across a relation, no expression to resolve).</summary>

@@ -1,0 +1,64 @@
+using Nuages.Db.Backends;
+using Nuages.Db.Models;
+
+namespace Nuages.Db.Query;
+
+/// <summary>A condition as the SQL of a plain SELECT sees it: a column of the model's own table and the comparison, not the value.</summary>
+internal readonly record struct ShapeCondition(FieldMeta Field, LookupKind Lookup);
+
+/// <summary>An ORDER BY term as the SQL sees it: a column of the model's own table (none: at random) and its direction.</summary>
+internal readonly record struct ShapeOrder(FieldMeta? Field, bool Descending, bool? NullsFirst);
+
+/// <summary>
+/// Everything the SQL of a plain SELECT depends on — the model, up to two comparisons of its own columns with values,
+/// up to two orderings by its own columns, the slice — and nothing of the values compared: two queries of one shape
+/// compile to one SQL text, their values alone differing (each comparison adds exactly one parameter, in order).
+/// </summary>
+internal readonly record struct SelectShape(ModelMeta Meta, int Conditions, ShapeCondition First, ShapeCondition Second, int Orders, ShapeOrder FirstOrder, ShapeOrder SecondOrder, int Offset, int? Limit);
+
+internal sealed partial record SqlQuery
+{
+    // PERF: the SELECT of the commonest queries (Get by key, a filter on a column or two, every row in the model's
+    // order) is compiled once per backend and shape, not once per query. A query of any other form compiles each time.
+    private const int ShapesKept = 4096;
+
+    /// <summary>The statement of a plain SELECT of every field, from the backend's compiled shapes; null when the query is of another form.</summary>
+    private Statement? ShapedSelect(Backend backend, IReadOnlyList<QueryExpression> columns)
+    {
+        if (Shape(columns) is not { } shape) return null;
+        if (!backend.Selects.TryGetValue(shape, out var sql))
+        {
+            var (compiled, compiledValues) = CompileSelect(new SqlContext(backend, []), columns, withRelated: true);
+            if (backend.Selects.Count < ShapesKept) backend.Selects.TryAdd(shape, compiled);
+            return new Statement(compiled, compiledValues);
+        }
+        var values = new List<object?>(shape.Conditions);
+        foreach (var condition in Where) values.Add(backend.AdaptValue(((LeafNode)condition).Value));
+        return new Statement(sql, values);
+    }
+
+    /// <summary>The query's shape when it is a plain SELECT of every field of its model: no join, annotation, distinct, lock or set operation.</summary>
+    private SelectShape? Shape(IReadOnlyList<QueryExpression> columns)
+    {
+        if (!ReferenceEquals(columns, Meta.Columns) || Tables.Count != 0 || Where.Length > 2 || Order.Length > 2 || !Related.IsEmpty || !Combined.IsEmpty
+            || !Annotations.IsEmpty || !DistinctOn.IsEmpty || Distinct || GroupBy is not null || Lock is not null || ValueNames is not null || AnnotationsAsColumns)
+            return null;
+        ShapeCondition first = default, second = default;
+        for (var i = 0; i < Where.Length; i++)
+        {
+            // `column op value`, one parameter each: what LeafNode.Compile writes for these lookups on a value
+            if (Where[i] is not LeafNode { Lhs: Col { Join: 0 } column, Lookup: LookupKind.Exact or LookupKind.Gt or LookupKind.Gte or LookupKind.Lt or LookupKind.Lte } leaf
+                || leaf.Value is null or QueryExpression)
+                return null;
+            (i == 0 ? ref first : ref second) = new ShapeCondition(column.Field, leaf.Lookup);
+        }
+        ShapeOrder firstOrder = default, secondOrder = default;
+        for (var i = 0; i < Order.Length; i++)
+        {
+            var item = Order[i];
+            if (item.Expression is not (null or Col { Join: 0 })) return null;
+            (i == 0 ? ref firstOrder : ref secondOrder) = new ShapeOrder((item.Expression as Col)?.Field, item.Descending, item.NullsFirst);
+        }
+        return new SelectShape(Meta, Where.Length, first, second, Order.Length, firstOrder, secondOrder, Offset, Limit);
+    }
+}

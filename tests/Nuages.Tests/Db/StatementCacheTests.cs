@@ -1,0 +1,119 @@
+using Nuages.Db;
+using Nuages.Db.Models;
+using Nuages.Db.Query;
+using Nuages.Test;
+
+namespace Nuages.Tests.Db;
+
+public sealed class ShapeRow : Model<ShapeRow>
+{
+    public string Name { get; set; } = "";
+    public int Rank { get; set; }
+    public long? Score { get; set; }
+}
+
+/// <summary>
+/// The SQL of plain SELECTs compiled once per shape (the model, the compared columns and lookups, the order, the
+/// slice), the values alone changing from one query to the next; and get()'s shorter path, with Django's answers.
+/// </summary>
+public class StatementCacheTests
+{
+    private static readonly ModelMeta Meta = ModelMeta.For(typeof(ShapeRow));
+
+    private static string Seed(string engine)
+    {
+        var alias = OrmDatabase.Prepare(engine, typeof(ShapeRow));
+        var rows = ShapeRow.Objects.Using(alias);
+        rows.Create(new ShapeRow { Name = "ada", Rank = 1, Score = 10 });
+        rows.Create(new ShapeRow { Name = "bob", Rank = 2 });
+        rows.Create(new ShapeRow { Name = "cy", Rank = 3, Score = 30 });
+        rows.Create(new ShapeRow { Name = "dee", Rank = 3, Score = 40 });
+        Executor.For(alias).Backend.Selects.Clear();
+        return alias;
+    }
+
+    private static int Shapes(string alias) => Executor.For(alias).Backend.Selects.Keys.Count(k => k.Meta == Meta);
+
+    [Fact]
+    public Task A_get_by_key_is_compiled_once_on_sqlite() => A_get_by_key_is_compiled_once("sqlite");
+
+    [PostgresFact]
+    public Task A_get_by_key_is_compiled_once_on_postgres() => A_get_by_key_is_compiled_once("postgres");
+
+    private static async Task A_get_by_key_is_compiled_once(string engine)
+    {
+        var alias = Seed(engine);
+        var rows = ShapeRow.Objects.Using(alias);
+        var ids = rows.OrderBy("name").Select(r => r.Id).ToList();
+        Executor.For(alias).Backend.Selects.Clear();
+        using var queries = new CaptureQueries();
+        Assert.Equal("ada", (await rows.GetAsync("pk", ids[0])).Name);
+        Assert.Equal(1, Shapes(alias));
+        var (shape, sql) = Executor.For(alias).Backend.Selects.Single(s => s.Key.Meta == Meta);
+        Assert.Equal(1, shape.Conditions);
+        Assert.Equal(21, shape.Limit); // Django's MAX_GET_RESULTS + 1
+        // The next get of this shape takes the SQL kept: marked, the mark is what is sent.
+        Executor.For(alias).Backend.Selects[shape] = sql + " /* kept */";
+        Assert.Equal("bob", (await rows.GetAsync("pk", ids[1])).Name);
+        Assert.Equal("cy", rows.Get("id", ids[2]).Name);
+        Assert.Equal("dee", (await rows.Filter("pk", ids[3]).GetAsync()).Name);
+        Assert.Equal(1, Shapes(alias));
+        Assert.Equal(4, queries.Count);
+        Assert.Equal([sql, sql + " /* kept */", sql + " /* kept */", sql + " /* kept */"], queries.Queries.Select(q => q.Sql));
+        Assert.Equal(ids.Cast<object?>(), queries.Queries.Select(q => q.Parameters.Single()));
+    }
+
+    [Fact]
+    public void Shapes_keep_their_values_apart_on_sqlite() => Shapes_keep_their_values_apart("sqlite");
+
+    [PostgresFact]
+    public void Shapes_keep_their_values_apart_on_postgres() => Shapes_keep_their_values_apart("postgres");
+
+    private static void Shapes_keep_their_values_apart(string engine)
+    {
+        var rows = ShapeRow.Objects.Using(Seed(engine));
+        // Each query twice with other values: the second from the kept SQL, its answer the database's.
+        for (var round = 0; round < 2; round++)
+        {
+            var low = 1 + round;
+            Assert.Equal(round == 0 ? ["dee", "cy", "bob"] : ["dee", "cy"], rows.Filter("rank__gt", low).OrderBy("-rank", "-name").Select(r => r.Name));
+            Assert.Equal(round == 0 ? ["ada", "bob", "cy", "dee"] : ["bob", "cy", "dee"], rows.Filter("rank__gte", low).OrderBy("rank", "name").Select(r => r.Name));
+            Assert.Equal(round == 0 ? ["ada"] : ["ada", "bob"], rows.Filter("rank__lte", low).OrderBy("name").Select(r => r.Name));
+            Assert.Equal(round == 0 ? [] : ["ada"], rows.Filter("rank__lt", low).OrderBy("name").Select(r => r.Name));
+            Assert.Equal(round == 0 ? ["ada"] : ["bob"], rows.Filter("name", round == 0 ? "ada" : "bob").Select(r => r.Name));
+            Assert.Equal(round == 0 ? ["cy"] : ["dee"], rows.Filter("rank", 3).OrderBy("name").Slice(round, round + 1).Select(r => r.Name));
+            Assert.Equal(round == 0 ? ["cy"] : [], rows.Filter("rank", 3).Filter("score", round == 0 ? 30L : 31L).Select(r => r.Name));
+        }
+        // Forms the shapes leave to the compiler each time: NULL, an expression, a lookup of many values, a join of none.
+        Assert.Equal(["bob"], rows.Filter("score", null).Select(r => r.Name));
+        Assert.Equal(["ada", "cy"], rows.Filter("score__lt", new F("rank") * 11).OrderBy("name").Select(r => r.Name));
+        Assert.Equal(["ada", "cy"], rows.Filter("name__in", new[] { "ada", "cy" }).OrderBy("name").Select(r => r.Name));
+        Assert.Equal(["ada"], rows.Filter("name__startswith", "a").Select(r => r.Name));
+        Assert.Equal(["ada", "bob", "cy", "dee"], rows.Values("name").OrderBy("name").Select(r => (string)r["name"]!));
+    }
+
+    [Fact]
+    public Task Get_answers_as_Django_on_sqlite() => Get_answers_as_Django("sqlite");
+
+    [PostgresFact]
+    public Task Get_answers_as_Django_on_postgres() => Get_answers_as_Django("postgres");
+
+    private static async Task Get_answers_as_Django(string engine)
+    {
+        var rows = ShapeRow.Objects.Using(Seed(engine));
+        // The failure comes in the task, as from an async method: starting the get throws nothing.
+        var missing = rows.GetAsync("pk", -1);
+        Assert.Equal("ShapeRow matching query does not exist.", (await Assert.ThrowsAsync<ShapeRow.DoesNotExist>(() => missing)).Message);
+        var two = rows.GetAsync("rank", 3);
+        Assert.Equal("get() returned more than one ShapeRow -- it returned 2!", (await Assert.ThrowsAsync<ShapeRow.MultipleObjectsReturned>(() => two)).Message);
+        Assert.Equal("ShapeRow matching query does not exist.", Assert.Throws<ShapeRow.DoesNotExist>(() => rows.Get("name", "zed")).Message);
+        // As Django, a get() reads a clone: the query it is called on keeps no rows.
+        var sliced = rows.OrderBy("name").Slice(0, 1);
+        Assert.Equal("ada", (await sliced.GetAsync()).Name);
+        using var queries = new CaptureQueries();
+        Assert.Equal(["ada"], sliced.Select(r => r.Name));
+        Assert.Equal(1, queries.Count);
+        // A get on a key that is NULL-able and given null is an isnull lookup, compiled as such.
+        Assert.Equal("bob", (await rows.GetAsync("score", null)).Name);
+    }
+}
