@@ -12,9 +12,25 @@ public sealed class ShapeRow : Model<ShapeRow>
     public long? Score { get; set; }
 }
 
+public sealed class TypedRow : Model<TypedRow>
+{
+    public bool Flag { get; set; }
+    public short Small { get; set; }
+    public int Number { get; set; }
+    public long Big { get; set; }
+    public float Single { get; set; }
+    public double Real { get; set; }
+    public decimal Amount { get; set; }
+    public string Text { get; set; } = "";
+    public Guid Token { get; set; }
+    public int? Maybe { get; set; }
+    public string? Note { get; set; }
+}
+
 /// <summary>
 /// The SQL of plain SELECTs compiled once per shape (the model, the compared columns and lookups, the order, the
-/// slice), the values alone changing from one query to the next; and get()'s shorter path, with Django's answers.
+/// slice), the values alone changing from one query to the next; get()'s shorter path, with Django's answers; columns
+/// read into their properties unboxed, with the values the boxed path gives.
 /// </summary>
 public class StatementCacheTests
 {
@@ -115,5 +131,30 @@ public class StatementCacheTests
         Assert.Equal(1, queries.Count);
         // A get on a key that is NULL-able and given null is an isnull lookup, compiled as such.
         Assert.Equal("bob", (await rows.GetAsync("score", null)).Name);
+    }
+
+    [Fact]
+    public Task Typed_columns_read_back_as_stored_on_sqlite() => Typed_columns_read_back_as_stored("sqlite");
+
+    [PostgresFact]
+    public Task Typed_columns_read_back_as_stored_on_postgres() => Typed_columns_read_back_as_stored("postgres");
+
+    private static async Task Typed_columns_read_back_as_stored(string engine)
+    {
+        var rows = TypedRow.Objects.Using(OrmDatabase.Prepare(engine, typeof(TypedRow)));
+        var token = Guid.Parse("6f1c3a52-8d0e-4b7a-9f21-3c5d7e9a0b14");
+        var full = rows.Create(new TypedRow
+        {
+            Flag = true, Small = -12, Number = int.MinValue, Big = long.MaxValue, Single = 1.5f, Real = -2.25, Amount = 12.34m,
+            Text = "héllo ✓", Token = token, Maybe = 7, Note = "n",
+        });
+        var empty = rows.Create(new TypedRow { Text = "" });
+        var read = await rows.GetAsync("pk", full.Id);
+        Assert.Equal((true, (short)-12, int.MinValue, long.MaxValue, 1.5f, -2.25, 12.34m, "héllo ✓", token, (int?)7, "n"),
+            (read.Flag, read.Small, read.Number, read.Big, read.Single, read.Real, read.Amount, read.Text, read.Token, read.Maybe, read.Note));
+        var blank = rows.Get("pk", empty.Id);
+        Assert.Equal((false, (short)0, 0, 0L, 0f, 0.0, 0m, "", Guid.Empty, (int?)null, (string?)null),
+            (blank.Flag, blank.Small, blank.Number, blank.Big, blank.Single, blank.Real, blank.Amount, blank.Text, blank.Token, blank.Maybe, blank.Note));
+        Assert.Equal([7, null], rows.OrderBy("id").ValuesList("maybe").Select(r => r[0]));
     }
 }

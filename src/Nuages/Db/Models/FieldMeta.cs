@@ -33,6 +33,12 @@ internal sealed class FieldMeta
     public required Func<object, object?> Get { get; init; }
     public required Action<object, object?> Set { get; init; }
 
+    /// <summary>
+    /// Sets the property straight from a reader's column, unboxed, for the types a column is read as unchanged (numbers,
+    /// text, booleans, UUIDs); null for the others, read boxed through <see cref="ModelMeta.FromDatabase"/>.
+    /// </summary>
+    public Action<object, System.Data.Common.DbDataReader, int>? ReadTyped { get; init; }
+
     /// <summary>How Django names the field in messages: <c>first_name</c> is "first name".</summary>
     public string VerboseName => Key.Replace('_', ' ');
 

@@ -73,6 +73,7 @@ internal sealed partial class ModelMeta
                 Choices = choices,
                 Get = Getter(property),
                 Set = Setter(property),
+                ReadTyped = json || property.GetCustomAttribute<DecimalFieldAttribute>()?.DecimalPlaces is not null ? null : TypedReader(property, underlying),
                 Owner = type,
             });
         }
@@ -325,6 +326,32 @@ internal sealed partial class ModelMeta
         var instance = Expression.Parameter(typeof(object));
         var body = Expression.Convert(Expression.Property(Expression.Convert(instance, property.DeclaringType!), property), typeof(object));
         return Expression.Lambda<Func<object, object?>>(body, instance).Compile();
+    }
+
+    /// <summary>The reader's own method for each type a column is read as unchanged (what FromDatabase returns as it is).</summary>
+    private static readonly Dictionary<Type, string> TypedGetters = new()
+    {
+        [typeof(bool)] = nameof(System.Data.Common.DbDataReader.GetBoolean),
+        [typeof(short)] = nameof(System.Data.Common.DbDataReader.GetInt16),
+        [typeof(int)] = nameof(System.Data.Common.DbDataReader.GetInt32),
+        [typeof(long)] = nameof(System.Data.Common.DbDataReader.GetInt64),
+        [typeof(float)] = nameof(System.Data.Common.DbDataReader.GetFloat),
+        [typeof(double)] = nameof(System.Data.Common.DbDataReader.GetDouble),
+        [typeof(decimal)] = nameof(System.Data.Common.DbDataReader.GetDecimal),
+        [typeof(string)] = nameof(System.Data.Common.DbDataReader.GetString),
+        [typeof(Guid)] = nameof(System.Data.Common.DbDataReader.GetGuid),
+    };
+
+    /// <summary>Sets the property from the reader's column, unboxed (<c>row.Rank = reader.GetInt32(i)</c>); null for the types read boxed.</summary>
+    private static Action<object, System.Data.Common.DbDataReader, int>? TypedReader(PropertyInfo property, Type underlying)
+    {
+        if (!TypedGetters.TryGetValue(underlying, out var getter)) return null;
+        var instance = Expression.Parameter(typeof(object));
+        var reader = Expression.Parameter(typeof(System.Data.Common.DbDataReader));
+        var ordinal = Expression.Parameter(typeof(int));
+        var read = Expression.Call(reader, typeof(System.Data.Common.DbDataReader).GetMethod(getter, [typeof(int)])!, ordinal);
+        var body = Expression.Assign(Expression.Property(Expression.Convert(instance, property.DeclaringType!), property), Expression.Convert(read, property.PropertyType));
+        return Expression.Lambda<Action<object, System.Data.Common.DbDataReader, int>>(body, instance, reader, ordinal).Compile();
     }
 
     private static Action<object, object?> Setter(PropertyInfo property)

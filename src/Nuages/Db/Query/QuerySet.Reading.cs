@@ -41,7 +41,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
         return reader =>
         {
             var row = new T { LoadedFrom = alias };
-            for (var i = 0; i < loaded.Length; i++) loaded[i].Set(row, ModelMeta.FromDatabase(reader.GetValue(i), loaded[i]));
+            for (var i = 0; i < loaded.Length; i++) ModelMeta.Read(row, loaded[i], reader, i);
             foreach (var relation in relations)
                 if (relation.Relation!(row) is { } reference) reference.Alias = alias;
             for (var j = 0; j < annotations.Length; j++)
