@@ -6,7 +6,7 @@
 # The relations endpoints (/books, /order) run against EF Core after them; NO_TECHEMPOWER_DB=1 runs only those.
 # Bounded: DURATION seconds per run after a WARMUP-second warm-up (default 20: the JIT compiles ~8,700 methods in
 # a database endpoint's first 20 s of load, up to a core's worth of CPU, which a shorter warm-up measures instead). Skip the database part with NO_DB=1, the rest with NO_PLAIN=1.
-# ONLY_TEMPLATES=1 runs only the template comparison (with NO_PLAIN=1); NO_TEMPLATES=1 skips it.
+# ONLY_TEMPLATES=1 runs only the template comparison (with NO_PLAIN=1); NO_TEMPLATES=1 skips it; NO_RELATIONS=1 skips the relations endpoints.
 # Usage: bench/run.sh [duration-seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -104,7 +104,7 @@ h2=$(rps $NUAGES_PORT /fortunes-html); t2=$(rps $NUAGES_PORT /fortunes)
 template=$(echo "($t1 + $t2) / 2" | bc -l); handbuilt=$(echo "($h1 + $h2) / 2" | bc -l)
 printf '%-20s %12.0f %12.0f %8.3f\n' /fortunes "$template" "$handbuilt" "$(ratio "$template" "$handbuilt")"
 fi
-[ "${ONLY_TEMPLATES:-0}" = 1 ] && exit 0
+[ "${ONLY_TEMPLATES:-0}" = 1 ] || [ "${NO_RELATIONS:-0}" = 1 ] && exit 0
 
 # Relations (issue 7): 20 books with author (SelectRelated) and tags (PrefetchRelated) against EF Core's Include,
 # and a write transaction (an order row and the book's sold count) against EF Core's transaction. No raw peer.

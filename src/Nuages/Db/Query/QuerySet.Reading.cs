@@ -378,7 +378,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     private static long SavedId(T row) => row.Id != 0 ? row.Id : throw new ArgumentException("QuerySet.contains() cannot be used on unsaved objects.");
 
     /// <summary>The one row matching the lookup; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
-    public T Get(string lookup, object? value) => Filter(lookup, value).Get();
+    public T Get(string lookup, object? value) => Single(ForGet(lookup, value).Read());
 
     /// <summary>The one row for which <paramref name="predicate"/> holds: <c>Get(a =&gt; a.Id == id)</c>.</summary>
     public T Get(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => Filter(predicate).Get();
@@ -397,16 +397,19 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
         Filter(predicate).GetAsync(cancellationToken);
 
     /// <summary>The one row matching the lookup, asynchronously.</summary>
-    public Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default)
-    {
-        // PERF: Get("pk", id) on a plain column makes the query it reads at once, filtered, unordered and capped
-        if (!_query.Sliced && _query.Combined.IsEmpty && _query.ColumnCondition(lookup, value) is { } condition)
-            return With(_query with { Where = _query.Where.Add(condition), Order = [], Limit = GetLimit }).ReadAsync(Rows.One, cancellationToken);
-        return Filter(lookup, value).GetAsync(cancellationToken);
-    }
+    public Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default) =>
+        ForGet(lookup, value).ReadAsync(Rows.One, cancellationToken);
 
     // Django drops the ordering of a get(), which only needs a count, and caps the rows unless the query is sliced or combined.
-    private QuerySet<T> ForGet() => _query.Sliced || !_query.Combined.IsEmpty ? this : With(_query with { Order = [], Limit = GetLimit });
+    private QuerySet<T> ForGet() => _query.Sliced || !_query.Combined.IsEmpty ? this : With(ForGet(_query.Where));
+
+    private SqlQuery ForGet(ImmutableArray<WhereNode> where) => _query with { Where = where, Order = [], Limit = GetLimit };
+
+    /// <summary>The query <c>Get(lookup, value)</c> reads; on a plain column, filtered, unordered and capped in one copy (the shape of every <c>Get("pk", id)</c>).</summary>
+    private QuerySet<T> ForGet(string lookup, object? value) =>
+        !_query.Sliced && _query.Combined.IsEmpty && _query.ColumnCondition(lookup, value) is { } condition
+            ? With(ForGet(_query.Where.Add(condition)))
+            : Filter(lookup, value).ForGet();
 
     private static T Single(List<T> rows) => rows.Count switch
     {
