@@ -4,8 +4,10 @@
 #   TechEmpower /db, /queries, /fortunes, /updates on PostgreSQL (installed and started from Debian's packages if
 #   missing): Nuages' ORM against raw Npgsql (same minimal-API peer) and against EF Core.
 # The relations endpoints (/books, /order) run against EF Core after them; NO_TECHEMPOWER_DB=1 runs only those.
-# Bounded: DURATION seconds per run after a WARMUP-second warm-up (default 20: the JIT compiles ~8,700 methods in
-# a database endpoint's first 20 s of load, up to a core's worth of CPU, which a shorter warm-up measures instead). Skip the database part with NO_DB=1, the rest with NO_PLAIN=1.
+# Bounded: DURATION seconds per run after a WARMUP-second warm-up per app and endpoint (default 40: under /db load
+# Nuages' JIT compiles ~9,000 methods in the first 5 s and is still compiling at 25 s — ~12,500 methods, settling
+# about 35 s in, counted from its perf map — up to a core's worth of CPU, which a shorter warm-up measures instead
+# of the steady state; the peers, with less code, settle sooner). Skip the database part with NO_DB=1, the rest with NO_PLAIN=1.
 # ONLY_TEMPLATES=1 runs only the template comparison (with NO_PLAIN=1); NO_TEMPLATES=1 skips it; NO_RELATIONS=1 skips the relations endpoints.
 # Usage: bench/run.sh [duration-seconds] [connections]
 set -euo pipefail
@@ -60,7 +62,7 @@ rps() {
     awk '/Requests\/sec/ { print $2 }' <<<"$report"
 }
 # long enough for tiered compilation to settle and the connection pools to fill
-WARMUP=${WARMUP:-20}
+WARMUP=${WARMUP:-40}
 warm() { wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$1$2" >/dev/null; }
 ratio() { echo "$1 / $2" | bc -l; }
 
