@@ -8,7 +8,8 @@
 # Nuages' JIT compiles ~9,000 methods in the first 5 s and is still compiling at 25 s — ~12,500 methods, settling
 # about 35 s in, counted from its perf map — up to a core's worth of CPU, which a shorter warm-up measures instead
 # of the steady state; the peers, with less code, settle sooner). Skip the database part with NO_DB=1, the rest with NO_PLAIN=1.
-# ONLY_TEMPLATES=1 runs only the template comparison (with NO_PLAIN=1); NO_TEMPLATES=1 skips it; NO_RELATIONS=1 skips the relations endpoints.
+# ONLY_TEMPLATES=1 runs only the template comparison (with NO_PLAIN=1); NO_TEMPLATES=1 skips it; NO_RELATIONS=1 skips the relations endpoints;
+# DB_ENDPOINTS="/db /fortunes" runs only those of the database tests.
 # Usage: bench/run.sh [duration-seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -86,7 +87,8 @@ fi
 [ "${NO_DB:-0}" = 1 ] && exit 0
 if [ "${NO_TECHEMPOWER_DB:-0}" != 1 ] && [ "${ONLY_TEMPLATES:-0}" != 1 ]; then
 printf '%-20s %12s %12s %12s %10s %10s\n' endpoint nuages_rps npgsql_rps efcore_rps vs_npgsql vs_efcore
-for endpoint in /db "/queries?queries=20" /fortunes "/updates?queries=20"; do
+IFS=' ' read -r -a db_endpoints <<< "${DB_ENDPOINTS:-/db /queries?queries=20 /fortunes /updates?queries=20}"
+for endpoint in "${db_endpoints[@]}"; do
     warm $NUAGES_PORT "$endpoint"; warm $PEER_PORT "$endpoint"; warm $EF_PORT "$endpoint"
     nuages=$(rps $NUAGES_PORT "$endpoint")
     raw=$(rps $PEER_PORT "$endpoint")

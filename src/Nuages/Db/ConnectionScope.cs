@@ -11,7 +11,11 @@ namespace Nuages.Db;
 internal sealed class ConnectionScope : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+
+    // PERF: most requests use one alias: its slot is a field, the dictionary only made for a second alias
+    private string? _firstAlias;
+    private Slot? _first;
+    private Dictionary<string, Slot>? _others;
     private bool _ended;
 
     internal sealed class Slot(ConnectionScope scope) : ILeaseOwner
@@ -30,11 +34,24 @@ internal sealed class ConnectionScope : IDisposable
         lock (_lock)
         {
             if (_ended) return null;
-            if (!_slots.TryGetValue(alias, out var slot)) _slots[alias] = slot = new Slot(this);
+            var slot = SlotOf(alias);
             if (slot.InUse) return null;
             slot.InUse = true;
             return slot;
         }
+    }
+
+    private Slot SlotOf(string alias)
+    {
+        if (_first is null)
+        {
+            _firstAlias = alias;
+            return _first = new Slot(this);
+        }
+        if (string.Equals(_firstAlias, alias, StringComparison.Ordinal)) return _first;
+        _others ??= new Dictionary<string, Slot>(StringComparer.Ordinal);
+        if (!_others.TryGetValue(alias, out var slot)) _others[alias] = slot = new Slot(this);
+        return slot;
     }
 
     /// <summary>Gives the slot back; a connection that broke, or that outlived the request, is closed.</summary>
@@ -56,18 +73,27 @@ internal sealed class ConnectionScope : IDisposable
     /// <summary>The request ended: idle connections return to the pool now, busy ones when their statement finishes.</summary>
     public void Dispose()
     {
-        List<DbConnection> idle = [];
+        DbConnection? first;
+        List<DbConnection>? others = null;
         lock (_lock)
         {
             _ended = true;
-            foreach (var slot in _slots.Values)
-            {
-                if (slot.InUse || slot.Connection is null) continue;
-                idle.Add(slot.Connection);
-                slot.Connection = null;
-            }
+            first = TakeIdle(_first);
+            if (_others is not null)
+                foreach (var slot in _others.Values)
+                    if (TakeIdle(slot) is { } connection) (others ??= []).Add(connection);
         }
-        foreach (var connection in idle) connection.Dispose();
+        first?.Dispose();
+        if (others is not null)
+            foreach (var connection in others) connection.Dispose();
+    }
+
+    /// <summary>The slot's connection when nobody is using it, taken from the slot.</summary>
+    private static DbConnection? TakeIdle(Slot? slot)
+    {
+        if (slot is null || slot.InUse || slot.Connection is not { } connection) return null;
+        slot.Connection = null;
+        return connection;
     }
 }
 

@@ -158,7 +158,8 @@ internal sealed class Executor(Backend backend, string alias)
     public Task<List<TRow>> ReadAsync<TRow>(Statement statement, Func<DbDataReader, TRow> row, CancellationToken cancellationToken) =>
         ReadAsync(statement, row, Rows<TRow>.Themselves, cancellationToken);
 
-    private static class Rows<TRow>
+    /// <summary>The rows as the result: what <see cref="ReadAsync{TRow, TResult}"/> makes of them for a caller that wants them all.</summary>
+    internal static class Rows<TRow>
     {
         public static readonly Func<List<TRow>, List<TRow>> Themselves = static rows => rows;
     }

@@ -103,7 +103,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     }
 
     /// <summary>The rows, read now, prefetches done, the result cache left alone (a get() reads a clone, as Django's), asynchronously.</summary>
-    private Task<List<T>> ReadAsync(CancellationToken cancellationToken) => ReadAsync(Rows.Themselves, cancellationToken);
+    private Task<List<T>> ReadAsync(CancellationToken cancellationToken) => ReadAsync(Executor.Rows<T>.Themselves, cancellationToken);
 
     /// <summary>
     /// What <paramref name="result"/> makes of the rows read now: without prefetches, the executor's one async method
@@ -132,12 +132,8 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
         return result(rows);
     }
 
-    private static class Rows
-    {
-        public static readonly Func<List<T>, List<T>> Themselves = static rows => rows;
-
-        public static readonly Func<List<T>, T> One = Single;
-    }
+    /// <summary>get()'s answer from its rows, made once.</summary>
+    private static readonly Func<List<T>, T> TheOne = Single;
 
     /// <summary>Keeps the rows as the result cache and hands out a copy, which the caller may change.</summary>
     private List<T> Cached(List<T> rows)
@@ -390,7 +386,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     public T Get() => Single(ForGet().Read());
 
     /// <summary>The one row of this query, asynchronously.</summary>
-    public Task<T> GetAsync(CancellationToken cancellationToken = default) => ForGet().ReadAsync(Rows.One, cancellationToken);
+    public Task<T> GetAsync(CancellationToken cancellationToken = default) => ForGet().ReadAsync(TheOne, cancellationToken);
 
     /// <summary>The one row for which <paramref name="predicate"/> holds, asynchronously.</summary>
     public Task<T> GetAsync(System.Linq.Expressions.Expression<Func<T, bool>> predicate, CancellationToken cancellationToken = default) =>
@@ -398,7 +394,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
 
     /// <summary>The one row matching the lookup, asynchronously.</summary>
     public Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default) =>
-        ForGet(lookup, value).ReadAsync(Rows.One, cancellationToken);
+        ForGet(lookup, value).ReadAsync(TheOne, cancellationToken);
 
     // Django drops the ordering of a get(), which only needs a count, and caps the rows unless the query is sliced or combined.
     private QuerySet<T> ForGet() => _query.Sliced || !_query.Combined.IsEmpty ? this : With(ForGet(_query.Where));
