@@ -15,8 +15,10 @@ internal sealed partial record SqlQuery
         // Outside a transaction the lock would end with the statement: Django refuses it rather than pretend.
         if (Lock is not null && backend.HasSelectForUpdate && Atomic.CurrentTransaction(Alias) is null)
             throw new TransactionManagementError("select_for_update cannot be used outside of a transaction.", Alias);
-        if (ShapedSelect(backend, columns) is { } shaped) return shaped;
+        var shape = Shape(columns);
+        if (shape is { } known && backend.Selects.TryGetValue(known, out var kept)) return new Statement(kept, ShapeValues(backend, known));
         var (sql, values) = CompileSelect(new SqlContext(backend, []), columns, withRelated: true);
+        if (shape is { } fresh && backend.Selects.Count < ShapesKept) backend.Selects.TryAdd(fresh, sql);
         return new Statement(sql, values);
     }
 

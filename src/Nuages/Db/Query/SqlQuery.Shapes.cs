@@ -22,19 +22,12 @@ internal sealed partial record SqlQuery
     // order) is compiled once per backend and shape, not once per query. A query of any other form compiles each time.
     private const int ShapesKept = 4096;
 
-    /// <summary>The statement of a plain SELECT of every field, from the backend's compiled shapes; null when the query is of another form.</summary>
-    private Statement? ShapedSelect(Backend backend, IReadOnlyList<QueryExpression> columns)
+    /// <summary>The values of a query of a kept shape, in the order its SQL takes them: one per comparison.</summary>
+    private List<object?> ShapeValues(Backend backend, SelectShape shape)
     {
-        if (Shape(columns) is not { } shape) return null;
-        if (!backend.Selects.TryGetValue(shape, out var sql))
-        {
-            var (compiled, compiledValues) = CompileSelect(new SqlContext(backend, []), columns, withRelated: true);
-            if (backend.Selects.Count < ShapesKept) backend.Selects.TryAdd(shape, compiled);
-            return new Statement(compiled, compiledValues);
-        }
         var values = new List<object?>(shape.Conditions);
         foreach (var condition in Where) values.Add(backend.AdaptValue(((LeafNode)condition).Value));
-        return new Statement(sql, values);
+        return values;
     }
 
     /// <summary>The query's shape when it is a plain SELECT of every field of its model: no join, annotation, distinct, lock or set operation.</summary>
