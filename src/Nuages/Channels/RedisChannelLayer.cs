@@ -100,6 +100,9 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
         public void Set() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
+    /// <summary>How long a subscription waits for its connection to Redis before it fails.</summary>
+    private static readonly TimeSpan SubscribeWait = TimeSpan.FromSeconds(5);
+
     private async Task<Wake> WakeAsync(string key)
     {
         Wake? wake;
@@ -107,7 +110,22 @@ public sealed class RedisChannelLayer : ChannelLayer, IAsyncDisposable
             if (_wakes.TryGetValue(key, out wake)) return wake;
         wake = new Wake();
         var subscriber = (await _connection.Value.ConfigureAwait(false)).GetSubscriber();
-        await subscriber.SubscribeAsync(RedisChannel.Literal(key + ":wake"), (_, _) => wake.Set()).ConfigureAwait(false);
+        // The subscription has a connection of its own, opened beside the one for commands: it may still be opening
+        // when the first connect returns, which fails fast ("No connection is active/available"). Wait for it, as long
+        // as a connect may take, rather than fail the caller's first NewChannelAsync or ReceiveAsync.
+        var giveUp = DateTime.UtcNow + SubscribeWait;
+        while (true)
+        {
+            try
+            {
+                await subscriber.SubscribeAsync(RedisChannel.Literal(key + ":wake"), (_, _) => wake.Set()).ConfigureAwait(false);
+                break;
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < giveUp)
+            {
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+        }
         lock (_lock)
         {
             if (_wakes.TryGetValue(key, out var raced)) return raced;
