@@ -32,6 +32,30 @@ async Task<long> Orm(int id) => (await World.Objects.GetAsync("pk", id)).RandomN
 // The same read through Nuages' raw SQL: the executor's share (lease, statement, parameters) without the QuerySet's.
 async Task<long> RawSql(int id) => (int)(await Nuages.Db.Database.Connection.QueryAsync("SELECT id, random_number FROM world WHERE id = %s", [id]))[0][1]!;
 
+// /updates' write: 20 rows' random_number in one UPDATE … FROM (VALUES …), as bench/AspNetPeer writes it by hand.
+var batch = Enumerable.Range(0, 20).Select(i => new World { Id = 1 + i * 37, RandomNumber = 1 }).ToArray();
+
+async Task<long> RawUpdate(int seed)
+{
+    await using var connection = await source.OpenConnectionAsync();
+    var sql = new System.Text.StringBuilder("UPDATE world SET random_number = v.r FROM (VALUES ");
+    await using var update = new NpgsqlCommand { Connection = connection };
+    for (var i = 0; i < batch.Length; i++)
+    {
+        sql.Append(i == 0 ? "" : ", ").Append($"(${2 * i + 1}::bigint, ${2 * i + 2}::integer)");
+        update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch[i].Id });
+        update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = seed });
+    }
+    update.CommandText = sql.Append(") AS v(id, r) WHERE world.id = v.id").ToString();
+    return await update.ExecuteNonQueryAsync();
+}
+
+async Task<long> OrmUpdate(int seed)
+{
+    foreach (var world in batch) world.RandomNumber = seed;
+    return await World.Objects.BulkUpdateAsync(batch, ["random_number"]);
+}
+
 async Task<(double Microseconds, double Bytes)> Measure(Func<int, Task<long>> read)
 {
     for (var i = 0; i < 2_000; i++) await read(1 + i % 10_000); // warm-up: pools filled, code tiered
@@ -42,11 +66,11 @@ async Task<(double Microseconds, double Bytes)> Measure(Func<int, Task<long>> re
     return (elapsed.TotalMicroseconds / reads, (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)reads);
 }
 
-// ALLOC_TYPES=raw|sql|orm: which types one of the three reads allocates, by the runtime's allocation samples (one per
+// ALLOC_TYPES=raw|sql|orm|raw-update|orm-update: which types one of the reads (or writes) allocates, by the runtime's allocation samples (one per
 // ~100 KB allocated, so a type's count is proportional to its bytes) — where the bytes per read go.
 if (Environment.GetEnvironmentVariable("ALLOC_TYPES") is { } which)
 {
-    Func<int, Task<long>> read = which == "raw" ? Raw : which == "sql" ? RawSql : Orm;
+    Func<int, Task<long>> read = which switch { "raw" => Raw, "sql" => RawSql, "raw-update" => RawUpdate, "orm-update" => OrmUpdate, _ => Orm };
     for (var i = 0; i < 2_000; i++) await read(1 + i);
     var samples = new AllocationSamples();
     for (var i = 0; i < 40_000; i++) await read(1 + i * 7 % 10_000);
@@ -73,6 +97,22 @@ Console.WriteLine($"raw Npgsql                   {rawUs,8:F1} µs  {rawBytes,8:F
 Console.WriteLine($"Nuages GetAsync(\"pk\", id)   {ormUs,8:F1} µs  {ormBytes,8:F0} B");
 Console.WriteLine($"Nuages raw SQL (QueryAsync)  {sqlUs,8:F1} µs  {sqlBytes,8:F0} B");
 Console.WriteLine($"ratio (Nuages / raw)         {ormUs / rawUs,8:F2}×  {ormBytes / rawBytes,8:F2}×");
+
+Console.WriteLine();
+Console.WriteLine($"20 World rows' random_number in one UPDATE, {reads / 10:N0} writes (median of 5 rounds taking turns)");
+reads /= 10;
+var rawWrites = new List<(double, double)>();
+var ormWrites = new List<(double, double)>();
+for (var round = 0; round < 5; round++)
+{
+    rawWrites.Add(await Measure(RawUpdate));
+    ormWrites.Add(await Measure(OrmUpdate));
+}
+var (rawWriteUs, rawWriteBytes) = Median(rawWrites);
+var (ormWriteUs, ormWriteBytes) = Median(ormWrites);
+Console.WriteLine($"raw Npgsql                   {rawWriteUs,8:F1} µs  {rawWriteBytes,8:F0} B");
+Console.WriteLine($"Nuages BulkUpdateAsync       {ormWriteUs,8:F1} µs  {ormWriteBytes,8:F0} B");
+Console.WriteLine($"ratio (Nuages / raw)         {ormWriteUs / rawWriteUs,8:F2}×  {ormWriteBytes / rawWriteBytes,8:F2}×");
 
 /// <summary>The runtime's allocation samples (GCAllocationTick), counted by type.</summary>
 sealed class AllocationSamples : System.Diagnostics.Tracing.EventListener

@@ -80,6 +80,38 @@ public class StatementCacheTests
     }
 
     [Fact]
+    public Task A_bulk_update_is_compiled_once_per_shape_on_sqlite() => A_bulk_update_is_compiled_once_per_shape("sqlite");
+
+    [PostgresFact]
+    public Task A_bulk_update_is_compiled_once_per_shape_on_postgres() => A_bulk_update_is_compiled_once_per_shape("postgres");
+
+    private static async Task A_bulk_update_is_compiled_once_per_shape(string engine)
+    {
+        var alias = Seed(engine);
+        var objects = ShapeRow.Objects.Using(alias);
+        var rows = objects.OrderBy("name").ToList();
+        var kept = Executor.For(alias).Backend.BulkUpdates;
+        kept.Clear();
+        using var queries = new CaptureQueries();
+        foreach (var row in rows) row.Rank += 10;
+        Assert.Equal(2, await objects.BulkUpdateAsync(rows.Take(2), ["rank"]));
+        var (key, sql) = Assert.Single(kept);
+        Assert.Equal((typeof(ShapeRow), "rank", 2), key);
+        // The next update of two rows' rank takes the SQL kept: marked, the mark is what is sent, with its own values.
+        kept[key] = sql + " /* kept */";
+        Assert.Equal(2, objects.BulkUpdate(rows.Skip(2).ToList(), ["rank"]));
+        // Another column set or row count is a shape of its own; NULLs still go through (PostgreSQL: the cast).
+        rows[0].Score = null;
+        rows[1].Score = 7;
+        Assert.Equal(3, await objects.BulkUpdateAsync(rows.Take(3), ["score", "rank"]));
+        Assert.Equal(2, kept.Count);
+        Assert.Equal(sql + " /* kept */", queries.Queries[1].Sql);
+        Assert.Equal([rows[2].Id, 13L, rows[3].Id, 13L], queries.Queries[1].Parameters.Select(p => Convert.ToInt64(p, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal([("ada", 11, null), ("bob", 12, 7L), ("cy", 13, 30L), ("dee", 13, 40L)],
+            objects.OrderBy("name").Select(r => (r.Name, r.Rank, r.Score)));
+    }
+
+    [Fact]
     public void Shapes_keep_their_values_apart_on_sqlite() => Shapes_keep_their_values_apart("sqlite");
 
     [PostgresFact]

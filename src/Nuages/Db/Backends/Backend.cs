@@ -22,6 +22,9 @@ internal abstract class Backend
     /// <summary>The SQL of the plain SELECTs compiled so far, by shape (see <see cref="Query.SelectShape"/>): one compilation per shape.</summary>
     internal ConcurrentDictionary<Query.SelectShape, string> Selects { get; } = new();
 
+    /// <summary>The SQL of bulk updates compiled so far, by model, columns written (joined by NUL) and row count.</summary>
+    internal ConcurrentDictionary<(Type Model, string Columns, int Rows), string> BulkUpdates { get; } = new();
+
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Whether Iterator reads through a server-side cursor, a chunk per FETCH (PostgreSQL, unless disabled).</summary>

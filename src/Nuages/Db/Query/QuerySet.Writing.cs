@@ -132,7 +132,7 @@ public partial class QuerySet<T>
         if (Rerouted is { } routed) return routed.BulkUpdate(rows, fields, batchSize);
         var executor = Executor;
         long updated = 0;
-        executor.InTransaction("QuerySet.BulkUpdate", [.. UpdateBatches(executor.Backend, rows.ToList(), fields, batchSize)], command => updated += command.ExecuteNonQuery());
+        executor.InTransaction("QuerySet.BulkUpdate", [.. UpdateBatches(executor.Backend, rows as IReadOnlyList<T> ?? rows.ToList(), fields, batchSize)], command => updated += command.ExecuteNonQuery());
         return updated;
     }
 
@@ -142,31 +142,66 @@ public partial class QuerySet<T>
         if (Rerouted is { } routed) return await routed.BulkUpdateAsync(rows, fields, batchSize, cancellationToken).ConfigureAwait(false);
         var executor = Executor;
         long updated = 0;
-        await executor.InTransactionAsync([.. UpdateBatches(executor.Backend, rows.ToList(), fields, batchSize)],
+        await executor.InTransactionAsync([.. UpdateBatches(executor.Backend, rows as IReadOnlyList<T> ?? rows.ToList(), fields, batchSize)],
             async (command, token) => updated += await command.ExecuteNonQueryAsync(token).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
         return updated;
     }
 
-    private static IEnumerable<Statement> UpdateBatches(Backend backend, List<T> rows, string[] fieldNames, int? batchSize)
+    private static IEnumerable<Statement> UpdateBatches(Backend backend, IReadOnlyList<T> rows, string[] fieldNames, int? batchSize)
     {
         if (batchSize is <= 0) throw new ArgumentException("Batch size must be a positive integer.");
         if (fieldNames.Length == 0) throw new ArgumentException("Field names must be given to bulk_update().");
-        var fields = fieldNames.Select(Meta.Field).ToList();
-        if (fields.Contains(Meta.Pk)) throw new ArgumentException("bulk_update() cannot be used with primary key fields.");
-        if (rows.Any(r => r.Id == 0)) throw new ArgumentException("All bulk_update() objects must have a primary key set.");
-        var limit = Math.Max(1, backend.MaxQueryParameters / (fields.Count + 1));
-        // Joining a VALUES list keeps the cost linear in the rows, where Django's CASE WHEN per row is quadratic;
-        // both engines name a VALUES list's columns column1, column2, …
-        var sets = string.Join(", ", fields.Select((field, i) => $"{Backend.Quote(field.Column)} = v.column{i + 2}"));
-        var table = Backend.Quote(Meta.Table);
-        foreach (var batch in rows.Chunk(Math.Min(limit, batchSize ?? int.MaxValue)))
+        var fields = new FieldMeta[fieldNames.Length];
+        for (var i = 0; i < fields.Length; i++) fields[i] = Meta.Field(fieldNames[i]);
+        if (Array.IndexOf(fields, Meta.Pk) >= 0) throw new ArgumentException("bulk_update() cannot be used with primary key fields.");
+        for (var i = 0; i < rows.Count; i++)
+            if (rows[i].Id == 0) throw new ArgumentException("All bulk_update() objects must have a primary key set.");
+        var size = Math.Min(Math.Max(1, backend.MaxQueryParameters / (fields.Length + 1)), batchSize ?? int.MaxValue);
+        var columns = fieldNames.Length == 1 ? fieldNames[0] : string.Join('\0', fieldNames);
+        for (var start = 0; start < rows.Count; start += size)
         {
-            var context = new SqlContext(backend, new List<object?>(batch.Length * (fields.Count + 1)));
-            // PostgreSQL types a VALUES column from its rows, and a column of NULL parameters would be text: cast each.
-            string Typed(FieldMeta field, string parameter) => backend.TypesValuesColumns ? $"CAST({parameter} AS {backend.ColumnType(field)})" : parameter;
-            var tuples = batch.Select(row => "(" + string.Join(", ", [context.Param(row.Id), .. fields.Select(field => Typed(field, context.Param(field.Get(row))))]) + ")");
-            yield return new Statement($"UPDATE {table} SET {sets} FROM (VALUES {string.Join(", ", tuples)}) AS v WHERE {table}.{Backend.Quote(Meta.Pk.Column)} = v.column1", context.Values);
+            var count = Math.Min(size, rows.Count - start);
+            var values = new List<object?>(count * (fields.Length + 1));
+            for (var r = start; r < start + count; r++)
+            {
+                values.Add(backend.AdaptValue(rows[r].Id));
+                foreach (var field in fields) values.Add(backend.AdaptValue(field.Get(rows[r])));
+            }
+            yield return new Statement(UpdateSql(backend, fields, columns, count), values);
         }
+    }
+
+    /// <summary>
+    /// The UPDATE … FROM (VALUES …) of <paramref name="rows"/> rows writing <paramref name="fields"/>, its parameters
+    /// numbered row by row (the key, then each field). Joining a VALUES list keeps the cost linear in the rows, where
+    /// Django's CASE WHEN per row is quadratic; both engines name a VALUES list's columns column1, column2, …
+    /// </summary>
+    private static string UpdateSql(Backend backend, FieldMeta[] fields, string columns, int rows)
+    {
+        // PERF: kept per backend, model, fields and row count (/updates writes 20 rows of one column each time).
+        var key = (typeof(T), columns, rows);
+        if (backend.BulkUpdates.TryGetValue(key, out var kept)) return kept;
+        var table = Backend.Quote(Meta.Table);
+        var sql = new System.Text.StringBuilder("UPDATE ").Append(table).Append(" SET ");
+        for (var i = 0; i < fields.Length; i++)
+            sql.Append(i == 0 ? "" : ", ").Append(Backend.Quote(fields[i].Column)).Append(" = v.column").Append(i + 2);
+        sql.Append(" FROM (VALUES ");
+        var parameter = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (").Append(backend.Placeholder(++parameter));
+            foreach (var field in fields)
+            {
+                sql.Append(", ");
+                // PostgreSQL types a VALUES column from its rows, and a column of NULL parameters would be text: cast each.
+                if (backend.TypesValuesColumns) sql.Append("CAST(").Append(backend.Placeholder(++parameter)).Append(" AS ").Append(backend.ColumnType(field)).Append(')');
+                else sql.Append(backend.Placeholder(++parameter));
+            }
+            sql.Append(')');
+        }
+        var text = sql.Append(") AS v WHERE ").Append(table).Append('.').Append(Backend.Quote(Meta.Pk.Column)).Append(" = v.column1").ToString();
+        if (backend.BulkUpdates.Count < 4096) backend.BulkUpdates.TryAdd(key, text);
+        return text;
     }
 
     private static void CheckIds(List<T> rows, List<long> ids)
