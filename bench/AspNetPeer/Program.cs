@@ -5,6 +5,7 @@ using Npgsql;
 
 // The peer: plain ASP.NET Core minimal APIs on the same Kestrel, serving TechEmpower's /plaintext and /json, and
 // its database tests on raw Npgsql (an NpgsqlDataSource, positional parameters) when NUAGES_BENCH_POSTGRES is set.
+AllocationSamples.FromEnvironment();
 var address = args.Length > 0 ? args[0] : "127.0.0.1:8081";
 var parts = address.Split(':');
 var builder = WebApplication.CreateSlimBuilder();

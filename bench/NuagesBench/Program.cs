@@ -5,6 +5,7 @@ using static Nuages.Urls.Routes;
 // TechEmpower's /plaintext and /json on Nuages, and its database tests when NUAGES_BENCH_POSTGRES names a
 // database (bench/run.sh sets it). Async views are what a site that cares about throughput writes; the -sync
 // twins measure the hop of a sync view onto a sync worker.
+AllocationSamples.FromEnvironment();
 var database = Environment.GetEnvironmentVariable("NUAGES_BENCH_POSTGRES");
 var app = NuagesApp.Create(args, s =>
 {

@@ -113,21 +113,3 @@ var (ormWriteUs, ormWriteBytes) = Median(ormWrites);
 Console.WriteLine($"raw Npgsql                   {rawWriteUs,8:F1} µs  {rawWriteBytes,8:F0} B");
 Console.WriteLine($"Nuages BulkUpdateAsync       {ormWriteUs,8:F1} µs  {ormWriteBytes,8:F0} B");
 Console.WriteLine($"ratio (Nuages / raw)         {ormWriteUs / rawWriteUs,8:F2}×  {ormWriteBytes / rawWriteBytes,8:F2}×");
-
-/// <summary>The runtime's allocation samples (GCAllocationTick), counted by type.</summary>
-sealed class AllocationSamples : System.Diagnostics.Tracing.EventListener
-{
-    public readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Counts = new();
-
-    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
-    {
-        if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1); // GC keyword: its verbose level has the samples
-    }
-
-    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
-    {
-        if (e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true || e.Payload is null) return;
-        var i = e.PayloadNames!.IndexOf("TypeName");
-        Counts.AddOrUpdate((string)e.Payload[i]!, 1, (_, n) => n + 1);
-    }
-}

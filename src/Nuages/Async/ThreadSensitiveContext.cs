@@ -9,7 +9,8 @@ namespace Nuages.Async;
 /// </summary>
 public sealed class ThreadSensitiveContext : IDisposable
 {
-    private readonly Lock _lock = new();
+    // PERF: made on first use — most async requests never take a worker, and never lock
+    private Lock? _lock;
     private readonly FlowState? _previous;
     private readonly bool _owner;
     private RequestScope? _scope;
@@ -101,11 +102,13 @@ public sealed class ThreadSensitiveContext : IDisposable
     /// <summary>The inline call is over: its permit goes back.</summary>
     internal void ExitInline() => Pool.ExitInline();
 
+    private Lock Gate => Volatile.Read(ref _lock) ?? Interlocked.CompareExchange(ref _lock, new Lock(), null) ?? _lock!;
+
     /// <summary>The context's worker, taken from the pool on first use; concurrent first uses get the same one.</summary>
     internal Task<SyncWorker> GetWorkerAsync()
     {
         if (_worker is { } existing) return existing;
-        lock (_lock)
+        lock (Gate)
         {
             return _worker ??= Pool.AcquireAsync().AsTask();
         }
@@ -122,7 +125,7 @@ public sealed class ThreadSensitiveContext : IDisposable
         // PERF: most async requests never take a worker; a worker taken concurrently with this read goes at Dispose.
         if (_pinned || Volatile.Read(ref _worker) is null) return;
         Task<SyncWorker>? worker;
-        lock (_lock)
+        lock (Gate)
         {
             worker = _worker;
             _worker = null;

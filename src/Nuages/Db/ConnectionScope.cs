@@ -10,7 +10,7 @@ namespace Nuages.Db;
 /// </summary>
 internal sealed class ConnectionScope : IDisposable
 {
-    private readonly Lock _lock = new();
+    // PERF: guarded by the scope's own monitor (an internal object nothing else locks), which spares a Lock per request.
 
     // PERF: most requests use one alias: its slot is a field, the dictionary only made for a second alias
     private string? _firstAlias;
@@ -31,7 +31,7 @@ internal sealed class ConnectionScope : IDisposable
     /// <summary>The alias's slot, now reserved for the caller; null when it is busy or the request has ended.</summary>
     public Slot? TryAcquire(string alias)
     {
-        lock (_lock)
+        lock (this)
         {
             if (_ended) return null;
             var slot = SlotOf(alias);
@@ -58,7 +58,7 @@ internal sealed class ConnectionScope : IDisposable
     public void Release(Slot slot)
     {
         DbConnection? close = null;
-        lock (_lock)
+        lock (this)
         {
             slot.InUse = false;
             if (_ended || slot.Connection is { State: not System.Data.ConnectionState.Open })
@@ -75,7 +75,7 @@ internal sealed class ConnectionScope : IDisposable
     {
         DbConnection? first;
         List<DbConnection>? others = null;
-        lock (_lock)
+        lock (this)
         {
             _ended = true;
             first = TakeIdle(_first);

@@ -37,39 +37,49 @@ internal sealed class AsyncGateway
         _requestLogger = handler.LoggerFactory.CreateLogger("Nuages.Request");
     }
 
-    public Task InvokeAsync(HttpContext context) =>
-        KestrelExchange.UnlessClientGoneAsync(context, ServeAsync(context, context.RequestAborted), _requestLogger);
-
-    private async Task ServeAsync(HttpContext context, CancellationToken aborted)
+    /// <summary>
+    /// Serves one request. A client that went away (reset, closed, cut as too slow) ends it quietly, as
+    /// <see cref="KestrelExchange.UnlessClientGoneAsync"/> does for the sync gateway — caught here, in the same method,
+    /// which spares every request an async layer.
+    /// </summary>
+    public async Task InvokeAsync(HttpContext context)
     {
-        HttpRequest request;
+        var aborted = context.RequestAborted;
         try
         {
-            var body = await RequestBodyReader.ReadAsync(context, _settings, drainWhenTooBig: false, aborted).ConfigureAwait(false);
-            request = KestrelExchange.BuildRequest(_settings, context, body.Body);
-            request.Spool = body.Spool;
-        }
-        catch (RequestDataTooBig)
-        {
-            // Django's ASGI handler answers a body over DataUploadMaxMemorySize with this 413 before any view runs.
-            await WriteAsync(context, new HttpResponse("413 Payload too large", "text/plain; charset=utf-8", 413), aborted).ConfigureAwait(false);
-            await _handler.FinishUnbuiltAsync().ConfigureAwait(false); // request_finished once, as django/core/handlers/asgi.py sends it
-            return;
-        }
-        catch (Exception e) when (RequestBodyReader.RefusedStatus(e, aborted) is { } status)
-        {
-            await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false); // malformed chunking, too slow…
-            return;
-        }
+            HttpRequest request;
+            try
+            {
+                var body = await RequestBodyReader.ReadAsync(context, _settings, drainWhenTooBig: false, aborted).ConfigureAwait(false);
+                request = KestrelExchange.BuildRequest(_settings, context, body.Body);
+                request.Spool = body.Spool;
+            }
+            catch (RequestDataTooBig)
+            {
+                // Django's ASGI handler answers a body over DataUploadMaxMemorySize with this 413 before any view runs.
+                await WriteAsync(context, new HttpResponse("413 Payload too large", "text/plain; charset=utf-8", 413), aborted).ConfigureAwait(false);
+                await _handler.FinishUnbuiltAsync().ConfigureAwait(false); // request_finished once, as django/core/handlers/asgi.py sends it
+                return;
+            }
+            catch (Exception e) when (RequestBodyReader.RefusedStatus(e, aborted) is { } status)
+            {
+                await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false); // malformed chunking, too slow…
+                return;
+            }
 
-        try
-        {
-            var response = await _handler.ServeAsync(request, (_, r) => WriteAsync(context, r, aborted), inlineSync: true).ConfigureAwait(false);
-            if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request, context.Request.Protocol, response.StatusCode);
+            try
+            {
+                var response = await _handler.ServeAsync(request, (_, r) => WriteAsync(context, r, aborted), inlineSync: true).ConfigureAwait(false);
+                if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request, context.Request.Protocol, response.StatusCode);
+            }
+            finally
+            {
+                request.Close(); // temporary upload files go now, as django/core/handlers/asgi.py closes the body
+            }
         }
-        finally
+        catch (Exception e) when (RequestBodyReader.IsClientGone(e, aborted))
         {
-            request.Close(); // temporary upload files go now, as django/core/handlers/asgi.py closes the body
+            GatewayLog.Disconnected(_requestLogger, context.Request.Path.Value ?? "/");
         }
     }
 

@@ -44,7 +44,7 @@ internal static class KestrelExchange
             context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = response.ReasonPhrase;
         var headers = kestrel.Headers;
         foreach (var (name, value) in response.Headers) headers[name] = value;
-        if (response.Cookies.Count > 0)
+        if (response.HasCookies)
         {
             foreach (var cookie in response.Cookies.Values) headers.Append("Set-Cookie", cookie.ToString());
         }

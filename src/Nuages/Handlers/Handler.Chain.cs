@@ -63,7 +63,7 @@ internal sealed partial class Handler
         var chain = new Chain(isAsync);
         var layers = new List<(bool RunsAsync, object Instance)>(); // outermost first
         var debug = _settings.Debug;
-        var core = new Layer(isAsync, ConvertExceptions(request => CoreSync(chain, request)), ConvertExceptions(request => CoreAsync(chain, request)), IsCore: true);
+        var core = new Layer(isAsync, ConvertExceptions(request => CoreSync(chain, request)), request => CoreAsync(chain, request), IsCore: true);
         var layer = core;
         for (var i = _settings.Middleware.Count - 1; i >= 0; i--)
         {

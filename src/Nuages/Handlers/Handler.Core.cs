@@ -69,83 +69,95 @@ internal sealed partial class Handler
         return response;
     }
 
+    /// <summary>
+    /// The core in async mode. Unlike the middleware layers it converts its own exceptions to responses (Django wraps
+    /// the core with <c>convert_exception_to_response</c> like every layer): in this method, which spares every
+    /// request that waits an async layer.
+    /// </summary>
     private async ValueTask<HttpResponse> CoreAsync(Chain chain, HttpRequest request)
     {
-        var match = Resolve(request);
-        // An async view between the view hooks and the render could wait between them: no inline sync code then.
-        if (chain.Inline == InlineSync.IfSyncView && match.View.Sync is null && request.Scope is { } scope) scope.Context.InlineAllowed = false;
-        HttpResponse? response = null;
-        foreach (var middleware in chain.ViewHooks)
+        try
         {
-            var kinds = middleware.HookKinds;
-            response = kinds.View.HasFlag(HookKind.Async)
-                ? await middleware.ProcessViewAsync(request, match.Func, match.Args, match.Kwargs).ConfigureAwait(false)
-                : kinds.NonBlocking
-                    ? middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)
-                    : await SyncToAsync.RunShielded(() => middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)); // as django/core/handlers/base.py does
-            if (response is not null) break;
-        }
-        if (response is null)
-        {
-            var view = match.View;
-            var timing = Diagnostics.SpanTiming.View(view.Descriptor.Name);
-            try
+            var match = Resolve(request);
+            // An async view between the view hooks and the render could wait between them: no inline sync code then.
+            if (chain.Inline == InlineSync.IfSyncView && match.View.Sync is null && request.Scope is { } scope) scope.Context.InlineAllowed = false;
+            HttpResponse? response = null;
+            foreach (var middleware in chain.ViewHooks)
             {
-                object? result;
-                var atomic = AtomicAliases(view);
-                if (view.Async is { } invokeAsync)
-                {
-                    if (atomic.Length > 0) result = await AtomicallyAsync(atomic, 0, () => invokeAsync(request, match.Values).AsTask()).ConfigureAwait(false);
-                    else
-                    {
-                        var pending = invokeAsync(request, match.Values);
-                        result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
-                    }
-                }
-                else
-                {
-                    var invoke = view.Sync!;
-                    result = await SyncToAsync.Run(() => Atomically(atomic, 0, () => invoke(request, match.Values)), true, request.Aborted);
-                }
-                response = CheckResponse(result, view.Descriptor.Name);
-            }
-            catch (Exception exception) when (!IsDisconnect(request, exception))
-            {
-                response = await ExceptionHooksAsync(chain, request, exception).ConfigureAwait(false);
-                if (response is null) throw;
-            }
-            finally
-            {
-                timing.StopView(request.Scope?.Timings);
-            }
-        }
-        if (response is RenderableResponse { IsRendered: false })
-        {
-            foreach (var middleware in chain.TemplateHooks)
-            {
-                var current = response;
                 var kinds = middleware.HookKinds;
-                response = CheckTemplateHook(middleware, kinds.TemplateResponse.HasFlag(HookKind.Async)
-                    ? await middleware.ProcessTemplateResponseAsync(request, current).ConfigureAwait(false)
+                response = kinds.View.HasFlag(HookKind.Async)
+                    ? await middleware.ProcessViewAsync(request, match.Func, match.Args, match.Kwargs).ConfigureAwait(false)
                     : kinds.NonBlocking
-                        ? middleware.ProcessTemplateResponse(request, current)
-                        : await SyncToAsync.RunShielded(() => middleware.ProcessTemplateResponse(request, current)));
+                        ? middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)
+                        : await SyncToAsync.RunShielded(() => middleware.ProcessView(request, match.Func, match.Args, match.Kwargs)); // as django/core/handlers/base.py does
+                if (response is not null) break;
             }
-            if (response is RenderableResponse { IsRendered: false } deferred)
+            if (response is null)
             {
+                var view = match.View;
+                var timing = Diagnostics.SpanTiming.View(view.Descriptor.Name);
                 try
                 {
-                    // As django/core/handlers/base.py does: an async render is awaited, a sync one runs on the request's sync thread.
-                    response = deferred.RendersAsync ? await deferred.RenderAsync().ConfigureAwait(false) : await SyncToAsync.RunShielded(deferred.Render);
+                    object? result;
+                    var atomic = AtomicAliases(view);
+                    if (view.Async is { } invokeAsync)
+                    {
+                        if (atomic.Length > 0) result = await AtomicallyAsync(atomic, 0, () => invokeAsync(request, match.Values).AsTask()).ConfigureAwait(false);
+                        else
+                        {
+                            var pending = invokeAsync(request, match.Values);
+                            result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+                        }
+                    }
+                    else
+                    {
+                        var invoke = view.Sync!;
+                        result = await SyncToAsync.Run(() => Atomically(atomic, 0, () => invoke(request, match.Values)), true, request.Aborted);
+                    }
+                    response = CheckResponse(result, view.Descriptor.Name);
                 }
                 catch (Exception exception) when (!IsDisconnect(request, exception))
                 {
-                    response = await ExceptionHooksAsync(chain, request, exception).ConfigureAwait(false); // as django/core/handlers/base.py does
+                    response = await ExceptionHooksAsync(chain, request, exception).ConfigureAwait(false);
                     if (response is null) throw;
                 }
+                finally
+                {
+                    timing.StopView(request.Scope?.Timings);
+                }
             }
+            if (response is RenderableResponse { IsRendered: false })
+            {
+                foreach (var middleware in chain.TemplateHooks)
+                {
+                    var current = response;
+                    var kinds = middleware.HookKinds;
+                    response = CheckTemplateHook(middleware, kinds.TemplateResponse.HasFlag(HookKind.Async)
+                        ? await middleware.ProcessTemplateResponseAsync(request, current).ConfigureAwait(false)
+                        : kinds.NonBlocking
+                            ? middleware.ProcessTemplateResponse(request, current)
+                            : await SyncToAsync.RunShielded(() => middleware.ProcessTemplateResponse(request, current)));
+                }
+                if (response is RenderableResponse { IsRendered: false } deferred)
+                {
+                    try
+                    {
+                        // As django/core/handlers/base.py does: an async render is awaited, a sync one runs on the request's sync thread.
+                        response = deferred.RendersAsync ? await deferred.RenderAsync().ConfigureAwait(false) : await SyncToAsync.RunShielded(deferred.Render);
+                    }
+                    catch (Exception exception) when (!IsDisconnect(request, exception))
+                    {
+                        response = await ExceptionHooksAsync(chain, request, exception).ConfigureAwait(false); // as django/core/handlers/base.py does
+                        if (response is null) throw;
+                    }
+                }
+            }
+            return response;
         }
-        return response;
+        catch (Exception exception) when (!IsDisconnect(request, exception))
+        {
+            return ResponseForException(request, exception); // the core's own convert_exception_to_response
+        }
     }
 
     /// <summary>The aliases whose <c>AtomicRequests</c> wrap this view: all of them but those it opts out of with [NonAtomicRequests].</summary>

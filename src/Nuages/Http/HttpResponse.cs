@@ -81,6 +81,9 @@ public class HttpResponse
     /// <summary>The cookies this response sets, by name.</summary>
     public IReadOnlyDictionary<string, ResponseCookie> Cookies => _cookies ??= new(StringComparer.Ordinal);
 
+    /// <summary>Whether a cookie is set, without making the dictionary of a response that has none.</summary>
+    internal bool HasCookies => _cookies is { Count: > 0 };
+
     /// <summary>Whether the body is streamed rather than held in <see cref="Content"/>.</summary>
     public virtual bool Streaming => false;
 
