@@ -19,6 +19,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 sysctl -qw net.core.somaxconn=65535 2>/dev/null || true
 sysctl -qw net.ipv4.tcp_max_syn_backlog=65535 2>/dev/null || true
 sysctl -qw net.ipv4.ip_local_port_range="10000 65000" 2>/dev/null || true
+command -v bc >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq bc >/dev/null; }
 if [ -z "${NUAGES_BENCH_REDIS:-}" ]; then
     if ! command -v redis-server >/dev/null 2>&1; then
         export DEBIAN_FRONTEND=noninteractive
@@ -67,12 +68,20 @@ echo_run() { # echo_run LABEL PORT KIND PATH [signalr]
     after=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
     rate=$(echo "$line" | sed -E 's/.* s: ([0-9,]+) round trips.*/\1/' | tr -d ,)
     # the server's CPU time (user + system) over the run, per round trip: steadier than throughput on a shared machine
+    LAST_RATE=$rate
     echo "$1: $line; server CPU $(( (after - before) * 1000000 / $(getconf CLK_TCK) / (rate * SECONDS_ECHO) )) µs per round trip"
     stop "$SERVER"
 }
 for round in $(seq 1 "$ECHO_ROUNDS"); do
-    echo_run "round $round Nuages AsyncJsonWebsocketConsumer" 8095 nuages /ws
-    echo_run "round $round ASP.NET Core WebSocket handler" 8096 peer /ws
+    # the consumer and the plain handler take turns going first, so that drift over a round weighs on both alike
+    if [ $((round % 2)) = 1 ]; then
+        echo_run "round $round Nuages AsyncJsonWebsocketConsumer" 8095 nuages /ws; consumer=$LAST_RATE
+        echo_run "round $round ASP.NET Core WebSocket handler" 8096 peer /ws; handler=$LAST_RATE
+    else
+        echo_run "round $round ASP.NET Core WebSocket handler" 8096 peer /ws; handler=$LAST_RATE
+        echo_run "round $round Nuages AsyncJsonWebsocketConsumer" 8095 nuages /ws; consumer=$LAST_RATE
+    fi
+    echo "round $round consumer / handler: $(echo "scale=3; $consumer / $handler" | bc -l)"
     echo_run "round $round Nuages AsyncWebsocketConsumer, text echo without JSON" 8095 nuages /ws-text
     echo_run "round $round ASP.NET Core SignalR hub" 8096 peer /hub signalr
 done
