@@ -37,11 +37,7 @@ internal sealed class AsyncGateway
         _requestLogger = handler.LoggerFactory.CreateLogger("Nuages.Request");
     }
 
-    /// <summary>
-    /// Serves one request. A client that went away (reset, closed, cut as too slow) ends it quietly, as
-    /// <see cref="KestrelExchange.UnlessClientGoneAsync"/> does for the sync gateway — caught here, in the same method,
-    /// which spares every request an async layer.
-    /// </summary>
+    /// <summary>Serves one request; a client that went away ends it quietly (<see cref="KestrelExchange.ClientGone"/>).</summary>
     public async Task InvokeAsync(HttpContext context)
     {
         var aborted = context.RequestAborted;
@@ -77,9 +73,9 @@ internal sealed class AsyncGateway
                 request.Close(); // temporary upload files go now, as django/core/handlers/asgi.py closes the body
             }
         }
-        catch (Exception e) when (RequestBodyReader.IsClientGone(e, aborted))
+        catch (Exception e) when (KestrelExchange.ClientGone(context, e, _requestLogger))
         {
-            GatewayLog.Disconnected(_requestLogger, context.Request.Path.Value ?? "/");
+            // the client is gone: nothing more to send, and the filter has logged it
         }
     }
 

@@ -36,51 +36,57 @@ internal sealed class SyncGateway
         _requestLogger = handler.LoggerFactory.CreateLogger("Nuages.Request");
     }
 
-    public Task InvokeAsync(HttpContext context) =>
-        KestrelExchange.UnlessClientGoneAsync(context, ServeAsync(context, context.RequestAborted), _requestLogger);
-
-    private async Task ServeAsync(HttpContext context, CancellationToken aborted)
+    /// <summary>Serves one request; a client that went away ends it quietly (<see cref="KestrelExchange.ClientGone"/>).</summary>
+    public async Task InvokeAsync(HttpContext context)
     {
-        // The body is read before the request takes a gateway thread, asynchronously: a slow upload holds no thread
-        // (a WSGI server's worker would block on it), and Kestrel's minimum data rate cuts it with a 408.
-        RequestBodyReader.Result body;
+        var aborted = context.RequestAborted;
         try
         {
-            body = await RequestBodyReader.ReadAsync(context, _settings, drainWhenTooBig: true, aborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (RequestBodyReader.RefusedStatus(e, aborted) is { } status)
-        {
-            await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false); // malformed chunking, too slow…
-            return;
-        }
-        SyncWorker thread;
-        try
-        {
-            thread = await _threads.AcquireAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            body.Spool?.Dispose();
-            throw;
-        }
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        thread.Post(new ActionItem(() =>
-        {
+            // The body is read before the request takes a gateway thread, asynchronously: a slow upload holds no thread
+            // (a WSGI server's worker would block on it), and Kestrel's minimum data rate cuts it with a 408.
+            RequestBodyReader.Result body;
             try
             {
-                Serve(context, body);
-                done.SetResult();
+                body = await RequestBodyReader.ReadAsync(context, _settings, drainWhenTooBig: true, aborted).ConfigureAwait(false);
             }
-            catch (Exception e)
+            catch (Exception e) when (RequestBodyReader.RefusedStatus(e, aborted) is { } status)
             {
-                done.SetException(e);
+                await KestrelExchange.RefuseAsync(context, status).ConfigureAwait(false); // malformed chunking, too slow…
+                return;
             }
-            finally
+            SyncWorker thread;
+            try
             {
-                _threads.ReturnNow(thread);
+                thread = await _threads.AcquireAsync().ConfigureAwait(false);
             }
-        }));
-        await done.Task.ConfigureAwait(false);
+            catch
+            {
+                body.Spool?.Dispose();
+                throw;
+            }
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            thread.Post(new ActionItem(() =>
+            {
+                try
+                {
+                    Serve(context, body);
+                    done.SetResult();
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+                finally
+                {
+                    _threads.ReturnNow(thread);
+                }
+            }));
+            await done.Task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (KestrelExchange.ClientGone(context, e, _requestLogger))
+        {
+            // the client is gone: nothing more to send, and the filter has logged it
+        }
     }
 
     private void Serve(HttpContext context, RequestBodyReader.Result body)
