@@ -251,7 +251,9 @@ public sealed class NuagesApp
         if (Channels.WebSocketRouter.Of(Site).Value is not null)
         {
             // WebSocket handshakes go to the consumers, on either gateway; everything else to the site's views.
-            web.UseWebSockets();
+            // PERF: ASP.NET Core's WebSocket middleware makes a handshake object for every request it sees; it sees only
+            // those that can be one (an HTTP/1.1 Upgrade, an HTTP/2 extended CONNECT) — for the rest IsWebSocketRequest is false all the same.
+            web.UseWhen(KestrelExchange.MayBeWebSocket, sockets => sockets.UseWebSockets());
             var sockets = new WebSocketGateway(Site, [.. Apps.All.OfType<Channels.IConnectionSetup>()], LoggerFactory, web.Lifetime.ApplicationStopping);
             var http = serve;
             serve = context => context.WebSockets.IsWebSocketRequest ? sockets.ServeAsync(context) : http(context);

@@ -69,9 +69,11 @@ internal sealed class RequestScope(ThreadSensitiveContext context, CancellationT
 
     public void CountSwitch() => Interlocked.Increment(ref _switches);
 
-    // What the request holds until it ends (its database connections), one per kind; few kinds, so a list.
-    // PERF: guarded by the scope's own monitor (an internal object nothing else locks), which spares a Lock per request.
-    private List<IDisposable>? _resources;
+    // What the request holds until it ends (its database connections), one per kind.
+    // PERF: guarded by the scope's own monitor (an internal object nothing else locks), which spares a Lock per request;
+    // the first resource in a field (most requests hold one kind: the connection scope), a list only for more.
+    private IDisposable? _first;
+    private List<IDisposable>? _more;
     private bool _ended;
 
     /// <summary>The request's resource of type <typeparamref name="T"/>, made on first use; null once the request has ended.</summary>
@@ -80,37 +82,34 @@ internal sealed class RequestScope(ThreadSensitiveContext context, CancellationT
         lock (this)
         {
             if (_ended) return null;
-            foreach (var resource in _resources ??= []) if (resource is T found) return found;
+            if (_first is T first) return first;
+            if (_more is not null)
+                foreach (var resource in _more) if (resource is T found) return found;
             var made = create();
-            _resources.Add(made);
+            if (_first is null) _first = made;
+            else (_more ??= []).Add(made);
             return made;
         }
     }
 
     /// <summary>Releases what the scope holds now, and goes on: the next use makes anew (a consumer's event done).</summary>
-    public void Release()
-    {
-        List<IDisposable>? resources;
-        lock (this)
-        {
-            resources = _resources;
-            _resources = null;
-        }
-        if (resources is null) return;
-        foreach (var resource in resources) resource.Dispose();
-    }
+    public void Release() => Dispose(end: false);
 
     /// <summary>Ends the request: its resources are released (connections go back to the driver's pool).</summary>
-    public void End()
+    public void End() => Dispose(end: true);
+
+    private void Dispose(bool end)
     {
-        List<IDisposable>? resources;
+        IDisposable? first;
+        List<IDisposable>? more;
         lock (this)
         {
-            _ended = true;
-            resources = _resources;
-            _resources = null;
+            if (end) _ended = true;
+            (first, more) = (_first, _more);
+            (_first, _more) = (null, null);
         }
-        if (resources is null) return;
-        foreach (var resource in resources) resource.Dispose();
+        first?.Dispose();
+        if (more is null) return;
+        foreach (var resource in more) resource.Dispose();
     }
 }

@@ -131,10 +131,13 @@ public sealed class ThreadSensitiveContext : IDisposable
             _worker = null;
         }
         if (worker is null) return;
-        var pool = Pool;
-        if (worker.IsCompletedSuccessfully) pool.Release(worker.Result);
-        else worker.ContinueWith(t => pool.Release(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (worker.IsCompletedSuccessfully) Pool.Release(worker.Result);
+        else ReleaseWhenTaken(Pool, worker);
     }
+
+    // Apart, so that the closure is made only for a worker still being taken (not on every call, as it would be in ReleaseWorker).
+    private static void ReleaseWhenTaken(SyncWorkerPool pool, Task<SyncWorker> worker) =>
+        worker.ContinueWith(t => pool.Release(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Where the context's worker comes from: its request's site's pool, else the process's.</summary>
     private SyncWorkerPool Pool => _scope?.Pool ?? SyncWorkerPool.Shared;

@@ -35,7 +35,15 @@ internal sealed class AsyncGateway
         _settings = handler.Settings;
         _serverLogger = handler.LoggerFactory.CreateLogger("Nuages.Server");
         _requestLogger = handler.LoggerFactory.CreateLogger("Nuages.Request");
+        _send = (request, response) =>
+        {
+            var context = KestrelExchange.ContextOf(request);
+            return WriteAsync(context, response, context.RequestAborted);
+        };
     }
+
+    /// <summary>Writes a response to the exchange its request came from: one delegate for every request, no closure each.</summary>
+    private readonly Func<HttpRequest, HttpResponse, ValueTask> _send;
 
     /// <summary>Serves one request; a client that went away ends it quietly (<see cref="KestrelExchange.ClientGone"/>).</summary>
     public async Task InvokeAsync(HttpContext context)
@@ -65,7 +73,7 @@ internal sealed class AsyncGateway
 
             try
             {
-                var response = await _handler.ServeAsync(request, (_, r) => WriteAsync(context, r, aborted), inlineSync: true).ConfigureAwait(false);
+                var response = await _handler.ServeAsync(request, _send, inlineSync: true).ConfigureAwait(false);
                 if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request, context.Request.Protocol, response.StatusCode);
             }
             finally

@@ -82,8 +82,17 @@ internal static class KestrelExchange
     }
 
     /// <summary>Connection facts read from Kestrel only when asked.</summary>
+    /// <summary>Whether a request can be a WebSocket handshake: an HTTP/1.1 request asking to upgrade, or an HTTP/2 extended CONNECT.</summary>
+    public static bool MayBeWebSocket(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+        || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
+
+    /// <summary>The Kestrel exchange a request built by <see cref="BuildRequest"/> came from.</summary>
+    public static HttpContext ContextOf(HttpRequest request) => ((KestrelRequestSource)request.Source).Context;
+
     private sealed class KestrelRequestSource(HttpContext context) : RequestSource
     {
+        public HttpContext Context => context;
         public override string? RemoteAddress => context.Connection.RemoteIpAddress?.ToString();
         public override string? RemotePort => context.Connection.RemoteIpAddress is null ? null : context.Connection.RemotePort.ToString(CultureInfo.InvariantCulture);
         public override string? ServerName => context.Connection.LocalIpAddress?.ToString();

@@ -5,6 +5,7 @@ using Nuages.Async;
 using Nuages.Conf;
 using Nuages.Handlers;
 using Nuages.Http;
+using HttpRequest = Nuages.Http.HttpRequest;
 using HttpResponse = Nuages.Http.HttpResponse;
 
 namespace Nuages.Gateways;
@@ -34,7 +35,11 @@ internal sealed class SyncGateway
         _threads = new SyncWorkerPool(threads, "nuages-gateway");
         _serverLogger = handler.LoggerFactory.CreateLogger("Nuages.Server");
         _requestLogger = handler.LoggerFactory.CreateLogger("Nuages.Request");
+        _send = (request, response) => Write(KestrelExchange.ContextOf(request), response);
     }
+
+    /// <summary>Writes a response to the exchange its request came from: one delegate for every request, no closure each.</summary>
+    private readonly Action<HttpRequest, HttpResponse> _send;
 
     /// <summary>Serves one request; a client that went away ends it quietly (<see cref="KestrelExchange.ClientGone"/>).</summary>
     public async Task InvokeAsync(HttpContext context)
@@ -97,7 +102,7 @@ internal sealed class SyncGateway
         if (body.TooBig) request.BodyError = RequestBodyReader.TooBig(); // As django/core/handlers/wsgi.py does: raised when the view reads the body
         try
         {
-            var response = _handler.Serve(request, (_, r) => Write(context, r));
+            var response = _handler.Serve(request, _send);
             if (_settings.AccessLog) GatewayLog.Access(_serverLogger, request, context.Request.Protocol, response.StatusCode);
         }
         finally

@@ -82,7 +82,7 @@ internal sealed partial class Handler
         Prepare(request);
         using var context = ThreadSensitiveContext.EnterAsyncRequest(request.Aborted, _site);
         request.Scope = Flow.Current.Request;
-        var signal = new RequestSignal(request, ServerGateway.Async);
+        RequestSignal? signal = null; // made only for receivers
         var timing = RequestTiming.Start(request, _settings.Debug);
         HttpResponse? response = null;
         var chain = _asyncChain.Value;
@@ -90,7 +90,7 @@ internal sealed partial class Handler
         context.InlineAllowed = inlineSync && chain.Inline != InlineSync.Never && !Signals.RequestStarted.HasSyncReceivers && !Signals.RequestFinished.HasSyncReceivers;
         try
         {
-            if (Signals.RequestStarted.HasReceivers) await Signals.RequestStarted.SendAsync(signal).ConfigureAwait(false);
+            if (Signals.RequestStarted.HasReceivers) await Signals.RequestStarted.SendAsync(signal = new RequestSignal(request, ServerGateway.Async)).ConfigureAwait(false);
             var pending = chain.Async!(request);
             response = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
             Finish(request, response);
@@ -111,7 +111,7 @@ internal sealed partial class Handler
         {
             timing.Stop(request, response);
             // Shielded from the request's cancellation: cleanup runs even when the client is gone.
-            if (Signals.RequestFinished.HasReceivers) await Signals.RequestFinished.SendAsync(signal).ConfigureAwait(false);
+            if (Signals.RequestFinished.HasReceivers) await Signals.RequestFinished.SendAsync(signal ?? new RequestSignal(request, ServerGateway.Async)).ConfigureAwait(false);
         }
     }
 
@@ -124,12 +124,12 @@ internal sealed partial class Handler
         Prepare(request);
         using var context = ThreadSensitiveContext.EnterSyncRequest(request.Aborted, _site);
         request.Scope = Flow.Current.Request;
-        var signal = new RequestSignal(request, ServerGateway.Sync);
+        RequestSignal? signal = null; // made only for receivers
         var timing = RequestTiming.Start(request, _settings.Debug);
         HttpResponse? response = null;
         try
         {
-            if (Signals.RequestStarted.HasReceivers) Signals.RequestStarted.Send(signal);
+            if (Signals.RequestStarted.HasReceivers) Signals.RequestStarted.Send(signal = new RequestSignal(request, ServerGateway.Sync));
             response = _syncChain.Value.Sync!(request);
             Finish(request, response);
             timing.Built(request, response);
@@ -140,7 +140,7 @@ internal sealed partial class Handler
         finally
         {
             timing.Stop(request, response);
-            if (Signals.RequestFinished.HasReceivers) Signals.RequestFinished.Send(signal);
+            if (Signals.RequestFinished.HasReceivers) Signals.RequestFinished.Send(signal ?? new RequestSignal(request, ServerGateway.Sync));
         }
     }
 

@@ -147,12 +147,25 @@ internal sealed class ViewDescriptor
             var lambda = Expression.Lambda<Func<Http.HttpRequest, object?[], ValueTask<object?>>>(Expression.Call(adapt, call), request, values);
             var invokeAsync = lambda.Compile();
             for (var i = Decorators.Count - 1; i >= 0; i--) invokeAsync = Around(Decorators[i], invokeAsync);
-            return new BoundView(this, null, invokeAsync);
+            return new BoundView(this, null, invokeAsync) { AsyncResponse = Decorators.Count == 0 ? RespondingCall(call, request, values) : null };
         }
         var syncLambda = Expression.Lambda<Func<Http.HttpRequest, object?[], object?>>(Expression.Convert(call, typeof(object)), request, values);
         var invoke = syncLambda.Compile();
         for (var i = Decorators.Count - 1; i >= 0; i--) invoke = Around(Decorators[i], invoke);
         return new BoundView(this, invoke, null);
+    }
+
+    /// <summary>
+    /// The call of a view declared to return <c>Task&lt;HttpResponse&gt;</c> or <c>ValueTask&lt;HttpResponse&gt;</c> as a
+    /// <c>ValueTask&lt;HttpResponse&gt;</c>, which the handler awaits itself: no adapter state machine for a view that waits.
+    /// Null for any other declared result (a subclass of HttpResponse, an object), which goes through the adapters.
+    /// </summary>
+    private static Func<Http.HttpRequest, object?[], ValueTask<Http.HttpResponse>>? RespondingCall(Expression call, ParameterExpression request, ParameterExpression values)
+    {
+        Expression? responding = call.Type == typeof(ValueTask<Http.HttpResponse>) ? call
+            : call.Type == typeof(Task<Http.HttpResponse>) ? Expression.New(typeof(ValueTask<Http.HttpResponse>).GetConstructor([typeof(Task<Http.HttpResponse>)])!, call)
+            : null;
+        return responding is null ? null : Expression.Lambda<Func<Http.HttpRequest, object?[], ValueTask<Http.HttpResponse>>>(responding, request, values).Compile();
     }
 
     /// <summary>A sync view inside a decorator: the view keeps its mode (as django/utils/decorators.py).</summary>
@@ -242,6 +255,9 @@ internal sealed class BoundView(ViewDescriptor descriptor, Func<Http.HttpRequest
 
     /// <summary>Set for async views.</summary>
     public Func<Http.HttpRequest, object?[], ValueTask<object?>>? Async { get; } = async;
+
+    /// <summary>Also set for an undecorated async view declared to return a task of <see cref="Http.HttpResponse"/>: the same call, typed.</summary>
+    public Func<Http.HttpRequest, object?[], ValueTask<Http.HttpResponse>>? AsyncResponse { get; init; }
 }
 
 /// <summary>Marks the delegate target that <see cref="View.AsView{TView}"/> builds, so the view is named after its class.</summary>

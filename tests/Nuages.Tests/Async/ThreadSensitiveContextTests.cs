@@ -79,4 +79,38 @@ public class ThreadSensitiveContextTests
         Assert.Equal("set by middleware", await SyncToAsync.Run(() => _perThread));
         Assert.Null(_perThread); // never crosses to the async side
     }
+
+    private sealed class Held(List<string> log, string name) : IDisposable
+    {
+        public void Dispose() => log.Add(name);
+    }
+
+    private sealed class Other(List<string> log, string name) : IDisposable
+    {
+        public void Dispose() => log.Add(name);
+    }
+
+    [Fact]
+    public void A_request_keeps_one_resource_per_kind_and_releases_all_of_them()
+    {
+        var log = new List<string>();
+        var made = 0;
+        using (ThreadSensitiveContext.Enter())
+        {
+            var scope = Flow.Current.Request!;
+            var held = scope.Resource(() => new Held(log, $"held {++made}"));
+            Assert.Same(held, scope.Resource(() => new Held(log, $"held {++made}")));
+            var other = scope.Resource(() => new Other(log, $"other {++made}"));
+            Assert.Same(other, scope.Resource(() => new Other(log, $"other {++made}")));
+            Assert.Same(held, scope.Resource(() => new Held(log, $"held {++made}")));
+            // A consumer's event done: both go, and the next use makes anew.
+            scope.Release();
+            Assert.Equal(["held 1", "other 2"], log);
+            Assert.NotSame(other, scope.Resource(() => new Other(log, $"other {++made}")));
+            scope.End();
+            Assert.Equal(["held 1", "other 2", "other 3"], log);
+            Assert.Null(scope.Resource(() => new Held(log, $"held {++made}"))); // ended: nothing more is made
+        }
+        Assert.Equal(3, made);
+    }
 }

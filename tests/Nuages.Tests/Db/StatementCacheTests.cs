@@ -166,6 +166,54 @@ public class StatementCacheTests
     }
 
     [Fact]
+    public Task A_get_from_the_kept_sql_answers_as_the_first_on_sqlite() => A_get_from_the_kept_sql_answers_as_the_first("sqlite");
+
+    [PostgresFact]
+    public Task A_get_from_the_kept_sql_answers_as_the_first_on_postgres() => A_get_from_the_kept_sql_answers_as_the_first("postgres");
+
+    /// <summary>
+    /// Get(lookup, value) on a plain query goes straight to the kept SQL, without copying the query: each get twice, the
+    /// first compiled, the second kept (or compiled again where the query is not plain), with one answer — row or error.
+    /// </summary>
+    private static async Task A_get_from_the_kept_sql_answers_as_the_first(string engine)
+    {
+        var rows = ShapeRow.Objects.Using(Seed(engine));
+        var ada = rows.Get("name", "ada").Id;
+        static async Task<string> Outcome(Func<Task<ShapeRow>> get)
+        {
+            try
+            {
+                return (await get()).Name;
+            }
+            catch (Exception e)
+            {
+                return $"{e.GetType().Name}: {e.Message}";
+            }
+        }
+        static async Task Twice(string expected, Func<Task<ShapeRow>> get)
+        {
+            using var queries = new CaptureQueries();
+            Assert.Equal(expected, await Outcome(get));
+            Assert.Equal(expected, await Outcome(get));
+            Assert.Equal(queries.Queries.Select(q => q.Sql).FirstOrDefault(), queries.Queries.Select(q => q.Sql).LastOrDefault());
+            Assert.Equal(queries.Queries.Select(q => q.Parameters).FirstOrDefault(), queries.Queries.Select(q => q.Parameters).LastOrDefault());
+        }
+        await Twice("ada", () => rows.GetAsync("pk", ada));
+        await Twice("DoesNotExist: ShapeRow matching query does not exist.", () => rows.GetAsync("pk", -1));
+        await Twice("MultipleObjectsReturned: get() returned more than one ShapeRow -- it returned 2!", () => rows.GetAsync("rank", 3));
+        // The query's own conditions stay: not a plain query, so the general path, each time.
+        await Twice("cy", () => rows.Filter("score", 30L).GetAsync("rank", 3));
+        await Twice("DoesNotExist: ShapeRow matching query does not exist.", () => rows.Filter("name", "ada").GetAsync("rank", 3));
+        await Twice("InvalidOperationException: Cannot filter a query once a slice has been taken.", () => rows.OrderBy("name").Slice(0, 1).GetAsync("rank", 3));
+        // NULL is an isnull lookup, never a kept shape; an expression neither.
+        await Twice("bob", () => rows.GetAsync("score", null));
+        await Twice("ada", () => rows.GetAsync("score", new F("rank") + 9));
+        // The sync twin, the same way.
+        Assert.Equal(["dee", "dee"], new[] { rows.Get("score", 40L).Name, rows.Get("score", 40L).Name });
+        Assert.Equal("get() returned more than one ShapeRow -- it returned 2!", Assert.Throws<ShapeRow.MultipleObjectsReturned>(() => rows.Get("rank", 3)).Message);
+    }
+
+    [Fact]
     public Task Typed_columns_read_back_as_stored_on_sqlite() => Typed_columns_read_back_as_stored("sqlite");
 
     [PostgresFact]

@@ -374,7 +374,11 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     private static long SavedId(T row) => row.Id != 0 ? row.Id : throw new ArgumentException("QuerySet.contains() cannot be used on unsaved objects.");
 
     /// <summary>The one row matching the lookup; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
-    public T Get(string lookup, object? value) => Single(ForGet(lookup, value).Read());
+    public T Get(string lookup, object? value)
+    {
+        if (KeptGet(lookup, value) is not ({ } executor, { } statement)) return Single(ForGet(lookup, value).Read());
+        return Single(executor.Read("QuerySet.ToList", statement, Materializer()));
+    }
 
     /// <summary>The one row for which <paramref name="predicate"/> holds: <c>Get(a =&gt; a.Id == id)</c>.</summary>
     public T Get(System.Linq.Expressions.Expression<Func<T, bool>> predicate) => Filter(predicate).Get();
@@ -393,8 +397,30 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
         Filter(predicate).GetAsync(cancellationToken);
 
     /// <summary>The one row matching the lookup, asynchronously.</summary>
-    public Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default) =>
-        ForGet(lookup, value).ReadAsync(TheOne, cancellationToken);
+    public Task<T> GetAsync(string lookup, object? value, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return KeptGet(lookup, value) is ({ } executor, { } statement)
+                ? executor.ReadAsync(statement, Materializer(), TheOne, cancellationToken)
+                : ForGet(lookup, value).ReadAsync(TheOne, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e); // as from an async method, like ReadAsync's
+        }
+    }
+
+    /// <summary>
+    /// The executor and statement of <c>Get(lookup, value)</c> on a plain query whose SQL is kept (see
+    /// <see cref="SqlQuery.KeptGetStatement"/>): the same statement the general path makes, without its copies.
+    /// </summary>
+    private (Executor?, Statement?) KeptGet(string lookup, object? value)
+    {
+        if (_query.Sliced || !_query.Where.IsEmpty || _query.ColumnCondition(lookup, value) is not { } condition) return default;
+        var executor = Executor;
+        return (executor, _query.KeptGetStatement(executor.Backend, condition, GetLimit));
+    }
 
     // Django drops the ordering of a get(), which only needs a count, and caps the rows unless the query is sliced or combined.
     private QuerySet<T> ForGet() => _query.Sliced || !_query.Combined.IsEmpty ? this : With(ForGet(_query.Where));

@@ -16,7 +16,7 @@ internal sealed partial record SqlQuery
         if (Lock is not null && backend.HasSelectForUpdate && Atomic.CurrentTransaction(Alias) is null)
             throw new TransactionManagementError("select_for_update cannot be used outside of a transaction.", Alias);
         var shape = Shape(columns);
-        if (shape is { } known && backend.Selects.TryGetValue(known, out var kept)) return new Statement(kept, ShapeValues(backend, known));
+        if (shape is { } known && backend.Selects.TryGetValue(known, out var kept)) return new Statement(kept, ShapeValues(backend, Where.AsSpan()));
         var (sql, values) = CompileSelect(new SqlContext(backend, []), columns, withRelated: true);
         if (shape is { } fresh && backend.Selects.Count < ShapesKept) backend.Selects.TryAdd(fresh, sql);
         return new Statement(sql, values);
