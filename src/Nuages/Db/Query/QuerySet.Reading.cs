@@ -417,7 +417,7 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     /// </summary>
     private (Executor?, Statement?) KeptGet(string lookup, object? value)
     {
-        if (_query.Sliced || !_query.Where.IsEmpty || _query.ColumnCondition(lookup, value) is not { } condition) return default;
+        if (_query.Sliced || !_query.Combined.IsEmpty || !_query.Where.IsEmpty || _query.ColumnCondition(lookup, value) is not { } condition) return default;
         var executor = Executor;
         return (executor, _query.KeptGetStatement(executor.Backend, condition, GetLimit));
     }
