@@ -376,7 +376,8 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     /// <summary>The one row matching the lookup; throws <see cref="Model{T}.DoesNotExist"/> or <see cref="Model{T}.MultipleObjectsReturned"/>.</summary>
     public T Get(string lookup, object? value)
     {
-        if (KeptGet(lookup, value) is not ({ } executor, { } statement)) return Single(ForGet(lookup, value).Read());
+        var condition = GetCondition(lookup, value);
+        if (KeptGet(condition) is not ({ } executor, { } statement)) return Single(ForGet(lookup, value, condition).Read());
         return Single(executor.Read("QuerySet.ToList", statement, Materializer()));
     }
 
@@ -401,9 +402,10 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     {
         try
         {
-            return KeptGet(lookup, value) is ({ } executor, { } statement)
+            var condition = GetCondition(lookup, value);
+            return KeptGet(condition) is ({ } executor, { } statement)
                 ? executor.ReadAsync(statement, Materializer(), TheOne, cancellationToken)
-                : ForGet(lookup, value).ReadAsync(TheOne, cancellationToken);
+                : ForGet(lookup, value, condition).ReadAsync(TheOne, cancellationToken);
         }
         catch (Exception e)
         {
@@ -415,9 +417,9 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
     /// The executor and statement of <c>Get(lookup, value)</c> on a plain query whose SQL is kept (see
     /// <see cref="SqlQuery.KeptGetStatement"/>): the same statement the general path makes, without its copies.
     /// </summary>
-    private (Executor?, Statement?) KeptGet(string lookup, object? value)
+    private (Executor?, Statement?) KeptGet(WhereNode? condition)
     {
-        if (_query.Sliced || !_query.Combined.IsEmpty || !_query.Where.IsEmpty || _query.ColumnCondition(lookup, value) is not { } condition) return default;
+        if (condition is null || !_query.Where.IsEmpty) return default;
         var executor = Executor;
         return (executor, _query.KeptGetStatement(executor.Backend, condition, GetLimit));
     }
@@ -427,11 +429,13 @@ public partial class QuerySet<T> : IEnumerable<T>, IAsyncRows
 
     private SqlQuery ForGet(ImmutableArray<WhereNode> where) => _query with { Where = where, Order = [], Limit = GetLimit };
 
-    /// <summary>The query <c>Get(lookup, value)</c> reads; on a plain column, filtered, unordered and capped in one copy (the shape of every <c>Get("pk", id)</c>).</summary>
-    private QuerySet<T> ForGet(string lookup, object? value) =>
-        !_query.Sliced && _query.Combined.IsEmpty && _query.ColumnCondition(lookup, value) is { } condition
-            ? With(ForGet(_query.Where.Add(condition)))
-            : Filter(lookup, value).ForGet();
+    /// <summary>The condition <c>Get(lookup, value)</c> adds on a plain column of a query neither sliced nor combined; null when it takes the general path.</summary>
+    private WhereNode? GetCondition(string lookup, object? value) =>
+        !_query.Sliced && _query.Combined.IsEmpty ? _query.ColumnCondition(lookup, value) : null;
+
+    /// <summary>The query <c>Get(lookup, value)</c> reads; with its <paramref name="condition"/>, filtered, unordered and capped in one copy (the shape of every <c>Get("pk", id)</c>).</summary>
+    private QuerySet<T> ForGet(string lookup, object? value, WhereNode? condition) =>
+        condition is not null ? With(ForGet(_query.Where.Add(condition))) : Filter(lookup, value).ForGet();
 
     private static T Single(List<T> rows) => rows.Count switch
     {
