@@ -95,7 +95,9 @@ internal readonly struct SpanTiming
     {
         var activity = Telemetry.Start("nuages.template.render");
         activity?.SetTag("nuages.template.name", name ?? "(from a string)");
-        return new SpanTiming(Stopwatch.GetTimestamp(), activity);
+        // the clock is read only for someone to tell: an activity, the duration metric, the request's Debug timings
+        var timed = activity is not null || Telemetry.TemplateDuration.Enabled || Async.Flow.Current.Request is { Timings: not null };
+        return new SpanTiming(timed ? Stopwatch.GetTimestamp() : 0, activity);
     }
 
     /// <summary>The view is done: its time goes to the request's <paramref name="timings"/> (Debug only).</summary>
@@ -107,6 +109,7 @@ internal readonly struct SpanTiming
 
     public void StopTemplate(string? name)
     {
+        if (_started == 0) return;
         var elapsed = Stopwatch.GetElapsedTime(_started);
         _activity?.Dispose();
         if (Telemetry.TemplateDuration.Enabled) Telemetry.TemplateDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("nuages.template.name", name ?? "(from a string)"));

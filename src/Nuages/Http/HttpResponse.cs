@@ -22,6 +22,13 @@ public class HttpResponse
         _content = Encode(content);
     }
 
+    /// <summary>A response with a rendered page's text (a render buffer), encoded without a string made of it.</summary>
+    internal HttpResponse(StringBuilder content, string? contentType, int status)
+        : this(contentType, status, null, null)
+    {
+        _content = Templates.RenderBuffer.Encode(content, GetEncoding());
+    }
+
     /// <summary>A response with a binary body.</summary>
     public HttpResponse(byte[] content, string? contentType = null, int status = 200, string? reason = null, string? charset = null)
         : this(contentType, status, reason, charset)

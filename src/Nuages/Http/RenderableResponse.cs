@@ -21,8 +21,26 @@ public abstract class RenderableResponse : HttpResponse
     /// <summary>Produces the content (async form).</summary>
     protected virtual ValueTask<string> RenderContentAsync() => new(RenderContent());
 
-    /// <summary>Whether <see cref="RenderContentAsync"/> is the form to call.</summary>
-    internal bool RendersAsync => GetType().GetMethod(nameof(RenderContentAsync), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType != typeof(RenderableResponse);
+    /// <summary>
+    /// Whether <see cref="RenderContentAsync"/> is the form to call: the type overrides it, and no more derived type
+    /// overrides <see cref="RenderContent"/> alone (a subclass of <c>TemplateResponse</c> changing its sync form).
+    /// </summary>
+    internal bool RendersAsync => AsyncForms.GetOrAdd(GetType(), static type =>
+        DeclaringType(type, nameof(RenderContentAsync)) is var asyncForm && asyncForm != typeof(RenderableResponse)
+        && asyncForm.IsAssignableTo(DeclaringType(type, nameof(RenderContent))));
+
+    // whether each response type renders with its async form, found once per type
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> AsyncForms = new();
+
+    /// <summary>The type whose override of the protected method <paramref name="method"/> <paramref name="type"/> has.</summary>
+    private protected static Type DeclaringType(Type type, string method) =>
+        type.GetMethod(method, System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.DeclaringType!;
+
+    /// <summary>The content's bytes: <see cref="RenderContent"/>'s text, encoded.</summary>
+    private protected virtual byte[] RenderBytes() => Encode(RenderContent());
+
+    /// <summary>The content's bytes: <see cref="RenderContentAsync"/>'s text, encoded.</summary>
+    private protected virtual async ValueTask<byte[]> RenderBytesAsync() => Encode(await RenderContentAsync().ConfigureAwait(false));
 
     private List<Func<HttpResponse, bool, ValueTask<HttpResponse?>>>? _postRender;
 
@@ -44,7 +62,7 @@ public abstract class RenderableResponse : HttpResponse
     public HttpResponse Render()
     {
         if (IsRendered) return this;
-        Content = Encode(RenderContent());
+        Content = RenderBytes();
         IsRendered = true;
         HttpResponse response = this;
         if (_postRender is { } callbacks)
@@ -56,7 +74,7 @@ public abstract class RenderableResponse : HttpResponse
     public async ValueTask<HttpResponse> RenderAsync()
     {
         if (IsRendered) return this;
-        Content = Encode(await RenderContentAsync().ConfigureAwait(false));
+        Content = await RenderBytesAsync().ConfigureAwait(false);
         IsRendered = true;
         HttpResponse response = this;
         if (_postRender is { } callbacks)

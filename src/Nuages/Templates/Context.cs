@@ -12,7 +12,7 @@ namespace Nuages.Templates;
 public sealed class Context
 {
     private readonly List<Dictionary<string, object?>> _layers = new(4);
-    private readonly Stack<Dictionary<string, object?>> _spare = new(); // layers popped, cleared, ready again
+    private Stack<Dictionary<string, object?>>? _spare; // layers popped, cleared, ready again (made at the first pop)
 
     /// <summary>An empty context; autoescaping on.</summary>
     public Context() => _layers.Add(new Dictionary<string, object?>(StringComparer.Ordinal));
@@ -31,7 +31,13 @@ public sealed class Context
     public HttpRequest? Request { get; internal set; }
 
     /// <summary>Per-render state of tags (Django's <c>render_context</c>): cycles, <c>ifchanged</c>, block overrides.</summary>
-    internal RenderState Render { get; set; } = new();
+    internal RenderState Render
+    {
+        get => _render ??= new();
+        set => _render = value;
+    }
+
+    private RenderState? _render; // made for the first tag that keeps state
 
     /// <summary>The template being rendered.</summary>
     public Template? Template { get; internal set; }
@@ -81,7 +87,7 @@ public sealed class Context
     /// <summary>Adds a layer, to be taken off by disposing the result.</summary>
     public PushScope Push()
     {
-        _layers.Add(_spare.Count > 0 ? _spare.Pop() : new Dictionary<string, object?>(StringComparer.Ordinal));
+        _layers.Add(_spare is { Count: > 0 } ? _spare.Pop() : new Dictionary<string, object?>(StringComparer.Ordinal));
         return new PushScope(this);
     }
 
@@ -100,7 +106,7 @@ public sealed class Context
         var layer = _layers[^1];
         _layers.RemoveAt(_layers.Count - 1);
         layer.Clear();
-        _spare.Push(layer);
+        (_spare ??= new()).Push(layer);
     }
 
     /// <summary>Sets variables from a dictionary or an object's properties in the innermost layer.</summary>

@@ -306,19 +306,14 @@ public sealed class Template
     /// </summary>
     public string Render(object? context = null, HttpRequest? request = null)
     {
-        var timing = Diagnostics.SpanTiming.Template(Name);
+        var output = RenderToBuffer(context, request);
         try
         {
-            var c = Prepare(context, request, isAsync: false, default);
-            var output = new StringBuilder(_sizeHint);
-            var rendering = RenderInto(c, output);
-            if (!rendering.IsCompletedSuccessfully) rendering.AsTask().GetAwaiter().GetResult();
-            _sizeHint = Math.Max(_sizeHint, output.Length + 64);
             return output.ToString();
         }
         finally
         {
-            timing.StopTemplate(Name);
+            RenderBuffer.Give(output);
         }
     }
 
@@ -329,14 +324,47 @@ public sealed class Template
     /// </summary>
     public async ValueTask<string> RenderAsync(object? context = null, HttpRequest? request = null, CancellationToken cancellationToken = default)
     {
+        var output = await RenderToBufferAsync(context, request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return output.ToString();
+        }
+        finally
+        {
+            RenderBuffer.Give(output);
+        }
+    }
+
+    /// <summary>Renders (sync) into the thread's render buffer, which the caller gives back with <see cref="RenderBuffer.Give"/>.</summary>
+    internal StringBuilder RenderToBuffer(object? context, HttpRequest? request)
+    {
+        var timing = Diagnostics.SpanTiming.Template(Name);
+        try
+        {
+            var c = Prepare(context, request, isAsync: false, default);
+            var output = RenderBuffer.Take(_sizeHint);
+            var rendering = RenderInto(c, output);
+            if (!rendering.IsCompletedSuccessfully) rendering.AsTask().GetAwaiter().GetResult();
+            if (output.Length + 64 > _sizeHint) _sizeHint = output.Length + 64;
+            return output;
+        }
+        finally
+        {
+            timing.StopTemplate(Name);
+        }
+    }
+
+    /// <summary>Renders (async) into a render buffer, which the caller gives back with <see cref="RenderBuffer.Give"/>.</summary>
+    internal async ValueTask<StringBuilder> RenderToBufferAsync(object? context, HttpRequest? request, CancellationToken cancellationToken)
+    {
         var timing = Diagnostics.SpanTiming.Template(Name);
         try
         {
             var c = Prepare(context, request, isAsync: true, cancellationToken);
-            var output = new StringBuilder(_sizeHint);
+            var output = RenderBuffer.Take(_sizeHint);
             await RenderInto(c, output).ConfigureAwait(false);
-            _sizeHint = Math.Max(_sizeHint, output.Length + 64);
-            return output.ToString();
+            if (output.Length + 64 > _sizeHint) _sizeHint = output.Length + 64;
+            return output;
         }
         finally
         {

@@ -46,4 +46,40 @@ public class TemplateResponse : RenderableResponse
 
     /// <inheritdoc/>
     protected override ValueTask<string> RenderContentAsync() => ResolveTemplate().RenderAsync(ContextData, Request, Request.Aborted);
+
+    /// <summary>Renders into the render buffer and encodes it, no string made of the page; a subclass that renders its own way is called.</summary>
+    private protected override byte[] RenderBytes()
+    {
+        if (!RendersAsTemplateResponse) return base.RenderBytes();
+        var output = ResolveTemplate().RenderToBuffer(ContextData, Request);
+        try
+        {
+            return RenderBuffer.Encode(output, GetEncoding());
+        }
+        finally
+        {
+            RenderBuffer.Give(output);
+        }
+    }
+
+    /// <inheritdoc cref="RenderBytes"/>
+    private protected override async ValueTask<byte[]> RenderBytesAsync()
+    {
+        if (!RendersAsTemplateResponse) return await base.RenderBytesAsync().ConfigureAwait(false);
+        var output = await ResolveTemplate().RenderToBufferAsync(ContextData, Request, Request.Aborted).ConfigureAwait(false);
+        try
+        {
+            return RenderBuffer.Encode(output, GetEncoding());
+        }
+        finally
+        {
+            RenderBuffer.Give(output);
+        }
+    }
+
+    // whether the response's type renders as TemplateResponse does (a subclass may override either form), found once per type
+    private bool RendersAsTemplateResponse => GetType() == typeof(TemplateResponse) || TemplateWays.GetOrAdd(GetType(), static type =>
+        DeclaringType(type, nameof(RenderContent)) == typeof(TemplateResponse) && DeclaringType(type, nameof(RenderContentAsync)) == typeof(TemplateResponse));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> TemplateWays = new();
 }

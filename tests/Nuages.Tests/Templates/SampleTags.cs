@@ -40,6 +40,10 @@ public static class SampleTags
         return (a + b).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Renders another template while the page renders (what a tag calling render_to_string does).</summary>
+    [SimpleTag]
+    public static string RenderInside(string template, string name) => Engine.Current.RenderToString(template, new { name });
+
     [InclusionTag("item_list.html")]
     public static object Items(List<object?> items, string title = "Items") => new { items, title };
 

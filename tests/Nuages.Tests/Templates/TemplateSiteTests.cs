@@ -1,3 +1,4 @@
+using System.Text;
 using System.ComponentModel.DataAnnotations;
 using Nuages.Apps;
 using Nuages.Conf;
@@ -38,6 +39,12 @@ namespace Nuages.Tests.Templates
         }
     }
 
+    /// <summary>A TemplateResponse that changes what it renders (its own RenderContent).</summary>
+    public sealed class ShoutedResponse(HttpRequest request, string template, object? context) : TemplateResponse(request, template, context)
+    {
+        protected override string RenderContent() => base.RenderContent().ToUpperInvariant();
+    }
+
     public sealed class AboutView : TemplateView
     {
         public override string? TemplateName { get; set; } = "about.html";
@@ -66,6 +73,8 @@ namespace Nuages.Tests.Templates
             File.WriteAllText(System.IO.Path.Combine(Dirs, "form.html"),
                 "<form method=\"post\" action=\"{% url 'note' id=7 %}\">{% csrf_token %}</form>{{ request.path }}|{% load static %}{% static 'css/site.css' %}|{{ STATIC_URL }}");
             File.WriteAllText(System.IO.Path.Combine(Dirs, "hello.html"), "Hello {{ name }}");
+            File.WriteAllText(System.IO.Path.Combine(Dirs, "nested.html"), "{% load sample_tags %}[{% render_inside 'hello.html' name %}] {{ name }}");
+            File.WriteAllText(System.IO.Path.Combine(Dirs, "words.html"), "{% for w in words %}{{ w }}{% endfor %}.");
             File.WriteAllText(System.IO.Path.Combine(Dirs, "about.html"), "{{ title }} ({{ view.template_name }}) {{ slug }}");
             File.WriteAllText(System.IO.Path.Combine(Dirs, "404.html"), "No page at {{ request_path }} ({{ exception }})");
             File.WriteAllText(System.IO.Path.Combine(Dirs, "403.html"), "Forbidden: {{ exception }} {{ request.path }}");
@@ -92,6 +101,12 @@ namespace Nuages.Tests.Templates
                 Path("note/<int:id>/", (HttpRequest r, int id) => new HttpResponse("note"), name: "note"),
                 Path("shadowed/", (HttpRequest r) => Shortcuts.Render(r, "shadowed.html")),
                 Path("deferred/", (HttpRequest r) => new TemplateResponse(r, "hello.html", new { name = "view" })),
+                Path("shouted/", (HttpRequest r) => new ShoutedResponse(r, "hello.html", new { name = "view" })),
+                Path("nested/", (HttpRequest r) => Shortcuts.Render(r, "nested.html", new { name = "outer" })),
+                Path("nested-async/", async (HttpRequest r) => await Shortcuts.RenderAsync(r, "nested.html", new { name = "outer" })),
+                Path("latin/", (HttpRequest r) => Shortcuts.Render(r, "hello.html", new { name = "café" }, "text/plain; charset=iso-8859-1")),
+                Path("words/", (HttpRequest r) => Shortcuts.Render(r, "words.html", new { words = Words })),
+                Path("words-async/", async (HttpRequest r) => await Shortcuts.RenderAsync(r, "words.html", new { words = Words })),
                 Path("about/<slug:slug>/", Nuages.Views.View.AsView<AboutView>()),
                 Path("plain/", TemplateView.AsView("hello.html")),
                 Path("notes/", async (HttpRequest r) => await Shortcuts.RenderAsync(r, "notes/list.html", new { notes = TplNote.Objects.OrderBy("text") })),
@@ -145,6 +160,34 @@ namespace Nuages.Tests.Templates
             var site = Site(more: s => s.Middleware.Add<ShoutingTemplates>());
             Assert.Equal("Hello middleware", new Client(site).Get("/deferred/").Text);
             Assert.Equal("Hello middleware", (await new AsyncClient(site).GetAsync("/deferred/")).Text);
+        }
+
+        // 10,000 words of a letter outside ASCII, a character outside the BMP (a UTF-16 pair) and a letter: a page of
+        // 40,000 characters, larger than a first render's builder (which grows by chunks) and kept for the next
+        private static readonly string[] Words = [.. Enumerable.Repeat("\u00e9\U0001F600a", 10_000)];
+
+        [Fact]
+        public async Task A_page_is_encoded_from_the_render_whatever_its_size_charset_and_the_renders_inside_it()
+        {
+            var site = Site();
+            var page = Encoding.UTF8.GetBytes(string.Concat(Words) + ".");
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(page, new Client(site).Get("/words/").Content);
+                Assert.Equal(page, (await new AsyncClient(site).GetAsync("/words-async/")).Content);
+                // a tag rendering another template while the page renders gets a builder of its own
+                Assert.Equal("[Hello outer] outer", new Client(site).Get("/nested/").Text);
+                Assert.Equal("[Hello outer] outer", (await new AsyncClient(site).GetAsync("/nested-async/")).Text);
+            }
+            Assert.Equal(Encoding.Latin1.GetBytes("Hello caf\u00e9"), new Client(site).Get("/latin/").Content);
+        }
+
+        [Fact]
+        public async Task A_template_response_subclass_renders_with_its_own_render_content()
+        {
+            var site = Site();
+            Assert.Equal("HELLO VIEW", new Client(site).Get("/shouted/").Text);
+            Assert.Equal("HELLO VIEW", (await new AsyncClient(site).GetAsync("/shouted/")).Text);
         }
 
         [Fact]

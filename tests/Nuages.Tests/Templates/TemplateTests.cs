@@ -115,6 +115,14 @@ public class TemplateTests
     }
 
     [Fact]
+    public void An_outermost_loops_parentloop_is_an_empty_dictionary_as_in_django()
+    {
+        Assert.Equal("{}|,{}|,", Render("{% for x in l %}{{ forloop.parentloop }}|{{ forloop.parentloop.counter }},{% endfor %}", new { l = new[] { 1, 2 } }));
+        Assert.Equal("{'parentloop': {}, 'counter0': 0, 'counter': 1, 'revcounter': 1, 'revcounter0': 0, 'first': True, 'last': True}",
+            Render("{% autoescape off %}{% for x in l %}{{ forloop }}{% endfor %}{% endautoescape %}", new { l = new[] { 1 } }));
+    }
+
+    [Fact]
     public void A_library_gives_filters_simple_inclusion_and_full_tags_once_loaded()
     {
         Assert.Equal("HEY!|HEY?|abab|<em>&lt;x&gt;</em>", Render("{% load sample_tags %}{{ s|shout }}|{{ s|shout:'?' }}|{{ 'ab'|doubled }}|{{ h|wrap_em }}", new { s = "hey", h = "<x>" }));

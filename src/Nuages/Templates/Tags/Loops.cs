@@ -8,10 +8,18 @@ namespace Nuages.Templates;
 /// <summary>The <c>forloop</c> variable of a <c>{% for %}</c>: counter, counter0, revcounter, revcounter0, first, last, length, parentloop.</summary>
 public sealed class ForLoop : ITemplateLookup
 {
-    internal Dictionary<object, object?> State { get; } = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<object, object?>? _state;
 
-    /// <summary>The outer loop's, or an empty dictionary.</summary>
-    public object ParentLoop { get; internal init; } = new Dictionary<string, object?>();
+    /// <summary>What <c>ifchanged</c> tags inside the loop remember, by tag (made for the first).</summary>
+    internal Dictionary<object, object?> State => _state ??= new(ReferenceEqualityComparer.Instance);
+
+    private object? _parent;
+
+    /// <summary>The loop variable of a loop over <paramref name="length"/> items inside <paramref name="parent"/>'s (or none).</summary>
+    internal ForLoop(object? parent, int length) => (_parent, Length) = (parent, length);
+
+    /// <summary>The outer loop's, or an empty dictionary (made when read).</summary>
+    public object ParentLoop => _parent ??= new Dictionary<string, object?>();
 
     /// <summary>0-based index.</summary>
     public int Counter0 { get; internal set; }
@@ -32,7 +40,7 @@ public sealed class ForLoop : ITemplateLookup
     public bool Last => Counter0 == Length - 1;
 
     /// <summary>The number of items.</summary>
-    public int Length { get; internal init; }
+    public int Length { get; }
 
     /// <inheritdoc/>
     public bool TryLookup(string name, out object? value)
@@ -88,7 +96,7 @@ internal sealed partial class ForNode(string[] loopVars, FilterExpression sequen
 
     public override async ValueTask RenderAsync(Context context, StringBuilder output)
     {
-        var parent = context.TryGetValue("forloop", out var outer) ? outer : new Dictionary<string, object?>();
+        var parent = context.TryGetValue("forloop", out var outer) ? outer : null;
         using var scope = context.Push();
         var value = await sequence.ResolveAsync(context, ignoreFailures: true).ConfigureAwait(false);
         var items = value is IList list ? list : await Accessors.ListAsync(value, context).ConfigureAwait(false);
@@ -98,7 +106,7 @@ internal sealed partial class ForNode(string[] loopVars, FilterExpression sequen
             return;
         }
         var count = items.Count;
-        var forloop = new ForLoop { ParentLoop = parent!, Length = count };
+        var forloop = new ForLoop(parent, count);
         context["forloop"] = forloop;
         var unpack = loopVars.Length > 1;
         for (var i = 0; i < count; i++)
