@@ -67,8 +67,11 @@ public class HttpResponse
             var type = Headers["Content-Type"];
             if (type is not null)
             {
-                var (_, parameters) = HeaderParameters.Parse(type);
-                if (parameters.TryGetValue("charset", out var cs)) return cs;
+                // PERF: a site's responses mostly share one content type: its charset is parsed once, not per response
+                var parsed = s_lastType;
+                if (parsed is null || !string.Equals(parsed.Type, type, StringComparison.Ordinal))
+                    s_lastType = parsed = new ContentTypeCharset(type, HeaderParameters.Parse(type).Params.TryGetValue("charset", out var cs) ? cs : null);
+                if (parsed.Charset is not null) return parsed.Charset;
             }
             return ResponseDefaults.Charset;
         }
@@ -77,6 +80,10 @@ public class HttpResponse
 
     /// <summary>The headers (not cookies).</summary>
     public ResponseHeaders Headers { get; } = new();
+
+    private sealed record ContentTypeCharset(string Type, string? Charset);
+
+    private static ContentTypeCharset? s_lastType; // the content type last parsed, and its charset parameter
 
     /// <summary>A header, or null: <c>response["Cache-Control"] = "no-cache"</c>, as in Django.</summary>
     public string? this[string header]

@@ -26,6 +26,24 @@ public class HttpResponseTests
     }
 
     [Fact]
+    public void Each_response_has_its_own_content_types_charset_whatever_came_before()
+    {
+        foreach (var (type, charset, body) in new[]
+        {
+            ("text/plain; charset=iso-8859-1", "iso-8859-1", new byte[] { 0xE9 }), ("text/plain", "utf-8", [0xC3, 0xA9]),
+            ("text/plain; charset=iso-8859-1", "iso-8859-1", [0xE9]), ("text/csv; charset=UTF-16BE", "UTF-16BE", [0x00, 0xE9]),
+            ("text/plain; charset=iso-8859-1", "iso-8859-1", [0xE9]),
+        })
+        {
+            var response = new HttpResponse("é", type);
+            Assert.Equal(charset, response.Charset);
+            Assert.Equal(body, response.Content);
+            response.Headers["Content-Type"] = "text/plain; charset=utf-8"; // a header changed after: read anew
+            Assert.Equal("utf-8", response.Charset);
+        }
+    }
+
+    [Fact]
     public void Headers_are_case_insensitive_keep_their_case_and_order()
     {
         var response = new HttpResponse();
