@@ -120,6 +120,8 @@ public class TemplateTests
         Assert.Equal("{}|,{}|,", Render("{% for x in l %}{{ forloop.parentloop }}|{{ forloop.parentloop.counter }},{% endfor %}", new { l = new[] { 1, 2 } }));
         Assert.Equal("{'parentloop': {}, 'counter0': 0, 'counter': 1, 'revcounter': 1, 'revcounter0': 0, 'first': True, 'last': True}",
             Render("{% autoescape off %}{% for x in l %}{{ forloop }}{% endfor %}{% endautoescape %}", new { l = new[] { 1 } }));
+        // what the context's forloop held, even None (Django's context.get('forloop', {}))
+        Assert.Equal("None,", Render("{% for x in l %}{{ forloop.parentloop }},{% endfor %}", new Dictionary<string, object?> { ["l"] = new[] { 1 }, ["forloop"] = null }));
     }
 
     [Fact]

@@ -14,12 +14,21 @@ public sealed class ForLoop : ITemplateLookup
     internal Dictionary<object, object?> State => _state ??= new(ReferenceEqualityComparer.Instance);
 
     private object? _parent;
+    private bool _outermost; // no forloop around: parentloop is an empty dictionary, made when read
 
-    /// <summary>The loop variable of a loop over <paramref name="length"/> items inside <paramref name="parent"/>'s (or none).</summary>
-    internal ForLoop(object? parent, int length) => (_parent, Length) = (parent, length);
+    /// <summary>The loop variable of a loop over <paramref name="length"/> items, inside what the context's <c>forloop</c> held when <paramref name="outermost"/> is false.</summary>
+    internal ForLoop(bool outermost, object? parent, int length) => (_outermost, _parent, Length) = (outermost, parent, length);
 
-    /// <summary>The outer loop's, or an empty dictionary (made when read).</summary>
-    public object ParentLoop => _parent ??= new Dictionary<string, object?>();
+    /// <summary>The outer loop's (what the context's <c>forloop</c> held), or an empty dictionary (Django's <c>context.get('forloop', {})</c>).</summary>
+    public object? ParentLoop
+    {
+        get
+        {
+            if (!_outermost) return _parent;
+            _outermost = false;
+            return _parent = new Dictionary<string, object?>();
+        }
+    }
 
     /// <summary>0-based index.</summary>
     public int Counter0 { get; internal set; }
@@ -96,7 +105,7 @@ internal sealed partial class ForNode(string[] loopVars, FilterExpression sequen
 
     public override async ValueTask RenderAsync(Context context, StringBuilder output)
     {
-        var parent = context.TryGetValue("forloop", out var outer) ? outer : null;
+        var outermost = !context.TryGetValue("forloop", out var parent);
         using var scope = context.Push();
         var value = await sequence.ResolveAsync(context, ignoreFailures: true).ConfigureAwait(false);
         var items = value is IList list ? list : await Accessors.ListAsync(value, context).ConfigureAwait(false);
@@ -106,7 +115,7 @@ internal sealed partial class ForNode(string[] loopVars, FilterExpression sequen
             return;
         }
         var count = items.Count;
-        var forloop = new ForLoop(parent, count);
+        var forloop = new ForLoop(outermost, parent, count);
         context["forloop"] = forloop;
         var unpack = loopVars.Length > 1;
         for (var i = 0; i < count; i++)
