@@ -35,35 +35,15 @@ public static class Shortcuts
     /// processors. It renders synchronously, as Django does: a QuerySet in the context is read with a sync query, so in
     /// an async view use <see cref="RenderAsync"/>.
     /// </summary>
-    public static HttpResponse Render(HttpRequest request, string template, object? context = null, string? contentType = null, int status = 200)
-    {
-        var output = Templates.Engine.Current.GetTemplate(template).RenderToBuffer(context, request);
-        try
-        {
-            return new(output, contentType, status);
-        }
-        finally
-        {
-            Templates.RenderBuffer.Give(output);
-        }
-    }
+    public static HttpResponse Render(HttpRequest request, string template, object? context = null, string? contentType = null, int status = 200) =>
+        new(Templates.Engine.Current.GetTemplate(template).RenderToBuffer(context, request), contentType, status);
 
     /// <summary>
     /// <c>render</c> for async views: values of the context that are tasks are awaited and QuerySets are read with
     /// async queries while the page renders, where Django would raise SynchronousOnlyOperation.
     /// </summary>
-    public static async Task<HttpResponse> RenderAsync(HttpRequest request, string template, object? context = null, string? contentType = null, int status = 200)
-    {
-        var output = await Templates.Engine.Current.GetTemplate(template).RenderToBufferAsync(context, request, request.Aborted).ConfigureAwait(false);
-        try
-        {
-            return new(output, contentType, status);
-        }
-        finally
-        {
-            Templates.RenderBuffer.Give(output);
-        }
-    }
+    public static async Task<HttpResponse> RenderAsync(HttpRequest request, string template, object? context = null, string? contentType = null, int status = 200) =>
+        new(await Templates.Engine.Current.GetTemplate(template).RenderToBufferAsync(context, request, request.Aborted).ConfigureAwait(false), contentType, status);
 
     /// <summary>Django's <c>render_to_string</c>.</summary>
     public static string RenderToString(string template, object? context = null, HttpRequest? request = null) =>

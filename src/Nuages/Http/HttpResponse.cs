@@ -22,11 +22,11 @@ public class HttpResponse
         _content = Encode(content);
     }
 
-    /// <summary>A response with a rendered page's text (a render buffer), encoded without a string made of it.</summary>
+    /// <summary>A response with a rendered page's text (a render buffer, finished here), encoded without a string made of it.</summary>
     internal HttpResponse(StringBuilder content, string? contentType, int status)
         : this(contentType, status, null, null)
     {
-        _content = Templates.RenderBuffer.Encode(content, GetEncoding());
+        _content = Templates.RenderBuffer.Finish(content, GetEncoding());
     }
 
     /// <summary>A response with a binary body.</summary>

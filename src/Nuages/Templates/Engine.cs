@@ -304,38 +304,17 @@ public sealed class Template
     /// Renders in sync code (Django's <c>render</c>): a QuerySet in the context is read synchronously, as in Django,
     /// so in async code use <see cref="RenderAsync"/>.
     /// </summary>
-    public string Render(object? context = null, HttpRequest? request = null)
-    {
-        var output = RenderToBuffer(context, request);
-        try
-        {
-            return output.ToString();
-        }
-        finally
-        {
-            RenderBuffer.Give(output);
-        }
-    }
+    public string Render(object? context = null, HttpRequest? request = null) => RenderBuffer.Finish(RenderToBuffer(context, request));
 
     /// <summary>
     /// Renders in async code, beyond Django: values that are <c>Task</c>s or <c>ValueTask</c>s are awaited, async
     /// sequences (a <c>QuerySet</c>, a related manager's <c>All()</c>) are read with <c>await foreach</c>, a method's
     /// <c>…Async</c> twin is called, and a <c>ForeignKey</c> loads its row asynchronously.
     /// </summary>
-    public async ValueTask<string> RenderAsync(object? context = null, HttpRequest? request = null, CancellationToken cancellationToken = default)
-    {
-        var output = await RenderToBufferAsync(context, request, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return output.ToString();
-        }
-        finally
-        {
-            RenderBuffer.Give(output);
-        }
-    }
+    public async ValueTask<string> RenderAsync(object? context = null, HttpRequest? request = null, CancellationToken cancellationToken = default) =>
+        RenderBuffer.Finish(await RenderToBufferAsync(context, request, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Renders (sync) into the thread's render buffer, which the caller gives back with <see cref="RenderBuffer.Give"/>.</summary>
+    /// <summary>Renders (sync) into the thread's render buffer, which the caller finishes with <see cref="RenderBuffer.Finish(StringBuilder)"/> or its encoding twin.</summary>
     internal StringBuilder RenderToBuffer(object? context, HttpRequest? request)
     {
         var timing = Diagnostics.SpanTiming.Template(Name);
@@ -354,7 +333,7 @@ public sealed class Template
         }
     }
 
-    /// <summary>Renders (async) into a render buffer, which the caller gives back with <see cref="RenderBuffer.Give"/>.</summary>
+    /// <summary>Renders (async) into a render buffer, which the caller finishes with <see cref="RenderBuffer.Finish(StringBuilder)"/> or its encoding twin.</summary>
     internal async ValueTask<StringBuilder> RenderToBufferAsync(object? context, HttpRequest? request, CancellationToken cancellationToken)
     {
         var timing = Diagnostics.SpanTiming.Template(Name);

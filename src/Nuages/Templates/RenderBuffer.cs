@@ -24,16 +24,32 @@ internal static class RenderBuffer
         return spare;
     }
 
-    /// <summary>Gives the builder back (emptied) for the next render on this thread.</summary>
-    public static void Give(StringBuilder builder)
+    // the builder back (emptied) for the next render on this thread; one that is never given back (a render that
+    // failed) is simply left to the collector
+    private static void Give(StringBuilder builder)
     {
         if (builder.Capacity > MostKept) return;
         builder.Clear();
         t_spare = builder;
     }
 
-    /// <summary>The text in <paramref name="encoding"/>, without making a string of it first.</summary>
-    public static byte[] Encode(StringBuilder text, Encoding encoding)
+    /// <summary>The rendered text as a string; the builder goes back to the thread.</summary>
+    public static string Finish(StringBuilder text)
+    {
+        var page = text.ToString();
+        Give(text);
+        return page;
+    }
+
+    /// <summary>The rendered text in <paramref name="encoding"/>, with no string made of it; the builder goes back to the thread.</summary>
+    public static byte[] Finish(StringBuilder text, Encoding encoding)
+    {
+        var bytes = Encode(text, encoding);
+        Give(text);
+        return bytes;
+    }
+
+    private static byte[] Encode(StringBuilder text, Encoding encoding)
     {
         if (text.Length == 0) return [];
         var chunks = text.GetChunks();

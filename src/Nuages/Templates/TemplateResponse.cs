@@ -51,30 +51,14 @@ public class TemplateResponse : RenderableResponse
     private protected override byte[] RenderBytes()
     {
         if (!RendersAsTemplateResponse) return base.RenderBytes();
-        var output = ResolveTemplate().RenderToBuffer(ContextData, Request);
-        try
-        {
-            return RenderBuffer.Encode(output, GetEncoding());
-        }
-        finally
-        {
-            RenderBuffer.Give(output);
-        }
+        return RenderBuffer.Finish(ResolveTemplate().RenderToBuffer(ContextData, Request), GetEncoding());
     }
 
     /// <inheritdoc cref="RenderBytes"/>
     private protected override async ValueTask<byte[]> RenderBytesAsync()
     {
         if (!RendersAsTemplateResponse) return await base.RenderBytesAsync().ConfigureAwait(false);
-        var output = await ResolveTemplate().RenderToBufferAsync(ContextData, Request, Request.Aborted).ConfigureAwait(false);
-        try
-        {
-            return RenderBuffer.Encode(output, GetEncoding());
-        }
-        finally
-        {
-            RenderBuffer.Give(output);
-        }
+        return RenderBuffer.Finish(await ResolveTemplate().RenderToBufferAsync(ContextData, Request, Request.Aborted).ConfigureAwait(false), GetEncoding());
     }
 
     // whether the response's type renders as TemplateResponse does (a subclass may override either form), found once per type
