@@ -81,7 +81,6 @@ internal static class KestrelExchange
         return HttpRequest.IsAllowedHost(settings, host);
     }
 
-    /// <summary>Connection facts read from Kestrel only when asked.</summary>
     /// <summary>Whether a request can be a WebSocket handshake: an HTTP/1.1 request asking to upgrade, or an HTTP/2 extended CONNECT.</summary>
     public static bool MayBeWebSocket(HttpContext context) =>
         context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
@@ -90,6 +89,7 @@ internal static class KestrelExchange
     /// <summary>The Kestrel exchange a request built by <see cref="BuildRequest"/> came from.</summary>
     public static HttpContext ContextOf(HttpRequest request) => ((KestrelRequestSource)request.Source).Context;
 
+    /// <summary>Connection facts read from Kestrel only when asked.</summary>
     private sealed class KestrelRequestSource(HttpContext context) : RequestSource
     {
         public HttpContext Context => context;
