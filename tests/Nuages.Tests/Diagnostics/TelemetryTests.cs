@@ -77,11 +77,11 @@ public class TelemetryTests
             Assert.Equal(200, m.Tags["http.response.status_code"]);
             Assert.InRange(m.Value, 0, 60);
         });
-        // the two statements of these requests (other tests' statements may be measured too)
+        // the two statements of these requests, on the site's "default" alias (the listener is process-wide: other tests'
+        // statements, on their own aliases, may be measured too and are not these)
         var statements = measured.Where(m => m.Instrument == "nuages.db.statement.duration" && (string?)m.Tags["db.system.name"] == "sqlite"
-            && (string?)m.Tags["db.operation.name"] == "SELECT").ToList();
-        Assert.True(statements.Count >= 2, $"{statements.Count} SELECT statements measured");
-        Assert.All(statements, m => Assert.Equal("default", m.Tags["db.namespace"]));
+            && (string?)m.Tags["db.operation.name"] == "SELECT" && (string?)m.Tags["db.namespace"] == "default").ToList();
+        Assert.True(statements.Count >= 2, $"{statements.Count} SELECT statements measured on the default alias");
         Assert.True(measured.Count(m => m.Instrument == "nuages.template.render.duration" && (string?)m.Tags["nuages.template.name"] == "(from a string)") >= 2);
     }
 
